@@ -1,0 +1,178 @@
+"""The `veil` command line. Readable output by default, `--json` for machines; errors are one line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from core.errors import VeilError
+from core.offline import harden_environment
+from core.settings import Settings, load_settings
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  help="Veil: privacy-preserving RAG. Documents are redacted before they are stored.")
+config_app = typer.Typer(no_args_is_help=True, help="Inspect the configuration.")
+app.add_typer(config_app, name="config")
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="machine-readable output")]
+CollectionOpt = Annotated[Optional[str], typer.Option("--collection", "-c", help="collection name")]
+
+
+def user_errors(fn: Callable) -> Callable:
+    """Map VeilError to a one-line message and its exit code."""
+
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except VeilError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper
+
+
+def _settings() -> Settings:
+    harden_environment()
+    return load_settings()
+
+
+@contextmanager
+def local_veil(settings: Settings, console_level: str = "WARNING") -> Iterator:
+    from api.logs import configure_logging
+    from api.wiring import build_veil
+
+    configure_logging(settings.data_dir, settings.log_level, console_level)
+    veil = build_veil(settings)
+    try:
+        yield veil
+    finally:
+        veil.close()
+
+
+def _server(settings: Settings, doing: str):
+    from api.remote import RemoteVeil
+    from api.server_info import running_server
+
+    found = running_server(settings.data_dir)
+    if found is None:
+        return None
+    pid, url = found
+    typer.echo(f"veil serve (pid {pid}) holds the store in {settings.data_dir}; {doing} through {url}",
+               err=True)
+    return RemoteVeil(url)
+
+
+@app.command()
+@user_errors
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="files or folders (recursive)")],
+    collection: CollectionOpt = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Parse, redact, chunk, embed and store documents. A broken file never stops the batch."""
+    from api.ingest_cli import run_ingest
+
+    settings = _settings()
+    name = collection or settings.default_collection
+    remote = _server(settings, "sending files")
+    if remote is not None:
+        report = run_ingest(paths, lambda p: remote.ingest_file(p, name), as_json)
+    else:
+        with local_veil(settings) as veil:
+            report = run_ingest(paths, lambda p: _local_ingest(veil, p, name), as_json)
+    if report["totals"]["failed"]:
+        raise typer.Exit(1)
+
+
+def _local_ingest(veil, path: Path, collection: str) -> dict:
+    from api import serialize
+
+    return serialize.file_result(veil.pipeline.ingest_file(path, collection))
+
+
+@app.command()
+@user_errors
+def query(
+    question: Annotated[str, typer.Argument(help="the question")],
+    collection: CollectionOpt = None,
+    top_k: Annotated[Optional[int], typer.Option("--top-k", "-k", min=1, max=100)] = None,
+    no_generate: Annotated[bool, typer.Option("--no-generate", help="retrieve only")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Answer a question from the stored documents, with citations."""
+    from api import serialize
+
+    settings = _settings()
+    name = collection or settings.default_collection
+    remote = _server(settings, "asking")
+    if remote is not None:
+        result = remote.query(question, name, top_k, not no_generate)
+    else:
+        with local_veil(settings) as veil:
+            result = serialize.answer(veil.answerer.answer(question, name, top_k, not no_generate))
+    typer.echo(json.dumps(result, ensure_ascii=False) if as_json else _readable_answer(result))
+
+
+def _readable_answer(result: dict) -> str:
+    lines = [result["answer"]] if result["answer"] else []
+    if result["citations"]:
+        lines.append("\nSources:")
+    for n, c in enumerate(result["citations"], start=1):
+        page = f", page {c['page']}" if c["page"] else ""
+        lines.append(f"  [{n}] {c['document']}{page} (score {c['score']:.2f})")
+    lines.append(f"\nroute: {result['route']}")
+    return "\n".join(lines)
+
+
+@app.command()
+@user_errors
+def export(collection: CollectionOpt = None) -> None:
+    """Print every stored chunk as JSON lines (text and metadata): exactly what the store holds."""
+    from api import serialize
+
+    settings = _settings()
+    name = collection or settings.default_collection
+    remote = _server(settings, "exporting")
+    if remote is not None:
+        for line in remote.export(name):
+            sys.stdout.write(line + "\n")
+        return
+    with local_veil(settings) as veil:
+        if name not in veil.store.collections():
+            raise VeilError(f"no collection named {name}")
+        for chunk in veil.store.iter_chunks(name):
+            sys.stdout.write(json.dumps(serialize.stored_chunk(chunk), ensure_ascii=False) + "\n")
+
+
+@app.command()
+@user_errors
+def serve(
+    host: Annotated[Optional[str], typer.Option(help="bind address (default 127.0.0.1)")] = None,
+    port: Annotated[Optional[int], typer.Option(help="port (default 8000)")] = None,
+) -> None:
+    """Serve the REST API (OpenAPI docs at /docs). Holds the embedded store while it runs."""
+    from api.serve import run_server
+
+    settings = _settings()
+    with local_veil(settings, console_level="INFO") as veil:
+        run_server(veil, host or settings.api.host, port or settings.api.port)
+
+
+@config_app.command("show")
+@user_errors
+def config_show(as_json: JsonFlag = False) -> None:
+    """Print the effective configuration (defaults, config file, VEIL_* overrides)."""
+    values = _settings().model_dump(mode="json")
+    typer.echo(json.dumps(values, indent=None if as_json else 2))
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,53 @@
+"""Progress and summary for `veil ingest`, shared by the local and the through-the-server paths."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ingest.pipeline import iter_files
+
+_MARK = {"ingested": "[green]ingested[/]", "unchanged": "[dim]unchanged[/]", "failed": "[red]failed[/]"}
+
+
+def run_ingest(paths: Sequence[Path], ingest_one: Callable[[Path], dict], as_json: bool) -> dict:
+    files = list(iter_files(paths))
+    console = Console(stderr=True)
+    results = []
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, disable=as_json, transient=True) as progress:
+        task = progress.add_task("ingesting", total=len(files))
+        for path in files:
+            progress.update(task, description=f"ingesting {path.name}")
+            result = ingest_one(path)
+            results.append(result)
+            progress.advance(task)
+            if not as_json:
+                console.print(_line(result), highlight=False)
+    report = {"files": results, "totals": _totals(results)}
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False))
+    else:
+        t = report["totals"]
+        console.print(f"{t['files']} files: {t['ingested']} ingested, {t['unchanged']} unchanged, "
+                      f"{t['failed']} failed; {t['chunks']} chunks, {t['redactions']} redactions")
+    return report
+
+
+def _line(result: dict) -> str:
+    detail = f"{result['chunks']} chunks" if result["status"] == "ingested" else (result["error"] or "")
+    return f"{_MARK[result['status']]} {result['path']}  {detail}"
+
+
+def _totals(results: list[dict]) -> dict:
+    totals = {"files": len(results), "ingested": 0, "unchanged": 0, "failed": 0, "chunks": 0, "redactions": 0}
+    for r in results:
+        totals[r["status"]] += 1
+        totals["chunks"] += r["chunks"]
+        totals["redactions"] += sum((r.get("redactions") or {}).values())
+    return totals

@@ -1,0 +1,44 @@
+"""A small client of Veil's REST API, used by the CLI when a server holds the embedded store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+from core.errors import VeilError
+
+
+class RemoteVeil:
+    def __init__(self, url: str, transport: httpx.BaseTransport | None = None) -> None:
+        self._http = httpx.Client(base_url=url, timeout=600.0, transport=transport)
+
+    def ingest_file(self, path: Path, collection: str) -> dict:
+        with path.open("rb") as handle:
+            response = self._http.post(
+                "/v1/documents", files={"files": (path.name, handle)},
+                data={"collection": collection, "source": str(path.resolve())},
+            )
+        return _json(response)["files"][0]
+
+    def query(self, question: str, collection: str, top_k: int | None, generate: bool) -> dict:
+        body = {"question": question, "collection": collection, "top_k": top_k, "generate": generate}
+        return _json(self._http.post("/v1/query", json=body))
+
+    def export(self, collection: str) -> Iterator[str]:
+        with self._http.stream("GET", "/v1/export", params={"collection": collection}) as response:
+            if response.status_code != 200:
+                response.read()
+                _json(response)
+            yield from response.iter_lines()
+
+
+def _json(response: httpx.Response) -> dict:
+    try:
+        body = response.json()
+    except ValueError:
+        raise VeilError(f"server answered {response.status_code} without JSON") from None
+    if response.status_code >= 400:
+        raise VeilError(f"server: {body.get('error') or body.get('detail')}")
+    return body

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import PurePath
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import StreamingResponse
+
+from api import serialize
+from api.deps import VeilDep
+from core.errors import NotFoundError, VeilError
+from ingest.pipeline import FileResult, IngestReport
+
+router = APIRouter(prefix="/v1", tags=["documents"])
+
+
+@router.post("/documents")
+def upload_documents(
+    veil: VeilDep,
+    files: Annotated[list[UploadFile], File(description="documents to parse, redact and index")],
+    collection: Annotated[str | None, Form()] = None,
+    source: Annotated[list[str] | None, Form(description="client-side path of each file (its identity)")] = None,
+) -> dict:
+    """Ingest uploaded files. Per-file results: one broken file never fails the others."""
+    collection = collection or veil.settings.default_collection
+    sources = source or []
+    results = [_ingest_upload(veil, f, sources[i] if i < len(sources) else None, collection)
+               for i, f in enumerate(files)]
+    return serialize.ingest_report(IngestReport(tuple(results)))
+
+
+def _ingest_upload(veil, upload: UploadFile, source: str | None, collection: str) -> FileResult:
+    name = source or PurePath(upload.filename or "upload").name
+    limit = veil.settings.api.max_upload_mb * 1_000_000
+    data = upload.file.read(limit + 1)
+    if len(data) > limit:
+        return FileResult(name, "failed", error=f"file is over the {veil.settings.api.max_upload_mb} MB upload limit")
+    key = source or f"upload:{name}"
+    with veil.lock:
+        return veil.pipeline.ingest_bytes(data, name=name, source_key=key, collection=collection)
+
+
+@router.get("/documents")
+def list_documents(veil: VeilDep, collection: str | None = None) -> dict:
+    return {"documents": [serialize.document(d) for d in veil.registry.list(collection)]}
+
+
+@router.delete("/documents/{doc_id}")
+def delete_document(veil: VeilDep, doc_id: str) -> dict:
+    info = veil.registry.get(doc_id)
+    if info is None:
+        raise NotFoundError(f"no document with id {doc_id}")
+    with veil.lock:
+        removed = veil.pipeline.delete(info.collection, doc_id)
+    return {"deleted": doc_id, "chunks": removed}
+
+
+@router.get("/export")
+def export(veil: VeilDep, collection: str | None = None) -> StreamingResponse:
+    """Every stored chunk as JSON lines: exactly what the store holds."""
+    name = collection or veil.settings.default_collection
+    if name not in veil.store.collections():
+        raise VeilError(f"no collection named {name}")
+
+    def lines() -> Iterator[str]:
+        with veil.lock:
+            for chunk in veil.store.iter_chunks(name):
+                yield json.dumps(serialize.stored_chunk(chunk), ensure_ascii=False) + "\n"
+
+    return StreamingResponse(lines(), media_type="application/x-ndjson")

@@ -1,0 +1,30 @@
+"""The JSON shapes Veil promises (CLI --json and REST share them)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from core.types import Answer, DocumentInfo, StoredChunk
+from ingest.pipeline import FileResult, IngestReport
+
+
+def file_result(result: FileResult) -> dict:
+    return {"path": result.path, "status": result.status, "chunks": result.chunks, "error": result.error,
+            "doc_id": result.doc_id, "redactions": result.redactions}
+
+
+def ingest_report(report: IngestReport) -> dict:
+    return {"files": [file_result(r) for r in report.files], "totals": report.totals()}
+
+
+def answer(value: Answer) -> dict:
+    return {"answer": value.answer, "route": value.route,
+            "citations": [asdict(c) for c in value.citations]}
+
+
+def document(info: DocumentInfo) -> dict:
+    return asdict(info)
+
+
+def stored_chunk(chunk: StoredChunk) -> dict:
+    return {"chunk_id": chunk.chunk_id, "text": chunk.text, "metadata": chunk.payload}

@@ -1,0 +1,98 @@
+"""Composition root: the only place that chooses backends (one build_* per stage, a match on the kind)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from core.settings import Settings
+from generation.answering import Answerer
+from generation.base import ChatModel
+from ingest.base import Parser
+from ingest.pipeline import IngestPipeline
+from ingest.registry import DocumentRegistry
+from redaction.base import Redactor
+from retrieval.base import Embedder, VectorStore
+
+
+def build_redactor(settings: Settings) -> Redactor:
+    from redaction.presidio import PresidioRedactor
+
+    return PresidioRedactor(settings.redaction)
+
+
+def build_parser(settings: Settings) -> Parser:
+    from ingest.unstructured_parser import UnstructuredParser
+
+    return UnstructuredParser(settings.parsing)
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    match settings.embedding.kind:
+        case "sentence-transformers":
+            from retrieval.sentence_transformers import SentenceTransformerEmbedder
+
+            return SentenceTransformerEmbedder(settings.embedding.model, settings.embedding.batch_size)
+        case "hashing":
+            from retrieval.hashing import HashingEmbedder
+
+            return HashingEmbedder(settings.embedding.dim)
+
+
+def build_store(settings: Settings) -> VectorStore:
+    match settings.store.kind:
+        case "qdrant-edge":
+            from retrieval.qdrant_edge import QdrantEdgeStore
+
+            return QdrantEdgeStore(settings.data_dir / "qdrant")
+
+
+def build_chat(settings: Settings) -> ChatModel:
+    match settings.generation.kind:
+        case "llamacpp":
+            from generation.llamacpp import LlamaCppChat
+
+            return LlamaCppChat(settings.generation)
+
+
+@dataclass
+class Veil:
+    """The assembled application. Components load their models lazily, on first use."""
+
+    settings: Settings
+    registry: DocumentRegistry
+    store: VectorStore
+    embedder: Embedder
+    redactor: Redactor
+    parser: Parser
+    chat: ChatModel
+    # The embedded store and the GGUF model are not thread-safe: one operation at a time.
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+    @cached_property
+    def pipeline(self) -> IngestPipeline:
+        return IngestPipeline(self.parser, self.redactor, self.embedder, self.store, self.registry,
+                              self.settings.chunking, self.settings.parsing.max_file_mb * 1_000_000)
+
+    @cached_property
+    def answerer(self) -> Answerer:
+        return Answerer(self.embedder, self.store, self.chat, self.settings.retrieval)
+
+    def close(self) -> None:
+        self.store.close()
+        self.registry.close()
+
+
+def build_veil(settings: Settings) -> Veil:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = build_store(settings)  # first: it takes the store lock, so a busy store fails fast
+    return Veil(
+        settings=settings,
+        registry=DocumentRegistry(settings.data_dir / "veil.db"),
+        store=store,
+        embedder=build_embedder(settings),
+        redactor=build_redactor(settings),
+        parser=build_parser(settings),
+        chat=build_chat(settings),
+    )

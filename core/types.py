@@ -1,0 +1,139 @@
+"""Domain types shared by every stage. Frozen: a value that crossed a stage boundary never changes.
+
+No type here ever holds a raw personal value: spans carry type, offsets and scores only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Span:
+    """One redaction, located in the *redacted* text (where its placeholder now stands)."""
+
+    entity_type: str
+    start: int
+    end: int
+    score: float
+    detector: str
+    placeholder: str
+
+
+@dataclass(frozen=True)
+class Redacted:
+    text: str
+    spans: tuple[Span, ...] = ()
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for span in self.spans:
+            out[span.entity_type] = out.get(span.entity_type, 0) + 1
+        return out
+
+
+@dataclass(frozen=True)
+class Element:
+    """A piece of a parsed document: raw text (memory only), the page it came from and its kind."""
+
+    text: str
+    page: int | None = None
+    category: str = "Text"
+
+
+@dataclass(frozen=True)
+class RedactedElement:
+    text: str
+    page: int | None
+    category: str
+    spans: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True)
+class Chunk:
+    chunk_id: str
+    doc_id: str
+    index: int
+    text: str
+    page: int | None
+    start: int  # offsets in the document's redacted text
+    end: int
+    redactions: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    doc_id: str
+    collection: str
+    source: str
+    content_hash: str
+    ingested_at: str
+    chunks: int
+    redactions: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, eq=False)
+class EmbeddedChunk:
+    chunk: Chunk
+    document: DocumentInfo
+    vector: np.ndarray
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    vector: np.ndarray
+    collection: str
+    top_k: int = 5
+    text: str = ""  # kept for sparse/hybrid backends
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk_id: str
+    doc_id: str
+    source: str
+    page: int | None
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    chunk_id: str
+    text: str
+    payload: dict
+
+
+@dataclass(frozen=True)
+class Citation:
+    document: str
+    page: int | None
+    chunk_id: str
+    score: float
+    text: str
+
+
+Route = Literal["local", "external", "none"]
+
+
+@dataclass(frozen=True)
+class Answer:
+    answer: str
+    route: Route
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True)
+class Message:
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0

@@ -1,0 +1,1 @@
+"""Prompts, chat models (local GGUF first) and the answering service."""

@@ -1,0 +1,1 @@
+"""Parsing, chunking and the ingest pipeline: files in, redacted embedded chunks out."""

@@ -1,0 +1,181 @@
+"""The ingest pipeline: parse -> redact -> chunk -> embed -> upsert, one file at a time.
+
+One broken file never stops a batch: every failure becomes a FileResult with a reason, and the
+reason itself passes through the redactor before anyone sees it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Literal
+
+from core import ids
+from core.errors import VeilError
+from core.settings import ChunkingSettings
+from core.types import Chunk, DocumentInfo, EmbeddedChunk, RedactedElement
+from ingest.base import Parser
+from ingest.chunking import ELEMENT_SEPARATOR, chunk_document
+from ingest.registry import DocumentRegistry
+from redaction.base import Redactor
+from retrieval.base import Embedder, VectorStore
+
+log = logging.getLogger(__name__)
+
+Status = Literal["ingested", "unchanged", "failed"]
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    status: Status
+    chunks: int = 0
+    error: str | None = None
+    doc_id: str | None = None
+    redactions: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    files: tuple[FileResult, ...]
+
+    def totals(self) -> dict[str, int]:
+        out = {"files": len(self.files), "ingested": 0, "unchanged": 0, "failed": 0, "chunks": 0,
+               "redactions": 0}
+        for result in self.files:
+            out[result.status] += 1
+            out["chunks"] += result.chunks
+            out["redactions"] += sum(result.redactions.values())
+        return out
+
+
+def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Expand folders recursively in a stable order; skip hidden files and folders."""
+    for path in paths:
+        if path.is_dir():
+            yield from (p for p in sorted(path.rglob("*")) if p.is_file() and not _hidden(p, path))
+        else:
+            yield path
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+class IngestPipeline:
+    def __init__(self, parser: Parser, redactor: Redactor, embedder: Embedder, store: VectorStore,
+                 registry: DocumentRegistry, chunking: ChunkingSettings, max_file_bytes: int) -> None:
+        self._parser, self._redactor, self._embedder = parser, redactor, embedder
+        self._store, self._registry, self._chunking = store, registry, chunking
+        self._max_file_bytes = max_file_bytes
+
+    def ingest_paths(self, paths: Sequence[Path], collection: str,
+                     on_result: Callable[[FileResult], None] | None = None) -> IngestReport:
+        results = []
+        for path in iter_files(paths):
+            result = self.ingest_file(path, collection)
+            results.append(result)
+            if on_result:
+                on_result(result)
+        return IngestReport(tuple(results))
+
+    def ingest_file(self, path: Path, collection: str) -> FileResult:
+        try:
+            data = self._read(path)
+        except VeilError as exc:
+            return FileResult(str(path), "failed", error=str(exc))
+        return self.ingest_bytes(data, name=str(path), source_key=str(path.resolve()), collection=collection)
+
+    def ingest_bytes(self, data: bytes, name: str, source_key: str, collection: str) -> FileResult:
+        doc_id = ids.document_id(collection, source_key)
+        digest = ids.content_hash(data)
+        if self._registry.is_current(doc_id, digest):
+            return FileResult(name, "unchanged", doc_id=doc_id)
+        try:
+            info = self._ingest(data, name, doc_id, digest, collection)
+        except Exception as exc:  # one broken file never stops the batch
+            reason = self._safe_reason(exc)
+            log.warning("ingest failed for %s: %s", name, reason)
+            return FileResult(name, "failed", error=reason, doc_id=doc_id)
+        log.info("ingested %s: %d chunks, redactions %s", name, info.chunks, info.redactions)
+        return FileResult(name, "ingested", chunks=info.chunks, doc_id=doc_id, redactions=info.redactions)
+
+    def delete(self, collection: str, doc_id: str) -> int:
+        removed = self._store.delete_document(collection, doc_id)
+        self._registry.delete(doc_id)
+        return removed
+
+    def _read(self, path: Path) -> bytes:
+        if not path.exists():
+            raise VeilError("file not found")
+        size = path.stat().st_size
+        if size > self._max_file_bytes:
+            raise VeilError(f"file is {size / 1e6:.0f} MB, over the {self._max_file_bytes / 1e6:.0f} MB limit")
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            raise VeilError(f"cannot read file: {exc.strerror}") from None
+
+    def _ingest(self, data: bytes, name: str, doc_id: str, digest: str, collection: str) -> DocumentInfo:
+        elements = self._parser.parse(data, Path(name).name)
+        redacted = self._redactor.redact([e.text for e in elements])
+        red_elements = [RedactedElement(r.text, e.page, e.category, r.spans) for e, r in zip(elements, redacted)]
+        chunks = self._chunks(red_elements, doc_id)
+        info = DocumentInfo(doc_id, collection, name, digest, _now(), len(chunks), _sum_counts(redacted))
+        vectors = self._embedder.embed_documents([c.text for c in chunks])
+        self._registry.mark_pending(info)
+        self._store.delete_document(collection, doc_id)  # a changed file replaces its old chunks
+        self._store.upsert([EmbeddedChunk(c, info, v) for c, v in zip(chunks, vectors)])
+        self._registry.mark_done(info)
+        return info
+
+    def _chunks(self, elements: Sequence[RedactedElement], doc_id: str) -> list[Chunk]:
+        spans = chunk_document(elements, self._chunking.size, self._chunking.overlap)
+        offsets = _span_offsets(elements)
+        return [
+            Chunk(ids.chunk_id(doc_id, i), doc_id, i, s.text, s.page, s.start, s.end,
+                  _counts_in(offsets, s.start, s.end))
+            for i, s in enumerate(spans)
+        ]
+
+    def _safe_reason(self, exc: Exception) -> str:
+        """Our own errors are written to be safe; a library's message may quote the document."""
+        if isinstance(exc, VeilError):
+            return str(exc)
+        message = f"{type(exc).__name__}: {str(exc)[:300]}"
+        try:
+            return self._redactor.redact([message])[0].text
+        except Exception:
+            return type(exc).__name__
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _sum_counts(redacted) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for r in redacted:
+        for kind, n in r.counts().items():
+            total[kind] = total.get(kind, 0) + n
+    return total
+
+
+def _span_offsets(elements: Sequence[RedactedElement]) -> list[tuple[int, str]]:
+    """(document offset, entity type) of every redaction, for per-chunk counts."""
+    out, offset = [], 0
+    for element in elements:
+        out.extend((offset + s.start, s.entity_type) for s in element.spans)
+        offset += len(element.text) + len(ELEMENT_SEPARATOR)
+    return out
+
+
+def _counts_in(offsets: list[tuple[int, str]], start: int, end: int) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for pos, kind in offsets:
+        if start <= pos < end:
+            counts[kind] = counts.get(kind, 0) + 1
+    return counts

@@ -1,0 +1,1 @@
+"""Detection (Presidio + Veil's recognizers) and transformation (typed placeholders) of personal data."""

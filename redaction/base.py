@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from core.types import Redacted
+
+
+class Redactor(Protocol):
+    """Replaces personal data in a batch of texts that belong to ONE document.
+
+    Placeholders are consistent across the batch (`<PERSON_1>` is the same person throughout)
+    and start afresh with the next call, so two documents never share a numbering.
+    """
+
+    def redact(self, texts: Sequence[str]) -> list[Redacted]: ...

@@ -1,0 +1,79 @@
+"""Presidio adapter: detection with Presidio's analyzer plus Veil's recognizers, placeholders by Veil."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from functools import cached_property
+
+from core.settings import RedactionSettings
+from core.types import Redacted
+from redaction.placeholders import PlaceholderBook
+from redaction.propagation import propagate
+from redaction.spans import Detection, apply_placeholders
+
+log = logging.getLogger(__name__)
+
+# spaCy labels that are never personal data on their own.
+IGNORED_NER_LABELS = ["CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "MONEY", "LANGUAGE", "LAW",
+                      "WORK_OF_ART", "EVENT", "PRODUCT"]
+
+
+def _offline_tldextract() -> None:
+    """Presidio validates e-mails and URLs with tldextract, which fetches the suffix list on first use.
+
+    Point it at its bundled snapshot so it never opens a connection.
+    """
+    import tldextract
+    import tldextract.tldextract as impl
+
+    extractor = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    impl.TLD_EXTRACTOR = extractor
+    tldextract.extract = extractor
+
+
+class PresidioRedactor:
+    def __init__(self, settings: RedactionSettings) -> None:
+        self._settings = settings
+
+    @cached_property
+    def _batch_analyzer(self):
+        from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine
+        from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+        from redaction.recognizers import veil_recognizers
+
+        _offline_tldextract()
+        nlp_engine = NlpEngineProvider(nlp_configuration={
+            "nlp_engine_name": "spacy",
+            "models": [{"lang_code": self._settings.language, "model_name": self._settings.spacy_model}],
+            "ner_model_configuration": {"labels_to_ignore": IGNORED_NER_LABELS},
+        }).create_engine()
+        analyzer = AnalyzerEngine(nlp_engine=nlp_engine, supported_languages=[self._settings.language])
+        for recognizer in veil_recognizers():
+            analyzer.registry.add_recognizer(recognizer)
+        log.info("presidio analyzer ready (%d recognizers)", len(analyzer.registry.recognizers))
+        return BatchAnalyzerEngine(analyzer_engine=analyzer)
+
+    def warm_up(self) -> None:
+        _ = self._batch_analyzer
+
+    def detect(self, texts: Sequence[str]) -> list[list[Detection]]:
+        results = self._batch_analyzer.analyze_iterator(
+            list(texts),
+            language=self._settings.language,
+            entities=list(self._settings.entities),
+            score_threshold=self._settings.score_threshold,
+        )
+        return [[_to_detection(r) for r in per_text] for per_text in results]
+
+    def redact(self, texts: Sequence[str]) -> list[Redacted]:
+        book = PlaceholderBook()
+        detections = propagate(texts, self.detect(texts))
+        return [apply_placeholders(t, dets, book) for t, dets in zip(texts, detections)]
+
+
+def _to_detection(result) -> Detection:
+    meta = result.recognition_metadata or {}
+    return Detection(result.entity_type, result.start, result.end, float(result.score),
+                     str(meta.get("recognizer_name", "unknown")))

@@ -1,0 +1,1 @@
+"""Embedding, vector stores and search."""

@@ -1,0 +1,151 @@
+"""Qdrant Edge adapter: the Qdrant engine in-process, one on-disk shard per collection.
+
+An embedded store belongs to one process. Opening it takes an exclusive lock on the store folder;
+a second process gets StoreBusyError at once instead of corrupting or waiting.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from core.errors import StoreBusyError, VeilError
+from core.types import EmbeddedChunk, Hit, SearchQuery, StoredChunk
+
+log = logging.getLogger(__name__)
+
+DENSE, SPARSE = "dense", "bm25"
+_COLLECTION = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def payload_for(item: EmbeddedChunk) -> dict:
+    chunk, doc = item.chunk, item.document
+    return {
+        "doc_id": doc.doc_id, "collection": doc.collection, "source": doc.source, "page": chunk.page,
+        "chunk_index": chunk.index, "start": chunk.start, "end": chunk.end,
+        "content_hash": doc.content_hash, "ingested_at": doc.ingested_at,
+        "redactions": chunk.redactions, "text": chunk.text,
+    }
+
+
+def hit_from(point) -> Hit:
+    p = point.payload or {}
+    return Hit(str(point.id), p["doc_id"], p["source"], p.get("page"), p["text"], float(point.score))
+
+
+class StoreLock:
+    def __init__(self, root: Path) -> None:
+        root.mkdir(parents=True, exist_ok=True)
+        self._file = open(root / ".lock", "a+")
+        try:
+            fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._file.close()
+            raise StoreBusyError(
+                f"the vector store in {root} is open in another Veil process; "
+                "stop it or send the work through its API"
+            ) from None
+        self._file.seek(0), self._file.truncate(), self._file.write(str(os.getpid())), self._file.flush()
+
+    def release(self) -> None:
+        fcntl.flock(self._file, fcntl.LOCK_UN)
+        self._file.close()
+
+
+class QdrantEdgeStore:
+    def __init__(self, root: Path) -> None:
+        import qdrant_edge as qe
+
+        self._qe = qe
+        self._root = root
+        self._lock = StoreLock(root)
+        self._shards: dict[str, object] = {}
+        self._bm25 = qe.Bm25(qe.Bm25Config())
+
+    def _shard(self, collection: str, dim: int | None = None):
+        if not _COLLECTION.match(collection):
+            raise VeilError(f"invalid collection name {collection!r}: use letters, digits, _ and -")
+        shard = self._shards.get(collection)
+        if shard is None:
+            shard = self._open(collection, dim)
+            if shard is not None:
+                self._shards[collection] = shard
+        return shard
+
+    def _open(self, collection: str, dim: int | None):
+        qe, path = self._qe, self._root / collection
+        if path.is_dir() and any(path.iterdir()):
+            return qe.EdgeShard.load(str(path))
+        if dim is None:
+            return None  # reading a collection that was never written
+        config = qe.EdgeConfig(
+            vectors={DENSE: qe.EdgeVectorParams(size=dim, distance=qe.Distance.Cosine)},
+            sparse_vectors={SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
+        )
+        shard = qe.EdgeShard.create(str(path), config)
+        shard.update(qe.UpdateOperation.create_field_index("doc_id", qe.PayloadSchemaType.Keyword))
+        log.info("created collection %s (%d dims)", collection, dim)
+        return shard
+
+    def upsert(self, chunks: Sequence[EmbeddedChunk]) -> None:
+        by_collection: dict[str, list[EmbeddedChunk]] = {}
+        for item in chunks:
+            by_collection.setdefault(item.document.collection, []).append(item)
+        for collection, items in by_collection.items():
+            shard = self._shard(collection, dim=len(items[0].vector))
+            points = [self._point(item) for item in items]
+            shard.update(self._qe.UpdateOperation.upsert_points(points))
+            shard.flush()
+
+    def _point(self, item: EmbeddedChunk):
+        vectors = {DENSE: item.vector.tolist(), SPARSE: self._bm25.embed_document(item.chunk.text)}
+        return self._qe.Point(item.chunk.chunk_id, vectors, payload_for(item))
+
+    def search(self, query: SearchQuery) -> list[Hit]:
+        shard = self._shard(query.collection)
+        if shard is None:
+            return []
+        qe = self._qe
+        request = qe.QueryRequest(query=qe.Query.Nearest(query.vector.tolist(), using=DENSE),
+                                  limit=query.top_k, with_payload=True)
+        return [hit_from(p) for p in shard.query(request)]
+
+    def delete_document(self, collection: str, doc_id: str) -> int:
+        shard = self._shard(collection)
+        if shard is None:
+            return 0
+        qe = self._qe
+        doc_filter = qe.Filter(must=[qe.FieldCondition(key="doc_id", match=qe.MatchValue(doc_id))])
+        removed = shard.count(qe.CountRequest(filter=doc_filter, exact=True))
+        if removed:
+            shard.update(qe.UpdateOperation.delete_points_by_filter(doc_filter))
+            shard.flush()
+        return removed
+
+    def iter_chunks(self, collection: str) -> Iterator[StoredChunk]:
+        shard = self._shard(collection)
+        offset = None
+        while shard is not None:
+            records, offset = shard.scroll(self._qe.ScrollRequest(offset=offset, limit=256, with_payload=True))
+            for record in records:
+                payload = dict(record.payload or {})
+                yield StoredChunk(str(record.id), payload.pop("text", ""), payload)
+            if offset is None:
+                break
+
+    def count(self, collection: str) -> int:
+        shard = self._shard(collection)
+        return 0 if shard is None else shard.count(self._qe.CountRequest(exact=True))
+
+    def collections(self) -> list[str]:
+        return sorted(p.name for p in self._root.iterdir() if p.is_dir() and _COLLECTION.match(p.name))
+
+    def close(self) -> None:
+        for shard in self._shards.values():
+            shard.close()
+        self._shards.clear()
+        self._lock.release()

@@ -1,0 +1,57 @@
+"""Fast stand-ins for the heavy adapters, for unit tests only (the e2e suite runs the real stack)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from core.errors import EmptyDocumentError, UnsupportedFileError
+from core.types import Completion, Element, Message, Redacted
+from redaction.placeholders import PlaceholderBook
+from redaction.spans import Detection, apply_placeholders
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+
+
+class TextParser:
+    """Parses .txt as UTF-8, one element per paragraph; a form feed starts a new page."""
+
+    def parse(self, data: bytes, filename: str) -> list[Element]:
+        if not filename.endswith(".txt"):
+            raise UnsupportedFileError(f"unsupported file type ({filename.rsplit('.', 1)[-1]})")
+        if not data.strip():
+            raise EmptyDocumentError("the file is empty")
+        elements = []
+        for page, page_text in enumerate(data.decode("utf-8").split("\f"), start=1):
+            elements += [Element(p.strip(), page) for p in page_text.split("\n\n") if p.strip()]
+        return elements
+
+
+class EmailRedactor:
+    """Redacts e-mail addresses only; enough to observe placeholders flowing through the pipeline."""
+
+    def redact(self, texts: Sequence[str]) -> list[Redacted]:
+        book = PlaceholderBook()
+        return [
+            apply_placeholders(t, [Detection("EMAIL_ADDRESS", m.start(), m.end(), 1.0, "fake")
+                                   for m in EMAIL.finditer(t)], book)
+            for t in texts
+        ]
+
+
+class ScriptedChat:
+    """Returns a fixed reply and records every prompt it was sent."""
+
+    name = "scripted"
+    trust = "local"
+
+    def __init__(self, reply: str = "The answer is in the sources [1].") -> None:
+        self.reply = reply
+        self.calls: list[list[Message]] = []
+
+    def complete(self, messages: Sequence[Message], **opts) -> Completion:
+        self.calls.append(list(messages))
+        return Completion(self.reply, 10, 5)
+
+    def stream(self, messages: Sequence[Message], **opts) -> Iterator[str]:
+        yield self.complete(messages).text

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from api.wiring import Veil
+from core.settings import Settings
+from ingest.registry import DocumentRegistry
+from retrieval.hashing import HashingEmbedder
+from retrieval.qdrant_edge import QdrantEdgeStore
+from tests.fakes import EmailRedactor, ScriptedChat, TextParser
+
+
+def fake_veil(data_dir: Path, chat: ScriptedChat | None = None, **settings) -> Veil:
+    """A Veil with fast fakes around a real Qdrant Edge store and a real registry."""
+    config = Settings(data_dir=data_dir, **settings)
+    return Veil(
+        settings=config,
+        registry=DocumentRegistry(data_dir / "veil.db"),
+        store=QdrantEdgeStore(data_dir / "qdrant"),
+        embedder=HashingEmbedder(64),
+        redactor=EmailRedactor(),
+        parser=TextParser(),
+        chat=chat or ScriptedChat(),
+    )

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.helpers import fake_veil
+
+DOC = ("The warranty covers water damage for 24 months. Contact jane.roe@example.com for claims.\n\n"
+       "Claims are paid within 10 business days of approval.")
+
+
+@pytest.fixture
+def veil(tmp_path):
+    v = fake_veil(tmp_path / "data", chunking={"size": 120, "overlap": 30})
+    yield v
+    v.close()
+
+
+def write(folder, name, text):
+    path = folder / name
+    path.write_text(text)
+    return path
+
+
+def test_ingest_stores_redacted_chunks_with_metadata(veil, tmp_path):
+    path = write(tmp_path, "policy.txt", DOC)
+    result = veil.pipeline.ingest_file(path, "default")
+    assert result.status == "ingested" and result.chunks >= 2
+    assert result.redactions == {"EMAIL_ADDRESS": 1}
+    stored = list(veil.store.iter_chunks("default"))
+    assert len(stored) == result.chunks
+    assert not any("jane.roe@example.com" in c.text for c in stored)
+    assert any("<EMAIL_ADDRESS_1>" in c.text for c in stored)
+    meta = stored[0].payload
+    assert meta["doc_id"] == result.doc_id and meta["source"] == str(path) and meta["page"] == 1
+    assert {"start", "end", "content_hash", "ingested_at", "redactions", "chunk_index"} <= meta.keys()
+
+
+def test_second_ingest_of_same_file_adds_nothing(veil, tmp_path):
+    path = write(tmp_path, "policy.txt", DOC)
+    first = veil.pipeline.ingest_file(path, "default")
+    count = veil.store.count("default")
+    second = veil.pipeline.ingest_file(path, "default")
+    assert second.status == "unchanged" and second.chunks == 0 and second.doc_id == first.doc_id
+    assert veil.store.count("default") == count
+
+
+def test_changed_file_replaces_its_chunks(veil, tmp_path):
+    path = write(tmp_path, "policy.txt", DOC + "\n\n" + "Extra clause. " * 30)
+    veil.pipeline.ingest_file(path, "default")
+    path.write_text("Only one short sentence now.")
+    result = veil.pipeline.ingest_file(path, "default")
+    assert result.status == "ingested"
+    assert [c.text for c in veil.store.iter_chunks("default")] == ["Only one short sentence now."]
+
+
+def test_broken_files_are_reported_and_never_stop_the_batch(veil, tmp_path):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    write(folder, "a_good.txt", DOC)
+    write(folder, "b_empty.txt", "")
+    write(folder, "c_binary.xyz", "??")
+    write(folder, "d_good.txt", "Second document about invoices.")
+    report = veil.pipeline.ingest_paths([folder, tmp_path / "missing.txt"], "default")
+    by_name = {r.path.rsplit("/", 1)[-1]: r for r in report.files}
+    assert by_name["a_good.txt"].status == by_name["d_good.txt"].status == "ingested"
+    assert by_name["b_empty.txt"].error == "the file is empty"
+    assert "unsupported file type" in by_name["c_binary.xyz"].error
+    assert by_name["missing.txt"].error == "file not found"
+    assert report.totals()["failed"] == 3 and report.totals()["ingested"] == 2
+
+
+def test_crash_mid_ingest_resumes_without_duplicates(veil, tmp_path, monkeypatch):
+    path = write(tmp_path, "policy.txt", DOC)
+    real_upsert = veil.store.upsert
+
+    def crash_after_half(chunks):
+        real_upsert(chunks[: len(chunks) // 2])
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(veil.store, "upsert", crash_after_half)
+    crashed = veil.pipeline.ingest_file(path, "default")
+    assert crashed.status == "failed" and "RuntimeError" in crashed.error
+    assert veil.registry.list() == []  # pending documents are not listed as ingested
+
+    monkeypatch.setattr(veil.store, "upsert", real_upsert)
+    resumed = veil.pipeline.ingest_file(path, "default")
+    assert resumed.status == "ingested"
+    ids = [c.chunk_id for c in veil.store.iter_chunks("default")]
+    assert len(ids) == len(set(ids)) == resumed.chunks
+
+
+def test_library_error_messages_are_redacted(veil, tmp_path, monkeypatch):
+    def leaky_parse(data, filename):
+        raise ValueError("bad row near jane.roe@example.com")
+
+    monkeypatch.setattr(veil.parser, "parse", leaky_parse)
+    result = veil.pipeline.ingest_file(write(tmp_path, "x.txt", DOC), "default")
+    assert result.status == "failed"
+    assert "jane.roe@example.com" not in result.error and "<EMAIL_ADDRESS_1>" in result.error
+
+
+def test_delete_removes_chunks_and_registry_entry(veil, tmp_path):
+    a = veil.pipeline.ingest_file(write(tmp_path, "a.txt", DOC), "default")
+    veil.pipeline.ingest_file(write(tmp_path, "b.txt", "Another file entirely."), "default")
+    removed = veil.pipeline.delete("default", a.doc_id)
+    assert removed == a.chunks
+    assert {c.payload["doc_id"] for c in veil.store.iter_chunks("default")} == {veil.registry.list()[0].doc_id}
+
+
+def test_collections_are_separate(veil, tmp_path):
+    path = write(tmp_path, "a.txt", DOC)
+    one = veil.pipeline.ingest_file(path, "legal")
+    two = veil.pipeline.ingest_file(path, "finance")
+    assert one.doc_id != two.doc_id
+    assert veil.store.collections() == ["finance", "legal"]
+    assert veil.store.count("legal") == veil.store.count("finance") == one.chunks

@@ -1,0 +1,50 @@
+import pytest
+
+from core.errors import ConfigError
+from core.settings import load_settings
+
+
+def test_defaults_are_the_embedded_stack():
+    s = load_settings()
+    assert s.store.kind == "qdrant-edge" and s.generation.kind == "llamacpp"
+    assert s.api.host == "127.0.0.1" and str(s.data_dir) == ".veil"
+
+
+def test_env_overrides_nested_keys(monkeypatch):
+    monkeypatch.setenv("VEIL_CHUNKING__SIZE", "1200")
+    monkeypatch.setenv("VEIL_REDACTION__SCORE_THRESHOLD", "0.6")
+    monkeypatch.setenv("VEIL_DATA_DIR", "/tmp/elsewhere")
+    s = load_settings()
+    assert s.chunking.size == 1200 and s.redaction.score_threshold == 0.6 and str(s.data_dir) == "/tmp/elsewhere"
+
+
+def test_config_file_is_read_and_env_wins(tmp_path, monkeypatch):
+    (tmp_path / "veil.toml").write_text('[retrieval]\ntop_k = 7\nmin_score = 0.4\n')
+    monkeypatch.setenv("VEIL_RETRIEVAL__TOP_K", "9")
+    s = load_settings()
+    assert s.retrieval.top_k == 9 and s.retrieval.min_score == 0.4
+
+
+@pytest.mark.parametrize("env, key", [
+    ({"VEIL_CHUNKING__SIZE": "lots"}, "chunking.size"),
+    ({"VEIL_CHUNKING__OVERLAP": "800"}, "chunking"),
+    ({"VEIL_REDACTION__SCORE_THRESHOLD": "1.5"}, "redaction.score_threshold"),
+    ({"VEIL_STORE__KIND": "sqlite"}, "store.kind"),
+])
+def test_invalid_values_fail_loudly_naming_the_key(monkeypatch, env, key):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=key):
+        load_settings()
+
+
+def test_unknown_key_in_config_file_fails(tmp_path):
+    (tmp_path / "veil.yaml").write_text("retrieval:\n  top_kk: 3\n")
+    with pytest.raises(ConfigError, match="top_kk"):
+        load_settings()
+
+
+def test_missing_explicit_config_file_fails(monkeypatch, tmp_path):
+    monkeypatch.setenv("VEIL_CONFIG", str(tmp_path / "nope.toml"))
+    with pytest.raises(ConfigError, match="not a file"):
+        load_settings()
