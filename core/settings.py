@@ -73,10 +73,12 @@ class RetrievalSettings(Section):
 class GenerationSettings(Section):
     kind: Literal["llamacpp"] = "llamacpp"
     model_path: Path | None = Field(None, description="GGUF file; default: the packaged Gemma 3 270M")
+    prompt_format: Literal["completion", "gemma"] = Field(
+        "completion", description="completion for base models (the packaged Gemma 270M), gemma for its instruction-tuned models")
     n_ctx: int = Field(4096, ge=512)
     n_threads: int = Field(2, ge=1)
     max_tokens: int = Field(200, ge=1)
-    temperature: float = Field(0.2, ge=0.0, le=2.0)
+    temperature: float = Field(0.0, ge=0.0, le=2.0)
     seed: int = 0
 
 

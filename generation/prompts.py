@@ -1,4 +1,8 @@
-"""Grounded prompts: numbered sources, answer only from them, cite them, admit ignorance."""
+"""Grounded prompts: numbered sources, answer only from them, cite them, admit ignorance.
+
+The worked example matters for small local models: a 270M base model follows a demonstrated
+"Question/Answer [n]" pattern far better than an instruction.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,15 @@ from pathlib import PurePath
 
 from core.types import Hit, Message
 
-SYSTEM = (
-    "You answer questions using only the numbered sources below. Personal data in the sources was "
-    "replaced by placeholders such as <PERSON_1>; keep placeholders as they are. Cite the sources you "
-    "use like [1]. If the sources do not contain the answer, say \"I don't know.\""
+INSTRUCTIONS = (
+    "Answer the question in one or two sentences using only the numbered sources. Personal data in "
+    "the sources was replaced by placeholders such as <PERSON_1>; keep them as they are. Cite the "
+    "source you used like [1]. If the sources do not contain the answer, say \"I don't know.\""
+)
+EXAMPLE = (
+    "Sources:\n[1] (memo.txt)\nThe office will be closed on 3 May for maintenance. Staff should work "
+    "from home that day.\n\nQuestion: When is the office closed?\n"
+    "Answer: The office is closed on 3 May for maintenance [1]."
 )
 NO_ANSWER = "I don't know: no stored document is relevant enough to answer this question."
 
@@ -26,6 +35,6 @@ def format_sources(hits: Sequence[Hit]) -> str:
 
 def grounded_messages(question: str, hits: Sequence[Hit]) -> list[Message]:
     return [
-        Message("system", SYSTEM),
-        Message("user", f"Sources:\n\n{format_sources(hits)}\n\nQuestion: {question.strip()}"),
+        Message("system", f"{INSTRUCTIONS}\n\nExample:\n\n{EXAMPLE}"),
+        Message("user", f"Sources:\n{format_sources(hits)}\n\nQuestion: {question.strip()}"),
     ]

@@ -1,0 +1,51 @@
+"""End-to-end fixtures: the real `veil` CLI in subprocesses, on the real embedded stack."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLES
+
+VEIL = [sys.executable, "-m", "api"]
+
+
+@dataclass
+class VeilRunner:
+    data_dir: Path
+    workdir: Path
+    transcript: list[str] = field(default_factory=list)  # every stdout/stderr, for the leak checks
+
+    def env(self) -> dict:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("VEIL_")}
+        return env | {"VEIL_DATA_DIR": str(self.data_dir)}
+
+    def run(self, *args: str, check: bool = True, timeout: int = 600) -> subprocess.CompletedProcess:
+        proc = subprocess.run([*VEIL, *args], cwd=self.workdir, env=self.env(), capture_output=True,
+                              text=True, timeout=timeout)
+        self.transcript += [proc.stdout, proc.stderr]
+        if check and proc.returncode != 0:
+            raise AssertionError(f"veil {' '.join(args)} exited {proc.returncode}: {proc.stderr[-2000:]}")
+        return proc
+
+    def json(self, *args: str, check: bool = True):
+        return json.loads(self.run(*args, "--json", check=check).stdout)
+
+    def log_text(self) -> str:
+        log = self.data_dir / "logs" / "veil.log"
+        return log.read_text() if log.exists() else ""
+
+
+@pytest.fixture(scope="session")
+def ingested(tmp_path_factory) -> tuple[VeilRunner, dict]:
+    """The bundled samples ingested once into a fresh data dir."""
+    workdir = tmp_path_factory.mktemp("e2e")
+    runner = VeilRunner(workdir / ".veil", workdir)
+    report = runner.json("ingest", str(SAMPLES))
+    return runner, report

@@ -1,0 +1,105 @@
+"""The embedded default end to end: unstructured, Presidio, MiniLM, Qdrant Edge and the Gemma GGUF."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLES
+
+pytestmark = pytest.mark.e2e
+
+
+def leaked(planted: list[dict], text: str) -> list[str]:
+    lowered = text.lower()
+    return [p["value"] for p in planted if p["value"].lower() in lowered]
+
+
+def test_every_sample_is_ingested_with_its_personal_data_redacted(ingested, planted):
+    _, report = ingested
+    by_file = {Path(f["path"]).name: f for f in report["files"]}
+    assert set(by_file) == {p.name for p in SAMPLES.iterdir()}
+    for name, result in by_file.items():
+        assert result["status"] == "ingested" and result["chunks"] > 0, result
+        # Structured identifiers keep their type; an address may be merged into a LOCATION span.
+        planted_labels = {p["label"] for p in planted if p["file"] == name} - {"STREET_ADDRESS"}
+        assert planted_labels <= set(result["redactions"]), (name, result["redactions"])
+    assert report["totals"]["ingested"] == 6 and report["totals"]["failed"] == 0
+
+
+def test_no_planted_value_in_the_export(ingested, planted):
+    runner, report = ingested
+    lines = runner.run("export").stdout.splitlines()
+    assert len(lines) == report["totals"]["chunks"]
+    records = [json.loads(line) for line in lines]
+    assert {"chunk_id", "text", "metadata"} <= records[0].keys()
+    assert any("<PERSON_1>" in r["text"] for r in records)
+    assert leaked(planted, "\n".join(lines)) == []
+
+
+def test_no_planted_value_anywhere_in_the_data_dir(ingested, planted):
+    """Store segments, registry, logs: nothing on disk holds a raw value."""
+    runner, _ = ingested
+    blobs = [p.read_bytes().decode("utf-8", "ignore") for p in runner.data_dir.rglob("*") if p.is_file()]
+    assert sum(len(b) for b in blobs) > 10_000
+    assert leaked(planted, "\n".join(blobs)) == []
+
+
+def test_questions_cite_the_right_document(ingested, sample_questions, planted):
+    runner, _ = ingested
+    for item in sample_questions:
+        result = runner.json("query", item["question"], "--no-generate")
+        assert result["citations"], item
+        assert result["citations"][0]["document"] == item["file"], (item, result["citations"])
+        assert leaked(planted, json.dumps(result)) == []
+
+
+def test_local_model_answers_with_citations(ingested, sample_questions, planted):
+    runner, _ = ingested
+    item = next(q for q in sample_questions if q["file"] == "incident_report.md")
+    result = runner.json("query", item["question"])
+    assert result["route"] == "local"
+    assert result["answer"].strip() and "I don't know" not in result["answer"]
+    assert result["citations"][0]["document"] == item["file"]
+    assert {"document", "page", "chunk_id", "score", "text"} == result["citations"][0].keys()
+    assert leaked(planted, json.dumps(result)) == []
+
+
+def test_unrelated_question_gets_i_dont_know(ingested):
+    runner, _ = ingested
+    result = runner.json("query", "Which team won the 1966 football world cup final?")
+    assert result["citations"] == [] and result["route"] == "none"
+    assert result["answer"].startswith("I don't know")
+
+
+def test_second_ingest_adds_zero_chunks(ingested):
+    runner, first = ingested
+    before = len(runner.run("export").stdout.splitlines())
+    again = runner.json("ingest", str(SAMPLES))
+    assert again["totals"]["unchanged"] == 6 and again["totals"]["chunks"] == 0
+    assert {f["status"] for f in again["files"]} == {"unchanged"}
+    assert len(runner.run("export").stdout.splitlines()) == before == first["totals"]["chunks"]
+
+
+def test_corrupt_and_empty_files_fail_alone(ingested, tmp_path):
+    runner, _ = ingested
+    (tmp_path / "corrupt.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\n garbage")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    shutil.copy(SAMPLES / "insurance_claim.txt", tmp_path / "claim.txt")
+    proc = runner.run("ingest", str(tmp_path), "--collection", "mixed", "--json", check=False)
+    assert proc.returncode == 1
+    files = {Path(f["path"]).name: f for f in json.loads(proc.stdout)["files"]}
+    assert files["claim.txt"]["status"] == "ingested" and files["claim.txt"]["chunks"] > 0
+    assert files["corrupt.pdf"]["status"] == "failed" and "corrupt PDF" in files["corrupt.pdf"]["error"]
+    assert files["empty.txt"]["status"] == "failed" and files["empty.txt"]["error"] == "the file is empty"
+
+
+def test_logs_and_console_hold_no_planted_value(ingested, planted):
+    """Runs last in this module: by now every command above has logged."""
+    runner, _ = ingested
+    log = runner.log_text()
+    assert "ingested" in log and "answered locally" in log
+    assert leaked(planted, log + "\n".join(runner.transcript)) == []

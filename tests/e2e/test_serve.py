@@ -1,0 +1,88 @@
+"""`veil serve` holds the embedded store; the CLI routes through it instead of failing on the lock."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+
+import httpx
+import pytest
+
+from tests.conftest import SAMPLES
+from tests.e2e.conftest import VEIL, VeilRunner
+
+pytestmark = pytest.mark.e2e
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("serve")
+    runner = VeilRunner(workdir / ".veil", workdir)
+    port = free_port()
+    proc = subprocess.Popen([*VEIL, "serve", "--port", str(port)], cwd=workdir, env=runner.env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail(f"veil serve did not come up: {proc.stdout.read()}")
+    yield runner, url
+    proc.terminate()
+    runner.transcript.append(proc.communicate(timeout=30)[0])
+
+
+def test_cli_ingest_goes_through_the_running_server(server, planted):
+    runner, url = server
+    proc = runner.run("ingest", str(SAMPLES / "insurance_claim.txt"), str(SAMPLES / "wire_transfer.eml"))
+    assert "holds the store" in proc.stderr and url in proc.stderr
+    docs = httpx.get(f"{url}/v1/documents").json()["documents"]
+    assert sorted(d["source"].rsplit("/", 1)[-1] for d in docs) == ["insurance_claim.txt", "wire_transfer.eml"]
+    again = runner.json("ingest", str(SAMPLES / "insurance_claim.txt"))
+    assert again["files"][0]["status"] == "unchanged"
+
+
+def test_rest_query_upload_export_and_delete(server, planted):
+    runner, url = server
+    runner.run("ingest", str(SAMPLES / "insurance_claim.txt"))
+    upload = httpx.post(f"{url}/v1/documents", files=[
+        ("files", ("notes.md", b"# Fleet policy\n\nCompany cars are replaced every four years.")),
+        ("files", ("broken.pdf", b"%PDF-1.4 not really")),
+    ], timeout=120).json()
+    statuses = {f["path"]: f["status"] for f in upload["files"]}
+    assert statuses == {"notes.md": "ingested", "broken.pdf": "failed"}
+
+    answer = httpx.post(f"{url}/v1/query", json={"question": "How often are company cars replaced?",
+                                                 "generate": False}, timeout=120).json()
+    assert answer["citations"][0]["document"] == "notes.md"
+
+    exported = httpx.get(f"{url}/v1/export").text
+    assert "four years" in exported
+    assert [p["value"] for p in planted if p["value"].lower() in exported.lower()] == []
+    cli_export = runner.run("export").stdout
+    assert cli_export.count("\n") == exported.count("\n")
+
+    doc_id = upload["files"][0]["doc_id"]
+    deleted = httpx.delete(f"{url}/v1/documents/{doc_id}").json()
+    assert deleted["chunks"] >= 1
+    assert "four years" not in httpx.get(f"{url}/v1/export").text
+    assert httpx.delete(f"{url}/v1/documents/{doc_id}").status_code == 404
+
+
+def test_openapi_docs_and_health(server):
+    _, url = server
+    assert httpx.get(f"{url}/healthz").json()["status"] == "ok"
+    paths = httpx.get(f"{url}/openapi.json").json()["paths"]
+    assert {"/v1/documents", "/v1/documents/{doc_id}", "/v1/query", "/healthz"} <= paths.keys()

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from tests.fakes import ScriptedChat
+from tests.unit.helpers import fake_veil
+
+TEXT = b"Refunds are issued within 14 days. Questions go to refunds.desk@example.com."
+
+
+@pytest.fixture
+def chat():
+    return ScriptedChat("Refunds take 14 days [1].")
+
+
+@pytest.fixture
+def client(tmp_path, chat):
+    veil = fake_veil(tmp_path / "data", chat=chat, retrieval={"min_score": 0.01})
+    with TestClient(create_app(veil)) as c:
+        yield c
+    veil.close()
+
+
+def upload(client, name="refunds.txt", data=TEXT, **form):
+    return client.post("/v1/documents", files={"files": (name, data)}, data=form)
+
+
+def test_upload_list_query_delete_roundtrip(client, chat):
+    body = upload(client).json()
+    assert body["totals"] == {"files": 1, "ingested": 1, "unchanged": 0, "failed": 0, "chunks": 1,
+                              "redactions": 1}
+    doc_id = body["files"][0]["doc_id"]
+    assert [d["doc_id"] for d in client.get("/v1/documents").json()["documents"]] == [doc_id]
+
+    answer = client.post("/v1/query", json={"question": "Refunds are issued within how many days?"}).json()
+    assert answer["answer"] == "Refunds take 14 days [1]." and answer["route"] == "local"
+    assert answer["citations"][0]["document"] == "refunds.txt"
+    prompt = "\n".join(m.content for m in chat.calls[0])
+    assert "<EMAIL_ADDRESS_1>" in prompt and "refunds.desk@example.com" not in prompt
+
+    assert client.delete(f"/v1/documents/{doc_id}").json() == {"deleted": doc_id, "chunks": 1}
+    assert client.get("/v1/documents").json()["documents"] == []
+    assert client.delete(f"/v1/documents/{doc_id}").status_code == 404
+
+
+def test_same_upload_twice_is_unchanged(client):
+    upload(client)
+    assert upload(client).json()["files"][0]["status"] == "unchanged"
+
+
+def test_bad_upload_is_reported_per_file(client):
+    response = client.post("/v1/documents", files=[("files", ("a.txt", TEXT)), ("files", ("b.bin", b"\x00"))])
+    statuses = [(f["path"], f["status"]) for f in response.json()["files"]]
+    assert statuses == [("a.txt", "ingested"), ("b.bin", "failed")]
+
+
+def test_query_without_relevant_documents_does_not_call_the_model(client, chat):
+    answer = client.post("/v1/query", json={"question": "anything"}).json()
+    assert answer["answer"].startswith("I don't know") and answer["citations"] == []
+    assert chat.calls == []
+
+
+def test_retrieval_only_query(client, chat):
+    upload(client)
+    answer = client.post("/v1/query", json={"question": "refunds are issued", "generate": False}).json()
+    assert answer["citations"] and answer["answer"] == "" and chat.calls == []
+
+
+def test_export_streams_stored_chunks(client):
+    upload(client)
+    lines = client.get("/v1/export").text.strip().splitlines()
+    assert len(lines) == 1 and "<EMAIL_ADDRESS_1>" in lines[0] and "refunds.desk" not in lines[0]
+    assert client.get("/v1/export", params={"collection": "nope"}).status_code == 400
+
+
+def test_invalid_requests_get_clear_errors(client):
+    assert client.post("/v1/query", json={"question": ""}).status_code == 422
+    response = upload(client, collection="bad name!")
+    assert response.json()["files"][0]["status"] == "failed"
+    assert "invalid collection name" in response.json()["files"][0]["error"]
+
+
+def test_healthz(client):
+    assert client.get("/healthz").json()["status"] == "ok"
