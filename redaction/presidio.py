@@ -10,7 +10,7 @@ from core.settings import RedactionSettings
 from core.types import Redacted
 from redaction.placeholders import PlaceholderBook
 from redaction.propagation import propagate
-from redaction.spans import Detection, apply_placeholders
+from redaction.spans import Detection, apply_placeholders, merge_overlaps
 
 log = logging.getLogger(__name__)
 
@@ -39,17 +39,12 @@ class PresidioRedactor:
     @cached_property
     def _batch_analyzer(self):
         from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine
-        from presidio_analyzer.nlp_engine import NlpEngineProvider
 
         from redaction.recognizers import veil_recognizers
 
         _offline_tldextract()
-        nlp_engine = NlpEngineProvider(nlp_configuration={
-            "nlp_engine_name": "spacy",
-            "models": [{"lang_code": self._settings.language, "model_name": self._settings.spacy_model}],
-            "ner_model_configuration": {"labels_to_ignore": IGNORED_NER_LABELS},
-        }).create_engine()
-        analyzer = AnalyzerEngine(nlp_engine=nlp_engine, supported_languages=[self._settings.language])
+        analyzer = AnalyzerEngine(nlp_engine=nlp_engine(self._settings),
+                                  supported_languages=[self._settings.language])
         for recognizer in veil_recognizers():
             analyzer.registry.add_recognizer(recognizer)
         log.info("presidio analyzer ready (%d recognizers)", len(analyzer.registry.recognizers))
@@ -67,10 +62,48 @@ class PresidioRedactor:
         )
         return [[_to_detection(r) for r in per_text] for per_text in results]
 
+    def ranges(self, texts: Sequence[str]) -> list[list[tuple[int, int]]]:
+        """What would be redacted, each text taken as a document of its own (for evaluation)."""
+        per_text = self.detect(texts)
+        out = []
+        for text, dets in zip(texts, per_text):
+            out.append([(d.start, d.end) for d in merge_overlaps(propagate([text], [dets])[0])])
+        return out
+
     def redact(self, texts: Sequence[str]) -> list[Redacted]:
         book = PlaceholderBook()
         detections = propagate(texts, self.detect(texts))
         return [apply_placeholders(t, dets, book) for t, dets in zip(texts, detections)]
+
+
+def nlp_engine(settings: RedactionSettings):
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    return NlpEngineProvider(nlp_configuration={
+        "nlp_engine_name": "spacy",
+        "models": [{"lang_code": settings.language, "model_name": settings.spacy_model}],
+        "ner_model_configuration": {"labels_to_ignore": IGNORED_NER_LABELS},
+    }).create_engine()
+
+
+class VanillaPresidio:
+    """Presidio as shipped (default recognizers, no threshold, one text at a time): the baseline."""
+
+    def __init__(self, settings: RedactionSettings) -> None:
+        from presidio_analyzer import AnalyzerEngine
+        from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+        _offline_tldextract()
+        engine = NlpEngineProvider(nlp_configuration={
+            "nlp_engine_name": "spacy",
+            "models": [{"lang_code": settings.language, "model_name": settings.spacy_model}],
+        }).create_engine()
+        self._analyzer = AnalyzerEngine(nlp_engine=engine, supported_languages=[settings.language])
+        self._language = settings.language
+
+    def ranges(self, texts: Sequence[str]) -> list[list[tuple[int, int]]]:
+        return [[(r.start, r.end) for r in self._analyzer.analyze(text=t, language=self._language)]
+                for t in texts]
 
 
 def _to_detection(result) -> Detection:

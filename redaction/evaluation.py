@@ -1,0 +1,109 @@
+"""Redaction quality on the PII benchmark format of DESIGN.md.
+
+A gold span is *caught* when every letter and digit in it lies inside redacted text (a leak is a
+leak, whatever label the detector gave it). Precision counts redacted letters and digits that lie
+inside gold spans. Both are label-agnostic; recall is also broken down by gold label.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.errors import VeilError
+
+# A detector maps texts (one document each) to the [start, end) ranges it would redact.
+Detector = Callable[[Sequence[str]], list[list[tuple[int, int]]]]
+
+
+@dataclass(frozen=True)
+class GoldRecord:
+    id: str
+    text: str
+    spans: tuple[tuple[int, int, str], ...]
+
+
+def load_dataset(path: Path, split: str = "all") -> list[GoldRecord]:
+    """JSON lines {"id", "text", "spans": [{"start", "end", "label"}]}; split: all | dev | heldout."""
+    records = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise VeilError(f"cannot read dataset {path}: {exc.strerror}") from None
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            records.append(_parse_record(line, number))
+    return [r for r in records if split == "all" or (split == "heldout") == is_heldout(r.id)]
+
+
+def _parse_record(line: str, number: int) -> GoldRecord:
+    try:
+        raw = json.loads(line)
+        spans = tuple((int(s["start"]), int(s["end"]), str(s["label"])) for s in raw["spans"])
+        return GoldRecord(str(raw["id"]), raw["text"], spans)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise VeilError(f"dataset line {number} is not a valid record ({type(exc).__name__})") from None
+
+
+def is_heldout(record_id: str) -> bool:
+    """A fixed fifth of any dataset, chosen by id hash: never looked at while tuning."""
+    return hashlib.sha256(record_id.encode()).digest()[0] % 5 == 0
+
+
+@dataclass
+class Tally:
+    gold: int = 0
+    caught: int = 0
+    redacted_chars: int = 0
+    redacted_gold_chars: int = 0
+    per_label: dict[str, list[int]] = field(default_factory=dict)  # label -> [caught, support]
+
+    def add(self, record: GoldRecord, ranges: Iterable[tuple[int, int]]) -> None:
+        text = record.text
+        redacted = _mask(len(text), ranges)
+        gold = _mask(len(text), ((s, e) for s, e, _ in record.spans))
+        alnum = [c.isalnum() for c in text]
+        self.redacted_chars += sum(1 for i, r in enumerate(redacted) if r and alnum[i])
+        self.redacted_gold_chars += sum(1 for i, r in enumerate(redacted) if r and alnum[i] and gold[i])
+        for start, end, label in record.spans:
+            hit = all(redacted[i] for i in range(start, end) if alnum[i])
+            self.gold += 1
+            self.caught += hit
+            counts = self.per_label.setdefault(label, [0, 0])
+            counts[0] += hit
+            counts[1] += 1
+
+    def scores(self) -> dict:
+        recall = self.caught / self.gold if self.gold else 1.0
+        precision = self.redacted_gold_chars / self.redacted_chars if self.redacted_chars else 1.0
+        f2 = 5 * precision * recall / (4 * precision + recall) if precision + recall else 0.0
+        per_label = {label: {"recall": round(c / n, 4), "support": n}
+                     for label, (c, n) in sorted(self.per_label.items())}
+        return {"recall": round(recall, 4), "precision": round(precision, 4), "f2": round(f2, 4),
+                "per_label": per_label}
+
+
+def _mask(length: int, ranges: Iterable[tuple[int, int]]) -> list[bool]:
+    mask = [False] * length
+    for start, end in ranges:
+        for i in range(max(0, start), min(length, end)):
+            mask[i] = True
+    return mask
+
+
+def evaluate(records: Sequence[GoldRecord], detector: Detector, batch_size: int = 64) -> dict:
+    """Scores plus throughput (characters of input per second of detection)."""
+    tally, elapsed = Tally(), 0.0
+    for i in range(0, len(records), batch_size):
+        batch = records[i:i + batch_size]
+        started = time.perf_counter()
+        ranges = detector([r.text for r in batch])
+        elapsed += time.perf_counter() - started
+        for record, found in zip(batch, ranges):
+            tally.add(record, found)
+    chars = sum(len(r.text) for r in records)
+    return tally.scores() | {"records": len(records), "chars_per_s": round(chars / elapsed) if elapsed else 0}
