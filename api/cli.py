@@ -4,44 +4,26 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import wraps
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from api.audit_cli import audit_app, eval_app
+from api.cli_support import JsonFlag, settings_for_cli, user_errors
 from core.errors import VeilError
-from core.offline import harden_environment
-from core.settings import Settings, load_settings
+from core.settings import Settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Veil: privacy-preserving RAG. Documents are redacted before they are stored.")
 config_app = typer.Typer(no_args_is_help=True, help="Inspect the configuration.")
 app.add_typer(config_app, name="config")
+app.add_typer(audit_app, name="audit")
+app.add_typer(eval_app, name="eval")
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="machine-readable output")]
 CollectionOpt = Annotated[Optional[str], typer.Option("--collection", "-c", help="collection name")]
-
-
-def user_errors(fn: Callable) -> Callable:
-    """Map VeilError to a one-line message and its exit code."""
-
-    @wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except VeilError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(exc.exit_code) from None
-
-    return wrapper
-
-
-def _settings() -> Settings:
-    harden_environment()
-    return load_settings()
 
 
 @contextmanager
@@ -80,7 +62,7 @@ def ingest(
     """Parse, redact, chunk, embed and store documents. A broken file never stops the batch."""
     from api.ingest_cli import run_ingest
 
-    settings = _settings()
+    settings = settings_for_cli()
     name = collection or settings.default_collection
     remote = _server(settings, "sending files")
     if remote is not None:
@@ -110,7 +92,7 @@ def query(
     """Answer a question from the stored documents, with citations."""
     from api import serialize
 
-    settings = _settings()
+    settings = settings_for_cli()
     name = collection or settings.default_collection
     remote = _server(settings, "asking")
     if remote is not None:
@@ -138,7 +120,7 @@ def export(collection: CollectionOpt = None) -> None:
     """Print every stored chunk as JSON lines (text and metadata): exactly what the store holds."""
     from api import serialize
 
-    settings = _settings()
+    settings = settings_for_cli()
     name = collection or settings.default_collection
     remote = _server(settings, "exporting")
     if remote is not None:
@@ -161,7 +143,7 @@ def serve(
     """Serve the REST API (OpenAPI docs at /docs). Holds the embedded store while it runs."""
     from api.serve import run_server
 
-    settings = _settings()
+    settings = settings_for_cli()
     with local_veil(settings, console_level="INFO") as veil:
         run_server(veil, host or settings.api.host, port or settings.api.port)
 
@@ -170,7 +152,7 @@ def serve(
 @user_errors
 def config_show(as_json: JsonFlag = False) -> None:
     """Print the effective configuration (defaults, config file, VEIL_* overrides)."""
-    values = _settings().model_dump(mode="json")
+    values = settings_for_cli().model_dump(mode="json")
     typer.echo(json.dumps(values, indent=None if as_json else 2))
 
 

@@ -6,6 +6,8 @@ import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from core.audit import AuditLog
+from core.keys import load_or_create_key
 from core.settings import Settings
 from generation.answering import Answerer
 from generation.base import ChatModel
@@ -16,10 +18,18 @@ from redaction.base import Redactor
 from retrieval.base import Embedder, VectorStore
 
 
-def build_redactor(settings: Settings) -> Redactor:
-    from redaction.presidio import PresidioRedactor
+def build_audit(settings: Settings) -> AuditLog:
+    key = load_or_create_key(settings.audit.key, settings.data_dir / "keys" / "audit.key")
+    return AuditLog(settings.data_dir / "audit.db", key)
 
-    return PresidioRedactor(settings.redaction)
+
+def build_redactor(settings: Settings, audit: AuditLog) -> Redactor:
+    from redaction.operators import ReplacementPolicy
+    from redaction.presidio import PresidioRedactor
+    from redaction.redactor import DocumentRedactor
+
+    policy = ReplacementPolicy(settings.redaction.operators, hash_key=audit.hash_value("veil/operator-hash").encode())
+    return DocumentRedactor(PresidioRedactor(settings.redaction), policy, audit.hash_value)
 
 
 def build_parser(settings: Settings) -> Parser:
@@ -67,32 +77,37 @@ class Veil:
     redactor: Redactor
     parser: Parser
     chat: ChatModel
+    audit: AuditLog
     # The embedded store and the GGUF model are not thread-safe: one operation at a time.
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     @cached_property
     def pipeline(self) -> IngestPipeline:
         return IngestPipeline(self.parser, self.redactor, self.embedder, self.store, self.registry,
-                              self.settings.chunking, self.settings.parsing.max_file_mb * 1_000_000)
+                              self.settings.chunking, self.settings.parsing.max_file_mb * 1_000_000,
+                              self.audit)
 
     @cached_property
     def answerer(self) -> Answerer:
-        return Answerer(self.embedder, self.store, self.chat, self.settings.retrieval)
+        return Answerer(self.embedder, self.store, self.chat, self.settings.retrieval, self.audit)
 
     def close(self) -> None:
         self.store.close()
         self.registry.close()
+        self.audit.close()
 
 
 def build_veil(settings: Settings) -> Veil:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     store = build_store(settings)  # first: it takes the store lock, so a busy store fails fast
+    audit = build_audit(settings)
     return Veil(
         settings=settings,
         registry=DocumentRegistry(settings.data_dir / "veil.db"),
         store=store,
         embedder=build_embedder(settings),
-        redactor=build_redactor(settings),
+        redactor=build_redactor(settings, audit),
         parser=build_parser(settings),
         chat=build_chat(settings),
+        audit=audit,
     )

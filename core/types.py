@@ -20,7 +20,9 @@ class Span:
     end: int
     score: float
     detector: str
-    placeholder: str
+    placeholder: str  # what now stands in the text: a token, a mask, a keyed hash, or ""
+    operator: str = "placeholder"
+    value_hmac: str | None = None  # keyed HMAC of the original value, for the audit trail
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from pathlib import PurePath
 
+from core.audit import AuditLog
 from core.settings import RetrievalSettings
 from core.types import Answer, Citation, Hit, SearchQuery
 from generation.base import ChatModel
@@ -19,8 +20,9 @@ log = logging.getLogger(__name__)
 
 class Answerer:
     def __init__(self, embedder: Embedder, store: VectorStore, chat: ChatModel,
-                 retrieval: RetrievalSettings) -> None:
+                 retrieval: RetrievalSettings, audit: AuditLog | None = None) -> None:
         self._embedder, self._store, self._chat, self._retrieval = embedder, store, chat, retrieval
+        self._audit = audit
 
     def retrieve(self, question: str, collection: str, top_k: int | None = None) -> list[Hit]:
         query = SearchQuery(self._embedder.embed_query(question), collection,
@@ -30,6 +32,16 @@ class Answerer:
     def answer(self, question: str, collection: str, top_k: int | None = None,
                generate: bool = True) -> Answer:
         hits = self.retrieve(question, collection, top_k)
+        answer = self._answer(question, hits, generate)
+        if self._audit:  # the question may hold personal data: only its keyed HMAC is kept
+            self._audit.append("query", {
+                "collection": collection, "question_hmac": self._audit.hash_value(question),
+                "route": answer.route, "model": self._chat.name if answer.route == "local" else None,
+                "chunks": [c.chunk_id for c in answer.citations],
+            })
+        return answer
+
+    def _answer(self, question: str, hits: list[Hit], generate: bool) -> Answer:
         citations = tuple(_citation(h) for h in hits)
         if not hits:
             return Answer(NO_ANSWER, "none")

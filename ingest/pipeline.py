@@ -18,7 +18,9 @@ from core.errors import VeilError
 from core.settings import ChunkingSettings
 from core.types import Chunk, DocumentInfo, EmbeddedChunk, RedactedElement
 from ingest.base import Parser
-from ingest.chunking import ELEMENT_SEPARATOR, chunk_document
+from core.audit import AuditLog
+from ingest.auditing import LocatedSpan, ingest_events, locate_spans
+from ingest.chunking import chunk_document
 from ingest.registry import DocumentRegistry
 from redaction.base import Redactor
 from retrieval.base import Embedder, VectorStore
@@ -67,10 +69,12 @@ def _hidden(path: Path, root: Path) -> bool:
 
 class IngestPipeline:
     def __init__(self, parser: Parser, redactor: Redactor, embedder: Embedder, store: VectorStore,
-                 registry: DocumentRegistry, chunking: ChunkingSettings, max_file_bytes: int) -> None:
+                 registry: DocumentRegistry, chunking: ChunkingSettings, max_file_bytes: int,
+                 audit: AuditLog | None = None) -> None:
         self._parser, self._redactor, self._embedder = parser, redactor, embedder
         self._store, self._registry, self._chunking = store, registry, chunking
         self._max_file_bytes = max_file_bytes
+        self._audit = audit
 
     def ingest_paths(self, paths: Sequence[Path], collection: str,
                      on_result: Callable[[FileResult], None] | None = None) -> IngestReport:
@@ -106,6 +110,8 @@ class IngestPipeline:
     def delete(self, collection: str, doc_id: str) -> int:
         removed = self._store.delete_document(collection, doc_id)
         self._registry.delete(doc_id)
+        if self._audit:
+            self._audit.append("document.deleted", {"doc_id": doc_id, "collection": collection, "chunks": removed})
         return removed
 
     def _read(self, path: Path) -> bytes:
@@ -123,21 +129,23 @@ class IngestPipeline:
         elements = self._parser.parse(data, Path(name).name)
         redacted = self._redactor.redact([e.text for e in elements])
         red_elements = [RedactedElement(r.text, e.page, e.category, r.spans) for e, r in zip(elements, redacted)]
-        chunks = self._chunks(red_elements, doc_id)
+        located = locate_spans(red_elements)
+        chunks = self._chunks(red_elements, doc_id, located)
         info = DocumentInfo(doc_id, collection, name, digest, _now(), len(chunks), _sum_counts(redacted))
         vectors = self._embedder.embed_documents([c.text for c in chunks])
         self._registry.mark_pending(info)
         self._store.delete_document(collection, doc_id)  # a changed file replaces its old chunks
         self._store.upsert([EmbeddedChunk(c, info, v) for c, v in zip(chunks, vectors)])
+        if self._audit:  # before mark_done: a crash here re-ingests, and the audit trail is complete
+            self._audit.append_many(ingest_events(info, chunks, located))
         self._registry.mark_done(info)
         return info
 
-    def _chunks(self, elements: Sequence[RedactedElement], doc_id: str) -> list[Chunk]:
+    def _chunks(self, elements: Sequence[RedactedElement], doc_id: str, located: list[LocatedSpan]) -> list[Chunk]:
         spans = chunk_document(elements, self._chunking.size, self._chunking.overlap)
-        offsets = _span_offsets(elements)
         return [
             Chunk(ids.chunk_id(doc_id, i), doc_id, i, s.text, s.page, s.start, s.end,
-                  _counts_in(offsets, s.start, s.end))
+                  _counts_in(located, s.start, s.end))
             for i, s in enumerate(spans)
         ]
 
@@ -164,18 +172,9 @@ def _sum_counts(redacted) -> dict[str, int]:
     return total
 
 
-def _span_offsets(elements: Sequence[RedactedElement]) -> list[tuple[int, str]]:
-    """(document offset, entity type) of every redaction, for per-chunk counts."""
-    out, offset = [], 0
-    for element in elements:
-        out.extend((offset + s.start, s.entity_type) for s in element.spans)
-        offset += len(element.text) + len(ELEMENT_SEPARATOR)
-    return out
-
-
-def _counts_in(offsets: list[tuple[int, str]], start: int, end: int) -> dict[str, int]:
+def _counts_in(located: list[LocatedSpan], start: int, end: int) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for pos, kind in offsets:
-        if start <= pos < end:
-            counts[kind] = counts.get(kind, 0) + 1
+    for item in located:
+        if start <= item.offset < end:
+            counts[item.span.entity_type] = counts.get(item.span.entity_type, 0) + 1
     return counts

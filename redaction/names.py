@@ -40,6 +40,30 @@ _AMBIGUOUS_GIVEN = {
 }
 
 
+# Census given names/surnames that are everyday English words (lower-case text needs this check).
+_COMMON_WORDS = set("""
+    art bill bob can car case chance chase cook day dean dell dew don dot drew else era fay gay
+    gene hall hill hope ivy jack joy june king lane lee long love major mark may miles new
+    norman page park pat penny price rich rose ross sale see sky son star sue summer tad
+    tom van von ward way white will wood young green brown black gray grey ash bell best
+    camp carpenter clay cross dale field fisher ford fox glass gold hunter justice key lord
+    lovely mason miller money moon north page pay piper porter post power reed rice rock
+    rush sharp short small snow stone street strong sweet taylor tucker turner walker
+    west wise worth wright case christmas easter monday friday sunday tuesday else
+    age aide air alpha ample angel april august autumn baker bank banks berry bird
+    blue bond branch brook brooks burns bush butler card carter chambers church clark
+    coffee cole colt cotton craft crane crown cash dawn deal dear diamond dixon drake
+    early east eve faith fair fall ferry fine fish flower forest foster free friend gain
+    game gates gil grace grant guy hale hand happy hardy hart heart holiday holly home
+    honey house howard hurt iris jewel jewell judge june just kind lake land law little
+    lucky march marsh martin master may meadow mercy merry middle mill mills moore more
+    morning nice noble oak ocean ok pace paris pearl person pink place pool pope potter
+    queen rain ray read ready river robin rose royal ruby sage salt sandy sea season
+    shadow shell silver sing sky smith spring stamp still stroud summer sunny swift
+    tailor tea temple thorn true union vale valley vine wall walls war waters weaver
+    well wells will winter wolf wren yard""".split())
+
+
 @cache
 def _census(name: str) -> frozenset[str]:
     text = resources.files("names").joinpath(name).read_text()
@@ -87,6 +111,46 @@ class GazetteerNameRecognizer(_RegexNameRecognizer):
         return results
 
 
+class LowercaseNameRecognizer(_RegexNameRecognizer):
+    """"patricia desrosiers": a lower-case pair only when both words are unambiguous census names."""
+
+    _LOWER_PAIR = re.compile(r"(?<![\w@./-])(?P<first>[a-z]{3,})[ \t]+(?P<last>[a-z]{3,})(?![\w@-])")
+
+    def __init__(self) -> None:
+        super().__init__("LowercaseNameRecognizer")
+        self._given, self._surnames = given_names(), surnames()
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        results = []
+        for match in self._LOWER_PAIR.finditer(text):
+            first, last = match["first"], match["last"]
+            if (first in self._given and last in self._surnames and first not in _AMBIGUOUS_GIVEN
+                    and first not in STOP_WORDS and last not in STOP_WORDS and first not in _COMMON_WORDS
+                    and last not in _COMMON_WORDS):
+                results.append(self._result(match.start(), match.end(), 0.5))
+        return results
+
+
+class SingleGivenNameRecognizer(_RegexNameRecognizer):
+    """A capitalised census given name on its own ("Thanks, Megan"), not at a sentence start."""
+
+    _WORD = re.compile(r"(?<=[\w,;:)] )[A-Z][a-z]{2,}(?![\w'-])|(?<=\n)[A-Z][a-z]{2,}(?=[ \t]*(?:\n|$))")
+
+    def __init__(self) -> None:
+        super().__init__("SingleGivenNameRecognizer")
+        self._given = given_names()
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        results = []
+        for match in self._WORD.finditer(text):
+            word = match.group().lower()
+            if word in self._given and word not in _AMBIGUOUS_GIVEN and word not in _COMMON_WORDS:
+                results.append(self._result(match.start(), match.end(), 0.4))
+        return results
+
+
 class TitledNameRecognizer(_RegexNameRecognizer):
     """The name after an honorific: "Dr. Okafor", "Ms. Eleanor Whitfield"."""
 
@@ -105,3 +169,8 @@ class LabelledNameRecognizer(_RegexNameRecognizer):
 
     def analyze(self, text, entities, nlp_artifacts=None):
         return [self._result(m.start("name"), m.end("name"), 0.7) for m in _LABELLED.finditer(text)]
+
+
+def name_recognizers() -> list:
+    return [GazetteerNameRecognizer(), TitledNameRecognizer(), LabelledNameRecognizer(),
+            LowercaseNameRecognizer(), SingleGivenNameRecognizer()]

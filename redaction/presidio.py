@@ -14,11 +14,6 @@ from redaction.spans import Detection, apply_placeholders, merge_overlaps
 
 log = logging.getLogger(__name__)
 
-# spaCy labels that are never personal data on their own.
-IGNORED_NER_LABELS = ["CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "MONEY", "LANGUAGE", "LAW",
-                      "WORK_OF_ART", "EVENT", "PRODUCT"]
-
-
 def _offline_tldextract() -> None:
     """Presidio validates e-mails and URLs with tldextract, which fetches the suffix list on first use.
 
@@ -40,11 +35,13 @@ class PresidioRedactor:
     def _batch_analyzer(self):
         from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine
 
-        from redaction.recognizers import veil_recognizers
+        from redaction.recognizers import REPLACED_STOCK_RECOGNIZERS, veil_recognizers
 
         _offline_tldextract()
         analyzer = AnalyzerEngine(nlp_engine=nlp_engine(self._settings),
                                   supported_languages=[self._settings.language])
+        for name in REPLACED_STOCK_RECOGNIZERS:
+            analyzer.registry.remove_recognizer(name)
         for recognizer in veil_recognizers():
             analyzer.registry.add_recognizer(recognizer)
         log.info("presidio analyzer ready (%d recognizers)", len(analyzer.registry.recognizers))
@@ -77,13 +74,11 @@ class PresidioRedactor:
 
 
 def nlp_engine(settings: RedactionSettings):
-    from presidio_analyzer.nlp_engine import NlpEngineProvider
+    from redaction.nlp import NerOnlySpacyEngine
 
-    return NlpEngineProvider(nlp_configuration={
-        "nlp_engine_name": "spacy",
-        "models": [{"lang_code": settings.language, "model_name": settings.spacy_model}],
-        "ner_model_configuration": {"labels_to_ignore": IGNORED_NER_LABELS},
-    }).create_engine()
+    engine = NerOnlySpacyEngine(settings.spacy_model, settings.language)
+    engine.load()
+    return engine
 
 
 class VanillaPresidio:

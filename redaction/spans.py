@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from core.types import Redacted, Span
+from redaction.operators import ReplacementPolicy
 from redaction.placeholders import PlaceholderBook
+
+DEFAULT_POLICY = ReplacementPolicy()
 
 
 @dataclass(frozen=True)
@@ -35,21 +38,22 @@ def merge_overlaps(detections: Iterable[Detection]) -> list[Detection]:
     return merged
 
 
-def apply_placeholders(text: str, detections: Iterable[Detection], book: PlaceholderBook) -> Redacted:
-    """Replace each merged detection with its placeholder; spans point into the redacted text."""
+def apply_placeholders(text: str, detections: Iterable[Detection], book: PlaceholderBook,
+                       policy: ReplacementPolicy = DEFAULT_POLICY,
+                       hash_value: Callable[[str], str] | None = None) -> Redacted:
+    """Replace each merged detection as the policy says; spans point into the redacted text."""
     pieces: list[str] = []
     spans: list[Span] = []
-    cursor = 0
-    out_len = 0
+    cursor = out_len = 0
     for det in merge_overlaps(detections):
+        value = text[det.start:det.end]
         before = text[cursor:det.start]
-        pieces.append(before)
+        replacement, operator = policy.replacement(det.entity_type, value, book)
+        pieces += [before, replacement]
         out_len += len(before)
-        token = book.token_for(det.entity_type, text[det.start:det.end])
-        pieces.append(token)
-        spans.append(Span(det.entity_type, out_len, out_len + len(token), round(det.score, 4),
-                          det.detector, token))
-        out_len += len(token)
+        spans.append(Span(det.entity_type, out_len, out_len + len(replacement), round(det.score, 4),
+                          det.detector, replacement, operator, hash_value(value) if hash_value else None))
+        out_len += len(replacement)
         cursor = det.end
     pieces.append(text[cursor:])
     return Redacted("".join(pieces), tuple(spans))

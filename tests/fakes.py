@@ -6,9 +6,8 @@ import re
 from collections.abc import Iterator, Sequence
 
 from core.errors import EmptyDocumentError, UnsupportedFileError
-from core.types import Completion, Element, Message, Redacted
-from redaction.placeholders import PlaceholderBook
-from redaction.spans import Detection, apply_placeholders
+from core.types import Completion, Element, Message
+from redaction.spans import Detection
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 
@@ -27,16 +26,12 @@ class TextParser:
         return elements
 
 
-class EmailRedactor:
-    """Redacts e-mail addresses only; enough to observe placeholders flowing through the pipeline."""
+class EmailDetector:
+    """Detects e-mail addresses only; enough to observe redaction flowing through the pipeline."""
 
-    def redact(self, texts: Sequence[str]) -> list[Redacted]:
-        book = PlaceholderBook()
-        return [
-            apply_placeholders(t, [Detection("EMAIL_ADDRESS", m.start(), m.end(), 1.0, "fake")
-                                   for m in EMAIL.finditer(t)], book)
-            for t in texts
-        ]
+    def detect(self, texts: Sequence[str]) -> list[list[Detection]]:
+        return [[Detection("EMAIL_ADDRESS", m.start(), m.end(), 1.0, "fake") for m in EMAIL.finditer(t)]
+                for t in texts]
 
 
 class ScriptedChat:

@@ -114,3 +114,19 @@ def test_collections_are_separate(veil, tmp_path):
     assert one.doc_id != two.doc_id
     assert veil.store.collections() == ["finance", "legal"]
     assert veil.store.count("legal") == veil.store.count("finance") == one.chunks
+
+
+def test_ingest_and_query_leave_audit_events_without_values(veil, tmp_path):
+    result = veil.pipeline.ingest_file(write(tmp_path, "policy.txt", DOC), "default")
+    veil.answerer.answer("jane.roe@example.com warranty", "default")
+    events = list(veil.audit.events())
+    assert [e.kind for e in events] == ["document.ingested", "redaction", "query"]
+    redaction = events[1].payload
+    stored = {c.chunk_id: c.text for c in veil.store.iter_chunks("default")}
+    chunk_text = stored[redaction["chunk_id"]]
+    assert chunk_text[redaction["start"]:redaction["end"]] == "<EMAIL_ADDRESS_1>"
+    assert redaction["value_hmac"] == veil.audit.hash_value("jane.roe@example.com")
+    assert redaction["doc_id"] == result.doc_id and redaction["operator"] == "placeholder"
+    assert events[2].payload["question_hmac"] == veil.audit.hash_value("jane.roe@example.com warranty")
+    assert "jane.roe" not in repr([e.payload for e in events])
+    assert veil.audit.verify().ok

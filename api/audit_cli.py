@@ -1,0 +1,113 @@
+"""`veil audit` and `veil eval`: the compliance officer's commands."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from api.cli_support import JsonFlag, settings_for_cli, user_errors
+from core.audit import AuditLog
+
+audit_app = typer.Typer(no_args_is_help=True, help="Verify and query the tamper-evident audit log.")
+eval_app = typer.Typer(no_args_is_help=True, help="Measure Veil against benchmarks.")
+
+
+def open_audit() -> AuditLog:
+    from api.wiring import build_audit
+
+    return build_audit(settings_for_cli())
+
+
+@audit_app.command("verify")
+@user_errors
+def verify(as_json: JsonFlag = False) -> None:
+    """Check the whole chain; name the first edited, deleted, inserted or reordered event."""
+    result = open_audit().verify()
+    body = {"ok": result.ok, "events": result.events, "first_bad_seq": result.first_bad_seq,
+            "problem": result.problem, "head": result.head_mac}
+    if as_json:
+        typer.echo(json.dumps(body))
+    elif result.ok:
+        typer.echo(f"audit log OK: {result.events} events, head {result.head_mac}")
+    else:
+        typer.echo(f"audit log BROKEN at event {result.first_bad_seq}: {result.problem} "
+                   f"({result.events} events verified before it)")
+    if not result.ok:
+        raise typer.Exit(4)
+
+
+@audit_app.command("search")
+@user_errors
+def search(value: Annotated[str, typer.Option("--value", help="the personal value to look for")],
+           as_json: JsonFlag = False) -> None:
+    """Was this value ever redacted, and where? Matched through its keyed HMAC, never stored in clear."""
+    audit = open_audit()
+    digest = audit.hash_value(value)
+    sources = {e.payload["doc_id"]: e.payload["source"] for e in audit.events("document.ingested")}
+    matches = [{"seq": e.seq, "ts": e.ts, "doc_id": e.payload["doc_id"],
+                "source": sources.get(e.payload["doc_id"]), "chunk_id": e.payload["chunk_id"],
+                "entity_type": e.payload["entity_type"], "detector": e.payload["detector"]}
+               for e in audit.events("redaction") if e.payload.get("value_hmac") == digest]
+    audit.append("audit.search", {"value_hmac": digest, "matches": len(matches)})
+    if as_json:
+        typer.echo(json.dumps({"found": bool(matches), "matches": matches}))
+        return
+    if not matches:
+        typer.echo("never redacted")
+    for m in matches:
+        typer.echo(f"{m['ts']}  {m['entity_type']:<15} {m['source']}  chunk {m['chunk_id']}  ({m['detector']})")
+
+
+@audit_app.command("report")
+@user_errors
+def report(document: Annotated[Optional[str], typer.Option("--document", help="document id")] = None,
+           as_json: JsonFlag = False) -> None:
+    """Redactions by entity type and by detector (one document or all), plus event counts."""
+    audit = open_audit()
+    by_type, by_detector, kinds = Counter(), Counter(), Counter()
+    for event in audit.events():
+        kinds[event.kind] += 1
+        if event.kind == "redaction" and document in (None, event.payload["doc_id"]):
+            by_type[event.payload["entity_type"]] += 1
+            by_detector[event.payload["detector"]] += 1
+    body = {"document": document, "redactions": sum(by_type.values()), "by_type": dict(by_type.most_common()),
+            "by_detector": dict(by_detector.most_common()), "events": dict(kinds.most_common())}
+    if as_json:
+        typer.echo(json.dumps(body))
+        return
+    typer.echo(f"{body['redactions']} redactions" + (f" in document {document}" if document else ""))
+    for title, counts in (("by type", by_type), ("by detector", by_detector), ("events", kinds)):
+        typer.echo(f"\n{title}:")
+        for name, n in counts.most_common():
+            typer.echo(f"  {name:<28} {n}")
+
+
+@eval_app.command("redaction")
+@user_errors
+def eval_redaction(
+    dataset: Annotated[Path, typer.Argument(help="JSON lines: {id, text, spans: [{start, end, label}]}")],
+    split: Annotated[str, typer.Option(help="all | dev | heldout (a fixed fifth kept aside)")] = "all",
+    limit: Annotated[Optional[int], typer.Option(help="first N records only")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Recall, precision and F2 of Veil's redaction beside vanilla Presidio, in the same run."""
+    from redaction.evaluation import compare_with_baseline, load_dataset
+
+    if split not in {"all", "dev", "heldout"}:
+        raise typer.BadParameter("split must be all, dev or heldout")
+    records = load_dataset(dataset, split)[:limit]
+    result = compare_with_baseline(records, settings_for_cli().redaction)
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    for name, scores in (("veil", result), ("vanilla presidio", result["baseline"])):
+        typer.echo(f"{name:<17} recall {scores['recall']:.3f}  precision {scores['precision']:.3f}  "
+                   f"F2 {scores['f2']:.3f}  {scores['chars_per_s']:,} chars/s")
+    typer.echo(f"\n{result['records']} records; recall by label (veil / vanilla, support):")
+    for label, item in result["per_label"].items():
+        base = result["baseline"]["per_label"][label]["recall"]
+        typer.echo(f"  {label:<18} {item['recall']:.3f} / {base:.3f}  ({item['support']})")

@@ -1,0 +1,183 @@
+"""Append-only, keyed hash chain of audit events (SQLite; safe for concurrent writers).
+
+Each event's MAC covers its sequence number, time, kind, payload and the previous event's MAC, under
+a key that is never stored in the log. Editing, deleting, inserting or reordering an event breaks
+the chain at that point; truncating the tail is caught by the MAC'd head record; appending forged
+events after a truncation needs the key. Payloads never hold a personal value: values appear only
+as keyed HMACs, so an auditor can test "was this value redacted?" without the log revealing it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+GENESIS = "0" * 64
+_SPACE = re.compile(r"\s+")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    seq     INTEGER PRIMARY KEY,
+    ts      TEXT NOT NULL,
+    kind    TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    prev    TEXT NOT NULL,
+    mac     TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS head (
+    id    INTEGER PRIMARY KEY CHECK (id = 1),
+    seq   INTEGER NOT NULL,
+    mac   TEXT NOT NULL,
+    seal  TEXT NOT NULL
+);
+"""
+
+
+def _derive(key: bytes, purpose: str) -> bytes:
+    return hmac.new(key, purpose.encode(), hashlib.sha256).digest()
+
+
+class ValueHasher:
+    """Keyed HMAC of a personal value, normalised so case and spacing do not matter."""
+
+    def __init__(self, key: bytes) -> None:
+        self._key = _derive(key, "veil/value-hmac/v1")
+
+    def __call__(self, value: str) -> str:
+        normalised = _SPACE.sub(" ", value).strip().casefold()
+        return hmac.new(self._key, normalised.encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    seq: int
+    ts: str
+    kind: str
+    payload: dict
+    prev: str
+    mac: str
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    events: int
+    first_bad_seq: int | None = None
+    problem: str | None = None
+    head_mac: str | None = None
+
+
+class AuditLog:
+    def __init__(self, path: Path, key: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(_SCHEMA)
+        self._chain_key = _derive(key, "veil/audit-chain/v1")
+        self.hash_value = ValueHasher(key)
+        self._lock = threading.Lock()
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def append(self, kind: str, payload: dict) -> AuditEvent:
+        return self.append_many([(kind, payload)])[-1]
+
+    def append_many(self, events: list[tuple[str, dict]]) -> list[AuditEvent]:
+        """Append atomically: BEGIN IMMEDIATE serialises writers across threads and processes."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                written = self._append_locked(events)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return written
+
+    def _append_locked(self, events: list[tuple[str, dict]]) -> list[AuditEvent]:
+        row = self._db.execute("SELECT seq, mac FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+        seq, prev = row if row else (0, GENESIS)
+        written = []
+        for kind, payload in events:
+            seq += 1
+            event = self._seal_event(seq, _now(), kind, payload, prev)
+            self._db.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
+                             (event.seq, event.ts, event.kind, _canonical(event.payload), event.prev, event.mac))
+            written.append(event)
+            prev = event.mac
+        self._db.execute("INSERT OR REPLACE INTO head VALUES (1, ?, ?, ?)", (seq, prev, self._seal_head(seq, prev)))
+        return written
+
+    def _seal_event(self, seq: int, ts: str, kind: str, payload: dict, prev: str) -> AuditEvent:
+        return AuditEvent(seq, ts, kind, payload, prev, self._mac(seq, ts, kind, _canonical(payload), prev))
+
+    def _mac(self, seq: int, ts: str, kind: str, payload_json: str, prev: str) -> str:
+        message = "\x1f".join([str(seq), ts, kind, payload_json, prev]).encode()
+        return hmac.new(self._chain_key, message, hashlib.sha256).hexdigest()
+
+    def _seal_head(self, seq: int, mac: str) -> str:
+        return hmac.new(self._chain_key, f"head\x1f{seq}\x1f{mac}".encode(), hashlib.sha256).hexdigest()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def events(self, kind: str | None = None) -> Iterator[AuditEvent]:
+        sql, args = "SELECT seq, ts, kind, payload, prev, mac FROM events", ()
+        if kind:
+            sql, args = sql + " WHERE kind = ?", (kind,)
+        with self._lock:
+            rows = self._db.execute(sql + " ORDER BY rowid", args).fetchall()
+        for seq, ts, k, payload, prev, mac in rows:
+            yield AuditEvent(seq, ts, k, json.loads(payload), prev, mac)
+
+    def verify(self) -> Verification:
+        """Walk the chain in storage order; name the first event that does not fit."""
+        expected_seq, prev, count = 1, GENESIS, 0
+        with self._lock:
+            rows = self._db.execute("SELECT seq, ts, kind, payload, prev, mac FROM events ORDER BY rowid").fetchall()
+            head = self._db.execute("SELECT seq, mac, seal FROM head WHERE id = 1").fetchone()
+        for seq, ts, kind, payload, stored_prev, mac in rows:
+            problem = self._check(seq, ts, kind, payload, stored_prev, mac, expected_seq, prev)
+            if problem:
+                return Verification(False, count, seq, problem)
+            expected_seq, prev, count = seq + 1, mac, count + 1
+        return self._check_head(head, count, prev)
+
+    def _check(self, seq, ts, kind, payload, stored_prev, mac, expected_seq, prev) -> str | None:
+        if seq != expected_seq:
+            return f"expected event {expected_seq} here, found {seq} (deleted, inserted or reordered)"
+        if stored_prev != prev:
+            return "does not follow the previous event (deleted, inserted or reordered)"
+        if not hmac.compare_digest(mac, self._mac(seq, ts, kind, payload, stored_prev)):
+            return "content does not match its MAC (edited or forged)"
+        return None
+
+    def _check_head(self, head, count: int, last_mac: str) -> Verification:
+        if head is None:
+            return Verification(count == 0, count, 1 if count else None,
+                                None if count == 0 else "head record missing", last_mac)
+        seq, mac, seal = head
+        if not hmac.compare_digest(seal, self._seal_head(seq, mac)):
+            return Verification(False, count, seq, "head record does not match its MAC")
+        if (seq, mac) != (count, last_mac):
+            return Verification(False, count, count + 1 if count < seq else seq + 1,
+                                f"log ends at event {count} but its head says {seq} (truncated or appended)")
+        return Verification(True, count, head_mac=last_mac)
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _canonical(payload: dict) -> str:
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")

@@ -1,0 +1,46 @@
+"""Audit events of an ingest: one per document, one per redaction (never the value, only its HMAC)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from core.types import Chunk, DocumentInfo, RedactedElement, Span
+from ingest.chunking import ELEMENT_SEPARATOR
+
+
+@dataclass(frozen=True)
+class LocatedSpan:
+    offset: int  # where the replacement starts in the document's redacted text
+    span: Span
+
+
+def locate_spans(elements: Sequence[RedactedElement]) -> list[LocatedSpan]:
+    located, offset = [], 0
+    for element in elements:
+        located.extend(LocatedSpan(offset + s.start, s) for s in element.spans)
+        offset += len(element.text) + len(ELEMENT_SEPARATOR)
+    return located
+
+
+def _chunk_of(chunks: Sequence[Chunk], offset: int) -> Chunk | None:
+    return next((c for c in chunks if c.start <= offset < c.end), None)
+
+
+def redaction_payload(info: DocumentInfo, chunks: Sequence[Chunk], item: LocatedSpan) -> dict:
+    chunk = _chunk_of(chunks, item.offset)
+    span = item.span
+    start = item.offset - chunk.start if chunk else item.offset
+    return {
+        "doc_id": info.doc_id, "collection": info.collection,
+        "chunk_id": chunk.chunk_id if chunk else None,
+        "entity_type": span.entity_type, "start": start, "end": start + (span.end - span.start),
+        "detector": span.detector, "score": span.score, "operator": span.operator,
+        "value_hmac": span.value_hmac,
+    }
+
+
+def ingest_events(info: DocumentInfo, chunks: Sequence[Chunk], located: Sequence[LocatedSpan]) -> list[tuple[str, dict]]:
+    document = {"doc_id": info.doc_id, "collection": info.collection, "source": info.source,
+                "content_hash": info.content_hash, "chunks": info.chunks, "redactions": info.redactions}
+    return [("document.ingested", document), *(("redaction", redaction_payload(info, chunks, s)) for s in located)]

@@ -1,0 +1,106 @@
+"""Street addresses in international layouts, single-line or as a multi-line block.
+
+An address is found from its core (house number and street, in the order local custom writes
+them, or a PO box / military box) and then extended over what follows it in an address:
+unit, city, region, postal code and country, across commas and line breaks.
+"""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+from redaction.lexicons import STREET_ENDINGS, STREET_TYPES_AFTER, STREET_TYPES_BEFORE, UNIT_WORDS, country_names
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+_WORD = r"[^\W\d_][\w'’.-]*"
+_NUM = r"\d{1,6}[A-Za-z]?(?:/\d{1,4})?\.?"
+_GAP = r"[ \t]+"
+_TYPE_AFTER = rf"(?i:{_alternation(STREET_TYPES_AFTER)})\b\.?"
+_TYPE_BEFORE = rf"(?i:{_alternation(STREET_TYPES_BEFORE)})"
+_ENDING = rf"[^\W\d_][\w'’-]*(?i:{_alternation(STREET_ENDINGS)})"
+_UNIT = rf"(?i:{_alternation(UNIT_WORDS)})\.?[ \t]*#?[ \t]*\d+[A-Za-z]?\b"
+
+# 12 Main Street / 0896 69 Farnell St
+_NUMBER_FIRST = rf"{_NUM}(?:{_GAP}{_NUM})?(?:{_GAP}{_WORD}){{1,4}}?{_GAP}{_TYPE_AFTER}"
+# rue La Boétie 56 / ul. Miła 53 / C/ Señores Curas 88 (optionally after a building number)
+_TYPE_FIRST = rf"(?:{_NUM}{_GAP})?{_TYPE_BEFORE}(?:{_GAP}{_WORD}){{1,4}}(?:,?{_GAP}{_NUM})?"
+# 56 rue La Boétie
+_NUMBER_TYPE = rf"{_NUM}{_GAP}{_TYPE_BEFORE}(?:{_GAP}{_WORD}){{1,4}}"
+# Ditscheinergasse 80 / 071 Snellmaninkatu 55
+_ENDING_FIRST = rf"(?:{_NUM}{_GAP})?(?:{_WORD}{_GAP}){{0,2}}{_ENDING}{_GAP}{_NUM}"
+# 727 Gesterbyntie 68: a number on both sides of a name is a building number + street + house number
+_NUMBER_NAME_NUMBER = rf"\d{{1,6}}{_GAP}(?:{_WORD}{_GAP}){{1,4}}\d{{1,5}}[A-Za-z]?\b\.?"
+_BOXES = (r"(?:P\.?\s?O\.?\s?Box|PSC \d{1,5},? Box|Unit \d{1,5},? Box|USNS [^\W\d_]+|USNV [^\W\d_]+|USS [^\W\d_]+)"
+          r"(?:[ \t]*\d{1,6})?")
+_CORE = re.compile(
+    rf"(?<![\w-])(?:{_BOXES}|{_NUMBER_FIRST}|{_NUMBER_TYPE}|{_TYPE_FIRST}|{_ENDING_FIRST}|{_NUMBER_NAME_NUMBER})"
+    r"(?![\w-])"
+)
+# "Name 12" only counts after an address cue: "lives at Aasa 43", "address is Dašická 688".
+_CUED = re.compile(
+    rf"(?i:\b(?:address(?:es)?|addr|lives?|living|located|resides?|residing|moved|send|sent|deliver|"
+    rf"ship|return|meet|located|office|is)\b[^\n.?!]{{0,24}}?\b(?:at|on|to|is|:)[ \t]+)"
+    rf"(?P<core>(?:{_NUM}{_GAP})?(?:{_WORD}{_GAP}){{0,3}}{_WORD}{_GAP}\d{{1,5}}[A-Za-z]?\b)"
+)
+_STANDALONE_UNIT = re.compile(rf"(?<![\w-]){_UNIT}")
+
+_POSTCODE = (r"(?:\d{3,6}(?:-\d{3,4})?|\d{3} \d{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{4} ?[A-Z]{2}|"
+             r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]{2}-\d{4,5})")
+_PLACE_WORD = r"(?:[A-ZÀ-ÖØ-ÞĀ-Ž\u0370-\u03ff\u0400-\u042f][\w'’.-]*|nan|\([^\W\d_]+\))"
+_CONTINUATION = re.compile(
+    rf"(?:,?[ \t]*{_UNIT}"                                                      # Apt. 4
+    rf"|,?[ \t]*\n[ \t>]*(?:,[ \t]*)?(?:{_UNIT}|{_POSTCODE}\b|{_PLACE_WORD}(?:[ \t]+{_PLACE_WORD}){{0,3}})"
+    rf"|(?:,[ \t]*|[ \t]+)(?:{_POSTCODE}\b|{_PLACE_WORD}(?:[ \t]+{_PLACE_WORD}){{0,3}}))"
+)
+_MAX_CONTINUATIONS = 8
+_SENTENCE_WORDS = {"The", "This", "That", "It", "I", "We", "He", "She", "They", "You", "But", "And", "Then",
+                   "Please", "Thanks", "Thank", "Regards", "Best", "Dear", "Hi", "Hello", "If", "In", "On",
+                   "At", "For", "My", "Our", "Your", "St", "St."}
+
+
+class StreetAddressRecognizer(EntityRecognizer):
+    """House number + street (any order, many languages) plus unit, city, postcode and country."""
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=["STREET_ADDRESS"], name="StreetAddressRecognizer",
+                         supported_language="en")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        spans = [(m.start(), m.end(), 0.7) for m in _CORE.finditer(text)]
+        spans += [(m.start("core"), m.end("core"), 0.6) for m in _CUED.finditer(text)]
+        results = [self._result(start, _extend(text, end), score) for start, end, score in spans]
+        results += [self._result(m.start(), m.end(), 0.5) for m in _STANDALONE_UNIT.finditer(text)]
+        return results
+
+    def _result(self, start: int, end: int, score: float) -> RecognizerResult:
+        return RecognizerResult("STREET_ADDRESS", start, end, score,
+                                recognition_metadata={"recognizer_name": self.name,
+                                                      "recognizer_identifier": self.id})
+
+
+def _extend(text: str, end: int) -> int:
+    """Grow an address over the unit, place names and postcode that follow it."""
+    for _ in range(_MAX_CONTINUATIONS):
+        match = _CONTINUATION.match(text, end)
+        if not match or _starts_sentence(match.group()):
+            break
+        end = match.end()
+    return end
+
+
+def _starts_sentence(piece: str) -> bool:
+    first = piece.strip(" \t\n>,").split(maxsplit=1)
+    return bool(first) and first[0] in _SENTENCE_WORDS
+
+
+def is_country(phrase: str) -> bool:
+    return phrase.lower() in country_names()
