@@ -14,6 +14,7 @@ from core.audit import AuditLog
 
 audit_app = typer.Typer(no_args_is_help=True, help="Verify and query the tamper-evident audit log.")
 eval_app = typer.Typer(no_args_is_help=True, help="Measure Veil against benchmarks.")
+vault_app = typer.Typer(no_args_is_help=True, help="The re-identification vault (off unless enabled).")
 
 
 def open_audit() -> AuditLog:
@@ -111,3 +112,23 @@ def eval_redaction(
     for label, item in result["per_label"].items():
         base = result["baseline"]["per_label"][label]["recall"]
         typer.echo(f"  {label:<18} {item['recall']:.3f} / {base:.3f}  ({item['support']})")
+
+
+@vault_app.command("reveal")
+@user_errors
+def vault_reveal(
+    doc_id: Annotated[str, typer.Argument(help="document id (veil export shows it)")],
+    token: Annotated[str, typer.Argument(help='placeholder, e.g. "<PERSON_1>"')],
+    auditor: Annotated[str, typer.Option("--auditor", help="your name: the read is audited under it")],
+    reason: Annotated[str, typer.Option("--reason", help="why you need the original value")],
+) -> None:
+    """Read one original value back. Needs the vault key; the read and its reason are audited."""
+    from api.wiring import build_audit, build_vault
+    from core.errors import VeilError
+    from core.types import Principal
+
+    settings = settings_for_cli()
+    vault = build_vault(settings, build_audit(settings))
+    if vault is None:
+        raise VeilError("the re-identification vault is off (set VEIL_VAULT__ENABLED=true and VEIL_VAULT__KEY)")
+    typer.echo(vault.reveal(Principal(auditor, frozenset({"auditor"})), reason, doc_id, token))

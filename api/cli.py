@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from api.audit_cli import audit_app, eval_app
+from api.audit_cli import audit_app, eval_app, vault_app
 from api.cli_support import JsonFlag, settings_for_cli, user_errors
 from core.errors import VeilError
 from core.settings import Settings
@@ -22,6 +22,7 @@ config_app = typer.Typer(no_args_is_help=True, help="Inspect the configuration."
 app.add_typer(config_app, name="config")
 app.add_typer(audit_app, name="audit")
 app.add_typer(eval_app, name="eval")
+app.add_typer(vault_app, name="vault")
 
 CollectionOpt = Annotated[Optional[str], typer.Option("--collection", "-c", help="collection name")]
 

@@ -15,6 +15,7 @@ from ingest.base import Parser
 from ingest.pipeline import IngestPipeline
 from ingest.registry import DocumentRegistry
 from redaction.base import Redactor
+from redaction.vault import PseudonymVault
 from retrieval.base import Embedder, VectorStore
 
 
@@ -23,13 +24,19 @@ def build_audit(settings: Settings) -> AuditLog:
     return AuditLog(settings.data_dir / "audit.db", key)
 
 
-def build_redactor(settings: Settings, audit: AuditLog) -> Redactor:
+def build_vault(settings: Settings, audit: AuditLog) -> PseudonymVault | None:
+    if not settings.vault.enabled:
+        return None
+    return PseudonymVault(settings.data_dir / "vault.db", settings.vault.key.get_secret_value(), audit)
+
+
+def build_redactor(settings: Settings, audit: AuditLog, vault: PseudonymVault | None = None) -> Redactor:
     from redaction.operators import ReplacementPolicy
     from redaction.presidio import PresidioRedactor
     from redaction.redactor import DocumentRedactor
 
     policy = ReplacementPolicy(settings.redaction.operators, hash_key=audit.hash_value("veil/operator-hash").encode())
-    return DocumentRedactor(PresidioRedactor(settings.redaction), policy, audit.hash_value)
+    return DocumentRedactor(PresidioRedactor(settings.redaction), policy, audit.hash_value, vault)
 
 
 def build_parser(settings: Settings) -> Parser:
@@ -80,12 +87,13 @@ class Veil:
     audit: AuditLog
     # The embedded store and the GGUF model are not thread-safe: one operation at a time.
     lock: threading.RLock = field(default_factory=threading.RLock)
+    vault: PseudonymVault | None = None
 
     @cached_property
     def pipeline(self) -> IngestPipeline:
         return IngestPipeline(self.parser, self.redactor, self.embedder, self.store, self.registry,
                               self.settings.chunking, self.settings.parsing.max_file_mb * 1_000_000,
-                              self.audit)
+                              self.audit, self.vault)
 
     @cached_property
     def answerer(self) -> Answerer:
@@ -95,19 +103,23 @@ class Veil:
         self.store.close()
         self.registry.close()
         self.audit.close()
+        if self.vault:
+            self.vault.close()
 
 
 def build_veil(settings: Settings) -> Veil:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     store = build_store(settings)  # first: it takes the store lock, so a busy store fails fast
     audit = build_audit(settings)
+    vault = build_vault(settings, audit)
     return Veil(
         settings=settings,
         registry=DocumentRegistry(settings.data_dir / "veil.db"),
         store=store,
         embedder=build_embedder(settings),
-        redactor=build_redactor(settings, audit),
+        redactor=build_redactor(settings, audit, vault),
         parser=build_parser(settings),
         chat=build_chat(settings),
         audit=audit,
+        vault=vault,
     )

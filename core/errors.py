@@ -33,3 +33,8 @@ class StoreBusyError(VeilError):
 
 class NotFoundError(VeilError):
     http_status = 404
+
+
+class PermissionDeniedError(VeilError):
+    exit_code = 5
+    http_status = 403

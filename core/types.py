@@ -139,3 +139,11 @@ class Completion:
     text: str
     prompt_tokens: int = 0
     completion_tokens: int = 0
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is acting. Roles gate privileged reads (the re-identification vault needs "auditor")."""
+
+    name: str
+    roles: frozenset[str] = frozenset()

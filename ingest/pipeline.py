@@ -22,6 +22,7 @@ from core.audit import AuditLog
 from ingest.auditing import LocatedSpan, ingest_events, locate_spans
 from ingest.chunking import chunk_document
 from ingest.registry import DocumentRegistry
+from redaction.vault import PseudonymVault
 from redaction.base import Redactor
 from retrieval.base import Embedder, VectorStore
 
@@ -70,11 +71,11 @@ def _hidden(path: Path, root: Path) -> bool:
 class IngestPipeline:
     def __init__(self, parser: Parser, redactor: Redactor, embedder: Embedder, store: VectorStore,
                  registry: DocumentRegistry, chunking: ChunkingSettings, max_file_bytes: int,
-                 audit: AuditLog | None = None) -> None:
+                 audit: AuditLog | None = None, vault: PseudonymVault | None = None) -> None:
         self._parser, self._redactor, self._embedder = parser, redactor, embedder
         self._store, self._registry, self._chunking = store, registry, chunking
         self._max_file_bytes = max_file_bytes
-        self._audit = audit
+        self._audit, self._vault = audit, vault
 
     def ingest_paths(self, paths: Sequence[Path], collection: str,
                      on_result: Callable[[FileResult], None] | None = None) -> IngestReport:
@@ -110,6 +111,8 @@ class IngestPipeline:
     def delete(self, collection: str, doc_id: str) -> int:
         removed = self._store.delete_document(collection, doc_id)
         self._registry.delete(doc_id)
+        if self._vault:
+            self._vault.forget(doc_id)
         if self._audit:
             self._audit.append("document.deleted", {"doc_id": doc_id, "collection": collection, "chunks": removed})
         return removed
@@ -127,7 +130,7 @@ class IngestPipeline:
 
     def _ingest(self, data: bytes, name: str, doc_id: str, digest: str, collection: str) -> DocumentInfo:
         elements = self._parser.parse(data, Path(name).name)
-        redacted = self._redactor.redact([e.text for e in elements])
+        redacted = self._redactor.redact([e.text for e in elements], scope=doc_id)
         red_elements = [RedactedElement(r.text, e.page, e.category, r.spans) for e, r in zip(elements, redacted)]
         located = locate_spans(red_elements)
         chunks = self._chunks(red_elements, doc_id, located)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from redaction.lexicons import STREET_ENDINGS, STREET_TYPES_AFTER, STREET_TYPES_BEFORE, UNIT_WORDS, country_names
 
@@ -29,35 +30,45 @@ _UNIT = rf"(?i:{_alternation(UNIT_WORDS)})\.?[ \t]*#?[ \t]*\d+[A-Za-z]?\b"
 # 12 Main Street / 0896 69 Farnell St
 _NUMBER_FIRST = rf"{_NUM}(?:{_GAP}{_NUM})?(?:{_GAP}{_WORD}){{1,4}}?{_GAP}{_TYPE_AFTER}"
 # rue La Boétie 56 / ul. Miła 53 / C/ Señores Curas 88 (optionally after a building number)
-_TYPE_FIRST = rf"(?:{_NUM}{_GAP})?{_TYPE_BEFORE}(?:{_GAP}{_WORD}){{1,4}}(?:,?{_GAP}{_NUM})?"
-# 56 rue La Boétie
-_NUMBER_TYPE = rf"{_NUM}{_GAP}{_TYPE_BEFORE}(?:{_GAP}{_WORD}){{1,4}}"
+_TYPE_FIRST = rf"(?:{_NUM}{_GAP}){{0,2}}{_TYPE_BEFORE}(?:{_GAP}{_WORD}){{1,4}}(?:,?{_GAP}{_NUM})?"
 # Ditscheinergasse 80 / 071 Snellmaninkatu 55
-_ENDING_FIRST = rf"(?:{_NUM}{_GAP})?(?:{_WORD}{_GAP}){{0,2}}{_ENDING}{_GAP}{_NUM}"
+_ENDING_FIRST = rf"(?:{_NUM}{_GAP}){{0,2}}(?:{_WORD}{_GAP}){{0,2}}{_ENDING}{_GAP}{_NUM}"
 # 727 Gesterbyntie 68: a number on both sides of a name is a building number + street + house number
 _NUMBER_NAME_NUMBER = rf"\d{{1,6}}{_GAP}(?:{_WORD}{_GAP}){{1,4}}\d{{1,5}}[A-Za-z]?\b\.?"
 _BOXES = (r"(?:P\.?\s?O\.?\s?Box|PSC \d{1,5},? Box|Unit \d{1,5},? Box|USNS [^\W\d_]+|USNV [^\W\d_]+|USS [^\W\d_]+)"
           r"(?:[ \t]*\d{1,6})?")
-_CORE = re.compile(
-    rf"(?<![\w-])(?:{_BOXES}|{_NUMBER_FIRST}|{_NUMBER_TYPE}|{_TYPE_FIRST}|{_ENDING_FIRST}|{_NUMBER_NAME_NUMBER})"
-    r"(?![\w-])"
-)
+_CORNER = rf"(?i:the[ \t]+)?(?i:corner[ \t]+of)[ \t]+[^\n.?!,]{{2,60}}?[ \t]+(?:and|&)[ \t]+(?:{_WORD}|{_NUM})(?:{_GAP}{_WORD}){{0,3}}"
+# Each core shape is matched on its own: alternation would stop at the first, shorter, shape.
+_CORES = [re.compile(rf"(?<![\w-]){shape}(?![\w-])") for shape in
+          (_BOXES, _NUMBER_FIRST, _TYPE_FIRST, _ENDING_FIRST, _NUMBER_NAME_NUMBER, _CORNER)]
 # "Name 12" only counts after an address cue: "lives at Aasa 43", "address is Dašická 688".
 _CUED = re.compile(
     rf"(?i:\b(?:address(?:es)?|addr|lives?|living|located|resides?|residing|moved|send|sent|deliver|"
     rf"ship|return|meet|located|office|is)\b[^\n.?!]{{0,24}}?\b(?:at|on|to|is|:)[ \t]+)"
     rf"(?P<core>(?:{_NUM}{_GAP})?(?:{_WORD}{_GAP}){{0,3}}{_WORD}{_GAP}\d{{1,5}}[A-Za-z]?\b)"
 )
-_STANDALONE_UNIT = re.compile(rf"(?<![\w-]){_UNIT}")
+_STANDALONE_UNIT = re.compile(rf"(?<![\w#-])(?i:apt|apartment|suite|ste|unit|flat)\.?[ \t]*#?[ \t]*\d+[A-Za-z]?\b")
 
 _POSTCODE = (r"(?:\d{3,6}(?:-\d{3,4})?|\d{3} \d{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{4} ?[A-Z]{2}|"
              r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]{2}-\d{4,5})")
-_PLACE_WORD = r"(?:[A-ZÀ-ÖØ-ÞĀ-Ž\u0370-\u03ff\u0400-\u042f][\w'’.-]*|nan|\([^\W\d_]+\))"
-_CONTINUATION = re.compile(
-    rf"(?:,?[ \t]*{_UNIT}"                                                      # Apt. 4
-    rf"|,?[ \t]*\n[ \t>]*(?:,[ \t]*)?(?:{_UNIT}|{_POSTCODE}\b|{_PLACE_WORD}(?:[ \t]+{_PLACE_WORD}){{0,3}})"
-    rf"|(?:,[ \t]*|[ \t]+)(?:{_POSTCODE}\b|{_PLACE_WORD}(?:[ \t]+{_PLACE_WORD}){{0,3}}))"
-)
+_CAPITAL_WORD = r"(?:[A-ZÀ-ÖØ-ÞĀ-Ž\u0370-\u03ff\u0400-\u042f][\w'’.-]*|nan|\([^\W\d_]+\))"
+_ANY_WORD = r"(?:[^\W\d_][\w'’.-]*|\([^\W\d_]+\))"
+_PARTICLE = r"(?:de|del|della|da|di|do|dos|du|des|la|le|les|na|nad|pod|u|am|an|ob|bei|upon|on|sur|en|y|i)"
+_LINE_BREAK = r",?[ \t]*\n(?:[ \t]*\n)?[ \t>?*|-]*(?:,[ \t]*)?"
+
+
+def _continuation(place_word: str) -> re.Pattern:
+    place = rf"{place_word}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{place_word}){{0,3}}"
+    return re.compile(
+        rf"(?:,?[ \t]*{_UNIT}"                                               # Apt. 4
+        rf"|{_LINE_BREAK}(?:{_UNIT}|{_POSTCODE}\b|{place})"                  # next line of a block
+        rf"|(?:,[ \t]*|[ \t]+)(?:{_POSTCODE}\b|{place}))"                   # same line
+    )
+
+
+_CONTINUATION = _continuation(_CAPITAL_WORD)
+# In text written all in lower case a place name cannot be told by its capital.
+_LOWERCASE_CONTINUATION = _continuation(_ANY_WORD)
 _MAX_CONTINUATIONS = 8
 _SENTENCE_WORDS = {"The", "This", "That", "It", "I", "We", "He", "She", "They", "You", "But", "And", "Then",
                    "Please", "Thanks", "Thank", "Regards", "Best", "Dear", "Hi", "Hello", "If", "In", "On",
@@ -75,9 +86,10 @@ class StreetAddressRecognizer(EntityRecognizer):
         pass
 
     def analyze(self, text, entities, nlp_artifacts=None):
-        spans = [(m.start(), m.end(), 0.7) for m in _CORE.finditer(text)]
+        spans = [(m.start(), m.end(), 0.7) for core in _CORES for m in core.finditer(text)]
         spans += [(m.start("core"), m.end("core"), 0.6) for m in _CUED.finditer(text)]
-        results = [self._result(start, _extend(text, end), score) for start, end, score in spans]
+        continuation = _CONTINUATION if any(c.isupper() for c in text) else _LOWERCASE_CONTINUATION
+        results = [self._result(start, _extend(text, end, continuation), score) for start, end, score in spans]
         results += [self._result(m.start(), m.end(), 0.5) for m in _STANDALONE_UNIT.finditer(text)]
         return results
 
@@ -87,10 +99,10 @@ class StreetAddressRecognizer(EntityRecognizer):
                                                       "recognizer_identifier": self.id})
 
 
-def _extend(text: str, end: int) -> int:
+def _extend(text: str, end: int, continuation: re.Pattern) -> int:
     """Grow an address over the unit, place names and postcode that follow it."""
     for _ in range(_MAX_CONTINUATIONS):
-        match = _CONTINUATION.match(text, end)
+        match = continuation.match(text, end)
         if not match or _starts_sentence(match.group()):
             break
         end = match.end()
@@ -98,8 +110,8 @@ def _extend(text: str, end: int) -> int:
 
 
 def _starts_sentence(piece: str) -> bool:
-    first = piece.strip(" \t\n>,").split(maxsplit=1)
-    return bool(first) and first[0] in _SENTENCE_WORDS
+    first = piece.strip(" \t\n>?*|,-").split(maxsplit=1)
+    return bool(first) and (first[0] in _SENTENCE_WORDS or first[0].lower() in STOP_WORDS)
 
 
 def is_country(phrase: str) -> bool:

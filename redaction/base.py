@@ -10,7 +10,8 @@ class Redactor(Protocol):
     """Replaces personal data in a batch of texts that belong to ONE document.
 
     Placeholders are consistent across the batch (`<PERSON_1>` is the same person throughout)
-    and start afresh with the next call, so two documents never share a numbering.
+    and start afresh with the next call, so two documents never share a numbering. `scope` names
+    the document, for redactors that keep reversible pseudonyms (the vault).
     """
 
-    def redact(self, texts: Sequence[str]) -> list[Redacted]: ...
+    def redact(self, texts: Sequence[str], scope: str | None = None) -> list[Redacted]: ...

@@ -73,9 +73,9 @@ _PHONE = (
     r"(?:\+\s?\d{1,3}[\s.-]?|00\d{1,3}[\s.-])?"        # country code
     r"(?:\(0\)\s?)?"                                     # trunk prefix shown as (0)
     r"(?:\(\d{1,5}\)[\s.-]?)?"                          # area code in parentheses
-    r"\d{1,5}(?:[\s.-]\d{1,5}){0,5}"                     # digit groups
+    r"\d{1,8}(?:[ .-]\d{1,8}){0,5}"                      # digit groups
     r"(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?"          # extension
-    r"(?![\w/-]|\.\d)"
+    r"(?![\w/]|-\d|\.\d)"
 )
 _DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$|^\d{1,2}[./-]\d{1,2}[./-](?:\d{2}|\d{4})$|^\d{4}[./]\d{1,2}[./]\d{1,2}$")
 
@@ -87,7 +87,9 @@ class PhoneRecognizer(PatternRecognizer):
         super().__init__(
             supported_entity="PHONE_NUMBER",
             name="VeilPhoneRecognizer",
-            patterns=[Pattern("phone shape", _PHONE, 0.4)],
+            patterns=[Pattern("phone shape", _PHONE, 0.4),
+                      # an unbroken run of digits needs a context word ("phone", "call") to count
+                      Pattern("phone digits", r"(?<![\w+/.-])\+?\d{9,15}(?![\w/]|-\d|\.\d)", 0.1)],
             context=["phone", "telephone", "tel", "mobile", "cell", "call", "fax", "number", "contact",
                      "reach", "dial", "whatsapp", "sms", "text"],
         )
@@ -97,8 +99,6 @@ class PhoneRecognizer(PatternRecognizer):
         digits = digits_of(core)
         if not 7 <= len(digits) <= 15 or _DATE_LIKE.match(pattern_text.strip()):
             return False
-        if re.fullmatch(r"\d+", core) and not pattern_text.startswith("+"):
-            return False  # an unbroken digit run is an ID of some kind, not a written phone number
         if re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", core):
             return False  # IPv4
         return None
@@ -154,6 +154,19 @@ class DateRecognizer(PatternRecognizer):
         super().__init__(supported_entity="DATE_TIME", name="VeilDateRecognizer", patterns=patterns)
 
 
+class ZipCodeRecognizer(PatternRecognizer):
+    """A postal code after a cue ("ZIP: 3962", "postcode SW1A 1AA", "my zip code is 2200")."""
+
+    def __init__(self) -> None:
+        code = r"(?:\d{3,6}(?:-\d{3,4})?|\d{3} \d{2}|\d{4} ?[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})"
+        cue = r"(?i:zip|zip code|zipcode|postal code|postcode|post code|plz|cep)"
+        super().__init__(
+            supported_entity="ZIP_CODE", name="ZipCodeRecognizer",
+            patterns=[Pattern("cued postcode", rf"(?<={cue}:\s)\s*{code}\b|(?<={cue} is\s)\s*{code}\b|"
+                                               rf"(?<={cue}\s)\s*{code}\b", 0.6)],
+        )
+
+
 def identifier_recognizers() -> list:
     return [LuhnCardRecognizer(), IbanRecognizer(), PhoneRecognizer(), DashedSsnRecognizer(),
-            AgeRecognizer(), DateRecognizer()]
+            AgeRecognizer(), DateRecognizer(), ZipCodeRecognizer()]

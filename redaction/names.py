@@ -136,7 +136,7 @@ class LowercaseNameRecognizer(_RegexNameRecognizer):
 class SingleGivenNameRecognizer(_RegexNameRecognizer):
     """A capitalised census given name on its own ("Thanks, Megan"), not at a sentence start."""
 
-    _WORD = re.compile(r"(?<=[\w,;:)] )[A-Z][a-z]{2,}(?![\w'-])|(?<=\n)[A-Z][a-z]{2,}(?=[ \t]*(?:\n|$))")
+    _WORD = re.compile(r"(?<![\w'-])[A-Z][a-z]{2,}(?![\w-])")
 
     def __init__(self) -> None:
         super().__init__("SingleGivenNameRecognizer")

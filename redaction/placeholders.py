@@ -16,6 +16,7 @@ class PlaceholderBook:
 
     def __init__(self) -> None:
         self._tokens: dict[tuple[str, str], str] = {}
+        self._originals: dict[str, str] = {}
         self._next: dict[str, int] = {}
 
     def token_for(self, entity_type: str, value: str) -> str:
@@ -26,7 +27,12 @@ class PlaceholderBook:
             self._next[entity_type] = number
             token = f"<{entity_type}_{number}>"
             self._tokens[key] = token
+            self._originals[token] = value
         return token
+
+    def originals(self) -> dict[str, str]:
+        """token -> the value as first seen: what a re-identification vault keeps, encrypted."""
+        return dict(self._originals)
 
     def __len__(self) -> int:
         return len(self._tokens)

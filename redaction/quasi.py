@@ -68,8 +68,12 @@ class JobTitleRecognizer(_RegexRecognizer):
     """Up to three modifiers + an occupation noun: "assistant property manager", "Sewer pipe cleaner"."""
 
     ENTITY = "TITLE"
+    # On a line of its own (signature block) or after "as a", "is a", "title:" and the like.
     PATTERN = re.compile(
-        rf"(?<![\w-])(?:[A-Za-z][a-z-]+[ \t]+){{0,3}}(?i:{_alternation(OCCUPATION_HEADS)})s?\b")
+        rf"(?:(?<=\n)|^|(?<=\bas )|(?<=\bas a )|(?<=\bas an )|(?<=\bis a )|(?<=\bis an )|(?<=\bwork as )|"
+        rf"(?<=:)[ \t]*|(?<=> ))[ \t>]*"
+        rf"(?P<value>(?:[A-Za-z][a-z-]+[ \t]+){{0,3}}(?i:{_alternation(OCCUPATION_HEADS)})s?\b)(?=[ \t]*(?:\n|$|[,.]))",
+        re.MULTILINE)
     SCORE = 0.45
     _FUNCTION_WORDS = {"a", "an", "the", "as", "is", "was", "to", "of", "for", "and", "or", "my", "our",
                        "your", "his", "her", "their", "with", "by", "at", "in", "on", "from", "new",
@@ -109,11 +113,14 @@ class PartnershipRecognizer(_RegexRecognizer):
 
     ENTITY = "ORGANIZATION"
     PATTERN = re.compile(r"\b(?i:[a-z][\w'-]+,[ \t]+[a-z][\w'-]+,?[ \t]+(?:and|&)[ \t]+[a-z][\w'-]+)\b"
-                         r"|\b[A-Z][\w'-]+[ \t]+&[ \t]+[A-Z][\w'-]+\b|\b[A-Z][a-z]+-[A-Z][a-z]+\b")
+                         r"|\b[A-Z][a-z]+-[A-Z][a-z]+\b")
     SCORE = 0.45
 
     def accept(self, value: str) -> bool:
-        return any(c.isupper() for c in value) or "," in value
+        from redaction.names import surnames
+
+        words = [w.strip(",") for w in value.replace("-", " ").split() if w.lower() not in ("and", "&")]
+        return all(w[0].isupper() for w in words) or all(w.lower() in surnames() for w in words)
 
 
 class CountryRecognizer(_RegexRecognizer):

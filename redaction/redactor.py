@@ -10,6 +10,7 @@ from redaction.operators import ReplacementPolicy
 from redaction.placeholders import PlaceholderBook
 from redaction.propagation import propagate
 from redaction.spans import Detection, apply_placeholders
+from redaction.vault import PseudonymVault
 
 
 class Detector(Protocol):
@@ -20,10 +21,15 @@ class DocumentRedactor:
     """Redacts the texts of ONE document: propagation and placeholder numbering span the batch."""
 
     def __init__(self, detector: Detector, policy: ReplacementPolicy,
-                 hash_value: Callable[[str], str] | None = None) -> None:
+                 hash_value: Callable[[str], str] | None = None, vault: PseudonymVault | None = None) -> None:
         self._detector, self._policy, self._hash_value = detector, policy, hash_value
+        self._vault = vault
 
-    def redact(self, texts: Sequence[str]) -> list[Redacted]:
+    def redact(self, texts: Sequence[str], scope: str | None = None) -> list[Redacted]:
+        """`scope` (the document id) files the pseudonyms in the vault, when one is configured."""
         book = PlaceholderBook()
         detections = propagate(texts, self._detector.detect(texts))
-        return [apply_placeholders(t, d, book, self._policy, self._hash_value) for t, d in zip(texts, detections)]
+        out = [apply_placeholders(t, d, book, self._policy, self._hash_value) for t, d in zip(texts, detections)]
+        if self._vault is not None and scope is not None:
+            self._vault.store(scope, book.originals())
+        return out

@@ -1,0 +1,75 @@
+"""Re-identification vault (off by default): placeholder -> original value, encrypted at rest.
+
+Only an auditor who states a reason can read a value back, and every read - allowed or refused -
+is itself an audit event. The Fernet key comes from VEIL_VAULT__KEY and is never written to disk.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+from core.audit import AuditLog
+from core.errors import ConfigError, NotFoundError, PermissionDeniedError, VeilError
+from core.types import Principal
+
+MIN_REASON = 10
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS pseudonyms (
+    scope TEXT NOT NULL, token TEXT NOT NULL, secret BLOB NOT NULL, PRIMARY KEY (scope, token)
+);
+"""
+
+
+class PseudonymVault:
+    def __init__(self, path: Path, key: str, audit: AuditLog) -> None:
+        from cryptography.fernet import Fernet
+
+        try:
+            self._fernet = Fernet(key.encode())
+        except ValueError:
+            raise ConfigError("vault.key is not a valid Fernet key (32 url-safe base64-encoded bytes)") from None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        self._db.executescript(_SCHEMA)
+        self._audit = audit
+        self._lock = threading.Lock()
+
+    def store(self, scope: str, mapping: dict[str, str]) -> None:
+        rows = [(scope, token, self._fernet.encrypt(value.encode())) for token, value in mapping.items()]
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("DELETE FROM pseudonyms WHERE scope = ?", (scope,))
+            self._db.executemany("INSERT INTO pseudonyms VALUES (?, ?, ?)", rows)
+            self._db.execute("COMMIT")
+
+    def forget(self, scope: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM pseudonyms WHERE scope = ?", (scope,))
+
+    def reveal(self, principal: Principal, reason: str, scope: str, token: str) -> str:
+        event = {"principal": principal.name, "reason": reason.strip(), "doc_id": scope, "token": token}
+        try:
+            value = self._reveal(principal, reason, scope, token)
+        except VeilError as exc:
+            self._audit.append("vault.reveal", event | {"granted": False, "refusal": str(exc)})
+            raise
+        self._audit.append("vault.reveal", event | {"granted": True})
+        return value
+
+    def _reveal(self, principal: Principal, reason: str, scope: str, token: str) -> str:
+        if "auditor" not in principal.roles:
+            raise PermissionDeniedError(f"{principal.name} is not an auditor")
+        if len(reason.strip()) < MIN_REASON:
+            raise PermissionDeniedError(f"state a reason (at least {MIN_REASON} characters)")
+        with self._lock:
+            row = self._db.execute("SELECT secret FROM pseudonyms WHERE scope = ? AND token = ?",
+                                   (scope, token)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no pseudonym {token} in document {scope}")
+        return self._fernet.decrypt(row[0]).decode()
+
+    def close(self) -> None:
+        self._db.close()
