@@ -8,6 +8,8 @@ the lemma, and Veil's context words are listed in the inflections they occur in.
 
 from __future__ import annotations
 
+import re
+
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 
 # Components of the en_core_web_* pipelines that NER does not listen to.
@@ -21,6 +23,24 @@ NER_TO_ENTITY = {
     "PERSON": "PERSON", "PER": "PERSON", "NORP": "NRP", "GPE": "LOCATION", "LOC": "LOCATION",
     "FAC": "LOCATION", "ORG": "ORGANIZATION", "DATE": "DATE_TIME", "TIME": "DATE_TIME",
 }
+
+
+# Names of identifier types and common acronyms that the small model tags as organisations.
+ALLOWED_TERMS = frozenset("""iban ssn ss# atm pin id ids pdf url ok asap faq ceo cfo cto coo vp hr it
+    dob mrn npi ein tin vat iso gdpr hipaa usa faqs sms gps api""".split())
+_DATE_WORDS = re.compile(r"(?i)\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)")
+_AGE_PHRASE = re.compile(r"(?i)\b(?:years?|yrs?)[\s-]*old\b|\bage\b|\baged\b")
+
+
+def keep_entity(ent) -> bool:
+    """Drop what the model tags that is not an identifier: relative dates ("next week", "the
+    first year"), age phrases (the AGE recognizer takes the number alone) and known acronyms."""
+    text = ent.text.strip()
+    if text.lower() in ALLOWED_TERMS:
+        return False
+    if ent.label_ == "DATE_TIME":
+        return bool(_DATE_WORDS.search(text)) and not _AGE_PHRASE.search(text) and "year" not in text.lower()
+    return True
 
 
 class NerOnlySpacyEngine(SpacyNlpEngine):
@@ -48,6 +68,8 @@ class NerOnlySpacyEngine(SpacyNlpEngine):
 
     def _doc_to_nlp_artifact(self, doc, language: str) -> NlpArtifacts:
         entities, scores = self._get_updated_entities(list(doc.ents), self._get_scores_for_entities(doc))
+        kept = [(e, s) for e, s in zip(entities, scores) if keep_entity(e)]
+        entities, scores = [e for e, _ in kept], [s for _, s in kept]
         return NlpArtifacts(
             entities=entities,
             tokens=doc,
