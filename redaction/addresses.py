@@ -12,14 +12,15 @@ import re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from redaction.lexicons import STREET_ENDINGS, STREET_TYPES_AFTER, STREET_TYPES_BEFORE, UNIT_WORDS, country_names
+from redaction.lexicons import trie_regex, STREET_ENDINGS, STREET_TYPES_AFTER, STREET_TYPES_BEFORE, UNIT_WORDS, country_names
 
 
 def _alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return trie_regex(set(words))
 
 
 _WORD = r"[^\W\d_][\w'’.-]*"
+_NAME_WORD = r"[^\W\d_][\w'’-]*"
 _NUM = r"\d{1,6}[A-Za-z]?(?:/\d{1,4})?\.?"
 _GAP = r"[ \t]+"
 _TYPE_AFTER = rf"(?i:{_alternation(STREET_TYPES_AFTER)})\b\.?"
@@ -30,7 +31,8 @@ _UNIT = rf"(?i:{_alternation(UNIT_WORDS)})\.?[ \t]*#?[ \t]*\d+[A-Za-z]?\b"
 # 12 Main Street / 0896 69 Farnell St
 _NUMBER_FIRST = rf"{_NUM}(?:{_GAP}{_NUM})?(?:{_GAP}{_WORD}){{1,4}}?{_GAP}{_TYPE_AFTER}"
 # rue La Boétie 56 / ul. Miła 53 / C/ Señores Curas 88 (optionally after a building number)
-_TYPE_FIRST = rf"(?:{_NUM}{_GAP}){{0,2}}{_TYPE_BEFORE}(?:{_GAP}{_WORD}){{1,4}}(?:,?{_GAP}{_NUM})?"
+_TYPE_FIRST = (rf"(?:{_NUM}{_GAP}){{1,2}}{_TYPE_BEFORE}(?:{_GAP}{_WORD}){{1,4}}(?:,?{_GAP}{_NUM})?|"
+               rf"{_TYPE_BEFORE}(?:{_GAP}{_WORD}){{1,4}},?{_GAP}{_NUM}")
 # Ditscheinergasse 80 / 071 Snellmaninkatu 55
 _ENDING_FIRST = rf"(?:{_NUM}{_GAP}){{0,2}}(?:{_WORD}{_GAP}){{0,2}}{_ENDING}{_GAP}{_NUM}"
 # 727 Gesterbyntie 68: a number on both sides of a name is a building number + street + house number
@@ -45,7 +47,7 @@ _CORES = [re.compile(rf"(?<![\w-]){shape}(?![\w-])") for shape in
 _CUED = re.compile(
     rf"(?i:\b(?:address(?:es)?|addr|lives?|living|located|resides?|residing|moved|send|sent|deliver|"
     rf"ship|return|meet|located|office|is)\b[^\n.?!]{{0,24}}?\b(?:at|on|to|is|:)[ \t]+)"
-    rf"(?P<core>(?:{_NUM}{_GAP})?(?:{_WORD}{_GAP}){{0,3}}{_WORD}{_GAP}\d{{1,5}}[A-Za-z]?\b)"
+    rf"(?P<core>(?:{_NUM}{_GAP})?(?:{_NAME_WORD}{_GAP}){{0,3}}{_NAME_WORD}{_GAP}\d{{1,5}}[A-Za-z]?\b)"
 )
 _STANDALONE_UNIT = re.compile(rf"(?<![\w#-])(?i:apt|apartment|suite|ste|unit|flat)\.?[ \t]*#?[ \t]*\d+[A-Za-z]?\b")
 
@@ -72,7 +74,9 @@ _LOWERCASE_CONTINUATION = _continuation(_ANY_WORD)
 _MAX_CONTINUATIONS = 8
 _SENTENCE_WORDS = {"The", "This", "That", "It", "I", "We", "He", "She", "They", "You", "But", "And", "Then",
                    "Please", "Thanks", "Thank", "Regards", "Best", "Dear", "Hi", "Hello", "If", "In", "On",
-                   "At", "For", "My", "Our", "Your", "St", "St."}
+                   "At", "For", "My", "Our", "Your", "St", "St.", "Mobile", "Phone", "Tel", "Fax", "Desk",
+                   "Email", "E-mail", "Website", "Office", "Name", "Address", "Personal", "Cell", "Home",
+                   "Work"}
 
 
 class StreetAddressRecognizer(EntityRecognizer):
@@ -86,8 +90,10 @@ class StreetAddressRecognizer(EntityRecognizer):
         pass
 
     def analyze(self, text, entities, nlp_artifacts=None):
-        spans = [(m.start(), m.end(), 0.7) for core in _CORES for m in core.finditer(text)]
-        spans += [(m.start("core"), m.end("core"), 0.6) for m in _CUED.finditer(text)]
+        spans = [(m.start(), m.end(), 0.7) for core in _CORES for m in core.finditer(text)
+                 if core is _CORES[-1] or not _has_function_word(m.group())]
+        spans += [(m.start("core"), m.end("core"), 0.6) for m in _CUED.finditer(text)
+                  if not _has_function_word(m.group("core"))]
         continuation = _CONTINUATION if any(c.isupper() for c in text) else _LOWERCASE_CONTINUATION
         results = [self._result(start, _extend(text, end, continuation), score) for start, end, score in spans]
         results += [self._result(m.start(), m.end(), 0.5) for m in _STANDALONE_UNIT.finditer(text)]
@@ -109,9 +115,14 @@ def _extend(text: str, end: int, continuation: re.Pattern) -> int:
     return end
 
 
+def _has_function_word(core: str) -> bool:
+    """'5 Musicians Of The 70s', 'on the weekend I turn 40': English function words are not street names."""
+    return any(w.lower().strip(".,") in STOP_WORDS for w in core.split() if not w[0].isdigit())
+
+
 def _starts_sentence(piece: str) -> bool:
-    first = piece.strip(" \t\n>?*|,-").split(maxsplit=1)
-    return bool(first) and (first[0] in _SENTENCE_WORDS or first[0].lower() in STOP_WORDS)
+    words = piece.strip(" \t\n>?*|,-").split()
+    return bool(words) and (words[0] in _SENTENCE_WORDS or any(w.lower() in STOP_WORDS for w in words))
 
 
 def is_country(phrase: str) -> bool:

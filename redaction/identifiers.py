@@ -53,14 +53,15 @@ class LuhnCardRecognizer(PatternRecognizer):
         return 12 <= len(digits) <= 19 and len(separators) <= 1 and luhn_valid(digits)
 
 
-class IbanRecognizer(PatternRecognizer):
+class VeilIbanRecognizer(PatternRecognizer):
     """Any country's IBAN, upper or lower case, compact or in groups of four."""
 
     def __init__(self) -> None:
         super().__init__(
             supported_entity="IBAN_CODE",
             name="VeilIbanRecognizer",
-            patterns=[Pattern("iban", r"\b[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]{2,4}){3,8}\b", 0.3)],
+            patterns=[Pattern("iban compact", r"\b[A-Za-z]{2}\d{2}[A-Za-z0-9]{11,30}\b", 0.3),
+                      Pattern("iban grouped", r"\b[A-Za-z]{2}\d{2}(?:[ -][A-Za-z0-9]{4}){2,7}(?:[ -][A-Za-z0-9]{1,3})?(?!\w)", 0.3)],
             context=["iban", "bank", "account", "transfer", "payment"],
         )
 
@@ -80,7 +81,7 @@ _PHONE = (
 _DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$|^\d{1,2}[./-]\d{1,2}[./-](?:\d{2}|\d{4})$|^\d{4}[./]\d{1,2}[./]\d{1,2}$")
 
 
-class PhoneRecognizer(PatternRecognizer):
+class VeilPhoneRecognizer(PatternRecognizer):
     """Phone numbers in national and international layouts (7-15 digits with visible grouping)."""
 
     def __init__(self) -> None:
@@ -138,7 +139,7 @@ _WEEKDAY = r"(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)day"
 _TIME = r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?[AaPp]\.?[Mm]\.?)?"
 
 
-class DateRecognizer(PatternRecognizer):
+class VeilDateRecognizer(PatternRecognizer):
     """Numeric and written dates, ISO timestamps, weekdays and four-digit years (spaCy misses many)."""
 
     def __init__(self) -> None:
@@ -168,5 +169,5 @@ class ZipCodeRecognizer(PatternRecognizer):
 
 
 def identifier_recognizers() -> list:
-    return [LuhnCardRecognizer(), IbanRecognizer(), PhoneRecognizer(), DashedSsnRecognizer(),
-            AgeRecognizer(), DateRecognizer(), ZipCodeRecognizer()]
+    return [LuhnCardRecognizer(), VeilIbanRecognizer(), VeilPhoneRecognizer(), DashedSsnRecognizer(),
+            AgeRecognizer(), VeilDateRecognizer(), ZipCodeRecognizer()]

@@ -61,7 +61,7 @@ _COMMON_WORDS = set("""
     queen rain ray read ready river robin rose royal ruby sage salt sandy sea season
     shadow shell silver sing sky smith spring stamp still stroud summer sunny swift
     tailor tea temple thorn true union vale valley vine wall walls war waters weaver
-    well wells will winter wolf wren yard""".split())
+    well wells will winter wolf wren yard princess prince duke earl baron""".split())
 
 
 @cache

@@ -28,8 +28,11 @@ NER_TO_ENTITY = {
 # Names of identifier types and common acronyms that the small model tags as organisations.
 ALLOWED_TERMS = frozenset("""iban ssn ss# atm pin id ids pdf url ok asap faq ceo cfo cto coo vp hr it
     dob mrn npi ein tin vat iso gdpr hipaa usa faqs sms gps api""".split())
-_DATE_WORDS = re.compile(r"(?i)\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)")
-_AGE_PHRASE = re.compile(r"(?i)\b(?:years?|yrs?)[\s-]*old\b|\bage\b|\baged\b")
+_DATE_WORDS = re.compile(
+    r"(?i)\d|\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
+    r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?)\b")
+_AGE_PHRASE = re.compile(r"(?i)\b(?:years?|yrs?)[\s-]*old\b|\bage\b|\baged\b|\bturn")
 
 
 def keep_entity(ent) -> bool:

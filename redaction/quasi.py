@@ -10,20 +10,21 @@ import re
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from redaction.lexicons import COMPANY_SUFFIXES, DEMONYMS, HONORIFICS, OCCUPATION_HEADS, country_names
+from redaction.lexicons import (COMPANY_SUFFIXES, DEMONYMS, HONORIFICS, OCCUPATION_HEADS, country_names,
+                                trie_regex)
 
 
 def _alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return trie_regex(set(words))
 
 
-_CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’&-]*"
+_CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w&-]*"
 _MONTHS_DAYS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
                 "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
                 "saturday", "sunday"}
 _NOT_PLACES = {"the", "a", "an", "this", "that", "my", "our", "your", "his", "her", "their", "it", "i",
                "case", "order", "total", "general", "particular", "person", "fact", "addition", "time",
-               "english", "court", "section", "part", "chapter", "room", "ward", "bed", "er", "icu", "or"}
+               "english", "court", "atm", "tv", "section", "part", "chapter", "room", "ward", "bed", "er", "icu", "or"}
 
 
 class _RegexRecognizer(EntityRecognizer):
@@ -141,7 +142,7 @@ class LocativePlaceRecognizer(_RegexRecognizer):
     ENTITY = "LOCATION"
     PATTERN = re.compile(
         rf"(?<=[a-z,] )(?:in|from|near|to|at|of|visit|visiting|Where:)[ \t]+"
-        rf"(?P<value>{_CAP}(?:[ \t]+(?:{_CAP}|de|del|da|di|du|la|le|na|u|am|an|upon|on)){{0,3}})")
+        rf"(?P<value>{_CAP}(?:[ \t]+(?:{_CAP}|de|del|da|di|du|la|le|na|u|am|an)){{0,3}})")
     SCORE = 0.4
 
     def accept(self, value: str) -> bool:

@@ -48,3 +48,12 @@ def test_missing_explicit_config_file_fails(monkeypatch, tmp_path):
     monkeypatch.setenv("VEIL_CONFIG", str(tmp_path / "nope.toml"))
     with pytest.raises(ConfigError, match="not a file"):
         load_settings()
+
+
+def test_the_example_config_in_deploy_is_valid(monkeypatch):
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / "deploy" / "veil.example.toml"
+    monkeypatch.setenv("VEIL_CONFIG", str(example))
+    s = load_settings()
+    assert s.redaction.operators == {"CREDIT_CARD": "mask", "US_SSN": "mask"} and not s.vault.enabled

@@ -1,0 +1,119 @@
+"""Veil's recognizers on hand-written examples: each shape caught, and a look-alike left alone."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("presidio_analyzer")
+
+from redaction.addresses import StreetAddressRecognizer  # noqa: E402
+from redaction.identifiers import (  # noqa: E402
+    AgeRecognizer, LuhnCardRecognizer, VeilDateRecognizer, VeilIbanRecognizer, VeilPhoneRecognizer, ZipCodeRecognizer,
+    iban_valid, luhn_valid,
+)
+from redaction.lexicons import trie_regex  # noqa: E402
+from redaction.names import LowercaseNameRecognizer  # noqa: E402
+from redaction.quasi import (  # noqa: E402
+    CompanySuffixRecognizer, CountryRecognizer, HonorificRecognizer, JobTitleRecognizer, NrpRecognizer,
+)
+
+
+def found(recognizer, text, threshold=0.35):
+    """The texts a recognizer reports with at least the analyzer's default threshold."""
+    entities = recognizer.supported_entities
+    return [text[r.start:r.end] for r in recognizer.analyze(text, entities, None) if r.score >= threshold]
+
+
+def test_luhn_checksum():
+    assert luhn_valid("4111111111111111")
+    assert not luhn_valid("4111111111111112")
+
+
+def test_card_numbers_plain_spaced_and_dashed_pass_only_with_a_valid_checksum():
+    card = LuhnCardRecognizer()
+    assert found(card, "card 4111 1111 1111 1111 on file") == ["4111 1111 1111 1111"]
+    assert found(card, "card 5500-0000-0000-0004.") == ["5500-0000-0000-0004"]
+    assert found(card, "pay with 378282246310005 today") == ["378282246310005"]
+    assert found(card, "order 4111 1111 1111 1112 shipped") == []
+
+
+def test_iban_mod97_any_country_and_case():
+    assert iban_valid("DE89 3704 0044 0532 0130 00")
+    assert not iban_valid("DE89 3704 0044 0532 0130 01")
+    iban = VeilIbanRecognizer()
+    assert found(iban, "IBAN: fr1420041010050500013m02606") == ["fr1420041010050500013m02606"]
+    assert found(iban, "send to GB82 WEST 1234 5698 7654 32 please") == ["GB82 WEST 1234 5698 7654 32"]
+    assert found(iban, "ref GB82 WEST 1234 5698 7654 33") == []
+
+
+@pytest.mark.parametrize("phone", ["+44 20 7946 0958", "(02) 9876-5432", "06.12.34.56.78", "555-867-5309 x12",
+                                   "+33 (0)1 42 68 53 00"])
+def test_phone_numbers_in_national_and_international_layouts(phone):
+    assert found(VeilPhoneRecognizer(), f"call me on {phone} tomorrow") == [phone]
+
+
+def test_phone_leaves_dates_and_short_numbers_alone():
+    assert found(VeilPhoneRecognizer(), "seen on 2024-03-05 and 12/03/2024, room 12 34") == []
+
+
+@pytest.mark.parametrize("text, address", [
+    ("She lives at 1600 Pennsylvania Avenue NW, Washington, DC 20500.", "1600 Pennsylvania Avenue NW, Washington, DC 20500"),
+    ("Office: Friedrichstraße 43, 10117 Berlin", "Friedrichstraße 43, 10117 Berlin"),
+    ("Envoyez à 12 rue de la Paix, Paris", "12 rue de la Paix, Paris"),
+    ("Adres: ul. Marszałkowska 84, Warszawa", "ul. Marszałkowska 84, Warszawa"),
+    ("Ship to:\n221B Baker Street\nApt. 4\nLONDON\nNW1 6XE", "221B Baker Street\nApt. 4\nLONDON\nNW1 6XE"),
+    ("Return it to PO Box 1234, Springfield.", "PO Box 1234, Springfield"),
+])
+def test_street_addresses_in_several_countries(text, address):
+    assert address in found(StreetAddressRecognizer(), text)
+
+
+def test_address_negative_cases():
+    recognizer = StreetAddressRecognizer()
+    assert found(recognizer, "Chapter 5 covers the first 12 weeks of treatment.") == []
+    assert found(recognizer, "We scored 3 goals in the 2 matches of the season 2019.") == []
+
+
+def test_age_takes_the_number_only():
+    age = AgeRecognizer()
+    assert found(age, "A 67-year-old man, aged 67, presented.") == ["67", "67"]
+    assert found(age, "Took 67 tablets over 3 years.") == []
+
+
+def test_dates_and_timestamps():
+    dates = VeilDateRecognizer()
+    assert found(dates, "Admitted 2023-11-02 08:15:00, discharged March 3rd, 2024 (a Friday).") == [
+        "2023-11-02 08:15:00", "March 3rd, 2024", "Friday"]
+    assert found(dates, "Dose 2000 mg twice.") == []
+
+
+def test_zip_code_needs_a_cue():
+    assert found(ZipCodeRecognizer(), "ZIP: 90210") == ["90210"]
+    assert found(ZipCodeRecognizer(), "Postcode SW1A 1AA") == ["SW1A 1AA"]
+    assert found(ZipCodeRecognizer(), "We sold 90210 units.") == []
+
+
+def test_titles_honorifics_and_job_titles():
+    assert found(HonorificRecognizer(), "Dr. Okafor met Mrs Lee") == ["Dr.", "Mrs"]
+    assert found(HonorificRecognizer(), "the DR department") == []
+    assert found(JobTitleRecognizer(), "Ann Lee\nSenior software engineer\nAcme") == ["Senior software engineer"]
+    assert found(JobTitleRecognizer(), "The engineer said it was fine.") == []
+
+
+def test_nationality_religion_company_country():
+    assert found(NrpRecognizer(), "two Brazilians and a catholic priest") == ["Brazilians", "catholic"]
+    assert found(NrpRecognizer(), "the Polishing machine") == []
+    assert found(CompanySuffixRecognizer(), "employed by Northwind Traders Ltd. since") == ["Northwind Traders Ltd"]
+    assert found(CountryRecognizer(), "moved from new zealand to Deutschland") == ["new zealand", "Deutschland"]
+
+
+def test_lowercase_names_need_both_census_lists():
+    assert found(LowercaseNameRecognizer(), "please call patricia gonzalez back") == ["patricia gonzalez"]
+    assert found(LowercaseNameRecognizer(), "please call back tomorrow") == []
+
+
+def test_trie_regex_matches_exactly_the_words():
+    import re
+
+    pattern = re.compile(rf"\b(?:{trie_regex(['st', 'street', 'str.', 'ave'])})(?!\w)")
+    assert pattern.findall("main street st ave avenue str x") == ["street", "st", "ave"]
