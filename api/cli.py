@@ -71,14 +71,12 @@ def ingest(
     else:
         with local_veil(settings) as veil:
             report = run_ingest(paths, lambda p: _local_ingest(veil, p, name), as_json)
-    if report["totals"]["failed"]:
+    if report.totals()["failed"]:
         raise typer.Exit(1)
 
 
-def _local_ingest(veil, path: Path, collection: str) -> dict:
-    from api import serialize
-
-    return serialize.file_result(veil.pipeline.ingest_file(path, collection))
+def _local_ingest(veil, path: Path, collection: str):
+    return veil.pipeline.ingest_file(path, collection)
 
 
 @app.command()

@@ -10,12 +10,13 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ingest.pipeline import iter_files
+from api import serialize
+from ingest.pipeline import FileResult, IngestReport, iter_files
 
 _MARK = {"ingested": "[green]ingested[/]", "unchanged": "[dim]unchanged[/]", "failed": "[red]failed[/]"}
 
 
-def run_ingest(paths: Sequence[Path], ingest_one: Callable[[Path], dict], as_json: bool) -> dict:
+def run_ingest(paths: Sequence[Path], ingest_one: Callable[[Path], FileResult], as_json: bool) -> IngestReport:
     files = list(iter_files(paths))
     console = Console(stderr=True)
     results = []
@@ -29,25 +30,16 @@ def run_ingest(paths: Sequence[Path], ingest_one: Callable[[Path], dict], as_jso
             progress.advance(task)
             if not as_json:
                 console.print(_line(result), highlight=False)
-    report = {"files": results, "totals": _totals(results)}
+    report = IngestReport(tuple(results))
     if as_json:
-        typer.echo(json.dumps(report, ensure_ascii=False))
+        typer.echo(json.dumps(serialize.ingest_report(report), ensure_ascii=False))
     else:
-        t = report["totals"]
+        t = report.totals()
         console.print(f"{t['files']} files: {t['ingested']} ingested, {t['unchanged']} unchanged, "
                       f"{t['failed']} failed; {t['chunks']} chunks, {t['redactions']} redactions")
     return report
 
 
-def _line(result: dict) -> str:
-    detail = f"{result['chunks']} chunks" if result["status"] == "ingested" else (result["error"] or "")
-    return f"{_MARK[result['status']]} {result['path']}  {detail}"
-
-
-def _totals(results: list[dict]) -> dict:
-    totals = {"files": len(results), "ingested": 0, "unchanged": 0, "failed": 0, "chunks": 0, "redactions": 0}
-    for r in results:
-        totals[r["status"]] += 1
-        totals["chunks"] += r["chunks"]
-        totals["redactions"] += sum((r.get("redactions") or {}).values())
-    return totals
+def _line(result: FileResult) -> str:
+    detail = f"{result.chunks} chunks" if result.status == "ingested" else (result.error or "")
+    return f"{_MARK[result.status]} {result.path}  {detail}"

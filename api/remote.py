@@ -7,20 +7,22 @@ from pathlib import Path
 
 import httpx
 
+from api import serialize
 from core.errors import VeilError
+from ingest.pipeline import FileResult
 
 
 class RemoteVeil:
     def __init__(self, url: str, transport: httpx.BaseTransport | None = None) -> None:
         self._http = httpx.Client(base_url=url, timeout=600.0, transport=transport)
 
-    def ingest_file(self, path: Path, collection: str) -> dict:
+    def ingest_file(self, path: Path, collection: str) -> FileResult:
         with path.open("rb") as handle:
             response = self._http.post(
                 "/v1/documents", files={"files": (path.name, handle)},
                 data={"collection": collection, "source": str(path.resolve())},
             )
-        return _json(response)["files"][0]
+        return serialize.file_result_from(_json(response)["files"][0])
 
     def query(self, question: str, collection: str, top_k: int | None, generate: bool) -> dict:
         body = {"question": question, "collection": collection, "top_k": top_k, "generate": generate}

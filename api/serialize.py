@@ -28,3 +28,9 @@ def document(info: DocumentInfo) -> dict:
 
 def stored_chunk(chunk: StoredChunk) -> dict:
     return {"chunk_id": chunk.chunk_id, "text": chunk.text, "metadata": chunk.payload}
+
+
+def file_result_from(data: dict) -> FileResult:
+    """The inverse of file_result, for reports that come back from a server."""
+    return FileResult(data["path"], data["status"], data.get("chunks", 0), data.get("error"),
+                      data.get("doc_id"), data.get("redactions") or {})
