@@ -72,6 +72,7 @@ _CONTINUATION = _continuation(_CAPITAL_WORD)
 # In text written all in lower case a place name cannot be told by its capital.
 _LOWERCASE_CONTINUATION = _continuation(_ANY_WORD)
 _MAX_CONTINUATIONS = 8
+_STREET_TYPE_WORDS = frozenset(STREET_TYPES_BEFORE) | frozenset(STREET_TYPES_AFTER)
 _SENTENCE_WORDS = {"The", "This", "That", "It", "I", "We", "He", "She", "They", "You", "But", "And", "Then",
                    "Please", "Thanks", "Thank", "Regards", "Best", "Dear", "Hi", "Hello", "If", "In", "On",
                    "At", "For", "My", "Our", "Your", "St", "St.", "Mobile", "Phone", "Tel", "Fax", "Desk",
@@ -112,12 +113,15 @@ def _extend(text: str, end: int, continuation: re.Pattern) -> int:
         if not match or _starts_sentence(match.group()):
             break
         end = match.end()
+    if text[end - 1] == "." and end - 4 >= 0 and text[end - 4:end - 1].isalpha():
+        end -= 1  # a full stop after a place name ends the sentence, not an abbreviation
     return end
 
 
 def _has_function_word(core: str) -> bool:
     """'5 Musicians Of The 70s', 'on the weekend I turn 40': English function words are not street names."""
-    return any(w.lower().strip(".,") in STOP_WORDS for w in core.split() if not w[0].isdigit())
+    return any(w.lower().strip(".,") in STOP_WORDS and w.lower() not in _STREET_TYPE_WORDS
+               for w in core.split() if not w[0].isdigit())
 
 
 def _starts_sentence(piece: str) -> bool:

@@ -62,7 +62,7 @@ class HonorificRecognizer(_RegexRecognizer):
     SCORE = 0.6
 
     def accept(self, value: str) -> bool:
-        return value[0].isupper()
+        return value[0].isupper() and (value.endswith(".") or not value.isupper())
 
 
 class JobTitleRecognizer(_RegexRecognizer):

@@ -103,7 +103,7 @@ def test_titles_honorifics_and_job_titles():
 def test_nationality_religion_company_country():
     assert found(NrpRecognizer(), "two Brazilians and a catholic priest") == ["Brazilians", "catholic"]
     assert found(NrpRecognizer(), "the Polishing machine") == []
-    assert found(CompanySuffixRecognizer(), "employed by Northwind Traders Ltd. since") == ["Northwind Traders Ltd"]
+    assert found(CompanySuffixRecognizer(), "employed by Northwind Traders Ltd. since") == ["Northwind Traders Ltd."]
     assert found(CountryRecognizer(), "moved from new zealand to Deutschland") == ["new zealand", "Deutschland"]
 
 
