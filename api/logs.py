@@ -7,8 +7,9 @@ import logging
 import warnings
 from pathlib import Path
 
-NOISY = ("presidio-analyzer", "presidio-anonymizer", "pdfminer", "pypdf", "unstructured",
-         "sentence_transformers", "httpx", "transformers")
+NOISY = ("pdfminer", "pypdf", "unstructured", "sentence_transformers", "httpx", "transformers")
+# Presidio warns about every recognizer of a language Veil does not load: expected, not news.
+QUIET = ("presidio-analyzer", "presidio-anonymizer")
 
 
 def configure_logging(data_dir: Path, level: str, console_level: str = "WARNING") -> Path:
@@ -25,5 +26,7 @@ def configure_logging(data_dir: Path, level: str, console_level: str = "WARNING"
     root.setLevel(level)
     for name in NOISY:
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    for name in QUIET:
+        logging.getLogger(name).setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", category=FutureWarning)
     return path

@@ -27,7 +27,9 @@ class SentenceTransformerEmbedder:
     @cached_property
     def _model(self):
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
+        transformers_logging.disable_progress_bar()  # a bar per weight load is noise in a CLI
         path = self._model_path or packaged_minilm_path()
         try:
             model = SentenceTransformer(path, device="cpu", local_files_only=True)
