@@ -13,9 +13,12 @@ from importlib import resources
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-_NAME_WORD = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*|[A-Z]'[A-Z][a-z]+|Ma?c[A-Z][a-z]+"
-_FULL_NAME = rf"(?:{_NAME_WORD})(?:[ \t]+[A-Z]\.)?(?:[ \t]+(?:{_NAME_WORD})){{1,2}}"
-_PAIR = re.compile(rf"\b(?P<first>{_NAME_WORD})(?:[ \t]+[A-Z]\.)?[ \t]+(?P<last>{_NAME_WORD})\b")
+from redaction.words import LOWER as _L, UPPER as _U, fold
+
+_NAME_WORD = rf"[{_U}][{_L}]+(?:[-'][{_U}]?[{_L}]+)*|[{_U}]'[{_U}][{_L}]+|Ma?c[{_U}][{_L}]+"
+_INITIAL = rf"[ \t]+[{_U}]\.?"
+_FULL_NAME = rf"(?:{_NAME_WORD})(?:{_INITIAL})?(?:[ \t]+(?:{_NAME_WORD})){{1,2}}"
+_PAIR = re.compile(rf"(?<!\w)(?P<first>{_NAME_WORD})(?:{_INITIAL})?[ \t]+(?P<last>{_NAME_WORD})(?!\w)")
 _TITLED = re.compile(
     rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Judge|Justice)\.?[ \t]+(?P<name>(?:{_NAME_WORD})(?:[ \t]+(?:{_NAME_WORD}))?)\b"
 )
@@ -24,7 +27,8 @@ _LABELS = (
     "claimant|insured|policyholder|policy holder|beneficiary|contact|attn|attention|signed|signature|"
     "prepared by|reviewed by|approved by|reported by|submitted by|author|owner|incident commander|"
     "manager|case manager|witness|driver|physician|attending physician|nurse|recipient|sender|"
-    "account holder|account name|payee|client|tenant|landlord|plaintiff|defendant|from|to|cc"
+    "account holder|account name|payee|client|tenant|landlord|plaintiff|defendant|from|to|cc|"
+    "directed by|written by|produced by|performed by|composed by|edited by|by"
 )
 _LABELLED = re.compile(rf"(?m)\b(?i:{_LABELS})[ \t]*:[ \t]*(?P<name>{_FULL_NAME})\b")
 
@@ -70,6 +74,7 @@ def _census(name: str) -> frozenset[str]:
     return frozenset(line.split()[0].lower() for line in text.splitlines() if line.strip())
 
 
+@cache
 def given_names() -> frozenset[str]:
     return _census("dist.female.first") | _census("dist.male.first")
 
@@ -101,7 +106,7 @@ class GazetteerNameRecognizer(_RegexNameRecognizer):
     def analyze(self, text, entities, nlp_artifacts=None):
         results = []
         for match in _PAIR.finditer(text):
-            first, last = match["first"].lower(), match["last"].lower()
+            first, last = fold(match["first"]), fold(match["last"])
             if first not in self._given:
                 continue
             known_last = last in self._surnames
@@ -171,6 +176,107 @@ class LabelledNameRecognizer(_RegexNameRecognizer):
         return [self._result(m.start("name"), m.end("name"), 0.7) for m in _LABELLED.finditer(text)]
 
 
+_ANY_WORD = rf"[{_U}{_L}][{_L}'-]+"
+# Phrases that introduce a name in any case: "my name is vitoria", "people call me Csanád".
+_NAMING_CUE = re.compile(
+    r"(?i)\b(?:my name is|name's|names? is|call me|calls me|called me|named (?:him|her|them|it)|"
+    r"(?:first|last|middle|maiden|family|sur)[ -]?name(?: is)?[?:]?)[ \t]+")
+_CUED_NAME = re.compile(rf"{_ANY_WORD}(?:[ \t]+[{_U}{_L}]\.?(?=[ \t]))?(?:[ \t]+{_ANY_WORD})?")
+# A relative before a capitalised name: "my kid Lukas", "her husband Ari".
+_KIN_CUE = re.compile(
+    r"(?i:\b(?:my|our|his|her|their|your)[ \t]+(?:kid|son|daughter|wife|husband|brother|sister|mother|"
+    r"father|mom|mum|dad|child|grandson|granddaughter|nephew|niece|cousin|partner|fianc[eé]e?|boyfriend|"
+    r"girlfriend|friend|boss|colleague))[ \t]+(?=[A-ZÀ-Ž])")
+_NAME_WORD_RE = re.compile(rf"(?:{_NAME_WORD})(?![\w-])")
+_LIST_ITEM = rf"[{_U}{_L}][{_L}'-]+"
+# "Efimiya, Mary, Ariana, Isabel and Jodi": a list of single words, mostly given names.
+_NAME_LIST = re.compile(rf"(?<![\w-])(?:{_LIST_ITEM},[ \t]+){{1,}}{_LIST_ITEM},?[ \t]+(?:and|&|or)[ \t]+{_LIST_ITEM}(?![\w-])"
+                        rf"|(?<![\w-])(?:{_LIST_ITEM},[ \t]+){{3,}}{_LIST_ITEM}(?![\w-])"
+                        rf"|(?<![\w-])(?:{_NAME_WORD})[ \t]+(?:and|&)[ \t]+(?:{_NAME_WORD})(?![\w-])")
+_LIST_SPLIT = re.compile(rf"{_LIST_ITEM}")
+
+
+def _name_words(value: str) -> list[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    from redaction.words import zipf
+
+    words = []
+    for word in value.split():
+        common = zipf(word) >= _COMMON_ZIPF and fold(word) not in given_names()
+        if word.lower() in STOP_WORDS or (common and not word[0].isupper()):
+            break
+        words.append(word)
+    return words
+
+
+class NameCueRecognizer(_RegexNameRecognizer):
+    """The words after "my name is", "call me", "last name?" (any case) or "my kid" (capitalised)."""
+
+    def __init__(self) -> None:
+        super().__init__("NameCueRecognizer")
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        results = []
+        for cue in _NAMING_CUE.finditer(text):
+            match = _CUED_NAME.match(text, cue.end())
+            words = _name_words(match.group()) if match else []
+            if words:
+                start = match.start()
+                end = text.index(words[-1], start) + len(words[-1])
+                results.append(self._result(start, end, 0.6))
+        for cue in _KIN_CUE.finditer(text):
+            match = _NAME_WORD_RE.match(text, cue.end())
+            if match and (_is_name_like(match.group()) or fold(match.group()) in given_names()):
+                results.append(self._result(match.start(), match.end(), 0.5))
+        return results
+
+
+class NameListRecognizer(_RegexNameRecognizer):
+    """Every item of a list whose items are nearly all known names: "Hleb, Sheila, Donna and Shan"."""
+
+    def __init__(self) -> None:
+        super().__init__("NameListRecognizer")
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        results = []
+        for match in _NAME_LIST.finditer(text):
+            items = [m for m in _LIST_SPLIT.finditer(match.group()) if m.group().lower() not in ("and", "or")]
+            cases = {m.group()[0].isupper() for m in items}
+            if len(cases) != 1:
+                continue
+            # In lower case rarity says little ("repainting"): only census names count there.
+            known = sum(_is_name_like(m.group()) if True in cases else _is_census_name(m.group())
+                        for m in items)
+            if known >= 2 and known >= len(items) - 1:
+                results += [self._result(match.start() + m.start(), match.start() + m.end(), 0.5) for m in items]
+        return results
+
+
+def _is_name_like(word: str) -> bool:
+    folded = fold(word)
+    if folded in _COMMON_WORDS or folded in _AMBIGUOUS_GIVEN:
+        return False
+    return folded in given_names() or folded in surnames() or _is_rare(word)
+
+
+def _is_census_name(word: str) -> bool:
+    folded = fold(word)
+    return folded in given_names() and folded not in _COMMON_WORDS and folded not in _AMBIGUOUS_GIVEN
+
+
+def _is_rare(word: str) -> bool:
+    """Rarer in English than a name that is also a word: "Agi", "Hleb", not "Will" or "Hope"."""
+    from redaction.words import is_term, zipf
+
+    return len(word) > 2 and zipf(word) < _NAME_ZIPF and not is_term(word)
+
+
+_NAME_ZIPF = 3.0
+_COMMON_ZIPF = 4.0
+
+
 def name_recognizers() -> list:
     return [GazetteerNameRecognizer(), TitledNameRecognizer(), LabelledNameRecognizer(),
-            LowercaseNameRecognizer(), SingleGivenNameRecognizer()]
+            LowercaseNameRecognizer(), SingleGivenNameRecognizer(), NameCueRecognizer(),
+            NameListRecognizer()]

@@ -64,13 +64,20 @@ class PresidioRedactor:
         per_text = self.detect(texts)
         out = []
         for text, dets in zip(texts, per_text):
-            out.append([(d.start, d.end) for d in merge_overlaps(propagate([text], [dets])[0])])
+            out.append([(d.start, d.end) for d in merge_overlaps(_document_pass([text], [dets])[0])])
         return out
 
     def redact(self, texts: Sequence[str]) -> list[Redacted]:
         book = PlaceholderBook()
-        detections = propagate(texts, self.detect(texts))
+        detections = _document_pass(texts, self.detect(texts))
         return [apply_placeholders(t, dets, book) for t, dets in zip(texts, detections)]
+
+
+def _document_pass(texts: Sequence[str], detections: list[list[Detection]]) -> list[list[Detection]]:
+    """What needs the whole document: drop capitalised common words, then spread what is left."""
+    from redaction.casing import drop_common_words
+
+    return propagate(texts, drop_common_words(texts, detections))
 
 
 def nlp_engine(settings: RedactionSettings):

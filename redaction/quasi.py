@@ -142,7 +142,8 @@ class LocativePlaceRecognizer(_RegexRecognizer):
     ENTITY = "LOCATION"
     PATTERN = re.compile(
         rf"(?<=[a-z,] )(?:in|from|near|to|at|of|visit|visiting|Where:)[ \t]+"
-        rf"(?P<value>{_CAP}(?:[ \t]+(?:{_CAP}|de|del|da|di|du|la|le|na|u|am|an)){{0,3}})")
+        rf"(?P<value>{_CAP}(?:[ \t]+(?:{_CAP}|de|del|da|di|du|la|le|na|u|am|an)){{0,3}}"
+        rf"(?:[ \t]+\d{{3}}[ \t]\d{{2}}\b|[ \t]+\d{{4,5}}\b)?)")  # a postcode after the place: "in Assen 9401"
     SCORE = 0.4
 
     def accept(self, value: str) -> bool:

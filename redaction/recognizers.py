@@ -11,5 +11,7 @@ def veil_recognizers() -> list:
     from redaction.identifiers import identifier_recognizers
     from redaction.names import name_recognizers
     from redaction.quasi import quasi_recognizers
+    from redaction.rare import RareWordRecognizer
 
-    return [StreetAddressRecognizer(), *identifier_recognizers(), *name_recognizers(), *quasi_recognizers()]
+    return [StreetAddressRecognizer(), *identifier_recognizers(), *name_recognizers(), *quasi_recognizers(),
+            RareWordRecognizer()]

@@ -117,3 +117,71 @@ def test_trie_regex_matches_exactly_the_words():
 
     pattern = re.compile(rf"\b(?:{trie_regex(['st', 'street', 'str.', 'ave'])})(?!\w)")
     assert pattern.findall("main street st ave avenue str x") == ["street", "st", "ave"]
+
+
+def test_rare_capitalised_words_are_proper_nouns():
+    from redaction.rare import RareWordRecognizer
+
+    rare = RareWordRecognizer()
+    assert found(rare, "Rintanen began writing as a teenager.") == ["Rintanen"]
+    assert found(rare, "she quit her Certara job") == ["Certara"]
+    assert found(rare, "The Halldór Árnþórsson version") == ["Halldór Árnþórsson"]
+    assert found(rare, "I am in ΛΕΥΚΩΣΙΑ for a trip") == ["ΛΕΥΚΩΣΙΑ"]
+
+
+def test_rare_word_recognizer_leaves_common_words_drugs_and_acronyms_alone():
+    from redaction.rare import RareWordRecognizer
+
+    rare = RareWordRecognizer()
+    assert found(rare, "The Company will pay the Employee on Friday.") == []
+    assert found(rare, "Started Apixaban and Metoprolol; see Follow-up Plan.") == []
+    assert found(rare, "HIPAA and NATO rules") == []
+
+
+def test_name_cues_any_case_and_relatives():
+    from redaction.names import NameCueRecognizer
+
+    cue = NameCueRecognizer()
+    assert found(cue, "my name is borna jerković but everyone calls me borna") == ["borna jerković", "borna"]
+    assert found(cue, "What's your last name? Boyle") == ["Boyle"]
+    assert found(cue, "remove my kid Lukas from the will") == ["Lukas"]
+    assert found(cue, "please call me directly") == []
+    assert found(cue, "my son is ill") == []
+
+
+def test_name_lists_need_mostly_known_names():
+    from redaction.names import NameListRecognizer
+
+    lists = NameListRecognizer()
+    assert found(lists, "They had 3: Hleb, Sheila, Donna and Sherry.") == ["Hleb", "Sheila", "Donna", "Sherry"]
+    assert found(lists, "they had: silvana, adam, kristina and caleb") == ["silvana", "adam", "kristina", "caleb"]
+    assert found(lists, "sanding, repainting, repairing and door work") == []
+    assert found(lists, "We sell apples, pears and plums.") == []
+
+
+def test_unicode_names_and_bare_middle_initials():
+    from redaction.names import GazetteerNameRecognizer, LabelledNameRecognizer
+
+    assert found(GazetteerNameRecognizer(), "Maybe it's under Júlia Gyarmathy") == ["Júlia Gyarmathy"]
+    assert found(LabelledNameRecognizer(), "Name:    Martim A Pereira") == ["Martim A Pereira"]
+    assert found(LabelledNameRecognizer(), "Directed By: Jana Vítková") == ["Jana Vítková"]
+
+
+def test_locative_place_takes_a_following_postcode():
+    from redaction.quasi import LocativePlaceRecognizer
+
+    assert found(LocativePlaceRecognizer(), "to support Connotate in Costamezzana 43015 in its") == ["Costamezzana 43015"]
+    assert found(LocativePlaceRecognizer(), "it happened in March 2024") == []
+
+
+def test_common_words_shown_lower_case_in_the_document_are_dropped():
+    from redaction.casing import drop_common_words
+    from redaction.spans import Detection
+
+    texts = ["The Company hires Jonathan Prescott.", "the company pays jonathan.prescott@example.com"]
+    dets = [[Detection("ORGANIZATION", 4, 11, 0.8, "SpacyRecognizer"),
+             Detection("PERSON", 18, 35, 0.8, "SpacyRecognizer")], []]
+    kept = drop_common_words(texts, dets)
+    assert [texts[0][d.start:d.end] for d in kept[0]] == ["Jonathan Prescott"]
+    drug = [[Detection("PERSON", 8, 16, 0.8, "SpacyRecognizer")]]
+    assert drop_common_words(["Started Apixaban today"], drug) == [[]]
