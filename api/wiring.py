@@ -32,11 +32,11 @@ def build_vault(settings: Settings, audit: AuditLog) -> PseudonymVault | None:
 
 def build_redactor(settings: Settings, audit: AuditLog, vault: PseudonymVault | None = None) -> Redactor:
     from redaction.operators import ReplacementPolicy
-    from redaction.presidio import PresidioRedactor
+    from redaction.presidio import PresidioDetector
     from redaction.redactor import DocumentRedactor
 
     policy = ReplacementPolicy(settings.redaction.operators, hash_key=audit.hash_value("veil/operator-hash").encode())
-    return DocumentRedactor(PresidioRedactor(settings.redaction), policy, audit.hash_value, vault)
+    return DocumentRedactor(PresidioDetector(settings.redaction), policy, audit.hash_value, vault)
 
 
 def build_parser(settings: Settings) -> Parser:

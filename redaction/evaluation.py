@@ -122,9 +122,12 @@ def evaluate(records: Sequence[GoldRecord], detector: Detector, batch_size: int 
 
 def compare_with_baseline(records: Sequence[GoldRecord], settings) -> dict:
     """Veil's configured redaction beside vanilla Presidio (same spaCy model), in one run."""
-    from redaction.presidio import PresidioRedactor, VanillaPresidio
+    from redaction.operators import ReplacementPolicy
+    from redaction.presidio import PresidioDetector, VanillaPresidio
+    from redaction.redactor import DocumentRedactor
 
-    veil, vanilla = PresidioRedactor(settings), VanillaPresidio(settings)
+    veil = DocumentRedactor(PresidioDetector(settings), ReplacementPolicy(settings.operators))
+    vanilla = VanillaPresidio(settings)
     for detector in (veil, vanilla):  # load models outside the timed region
         detector.ranges(["Warm-up for Jane Doe at jane@example.com."])
     results = evaluate_side_by_side(records, {"veil": veil.ranges, "baseline": vanilla.ranges})

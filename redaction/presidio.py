@@ -1,4 +1,4 @@
-"""Presidio adapter: detection with Presidio's analyzer plus Veil's recognizers, placeholders by Veil."""
+"""Presidio adapter: detection with Presidio's analyzer plus Veil's recognizers (transformation is Veil's)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,10 @@ from collections.abc import Sequence
 from functools import cached_property
 
 from core.settings import RedactionSettings
-from core.types import Redacted
-from redaction.placeholders import PlaceholderBook
-from redaction.propagation import propagate
-from redaction.spans import Detection, apply_placeholders, merge_overlaps
+from redaction.spans import Detection
 
 log = logging.getLogger(__name__)
+
 
 def _offline_tldextract() -> None:
     """Presidio validates e-mails and URLs with tldextract, which fetches the suffix list on first use.
@@ -27,7 +25,9 @@ def _offline_tldextract() -> None:
     tldextract.extract = extractor
 
 
-class PresidioRedactor:
+class PresidioDetector:
+    """Detection only: Presidio's analyzer with Veil's recognizers, batched (spaCy nlp.pipe)."""
+
     def __init__(self, settings: RedactionSettings) -> None:
         self._settings = settings
 
@@ -58,26 +58,6 @@ class PresidioRedactor:
             score_threshold=self._settings.score_threshold,
         )
         return [[_to_detection(r) for r in per_text] for per_text in results]
-
-    def ranges(self, texts: Sequence[str]) -> list[list[tuple[int, int]]]:
-        """What would be redacted, each text taken as a document of its own (for evaluation)."""
-        per_text = self.detect(texts)
-        out = []
-        for text, dets in zip(texts, per_text):
-            out.append([(d.start, d.end) for d in merge_overlaps(_document_pass([text], [dets])[0])])
-        return out
-
-    def redact(self, texts: Sequence[str]) -> list[Redacted]:
-        book = PlaceholderBook()
-        detections = _document_pass(texts, self.detect(texts))
-        return [apply_placeholders(t, dets, book) for t, dets in zip(texts, detections)]
-
-
-def _document_pass(texts: Sequence[str], detections: list[list[Detection]]) -> list[list[Detection]]:
-    """What needs the whole document: drop capitalised common words, then spread what is left."""
-    from redaction.casing import drop_common_words
-
-    return propagate(texts, drop_common_words(texts, detections))
 
 
 def nlp_engine(settings: RedactionSettings):

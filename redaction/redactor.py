@@ -8,13 +8,19 @@ from typing import Protocol
 from core.types import Redacted
 from redaction.operators import ReplacementPolicy
 from redaction.placeholders import PlaceholderBook
+from redaction.casing import drop_common_words
 from redaction.propagation import propagate
-from redaction.spans import Detection, apply_placeholders
+from redaction.spans import Detection, apply_placeholders, merge_overlaps
 from redaction.vault import PseudonymVault
 
 
 class Detector(Protocol):
     def detect(self, texts: Sequence[str]) -> list[list[Detection]]: ...
+
+
+def document_pass(texts: Sequence[str], detections: Sequence[Sequence[Detection]]) -> list[list[Detection]]:
+    """What needs the whole document: drop capitalised common words, then spread what is left."""
+    return propagate(texts, drop_common_words(texts, [list(d) for d in detections]))
 
 
 class DocumentRedactor:
@@ -28,8 +34,14 @@ class DocumentRedactor:
     def redact(self, texts: Sequence[str], scope: str | None = None) -> list[Redacted]:
         """`scope` (the document id) files the pseudonyms in the vault, when one is configured."""
         book = PlaceholderBook()
-        detections = propagate(texts, self._detector.detect(texts))
+        detections = document_pass(texts, self._detector.detect(texts))
         out = [apply_placeholders(t, d, book, self._policy, self._hash_value) for t, d in zip(texts, detections)]
         if self._vault is not None and scope is not None:
             self._vault.store(scope, book.originals())
         return out
+
+    def ranges(self, texts: Sequence[str]) -> list[list[tuple[int, int]]]:
+        """What would be redacted, each text a document of its own (evaluation); detection stays batched."""
+        found = self._detector.detect(texts)
+        return [[(d.start, d.end) for d in merge_overlaps(document_pass([text], [dets])[0])]
+                for text, dets in zip(texts, found)]

@@ -41,10 +41,13 @@ def test_redactor_and_parser_make_no_network_attempt(no_network):
     """tldextract (e-mail/URL validation) and unstructured's spaCy loader must stay local."""
     from core.settings import ParsingSettings, RedactionSettings
     from ingest.unstructured_parser import UnstructuredParser
-    from redaction.presidio import PresidioRedactor
+    from redaction.operators import ReplacementPolicy
+    from redaction.presidio import PresidioDetector
+    from redaction.redactor import DocumentRedactor
 
     elements = UnstructuredParser(ParsingSettings()).parse(
         b"Contact Jane Roe at jane.roe@example.com or https://intranet.example.org/hr today.", "note.txt")
-    redacted = PresidioRedactor(RedactionSettings()).redact([e.text for e in elements])
+    redactor = DocumentRedactor(PresidioDetector(RedactionSettings()), ReplacementPolicy())
+    redacted = redactor.redact([e.text for e in elements])
     assert "jane.roe@example.com" not in redacted[0].text and "<EMAIL_ADDRESS_1>" in redacted[0].text
     assert no_network == []
