@@ -27,7 +27,10 @@ NER_TO_ENTITY = {
 
 # Names of identifier types and common acronyms that the small model tags as organisations.
 ALLOWED_TERMS = frozenset("""iban ssn ss# atm pin id ids pdf url ok asap faq ceo cfo cto coo vp hr it
-    dob mrn npi ein tin vat iso gdpr hipaa usa faqs sms gps api""".split())
+    dob mrn npi ein tin vat iso gdpr hipaa usa faqs sms gps api
+    usd eur gbp jpy chf cad aud cny inr sek nok dkk pln czk huf
+    utc gmt sha md5 ip tcp udp http https tls ssl vpn dns sql json xml csv sdk cli os cpu gpu ram
+    aws gcp iam sso mfa otp sla sev kpi etl crm erp ecg ekg mri icu bp""".split())
 _DATE_WORDS = re.compile(
     r"(?i)\d|\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
