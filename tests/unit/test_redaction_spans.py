@@ -41,3 +41,15 @@ def test_propagation_matches_whole_words_only():
     texts = ["Contact Lee now.", "Fleece and Leeds are not names."]
     found = propagate(texts, [[det("PERSON", 8, 11)], []])
     assert found[1] == []
+
+
+def test_a_surname_alone_is_the_same_person_as_the_full_name():
+    book = PlaceholderBook()
+    assert book.token_for("PERSON", "Delgado") == "<PERSON_1>"
+    assert book.token_for("PERSON", "Marcus Delgado") == "<PERSON_1>"
+    assert book.token_for("PERSON", "Sofia Brandt") == "<PERSON_2>"
+    assert book.token_for("PERSON", "Ms. Brandt") == "<PERSON_2>"
+    assert book.token_for("PERSON", "Ana Delgado") == "<PERSON_3>"  # another Delgado
+    assert book.token_for("LOCATION", "Delgado") == "<LOCATION_1>"  # only people are merged
+    assert book.originals() == {"<PERSON_1>": "Marcus Delgado", "<PERSON_2>": "Sofia Brandt",
+                                "<PERSON_3>": "Ana Delgado", "<LOCATION_1>": "Delgado"}
