@@ -16,6 +16,8 @@ def run_server(veil: Veil, host: str, port: int) -> None:
 
     url = f"http://{host}:{port}"
     data_dir = veil.settings.data_dir
+    print("loading models...", flush=True)
+    veil.warm_up()
     server_info.publish(data_dir, url)
     print(f"Veil is serving {data_dir.resolve()} on {url}  (API docs: {url}/docs)\n"
           f"Ask a question:\n"

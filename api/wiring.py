@@ -99,6 +99,11 @@ class Veil:
     def answerer(self) -> Answerer:
         return Answerer(self.embedder, self.store, self.chat, self.settings.retrieval, self.audit)
 
+    def warm_up(self) -> None:
+        """Load the embedding and redaction models now, so the first request is not the slow one."""
+        self.embedder.embed_query("warm-up")
+        self.redactor.redact(["warm-up"])
+
     def close(self) -> None:
         self.store.close()
         self.registry.close()

@@ -47,9 +47,6 @@ class PresidioDetector:
         log.info("presidio analyzer ready (%d recognizers)", len(analyzer.registry.recognizers))
         return BatchAnalyzerEngine(analyzer_engine=analyzer)
 
-    def warm_up(self) -> None:
-        _ = self._batch_analyzer
-
     def detect(self, texts: Sequence[str]) -> list[list[Detection]]:
         results = self._batch_analyzer.analyze_iterator(
             list(texts),
