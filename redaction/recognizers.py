@@ -12,6 +12,7 @@ def veil_recognizers() -> list:
     from redaction.names import name_recognizers
     from redaction.quasi import quasi_recognizers
     from redaction.rare import RareWordRecognizer
+    from redaction.records import record_recognizers
 
-    return [StreetAddressRecognizer(), *identifier_recognizers(), *name_recognizers(), *quasi_recognizers(),
-            RareWordRecognizer()]
+    return [StreetAddressRecognizer(), *identifier_recognizers(), *record_recognizers(), *name_recognizers(),
+            *quasi_recognizers(), RareWordRecognizer()]

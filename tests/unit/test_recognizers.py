@@ -185,3 +185,36 @@ def test_common_words_shown_lower_case_in_the_document_are_dropped():
     assert [texts[0][d.start:d.end] for d in kept[0]] == ["Jonathan Prescott"]
     drug = [[Detection("PERSON", 8, 16, 0.8, "SpacyRecognizer")]]
     assert drop_common_words(["Started Apixaban today"], drug) == [[]]
+
+
+# --- labelled record numbers and obfuscated e-mail addresses (redaction/records.py) ---------------
+
+def _found(recognizer, text):
+    return [text[r.start:r.end] for r in recognizer.analyze(text, [recognizer.supported_entities[0]])]
+
+
+def test_labelled_identifiers_take_the_value_after_the_label():
+    from redaction.records import LabelledIdentifierRecognizer
+
+    rec = LabelledIdentifierRecognizer()
+    assert _found(rec, "MRN: RMH-0048-2913 seen today") == ["RMH-0048-2913"]
+    assert _found(rec, "Policy No. 55-XK-201 and claim number LM-AU-558120") == ["55-XK-201", "LM-AU-558120"]
+    assert _found(rec, "docket no. 2:19-cv-01234") == ["2:19-cv-01234"]
+    assert _found(rec, "Member ID #A1234567.") == ["A1234567"]
+
+
+def test_labels_without_an_identifier_find_nothing():
+    from redaction.records import LabelledIdentifierRecognizer
+
+    rec = LabelledIdentifierRecognizer()
+    assert _found(rec, "The record number of visitors rose.") == []
+    assert _found(rec, "Please quote your policy number when you call.") == []
+
+
+def test_obfuscated_email_addresses():
+    from redaction.records import ObfuscatedEmailRecognizer
+
+    rec = ObfuscatedEmailRecognizer()
+    assert _found(rec, "mail jane dot doe at example dot com today") == ["jane dot doe at example dot com"]
+    assert _found(rec, "or jdoe(at)example(dot)org.") == ["jdoe(at)example(dot)org"]
+    assert _found(rec, "We met at noon and looked at example.com together.") == []
