@@ -50,5 +50,25 @@ class ObfuscatedEmailRecognizer(PatternRecognizer):
         return "dot" in lowered or "(at)" in lowered or "[at]" in lowered or "<at>" in lowered
 
 
+class SpacedEmailRecognizer(PatternRecognizer):
+    """"j o h n . s m i t h @ g m a i l . c o m": one character at a time around an @."""
+
+    def __init__(self) -> None:
+        char = r"[A-Za-z0-9._+-]"
+        pattern = rf"(?<![\w@])(?:{char} ){{2,}}@(?: {char}){{3,}}(?![\w@])"
+        super().__init__(supported_entity="EMAIL_ADDRESS", name="SpacedEmailRecognizer",
+                         patterns=[Pattern("spaced e-mail", pattern, 0.6)], global_regex_flags=0)
+
+
+class MacAddressRecognizer(PatternRecognizer):
+    """Six hex pairs: a device identifier (HIPAA lists device identifiers as PHI)."""
+
+    def __init__(self) -> None:
+        pattern = r"\b[0-9A-Fa-f]{2}(?:([:-])[0-9A-Fa-f]{2})(?:\1[0-9A-Fa-f]{2}){4}\b"
+        super().__init__(supported_entity="MAC_ADDRESS", name="MacAddressRecognizer",
+                         patterns=[Pattern("mac address", pattern, 0.6)], global_regex_flags=0)
+
+
 def record_recognizers() -> list:
-    return [LabelledIdentifierRecognizer(), ObfuscatedEmailRecognizer()]
+    return [LabelledIdentifierRecognizer(), ObfuscatedEmailRecognizer(), SpacedEmailRecognizer(),
+            MacAddressRecognizer()]

@@ -218,3 +218,14 @@ def test_obfuscated_email_addresses():
     assert _found(rec, "mail jane dot doe at example dot com today") == ["jane dot doe at example dot com"]
     assert _found(rec, "or jdoe(at)example(dot)org.") == ["jdoe(at)example(dot)org"]
     assert _found(rec, "We met at noon and looked at example.com together.") == []
+
+
+def test_spaced_out_email_and_mac_addresses():
+    from redaction.records import MacAddressRecognizer, SpacedEmailRecognizer
+
+    assert _found(SpacedEmailRecognizer(), "mail j o h n . s m i t h @ g m a i l . c o m now") == [
+        "j o h n . s m i t h @ g m a i l . c o m"]
+    assert _found(SpacedEmailRecognizer(), "rate: a b @ 5 per cent") == []
+    assert _found(MacAddressRecognizer(), "MAC 00:1B:44:11:3A:B7 and 00-1b-44-11-3a-b7") == [
+        "00:1B:44:11:3A:B7", "00-1b-44-11-3a-b7"]
+    assert "00:1B-44:11:3A:B7" not in _found(MacAddressRecognizer(), "mixed separators 00:1B-44:11:3A:B7")
