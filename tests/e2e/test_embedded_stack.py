@@ -9,13 +9,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SAMPLES
+from tests.e2e.leaks import leaked
 
 pytestmark = pytest.mark.e2e
-
-
-def leaked(planted: list[dict], text: str) -> list[str]:
-    lowered = text.lower()
-    return [p["value"] for p in planted if p["value"].lower() in lowered]
 
 
 def test_every_sample_is_ingested_with_its_personal_data_redacted(ingested, planted):
