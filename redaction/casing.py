@@ -39,5 +39,13 @@ def _is_common_word(value: str, detection: Detection, lowercase: set[str]) -> bo
         return False
     if all(is_term(w) for w in words):
         return True
+    if detection.entity_type == "PERSON" and _looks_like_full_name(words):
+        return False  # "Will Rose" stays redacted even beside "will" and "rose"
     capitalised = [w for w in words if w[0].isupper() and not w.isupper()]
     return len(capitalised) == len(words) and all(w.lower() in lowercase for w in words)
+
+
+def _looks_like_full_name(words: list[str]) -> bool:
+    from redaction.names import given_names, surnames
+
+    return len(words) >= 2 and words[0].lower() in given_names() and words[-1].lower() in surnames()

@@ -229,3 +229,14 @@ def test_spaced_out_email_and_mac_addresses():
     assert _found(MacAddressRecognizer(), "MAC 00:1B:44:11:3A:B7 and 00-1b-44-11-3a-b7") == [
         "00:1B:44:11:3A:B7", "00-1b-44-11-3a-b7"]
     assert "00:1B-44:11:3A:B7" not in _found(MacAddressRecognizer(), "mixed separators 00:1B-44:11:3A:B7")
+
+
+def test_casing_filter_drops_headings_but_keeps_full_names_made_of_common_words():
+    from redaction.casing import drop_common_words
+    from redaction.spans import Detection
+
+    texts = ["Loan Terms", "Will Rose signed.", "The loan terms say rose and will."]
+    dets = [[Detection("PERSON", 0, 10, 0.85, "SpacyRecognizer")],
+            [Detection("PERSON", 0, 9, 0.85, "SpacyRecognizer")], []]
+    kept = drop_common_words(texts, dets)
+    assert kept[0] == [] and len(kept[1]) == 1
