@@ -123,12 +123,12 @@ def vault_reveal(
     reason: Annotated[str, typer.Option("--reason", help="why you need the original value")],
 ) -> None:
     """Read one original value back. Needs the vault key; the read and its reason are audited."""
-    from api.wiring import build_audit, build_vault
+    from api.wiring import build_audit, build_detector, build_vault
     from core.errors import VeilError
     from core.types import Principal
 
     settings = settings_for_cli()
-    vault = build_vault(settings, build_audit(settings))
+    vault = build_vault(settings, build_audit(settings), build_detector(settings))
     if vault is None:
         raise VeilError("the re-identification vault is off (set VEIL_VAULT__ENABLED=true and VEIL_VAULT__KEY)")
     typer.echo(vault.reveal(Principal(auditor, frozenset({"auditor"})), reason, doc_id, token))

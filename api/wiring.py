@@ -14,7 +14,9 @@ from generation.base import ChatModel
 from ingest.base import Parser
 from ingest.pipeline import IngestPipeline
 from ingest.registry import DocumentRegistry
-from redaction.base import Redactor
+from redaction.base import Detector, Redactor
+from redaction.operators import ReplacementPolicy
+from redaction.redactor import DocumentRedactor
 from redaction.vault import PseudonymVault
 from retrieval.base import Embedder, VectorStore
 
@@ -24,19 +26,25 @@ def build_audit(settings: Settings) -> AuditLog:
     return AuditLog(settings.data_dir / "audit.db", key)
 
 
-def build_vault(settings: Settings, audit: AuditLog) -> PseudonymVault | None:
+def build_detector(settings: Settings) -> Detector:
+    from redaction.presidio import PresidioDetector
+
+    return PresidioDetector(settings.redaction)
+
+
+def build_vault(settings: Settings, audit: AuditLog, detector: Detector) -> PseudonymVault | None:
+    """The vault redacts an auditor's free-text reason before it enters the audit log."""
     if not settings.vault.enabled:
         return None
-    return PseudonymVault(settings.data_dir / "vault.db", settings.vault.key.get_secret_value(), audit)
+    scrubber = DocumentRedactor(detector, ReplacementPolicy())
+    return PseudonymVault(settings.data_dir / "vault.db", settings.vault.key.get_secret_value(), audit,
+                          scrub=lambda text: scrubber.redact([text])[0].text)
 
 
-def build_redactor(settings: Settings, audit: AuditLog, vault: PseudonymVault | None = None) -> Redactor:
-    from redaction.operators import ReplacementPolicy
-    from redaction.presidio import PresidioDetector
-    from redaction.redactor import DocumentRedactor
-
+def build_redactor(settings: Settings, audit: AuditLog, detector: Detector,
+                   vault: PseudonymVault | None = None) -> Redactor:
     policy = ReplacementPolicy(settings.redaction.operators, hash_key=audit.hash_value("veil/operator-hash").encode())
-    return DocumentRedactor(PresidioDetector(settings.redaction), policy, audit.hash_value, vault)
+    return DocumentRedactor(detector, policy, audit.hash_value, vault)
 
 
 def build_parser(settings: Settings) -> Parser:
@@ -116,13 +124,14 @@ def build_veil(settings: Settings) -> Veil:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     store = build_store(settings)  # first: it takes the store lock, so a busy store fails fast
     audit = build_audit(settings)
-    vault = build_vault(settings, audit)
+    detector = build_detector(settings)  # one set of detection models, shared by redactor and vault
+    vault = build_vault(settings, audit, detector)
     return Veil(
         settings=settings,
         registry=DocumentRegistry(settings.data_dir / "veil.db"),
         store=store,
         embedder=build_embedder(settings),
-        redactor=build_redactor(settings, audit, vault),
+        redactor=build_redactor(settings, audit, detector, vault),
         parser=build_parser(settings),
         chat=build_chat(settings),
         audit=audit,

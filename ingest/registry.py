@@ -41,9 +41,6 @@ class DocumentRegistry:
         row = self._one("SELECT content_hash, status FROM documents WHERE doc_id = ?", doc_id)
         return row is not None and row == (content_hash, "done")
 
-    def known(self, doc_id: str) -> bool:
-        return self._one("SELECT 1 FROM documents WHERE doc_id = ?", doc_id) is not None
-
     def mark_pending(self, info: DocumentInfo) -> None:
         self._write(info, "pending")
 

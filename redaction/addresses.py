@@ -12,7 +12,7 @@ import re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from redaction.lexicons import trie_regex, STREET_ENDINGS, STREET_TYPES_AFTER, STREET_TYPES_BEFORE, UNIT_WORDS, country_names
+from redaction.lexicons import STREET_ENDINGS, STREET_TYPES_AFTER, STREET_TYPES_BEFORE, UNIT_WORDS, trie_regex
 
 
 def _alternation(words) -> str:
@@ -128,6 +128,3 @@ def _starts_sentence(piece: str) -> bool:
     words = piece.strip(" \t\n>?*|,-").split()
     return bool(words) and (words[0] in _SENTENCE_WORDS or any(w.lower() in STOP_WORDS for w in words))
 
-
-def is_country(phrase: str) -> bool:
-    return phrase.lower() in country_names()

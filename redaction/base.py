@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from core.types import Redacted
+from redaction.spans import Detection
 
 
 class Redactor(Protocol):
@@ -15,3 +16,9 @@ class Redactor(Protocol):
     """
 
     def redact(self, texts: Sequence[str], scope: str | None = None) -> list[Redacted]: ...
+
+
+class Detector(Protocol):
+    """Finds personal data; says nothing about what replaces it. One detection list per text."""
+
+    def detect(self, texts: Sequence[str]) -> list[list[Detection]]: ...

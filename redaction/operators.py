@@ -16,7 +16,6 @@ from typing import Literal
 from redaction.placeholders import PlaceholderBook
 
 Operator = Literal["placeholder", "mask", "hash", "drop"]
-OPERATORS: tuple[str, ...] = ("placeholder", "mask", "hash", "drop")
 MASK_CHAR = "█"
 
 

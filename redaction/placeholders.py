@@ -66,6 +66,3 @@ class PlaceholderBook:
     def originals(self) -> dict[str, str]:
         """token -> the value as first seen: what a re-identification vault keeps, encrypted."""
         return dict(self._originals)
-
-    def __len__(self) -> int:
-        return len(self._tokens)

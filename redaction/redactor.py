@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol
 
 from core.types import Redacted
+from redaction.base import Detector
+from redaction.casing import drop_common_words
 from redaction.operators import ReplacementPolicy
 from redaction.placeholders import PlaceholderBook
-from redaction.casing import drop_common_words
 from redaction.propagation import propagate
 from redaction.spans import Detection, apply_placeholders, merge_overlaps
 from redaction.vault import PseudonymVault
-
-
-class Detector(Protocol):
-    def detect(self, texts: Sequence[str]) -> list[list[Detection]]: ...
 
 
 def document_pass(texts: Sequence[str], detections: Sequence[Sequence[Detection]]) -> list[list[Detection]]:

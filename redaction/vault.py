@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from core.audit import AuditLog
@@ -24,7 +25,8 @@ CREATE TABLE IF NOT EXISTS pseudonyms (
 
 
 class PseudonymVault:
-    def __init__(self, path: Path, key: str, audit: AuditLog) -> None:
+    def __init__(self, path: Path, key: str, audit: AuditLog,
+                 scrub: Callable[[str], str] | None = None) -> None:
         from cryptography.fernet import Fernet
 
         try:
@@ -35,6 +37,8 @@ class PseudonymVault:
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
         self._db.executescript(_SCHEMA)
         self._audit = audit
+        # The reason is free text: it may name the very person. Only its redacted form is logged.
+        self._scrub = scrub or (lambda text: "<reason withheld: no redactor configured>")
         self._lock = threading.Lock()
 
     def store(self, scope: str, mapping: dict[str, str]) -> None:
@@ -50,7 +54,8 @@ class PseudonymVault:
             self._db.execute("DELETE FROM pseudonyms WHERE scope = ?", (scope,))
 
     def reveal(self, principal: Principal, reason: str, scope: str, token: str) -> str:
-        event = {"principal": principal.name, "reason": reason.strip(), "doc_id": scope, "token": token}
+        event = {"principal": principal.name, "reason": self._scrub(reason.strip()), "doc_id": scope,
+                 "token": token}
         try:
             value = self._reveal(principal, reason, scope, token)
         except VeilError as exc:

@@ -20,9 +20,13 @@ def audit(tmp_path):
     return AuditLog(tmp_path / "audit.db", b"vault-test-audit-key")
 
 
+def scrub(text: str) -> str:
+    return DocumentRedactor(EmailDetector(), ReplacementPolicy()).redact([text])[0].text
+
+
 @pytest.fixture
 def vault(tmp_path, audit):
-    return PseudonymVault(tmp_path / "vault.db", Fernet.generate_key().decode(), audit)
+    return PseudonymVault(tmp_path / "vault.db", Fernet.generate_key().decode(), audit, scrub=scrub)
 
 
 def test_redactor_files_pseudonyms_encrypted_and_an_auditor_reads_them_back(vault, audit, tmp_path):
@@ -68,3 +72,17 @@ def test_vault_is_off_by_default_and_needs_a_key(monkeypatch):
     monkeypatch.setenv("VEIL_VAULT__ENABLED", "true")
     with pytest.raises(ConfigError, match="VEIL_VAULT__KEY"):
         load_settings()
+
+
+def test_the_reason_is_redacted_before_it_is_audited(vault, audit):
+    vault.store("doc-1", {"<PERSON_1>": "Ann Lee"})
+    vault.reveal(AUDITOR, "request sent by ann.lee@example.org", "doc-1", "<PERSON_1>")
+    logged = list(audit.events("vault.reveal"))[-1].payload["reason"]
+    assert logged == "request sent by <EMAIL_ADDRESS_1>"
+
+
+def test_without_a_redactor_the_reason_is_withheld(tmp_path, audit):
+    bare = PseudonymVault(tmp_path / "v2.db", Fernet.generate_key().decode(), audit)
+    bare.store("d", {"<PERSON_1>": "Ann Lee"})
+    bare.reveal(AUDITOR, "request sent by ann.lee@example.org", "d", "<PERSON_1>")
+    assert "ann.lee" not in repr([e.payload for e in audit.events()])
