@@ -6,6 +6,7 @@ import logging
 from collections.abc import Sequence
 from functools import cached_property
 
+from core.errors import ConfigError
 from core.settings import RedactionSettings
 from redaction.spans import Detection
 
@@ -44,6 +45,7 @@ class PresidioDetector:
             analyzer.registry.remove_recognizer(name)
         for recognizer in veil_recognizers():
             analyzer.registry.add_recognizer(recognizer)
+        _require_recognizers(analyzer.registry, self._settings.entities)
         log.info("presidio analyzer ready (%d recognizers)", len(analyzer.registry.recognizers))
         return BatchAnalyzerEngine(analyzer_engine=analyzer)
 
@@ -55,6 +57,15 @@ class PresidioDetector:
             score_threshold=self._settings.score_threshold,
         )
         return [[_to_detection(r) for r in per_text] for per_text in results]
+
+
+def _require_recognizers(registry, entities: Sequence[str]) -> None:
+    """A policy entity that no recognizer produces would silently never be redacted: refuse it."""
+    supported = {entity for recognizer in registry.recognizers for entity in recognizer.supported_entities}
+    unknown = sorted(set(entities) - supported)
+    if unknown:
+        raise ConfigError(f"redaction.entities lists types no recognizer detects: {', '.join(unknown)} "
+                          f"(known: {', '.join(sorted(supported))})")
 
 
 def nlp_engine(settings: RedactionSettings):

@@ -60,15 +60,6 @@ class SpacedEmailRecognizer(PatternRecognizer):
                          patterns=[Pattern("spaced e-mail", pattern, 0.6)], global_regex_flags=0)
 
 
-class MacAddressRecognizer(PatternRecognizer):
-    """Six hex pairs: a device identifier (HIPAA lists device identifiers as PHI)."""
-
-    def __init__(self) -> None:
-        pattern = r"\b[0-9A-Fa-f]{2}(?:([:-])[0-9A-Fa-f]{2})(?:\1[0-9A-Fa-f]{2}){4}\b"
-        super().__init__(supported_entity="MAC_ADDRESS", name="MacAddressRecognizer",
-                         patterns=[Pattern("mac address", pattern, 0.6)], global_regex_flags=0)
-
-
 def record_recognizers() -> list:
-    return [LabelledIdentifierRecognizer(), ObfuscatedEmailRecognizer(), SpacedEmailRecognizer(),
-            MacAddressRecognizer()]
+    # MAC addresses need nothing here: Presidio's stock MacAddressRecognizer already finds them.
+    return [LabelledIdentifierRecognizer(), ObfuscatedEmailRecognizer(), SpacedEmailRecognizer()]
