@@ -40,7 +40,20 @@ def redaction_payload(info: DocumentInfo, chunks: Sequence[Chunk], item: Located
     }
 
 
-def ingest_events(info: DocumentInfo, chunks: Sequence[Chunk], located: Sequence[LocatedSpan]) -> list[tuple[str, dict]]:
+def source_name_payload(info: DocumentInfo, span: Span) -> dict:
+    """A redaction in the document's file name: offsets are in the stored (redacted) name."""
+    return {
+        "doc_id": info.doc_id, "collection": info.collection, "chunk_id": None, "field": "source",
+        "entity_type": span.entity_type, "start": span.start, "end": span.end,
+        "detector": span.detector, "score": span.score, "operator": span.operator,
+        "value_hmac": span.value_hmac,
+    }
+
+
+def ingest_events(info: DocumentInfo, chunks: Sequence[Chunk], located: Sequence[LocatedSpan],
+                  name_spans: Sequence[Span] = ()) -> list[tuple[str, dict]]:
     document = {"doc_id": info.doc_id, "collection": info.collection, "source": info.source,
                 "content_hash": info.content_hash, "chunks": info.chunks, "redactions": info.redactions}
-    return [("document.ingested", document), *(("redaction", redaction_payload(info, chunks, s)) for s in located)]
+    return [("document.ingested", document),
+            *(("redaction", source_name_payload(info, s)) for s in name_spans),
+            *(("redaction", redaction_payload(info, chunks, s)) for s in located)]

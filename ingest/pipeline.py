@@ -16,14 +16,15 @@ from typing import Literal
 from core import ids
 from core.errors import VeilError
 from core.settings import ChunkingSettings
-from core.types import Chunk, DocumentInfo, EmbeddedChunk, RedactedElement
+from core.types import Chunk, DocumentInfo, EmbeddedChunk, Redacted, RedactedElement
 from ingest.base import Parser
 from core.audit import AuditLog
 from ingest.auditing import LocatedSpan, ingest_events, locate_spans
 from ingest.chunking import chunk_document
 from ingest.registry import DocumentRegistry
-from redaction.vault import PseudonymVault
 from redaction.base import Redactor
+from redaction.source_names import SourceName
+from redaction.vault import PseudonymVault
 from retrieval.base import Embedder, VectorStore
 
 log = logging.getLogger(__name__)
@@ -103,9 +104,9 @@ class IngestPipeline:
             info = self._ingest(data, name, doc_id, digest, collection)
         except Exception as exc:  # one broken file never stops the batch
             reason = self._safe_reason(exc)
-            log.warning("ingest failed for %s: %s", name, reason)
+            log.warning("ingest failed for %s (%s): %s", self._safe_name(name), doc_id, reason)
             return FileResult(name, "failed", error=reason, doc_id=doc_id)
-        log.info("ingested %s: %d chunks, redactions %s", name, info.chunks, info.redactions)
+        log.info("ingested %s: %d chunks, redactions %s", info.source, info.chunks, info.redactions)
         return FileResult(name, "ingested", chunks=info.chunks, doc_id=doc_id, redactions=info.redactions)
 
     def delete(self, collection: str, doc_id: str) -> int:
@@ -130,19 +131,27 @@ class IngestPipeline:
 
     def _ingest(self, data: bytes, name: str, doc_id: str, digest: str, collection: str) -> DocumentInfo:
         elements = self._parser.parse(data, Path(name).name)
-        redacted = self._redactor.redact([e.text for e in elements], scope=doc_id)
+        red_name, redacted = self._redact_document(name, [e.text for e in elements], doc_id)
         red_elements = [RedactedElement(r.text, e.page, e.category, r.spans) for e, r in zip(elements, redacted)]
         located = locate_spans(red_elements)
         chunks = self._chunks(red_elements, doc_id, located)
-        info = DocumentInfo(doc_id, collection, name, digest, _now(), len(chunks), _sum_counts(redacted))
+        info = DocumentInfo(doc_id, collection, red_name.text, digest, _now(), len(chunks),
+                            _sum_counts([red_name, *redacted]))
         vectors = self._embedder.embed_documents([c.text for c in chunks])
         self._registry.mark_pending(info)
         self._store.delete_document(collection, doc_id)  # a changed file replaces its old chunks
         self._store.upsert([EmbeddedChunk(c, info, v) for c, v in zip(chunks, vectors)])
         if self._audit:  # before mark_done: a crash here re-ingests, and the audit trail is complete
-            self._audit.append_many(ingest_events(info, chunks, located))
+            self._audit.append_many(ingest_events(info, chunks, located, red_name.spans))
         self._registry.mark_done(info)
         return info
+
+    def _redact_document(self, name: str, texts: list[str], doc_id: str) -> tuple[Redacted, list[Redacted]]:
+        """The file name is redacted with its text: one placeholder numbering, one propagation pass."""
+        source = SourceName(name)
+        name_texts = source.texts()
+        redacted = self._redactor.redact([*name_texts, *texts], scope=doc_id)
+        return source.rebuild(redacted[:len(name_texts)]), redacted[len(name_texts):]
 
     def _chunks(self, elements: Sequence[RedactedElement], doc_id: str, located: list[LocatedSpan]) -> list[Chunk]:
         spans = chunk_document(elements, self._chunking.size, self._chunking.overlap)
@@ -151,6 +160,14 @@ class IngestPipeline:
                   _counts_in(located, s.start, s.end))
             for i, s in enumerate(spans)
         ]
+
+    def _safe_name(self, name: str) -> str:
+        """A failed file's name for the logs: redacted on its own, or withheld."""
+        try:
+            source = SourceName(name)
+            return source.rebuild(self._redactor.redact(source.texts())).text
+        except Exception:
+            return "<file name withheld>"
 
     def _safe_reason(self, exc: Exception) -> str:
         """Our own errors are written to be safe; a library's message may quote the document."""

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SAMPLES
+from tests.e2e.conftest import VeilRunner
 from tests.e2e.leaks import leaked
 
 pytestmark = pytest.mark.e2e
@@ -91,6 +92,24 @@ def test_corrupt_and_empty_files_fail_alone(ingested, tmp_path):
     assert files["claim.txt"]["status"] == "ingested" and files["claim.txt"]["chunks"] > 0
     assert files["corrupt.pdf"]["status"] == "failed" and "corrupt PDF" in files["corrupt.pdf"]["error"]
     assert files["empty.txt"]["status"] == "failed" and files["empty.txt"]["error"] == "the file is empty"
+
+
+def test_personal_data_in_file_names_never_reaches_the_store_logs_or_answers(tmp_path, planted):
+    """A hospital export names files after the patient: the name is redacted with the document."""
+    runner = VeilRunner(tmp_path / ".veil", tmp_path)
+    folder = tmp_path / "ward 7" / "Whitfield_Eleanor"
+    folder.mkdir(parents=True)
+    shutil.copy(SAMPLES / "discharge_summary.pdf", folder / "Whitfield_Eleanor_discharge.pdf")
+    report = runner.json("ingest", str(folder))
+    assert report["totals"]["ingested"] == 1
+    exported = runner.run("export").stdout
+    sources = {json.loads(line)["metadata"]["source"] for line in exported.splitlines()}
+    assert len(sources) == 1 and sources.pop().endswith("_discharge.pdf")
+    answer = runner.json("query", "What dose of the blood thinner was the patient sent home on?", "--no-generate")
+    assert answer["citations"][0]["document"].endswith("_discharge.pdf")
+    blobs = [p.read_bytes().decode("utf-8", "ignore") for p in runner.data_dir.rglob("*") if p.is_file()]
+    for text in (exported, json.dumps(answer), runner.log_text(), *blobs):
+        assert "whitfield" not in text.lower() and "eleanor" not in text.lower()
 
 
 def test_logs_and_console_hold_no_planted_value(ingested, planted):

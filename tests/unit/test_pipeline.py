@@ -130,3 +130,28 @@ def test_ingest_and_query_leave_audit_events_without_values(veil, tmp_path):
     assert events[2].payload["question_hmac"] == veil.audit.hash_value("jane.roe@example.com warranty")
     assert "jane.roe" not in repr([e.payload for e in events])
     assert veil.audit.verify().ok
+
+
+def test_personal_data_in_a_file_name_is_redacted_like_the_text(veil, tmp_path, caplog):
+    caplog.set_level("DEBUG")
+    folder = tmp_path / "jane.roe@example.com"
+    folder.mkdir()
+    path = write(folder, "jane.roe@example.com_claims.txt", DOC)
+    result = veil.pipeline.ingest_file(path, "default")
+    assert result.status == "ingested" and result.redactions == {"EMAIL_ADDRESS": 3}
+    stored_source = f"{tmp_path}/<EMAIL_ADDRESS_1>/<EMAIL_ADDRESS_1>_claims.txt"  # the body's placeholder
+    assert {c.payload["source"] for c in veil.store.iter_chunks("default")} == {stored_source}
+    assert [d.source for d in veil.registry.list()] == [stored_source]
+    events = list(veil.audit.events())
+    name_events = [e.payload for e in events if e.payload.get("field") == "source"]
+    assert len(name_events) == 2 and {e["chunk_id"] for e in name_events} == {None}
+    assert [stored_source[e["start"]:e["end"]] for e in name_events] == ["<EMAIL_ADDRESS_1>"] * 2
+    assert {e["value_hmac"] for e in name_events} == {veil.audit.hash_value("jane.roe@example.com")}
+    assert "jane.roe" not in repr([e.payload for e in events]) + caplog.text
+
+
+def test_a_failed_file_name_is_redacted_in_the_logs(veil, tmp_path, caplog):
+    caplog.set_level("DEBUG")
+    result = veil.pipeline.ingest_file(write(tmp_path, "jane.roe@example.com.txt", ""), "default")
+    assert result.status == "failed"
+    assert "<EMAIL_ADDRESS_1>" in caplog.text and "jane.roe" not in caplog.text
