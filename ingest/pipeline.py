@@ -147,11 +147,13 @@ class IngestPipeline:
         return info
 
     def _redact_document(self, name: str, texts: list[str], doc_id: str) -> tuple[Redacted, list[Redacted]]:
-        """The file name is redacted with its text: one placeholder numbering, one propagation pass."""
+        """The file name is redacted with its text: one placeholder numbering, one propagation pass.
+
+        The name goes last, so the body's placeholders are numbered as if it were not there.
+        """
         source = SourceName(name)
-        name_texts = source.texts()
-        redacted = self._redactor.redact([*name_texts, *texts], scope=doc_id)
-        return source.rebuild(redacted[:len(name_texts)]), redacted[len(name_texts):]
+        redacted = self._redactor.redact([*texts, *source.texts()], scope=doc_id)
+        return source.rebuild(redacted[len(texts):]), redacted[:len(texts)]
 
     def _chunks(self, elements: Sequence[RedactedElement], doc_id: str, located: list[LocatedSpan]) -> list[Chunk]:
         spans = chunk_document(elements, self._chunking.size, self._chunking.overlap)

@@ -155,3 +155,12 @@ def test_a_failed_file_name_is_redacted_in_the_logs(veil, tmp_path, caplog):
     result = veil.pipeline.ingest_file(write(tmp_path, "jane.roe@example.com.txt", ""), "default")
     assert result.status == "failed"
     assert "<EMAIL_ADDRESS_1>" in caplog.text and "jane.roe" not in caplog.text
+
+
+def test_a_value_only_in_the_file_name_does_not_shift_the_body_placeholders(veil, tmp_path):
+    folder = tmp_path / "ops@example.org"
+    folder.mkdir()
+    veil.pipeline.ingest_file(write(folder, "claims.txt", DOC), "default")
+    stored = list(veil.store.iter_chunks("default"))
+    assert any("<EMAIL_ADDRESS_1>" in c.text for c in stored)
+    assert stored[0].payload["source"] == f"{tmp_path}/<EMAIL_ADDRESS_2>/claims.txt"
