@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from core.types import Redacted
 from redaction.base import Detector
 from redaction.casing import drop_common_words
+from redaction.durations import drop_durations
 from redaction.operators import ReplacementPolicy
 from redaction.placeholders import PlaceholderBook
 from redaction.propagation import propagate
@@ -15,8 +16,8 @@ from redaction.vault import PseudonymVault
 
 
 def document_pass(texts: Sequence[str], detections: Sequence[Sequence[Detection]]) -> list[list[Detection]]:
-    """What needs the whole document: drop capitalised common words, then spread what is left."""
-    return propagate(texts, drop_common_words(texts, [list(d) for d in detections]))
+    """What needs the whole document: drop durations and capitalised common words, spread the rest."""
+    return propagate(texts, drop_common_words(texts, drop_durations(texts, detections)))
 
 
 class DocumentRedactor:
