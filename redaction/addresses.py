@@ -92,7 +92,7 @@ class StreetAddressRecognizer(EntityRecognizer):
 
     def analyze(self, text, entities, nlp_artifacts=None):
         spans = [(m.start(), m.end(), 0.7) for core in _CORES for m in core.finditer(text)
-                 if core is _CORES[-1] or not _has_function_word(m.group())]
+                 if core is _CORES[-1] or not (_has_function_word(m.group()) or _has_unit_word(m.group()))]
         spans += [(m.start("core"), m.end("core"), 0.6) for m in _CUED.finditer(text)
                   if not _has_function_word(m.group("core"))]
         continuation = _CONTINUATION if any(c.isupper() for c in text) else _LOWERCASE_CONTINUATION
@@ -122,6 +122,17 @@ def _has_function_word(core: str) -> bool:
     """'5 Musicians Of The 70s', 'on the weekend I turn 40': English function words are not street names."""
     return any(w.lower().strip(".,") in STOP_WORDS and w.lower() not in _STREET_TYPE_WORDS
                for w in core.split() if not w[0].isdigit())
+
+
+_UNIT_WORDS = frozenset(
+    f"{unit}{plural}" for unit in ("second", "minute", "hour", "hr", "day", "night", "week", "month", "year", "yr",
+                                   "time", "mg", "ml", "kg", "km", "mile", "dose", "tablet")
+    for plural in ("", "s"))
+
+
+def _has_unit_word(core: str) -> bool:
+    """'3 hours 42 minutes', '2 tablets 3 times': quantities, not a building, a street and a number."""
+    return any(w.lower().strip(".,") in _UNIT_WORDS for w in core.split())
 
 
 def _starts_sentence(piece: str) -> bool:

@@ -72,6 +72,7 @@ def test_address_negative_cases():
     recognizer = StreetAddressRecognizer()
     assert found(recognizer, "Chapter 5 covers the first 12 weeks of treatment.") == []
     assert found(recognizer, "We scored 3 goals in the 2 matches of the season 2019.") == []
+    assert found(recognizer, "Containment took 3 hours 42 minutes; give 2 tablets 3 times daily.") == []
 
 
 def test_age_takes_the_number_only():
@@ -237,6 +238,18 @@ def test_casing_filter_drops_headings_but_keeps_full_names_made_of_common_words(
             [Detection("PERSON", 0, 9, 0.85, "SpacyRecognizer")], []]
     kept = drop_common_words(texts, dets)
     assert kept[0] == [] and len(kept[1]) == 1
+
+
+def test_person_guesses_made_of_common_non_name_words_are_dropped_even_without_a_lowercase_twin():
+    from redaction.casing import drop_common_words
+    from redaction.spans import Detection
+
+    texts = ["Discharge Diagnoses", "Baker", "Hyuuma Maida", "Billing Note"]
+    dets = [[Detection("PERSON", 0, len(t), 0.85, "SpacyRecognizer")] for t in texts]
+    kept = drop_common_words(texts, dets)
+    assert [len(k) for k in kept] == [0, 1, 1, 1]  # Baker and Billing are census surnames
+    cued = [[Detection("PERSON", 0, 19, 0.85, "LabelledNameRecognizer")]]
+    assert drop_common_words(texts[:1], cued) == cued  # a labelled find is never second-guessed
 
 
 def test_no_veil_recognizer_shadows_a_stock_presidio_class():
