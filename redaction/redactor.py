@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from core.types import Redacted
 from redaction.base import Detector
 from redaction.casing import drop_common_words
+from redaction.credentials import drop_credentials
 from redaction.durations import drop_durations
 from redaction.operators import ReplacementPolicy
 from redaction.placeholders import PlaceholderBook
@@ -16,8 +17,10 @@ from redaction.vault import PseudonymVault
 
 
 def document_pass(texts: Sequence[str], detections: Sequence[Sequence[Detection]]) -> list[list[Detection]]:
-    """What needs the whole document: drop durations and capitalised common words, spread the rest."""
-    return propagate(texts, drop_common_words(texts, drop_durations(texts, detections)))
+    """What needs the whole document: drop durations, credentials and capitalised common words,
+    then spread what is left."""
+    kept = drop_credentials(texts, drop_durations(texts, detections))
+    return propagate(texts, drop_common_words(texts, kept))
 
 
 class DocumentRedactor:

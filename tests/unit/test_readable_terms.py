@@ -1,4 +1,4 @@
-"""Spans of time are not dates of a person: they stay readable."""
+"""Spans of time and credentials are not dates or places of a person: they stay readable."""
 
 from __future__ import annotations
 
@@ -30,3 +30,19 @@ def test_only_date_time_detections_of_durations_are_dropped():
             Detection("DATE_TIME", 24, 34, 0.85, "SpacyRecognizer"),
             Detection("ID_NUMBER", 41, 50, 0.6, "Labelled")]
     assert [text[d.start:d.end] for d in drop_durations([text], [dets])[0]] == ["3 May 2024", "12 months"]
+
+
+def test_credentials_after_a_name_are_not_places_but_a_state_after_a_city_is():
+    from redaction.credentials import drop_credentials
+
+    text = "Samuel Okafor, MD, PhD saw her. Ship to Baltimore, MD 21201."
+
+    def det(kind, value, start=0):
+        at = text.index(value, start)
+        return Detection(kind, at, at + len(value), 0.85, "SpacyRecognizer")
+
+    dets = [det("PERSON", "Samuel Okafor"), det("LOCATION", "MD"), det("ORGANIZATION", "PhD"),
+            det("LOCATION", "Baltimore"), det("LOCATION", "MD", 40)]
+    kept = drop_credentials([text], [dets])[0]
+    assert [(text[d.start:d.end], d.start) for d in kept] == [
+        ("Samuel Okafor", 0), ("Baltimore", text.index("Baltimore")), ("MD", text.index("MD", 40))]

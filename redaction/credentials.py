@@ -1,0 +1,31 @@
+"""Professional credentials after a name are not places: "Samuel Okafor, MD" is a doctor, not Maryland.
+
+spaCy's NER reads "MD" as a US state and "RN" as an organisation. Right after a person's name (and
+any credentials before it) they are degrees and licences, which identify no one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from redaction.spans import Detection
+
+CREDENTIALS = frozenset(
+    "MD DO RN NP PA PhD DDS DMD PharmD MBBS MBChB FRCP FRCS FACC FACS LPN CNA APRN DNP MPH MSN BSN "
+    "Esq JD LLM CPA MSW LCSW PsyD".split())
+_CRED = "|".join(sorted(CREDENTIALS, key=len, reverse=True))
+# What may stand between a name and one of its credentials: a comma, maybe earlier credentials.
+_AFTER_NAME = re.compile(rf",[ \t]*(?:(?:{_CRED})\.?,[ \t]*)*")
+_GUESSED_PLACES = frozenset({"LOCATION", "ORGANIZATION"})
+
+
+def drop_credentials(texts: Sequence[str], detections: Sequence[Sequence[Detection]]) -> list[list[Detection]]:
+    return [[d for d in dets if not _is_credential(text, d, dets)] for text, dets in zip(texts, detections)]
+
+
+def _is_credential(text: str, detection: Detection, detections: Sequence[Detection]) -> bool:
+    if detection.entity_type not in _GUESSED_PLACES or text[detection.start:detection.end] not in CREDENTIALS:
+        return False
+    return any(other.entity_type == "PERSON" and other.end <= detection.start
+               and _AFTER_NAME.fullmatch(text, other.end, detection.start) for other in detections)
