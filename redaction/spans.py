@@ -24,18 +24,23 @@ class Detection:
 
 
 def merge_overlaps(detections: Iterable[Detection]) -> list[Detection]:
-    """Union overlapping detections (a leak is a leak); the highest score names the merged span."""
-    merged: list[Detection] = []
+    """Union overlapping detections (a leak is a leak). The detection that covers most of the union
+    names it (then the higher score): a street address wins over the city NER found inside it."""
+    groups: list[list[Detection]] = []
+    end = -1
     for det in sorted(detections, key=lambda d: (d.start, -d.end)):
-        if merged and det.start < merged[-1].end:
-            last = merged[-1]
-            best = last if last.score >= det.score else det
-            merged[-1] = Detection(
-                best.entity_type, last.start, max(last.end, det.end), best.score, best.detector
-            )
+        if groups and det.start < end:
+            groups[-1].append(det)
+            end = max(end, det.end)
         else:
-            merged.append(det)
-    return merged
+            groups.append([det])
+            end = det.end
+    return [_union(group) for group in groups]
+
+
+def _union(group: list[Detection]) -> Detection:
+    best = max(group, key=lambda d: (d.end - d.start, d.score))
+    return Detection(best.entity_type, group[0].start, max(d.end for d in group), best.score, best.detector)
 
 
 def apply_placeholders(text: str, detections: Iterable[Detection], book: PlaceholderBook,

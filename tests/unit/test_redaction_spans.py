@@ -7,10 +7,16 @@ def det(kind, start, end, score=0.8):
     return Detection(kind, start, end, score, "test")
 
 
-def test_overlaps_merge_into_their_union_named_by_the_best_score():
+def test_overlaps_merge_into_their_union_named_by_the_widest_detection():
     merged = merge_overlaps([det("URL", 5, 15, 0.5), det("EMAIL_ADDRESS", 0, 15, 0.9), det("PERSON", 20, 25)])
     assert [(d.entity_type, d.start, d.end) for d in merged] == [("EMAIL_ADDRESS", 0, 15), ("PERSON", 20, 25)]
-    assert merge_overlaps([det("A", 0, 10, 0.9), det("B", 8, 20, 0.4)])[0].end == 20
+    # "12 Main St, Baltimore, MD": the address names the union, not the higher-scored city inside it
+    address = merge_overlaps([det("STREET_ADDRESS", 0, 25, 0.7), det("LOCATION", 12, 21, 0.85)])
+    assert [(d.entity_type, d.start, d.end, d.score) for d in address] == [("STREET_ADDRESS", 0, 25, 0.7)]
+    chain = merge_overlaps([det("A", 0, 10, 0.9), det("B", 8, 20, 0.4), det("C", 19, 24, 0.5), det("D", 24, 26)])
+    assert [(d.entity_type, d.start, d.end) for d in chain] == [("B", 0, 24), ("D", 24, 26)]
+    same_width = merge_overlaps([det("A", 0, 10, 0.4), det("B", 2, 12, 0.9)])
+    assert same_width[0].entity_type == "B" and same_width[0].end == 12
 
 
 def test_placeholders_are_consistent_within_a_scope_and_fresh_in_the_next():
