@@ -41,7 +41,8 @@ _BOXES = (r"(?:P\.?\s?O\.?\s?Box|PSC \d{1,5},? Box|Unit \d{1,5},? Box|USNS [^\W\
           r"(?:[ \t]*\d{1,6})?")
 _CORNER = rf"(?i:the[ \t]+)?(?i:corner[ \t]+of)[ \t]+[^\n.?!,]{{2,60}}?[ \t]+(?:and|&)[ \t]+(?:{_WORD}|{_NUM})(?:{_GAP}{_WORD}){{0,3}}"
 # Each core shape is matched on its own: alternation would stop at the first, shorter, shape.
-_CORES = [re.compile(rf"(?<![\w-]){shape}(?![\w-])") for shape in
+# Not inside a larger number either: "$487,500 Interest rate 6" is an amount and a rate.
+_CORES = [re.compile(rf"(?<![\w$€£-])(?<!\d[.,]){shape}(?![\w-])") for shape in
           (_BOXES, _NUMBER_FIRST, _TYPE_FIRST, _ENDING_FIRST, _NUMBER_NAME_NUMBER, _CORNER)]
 # "Name 12" only counts after an address cue: "lives at Aasa 43", "address is Dašická 688".
 _CUED = re.compile(
@@ -92,7 +93,7 @@ class StreetAddressRecognizer(EntityRecognizer):
 
     def analyze(self, text, entities, nlp_artifacts=None):
         spans = [(m.start(), m.end(), 0.7) for core in _CORES for m in core.finditer(text)
-                 if core is _CORES[-1] or not (_has_function_word(m.group()) or _has_unit_word(m.group()))]
+                 if core is _CORES[-1] or not (_has_function_word(m.group()) or _is_quantity_or_date(m.group()))]
         spans += [(m.start("core"), m.end("core"), 0.6) for m in _CUED.finditer(text)
                   if not _has_function_word(m.group("core"))]
         continuation = _CONTINUATION if any(c.isupper() for c in text) else _LOWERCASE_CONTINUATION
@@ -128,14 +129,22 @@ _UNIT_WORDS = frozenset(
     f"{unit}{plural}" for unit in ("second", "minute", "hour", "hr", "day", "night", "week", "month", "year", "yr",
                                    "time", "mg", "ml", "kg", "km", "mile", "dose", "tablet")
     for plural in ("", "s"))
+_MONTHS = frozenset("january february march april june july august september october november december "
+                    "jan feb mar apr jun jul aug sep sept oct nov dec".split())  # not "may": a street name too
+_NOT_STREET_WORDS = _UNIT_WORDS | _MONTHS
 
 
-def _has_unit_word(core: str) -> bool:
-    """'3 hours 42 minutes', '2 tablets 3 times': quantities, not a building, a street and a number."""
-    return any(w.lower().strip(".,") in _UNIT_WORDS for w in core.split())
+def _is_quantity_or_date(core: str) -> bool:
+    """'3 hours 42 minutes', '2 tablets 3 times', '9 April 2024': not a building, a street and a number."""
+    return any(w.lower().strip(".,") in _NOT_STREET_WORDS for w in core.split())
 
 
 def _starts_sentence(piece: str) -> bool:
     words = piece.strip(" \t\n>?*|,-").split()
-    return bool(words) and (words[0] in _SENTENCE_WORDS or any(w.lower() in STOP_WORDS for w in words))
+    return bool(words) and (words[0] in _SENTENCE_WORDS or any(_is_function_word(w) for w in words))
+
+
+def _is_function_word(word: str) -> bool:
+    """'or', 'in', 'me' are; 'OR', 'IN', 'ME' after a city are Oregon, Indiana and Maine."""
+    return word.lower() in STOP_WORDS and not (len(word) == 2 and word.isupper())
 

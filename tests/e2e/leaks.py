@@ -4,9 +4,13 @@ from __future__ import annotations
 
 
 def leak_probes(item: dict) -> list[str]:
-    """The value itself, and for an address its street line alone ("58 Marlowe Street")."""
+    """The value itself, and for an address its street line and its state + postcode alone
+    ("58 Marlowe Street", "OR 97209")."""
     value = item["value"]
-    return [value, value.split(",")[0]] if item["label"] == "STREET_ADDRESS" else [value]
+    if item["label"] != "STREET_ADDRESS":
+        return [value]
+    parts = [p.strip() for p in value.split(",")]
+    return [value, parts[0], parts[-1]]
 
 
 def leaked(planted: list[dict], text: str) -> list[str]:

@@ -63,6 +63,8 @@ def test_phone_leaves_dates_and_short_numbers_alone():
     ("Adres: ul. Marszałkowska 84, Warszawa", "ul. Marszałkowska 84, Warszawa"),
     ("Ship to:\n221B Baker Street\nApt. 4\nLONDON\nNW1 6XE", "221B Baker Street\nApt. 4\nLONDON\nNW1 6XE"),
     ("Return it to PO Box 1234, Springfield.", "PO Box 1234, Springfield"),
+    ("residing at 58 Marlowe Street, Apt 4B, Portland, OR 97209 (the Employee)",
+     "58 Marlowe Street, Apt 4B, Portland, OR 97209"),  # "OR" is Oregon here, not a function word
 ])
 def test_street_addresses_in_several_countries(text, address):
     assert address in found(StreetAddressRecognizer(), text)
@@ -73,6 +75,8 @@ def test_address_negative_cases():
     assert found(recognizer, "Chapter 5 covers the first 12 weeks of treatment.") == []
     assert found(recognizer, "We scored 3 goals in the 2 matches of the season 2019.") == []
     assert found(recognizer, "Containment took 3 hours 42 minutes; give 2 tablets 3 times daily.") == []
+    assert found(recognizer, "Loan amount $487,500 Interest rate 6.125% (locked).") == []
+    assert found(recognizer, "The appraisal dated 12 March 2024 values it; pushed on 9 Apr 2024 Replace") == []
 
 
 def test_age_takes_the_number_only():
