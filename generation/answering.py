@@ -12,7 +12,8 @@ from core.audit import AuditLog
 from core.settings import RetrievalSettings
 from core.types import Answer, Citation, Hit, SearchQuery
 from generation.base import ChatModel
-from generation.prompts import NO_ANSWER, grounded_messages
+from generation.grounding import unsupported_figures
+from generation.prompts import NO_ANSWER, UNSUPPORTED_ANSWER, grounded_messages
 from retrieval.base import Embedder, VectorStore
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ class Answerer:
                 "collection": collection, "question_hmac": self._audit.hash_value(question),
                 "route": answer.route, "model": self._chat.name if answer.route == "local" else None,
                 "chunks": [c.chunk_id for c in answer.citations],
+                "answer_withheld": answer.answer == UNSUPPORTED_ANSWER,
             })
         return answer
 
@@ -50,6 +52,10 @@ class Answerer:
         completion = self._chat.complete(grounded_messages(question, hits))
         log.info("answered locally with %s: %d prompt + %d completion tokens, %d sources",
                  self._chat.name, completion.prompt_tokens, completion.completion_tokens, len(hits))
+        invented = unsupported_figures(completion.text, question, (h.text for h in hits))
+        if invented:
+            log.info("withheld the local answer: %d figure(s) not found in the sources", len(invented))
+            return Answer(UNSUPPORTED_ANSWER, "local", citations)
         return Answer(completion.text or NO_ANSWER, "local", citations)
 
 

@@ -22,6 +22,8 @@ EXAMPLE = (
     "Answer: The office is closed on 3 May for maintenance [1]."
 )
 NO_ANSWER = "I don't know: no stored document is relevant enough to answer this question."
+UNSUPPORTED_ANSWER = ("The local model's answer stated figures that are not in the sources, so it is withheld. "
+                      "The most relevant passages are cited below.")
 
 
 def source_label(hit: Hit) -> str:

@@ -59,3 +59,24 @@ def test_answer_cites_only_relevant_hits():
     assert answer.route == "local" and [c.text for c in answer.citations] == ["good"]
     assert answer.citations[0].document == "report.pdf"
     assert store.queries[0].collection == "legal" and store.queries[0].top_k == 7
+
+
+def test_figures_are_compared_without_separators_placeholders_or_citation_marks():
+    from generation.grounding import figures, unsupported_figures
+
+    assert figures("EUR 42,318.50 to <PERSON_2> [1], [1, 2]") == {"42318.50"}
+    sources = ["The wire is EUR 42,318.50 after a 2% discount.", "Repairs: $6,842.17."]
+    assert unsupported_figures("It is 42318.50 euros [1] at 2 percent.", "How much?", sources) == set()
+    assert unsupported_figures("About $1,000 [2].", "How much?", sources) == {"1000"}
+    assert unsupported_figures("In 2024 [1].", "What happened in 2024?", sources) == set()
+
+
+def test_an_answer_with_an_invented_figure_is_withheld_but_its_sources_are_cited():
+    from generation.prompts import UNSUPPORTED_ANSWER
+
+    store = StubStore([hit("The body shop estimated the repair at $6,842.17.")])
+    invented = Answerer(StubEmbedder(), store, ScriptedChat("The repair costs $1,000 [1]."), RetrievalSettings())
+    answer = invented.answer("What did the body shop estimate?", "default")
+    assert answer.answer == UNSUPPORTED_ANSWER and answer.route == "local" and len(answer.citations) == 1
+    faithful = Answerer(StubEmbedder(), store, ScriptedChat("It is $6,842.17 [1]."), RetrievalSettings())
+    assert faithful.answer("What did the body shop estimate?", "default").answer == "It is $6,842.17 [1]."
