@@ -51,7 +51,8 @@ def search(value: Annotated[str, typer.Option("--value", help="the personal valu
     sources = {e.payload["doc_id"]: e.payload["source"] for e in audit.events("document.ingested")}
     matches = [{"seq": e.seq, "ts": e.ts, "doc_id": e.payload["doc_id"],
                 "source": sources.get(e.payload["doc_id"]), "chunk_id": e.payload["chunk_id"],
-                "field": e.payload.get("field", "text"), "entity_type": e.payload["entity_type"], "detector": e.payload["detector"]}
+                "field": e.payload.get("field", "text"), "entity_type": e.payload["entity_type"],
+                "detector": e.payload["detector"]}
                for e in audit.events("redaction") if e.payload.get("value_hmac") == digest]
     audit.append("audit.search", {"value_hmac": digest, "matches": len(matches)})
     if as_json:
