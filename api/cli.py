@@ -75,8 +75,8 @@ def ingest(
         raise typer.Exit(1)
 
 
-def _local_ingest(veil, path: Path, collection: str):
-    return veil.pipeline.ingest_file(path, collection)
+def _local_ingest(veil, source, collection: str):
+    return veil.pipeline.ingest_file(source.path, collection, source.name)
 
 
 @app.command()

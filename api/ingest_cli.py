@@ -11,21 +11,21 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api import serialize
-from ingest.pipeline import FileResult, IngestReport, iter_files
+from ingest.pipeline import FileResult, IngestReport, SourceFile, iter_sources
 
 _MARK = {"ingested": "[green]ingested[/]", "unchanged": "[dim]unchanged[/]", "failed": "[red]failed[/]"}
 
 
-def run_ingest(paths: Sequence[Path], ingest_one: Callable[[Path], FileResult], as_json: bool) -> IngestReport:
-    files = list(iter_files(paths))
+def run_ingest(paths: Sequence[Path], ingest_one: Callable[[SourceFile], FileResult], as_json: bool) -> IngestReport:
+    files = list(iter_sources(paths))
     console = Console(stderr=True)
     results = []
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, disable=as_json, transient=True) as progress:
         task = progress.add_task("ingesting", total=len(files))
-        for path in files:
-            progress.update(task, description=f"ingesting {path.name}")
-            result = ingest_one(path)
+        for source in files:
+            progress.update(task, description=f"ingesting {source.path.name}")
+            result = ingest_one(source)
             results.append(result)
             progress.advance(task)
             if not as_json:

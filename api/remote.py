@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 
 from api import serialize
 from core.errors import VeilError
-from ingest.pipeline import FileResult
+from ingest.pipeline import FileResult, SourceFile
 
 
 class RemoteVeil:
     def __init__(self, url: str, transport: httpx.BaseTransport | None = None) -> None:
         self._http = httpx.Client(base_url=url, timeout=600.0, transport=transport)
 
-    def ingest_file(self, path: Path, collection: str) -> FileResult:
-        with path.open("rb") as handle:
+    def ingest_file(self, source: SourceFile, collection: str) -> FileResult:
+        """The resolved path travels as the identity only; the server stores `source.name`."""
+        with source.path.open("rb") as handle:
             response = self._http.post(
-                "/v1/documents", files={"files": (path.name, handle)},
-                data={"collection": collection, "source": str(path.resolve())},
+                "/v1/documents", files={"files": (source.path.name, handle)},
+                data={"collection": collection, "source": str(source.path.resolve()), "name": source.name},
             )
         return serialize.file_result_from(_json(response)["files"][0])
 

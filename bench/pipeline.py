@@ -25,7 +25,7 @@ from api.wiring import build_veil  # noqa: E402
 from core.settings import load_settings  # noqa: E402
 from core.types import RedactedElement  # noqa: E402
 from ingest.chunking import chunk_document  # noqa: E402
-from ingest.pipeline import iter_files  # noqa: E402
+from ingest.pipeline import iter_sources  # noqa: E402
 from redaction.presidio import VanillaPresidio  # noqa: E402
 
 
@@ -57,10 +57,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--question", default="What was the root cause of the security incident?")
     args = parser.parse_args()
-    files = list(iter_files([args.folder]))
+    files = [source.path for source in iter_sources([args.folder])]
     with tempfile.TemporaryDirectory() as data_dir:
         veil = build_veil(load_settings(data_dir=Path(data_dir)))
-        report = veil.pipeline.ingest_paths(files, "bench")  # also loads every model once
+        report = veil.pipeline.ingest_paths([args.folder], "bench")  # also loads every model once
         vanilla = VanillaPresidio(veil.settings.redaction)
         vanilla.ranges(["warm-up"])
         runs = [one_run(veil, vanilla, files, args.question) for _ in range(args.runs)]

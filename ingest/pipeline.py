@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Literal
 
 from core import ids
@@ -56,13 +56,26 @@ class IngestReport:
         return out
 
 
-def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Expand folders recursively in a stable order; skip hidden files and folders."""
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path  # where to read it
+    name: str   # what Veil stores and shows: the folder given and the path below it, or the file name
+
+
+def iter_sources(paths: Iterable[Path]) -> Iterator[SourceFile]:
+    """Expand folders recursively in a stable order; skip hidden files and folders.
+
+    Names keep only what tells documents apart ("patients/2024/a.pdf" for a folder "/home/jo/patients"):
+    nothing above the folder the admin named reaches the store (data minimisation).
+    """
     for path in paths:
         if path.is_dir():
-            yield from (p for p in sorted(path.rglob("*")) if p.is_file() and not _hidden(p, path))
+            root = path.resolve().name
+            for file in sorted(path.rglob("*")):
+                if file.is_file() and not _hidden(file, path):
+                    yield SourceFile(file, PurePath(root, file.relative_to(path)).as_posix())
         else:
-            yield path
+            yield SourceFile(path, path.name)
 
 
 def _hidden(path: Path, root: Path) -> bool:
@@ -81,19 +94,21 @@ class IngestPipeline:
     def ingest_paths(self, paths: Sequence[Path], collection: str,
                      on_result: Callable[[FileResult], None] | None = None) -> IngestReport:
         results = []
-        for path in iter_files(paths):
-            result = self.ingest_file(path, collection)
+        for source in iter_sources(paths):
+            result = self.ingest_file(source.path, collection, source.name)
             results.append(result)
             if on_result:
                 on_result(result)
         return IngestReport(tuple(results))
 
-    def ingest_file(self, path: Path, collection: str) -> FileResult:
+    def ingest_file(self, path: Path, collection: str, name: str | None = None) -> FileResult:
+        """`name` is what is stored (redacted) and shown; the resolved path is the identity."""
+        name = name or path.name
         try:
             data = self._read(path)
         except VeilError as exc:
-            return FileResult(str(path), "failed", error=str(exc))
-        return self.ingest_bytes(data, name=str(path), source_key=str(path.resolve()), collection=collection)
+            return FileResult(name, "failed", error=str(exc))
+        return self.ingest_bytes(data, name=name, source_key=str(path.resolve()), collection=collection)
 
     def ingest_bytes(self, data: bytes, name: str, source_key: str, collection: str) -> FileResult:
         doc_id = ids.document_id(collection, source_key)

@@ -22,17 +22,21 @@ def upload_documents(
     files: Annotated[list[UploadFile], File(description="documents to parse, redact and index")],
     collection: Annotated[str | None, Form()] = None,
     source: Annotated[list[str] | None, Form(description="client-side path of each file (its identity)")] = None,
+    name: Annotated[list[str] | None, Form(description="name to store for each file (default: its file name)")] = None,
 ) -> dict:
     """Ingest uploaded files. Per-file results: one broken file never fails the others."""
     collection = collection or veil.settings.default_collection
-    sources = source or []
-    results = [_ingest_upload(veil, f, sources[i] if i < len(sources) else None, collection)
-               for i, f in enumerate(files)]
+    results = [_ingest_upload(veil, f, _nth(source, i), _nth(name, i), collection) for i, f in enumerate(files)]
     return serialize.ingest_report(IngestReport(tuple(results)))
 
 
-def _ingest_upload(veil, upload: UploadFile, source: str | None, collection: str) -> FileResult:
-    name = source or PurePath(upload.filename or "upload").name
+def _nth(values: list[str] | None, index: int) -> str | None:
+    return values[index] if values and index < len(values) else None
+
+
+def _ingest_upload(veil, upload: UploadFile, source: str | None, stored_name: str | None,
+                   collection: str) -> FileResult:
+    name = stored_name or PurePath(upload.filename or "upload").name
     limit = veil.settings.api.max_upload_mb * 1_000_000
     data = upload.file.read(limit + 1)
     if len(data) > limit:

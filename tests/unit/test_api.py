@@ -84,3 +84,32 @@ def test_invalid_requests_get_clear_errors(client):
 
 def test_healthz(client):
     assert client.get("/healthz").json()["status"] == "ok"
+
+
+def test_an_upload_stores_the_name_sent_and_keys_on_the_client_path(client):
+    form = {"source": "/home/jdoe/claims/2024/a.txt", "name": "claims/2024/a.txt"}
+    first = client.post("/v1/documents", files={"files": ("a.txt", TEXT)}, data=form).json()["files"][0]
+    assert first["path"] == "claims/2024/a.txt" and first["status"] == "ingested"
+    assert [d["source"] for d in client.get("/v1/documents").json()["documents"]] == ["claims/2024/a.txt"]
+    again = client.post("/v1/documents", files={"files": ("a.txt", TEXT)}, data=form).json()["files"][0]
+    assert again["status"] == "unchanged"
+
+
+def test_remote_client_sends_the_short_name_to_store_and_the_full_path_as_identity(tmp_path):
+    import httpx
+
+    from api.remote import RemoteVeil
+    from ingest.pipeline import SourceFile
+
+    sent = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        sent.append(request.read().decode())
+        return httpx.Response(200, json={"files": [{"path": "claims/a.txt", "status": "ingested", "chunks": 1}]})
+
+    (tmp_path / "a.txt").write_bytes(TEXT)
+    remote = RemoteVeil("http://veil.local", transport=httpx.MockTransport(server))
+    result = remote.ingest_file(SourceFile(tmp_path / "a.txt", "claims/a.txt"), "default")
+    assert result.path == "claims/a.txt"
+    assert 'name="name"\r\n\r\nclaims/a.txt' in sent[0]
+    assert f'name="source"\r\n\r\n{tmp_path / "a.txt"}' in sent[0]

@@ -31,7 +31,7 @@ def test_ingest_stores_redacted_chunks_with_metadata(veil, tmp_path):
     assert not any("jane.roe@example.com" in c.text for c in stored)
     assert any("<EMAIL_ADDRESS_1>" in c.text for c in stored)
     meta = stored[0].payload
-    assert meta["doc_id"] == result.doc_id and meta["source"] == str(path) and meta["page"] == 1
+    assert meta["doc_id"] == result.doc_id and meta["source"] == "policy.txt" and meta["page"] == 1
     assert {"start", "end", "content_hash", "ingested_at", "redactions", "chunk_index"} <= meta.keys()
 
 
@@ -137,10 +137,10 @@ def test_personal_data_in_a_file_name_is_redacted_like_the_text(veil, tmp_path, 
     caplog.set_level("DEBUG")
     folder = tmp_path / "jane.roe@example.com"
     folder.mkdir()
-    path = write(folder, "jane.roe@example.com_claims.txt", DOC)
-    result = veil.pipeline.ingest_file(path, "default")
+    write(folder, "jane.roe@example.com_claims.txt", DOC)
+    [result] = veil.pipeline.ingest_paths([folder], "default").files
     assert result.status == "ingested" and result.redactions == {"EMAIL_ADDRESS": 3}
-    stored_source = f"{tmp_path}/<EMAIL_ADDRESS_1>/<EMAIL_ADDRESS_1>_claims.txt"  # the body's placeholder
+    stored_source = "<EMAIL_ADDRESS_1>/<EMAIL_ADDRESS_1>_claims.txt"  # the body's placeholder
     assert {c.payload["source"] for c in veil.store.iter_chunks("default")} == {stored_source}
     assert [d.source for d in veil.registry.list()] == [stored_source]
     events = list(veil.audit.events())
@@ -161,7 +161,20 @@ def test_a_failed_file_name_is_redacted_in_the_logs(veil, tmp_path, caplog):
 def test_a_value_only_in_the_file_name_does_not_shift_the_body_placeholders(veil, tmp_path):
     folder = tmp_path / "ops@example.org"
     folder.mkdir()
-    veil.pipeline.ingest_file(write(folder, "claims.txt", DOC), "default")
+    write(folder, "claims.txt", DOC)
+    veil.pipeline.ingest_paths([folder], "default")
     stored = list(veil.store.iter_chunks("default"))
     assert any("<EMAIL_ADDRESS_1>" in c.text for c in stored)
-    assert stored[0].payload["source"] == f"{tmp_path}/<EMAIL_ADDRESS_2>/claims.txt"
+    assert stored[0].payload["source"] == "<EMAIL_ADDRESS_2>/claims.txt"
+
+
+def test_nothing_above_the_folder_given_is_stored(veil, tmp_path):
+    """Data minimisation: /home/<user>/... never reaches the store; the folder named and below does."""
+    folder = tmp_path / "home" / "jdoe" / "claims"
+    (folder / "2024").mkdir(parents=True)
+    write(folder / "2024", "a.txt", DOC)
+    single = write(tmp_path / "home" / "jdoe", "b.txt", "Claims are paid within 10 business days.")
+    report = veil.pipeline.ingest_paths([folder, single], "default")
+    assert [f.path for f in report.files] == ["claims/2024/a.txt", "b.txt"]
+    assert {d.source for d in veil.registry.list()} == {"claims/2024/a.txt", "b.txt"}
+    assert not any("jdoe" in c.payload["source"] for c in veil.store.iter_chunks("default"))
