@@ -27,27 +27,25 @@ def _chunk_of(chunks: Sequence[Chunk], offset: int) -> Chunk | None:
     return next((c for c in chunks if c.start <= offset < c.end), None)
 
 
-def redaction_payload(info: DocumentInfo, chunks: Sequence[Chunk], item: LocatedSpan) -> dict:
-    chunk = _chunk_of(chunks, item.offset)
-    span = item.span
-    start = item.offset - chunk.start if chunk else item.offset
+def _span_payload(info: DocumentInfo, span: Span, start: int, **where) -> dict:
+    """One redaction event: where it stands (offsets in the redacted text) and what it was, as an HMAC."""
     return {
-        "doc_id": info.doc_id, "collection": info.collection,
-        "chunk_id": chunk.chunk_id if chunk else None,
+        "doc_id": info.doc_id, "collection": info.collection, **where,
         "entity_type": span.entity_type, "start": start, "end": start + (span.end - span.start),
         "detector": span.detector, "score": span.score, "operator": span.operator,
         "value_hmac": span.value_hmac,
     }
 
 
+def redaction_payload(info: DocumentInfo, chunks: Sequence[Chunk], item: LocatedSpan) -> dict:
+    chunk = _chunk_of(chunks, item.offset)
+    start = item.offset - chunk.start if chunk else item.offset
+    return _span_payload(info, item.span, start, chunk_id=chunk.chunk_id if chunk else None)
+
+
 def source_name_payload(info: DocumentInfo, span: Span) -> dict:
     """A redaction in the document's file name: offsets are in the stored (redacted) name."""
-    return {
-        "doc_id": info.doc_id, "collection": info.collection, "chunk_id": None, "field": "source",
-        "entity_type": span.entity_type, "start": span.start, "end": span.end,
-        "detector": span.detector, "score": span.score, "operator": span.operator,
-        "value_hmac": span.value_hmac,
-    }
+    return _span_payload(info, span, span.start, chunk_id=None, field="source")
 
 
 def ingest_events(info: DocumentInfo, chunks: Sequence[Chunk], located: Sequence[LocatedSpan],
