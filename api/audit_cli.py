@@ -95,25 +95,40 @@ def eval_redaction(
     dataset: Annotated[Path, typer.Argument(help="JSON lines: {id, text, spans: [{start, end, label}]}")],
     split: Annotated[str, typer.Option(help="all | dev | heldout (a fixed fifth kept aside)")] = "all",
     limit: Annotated[Optional[int], typer.Option(help="first N records only")] = None,
+    errors: Annotated[Optional[Path], typer.Option(
+        "--errors", help="write Veil's missed spans and over-redacted stretches here (JSON lines); "
+                         "dev sets only: they quote the data")] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Recall, precision and F2 of Veil's redaction beside vanilla Presidio, in the same run."""
+    """Recall per label and precision of Veil's redaction beside vanilla Presidio, in the same run."""
     from redaction.evaluation import compare_with_baseline, load_dataset
 
     if split not in {"all", "dev", "heldout"}:
         raise typer.BadParameter("split must be all, dev or heldout")
     records = load_dataset(dataset, split)[:limit]
-    result = compare_with_baseline(records, settings_for_cli().redaction)
+    found: list[dict] | None = [] if errors else None
+    result = compare_with_baseline(records, settings_for_cli().redaction, errors=found)
+    if errors and found is not None:
+        errors.write_text("".join(json.dumps(e) + "\n" for e in found), encoding="utf-8")
+        missed = sum(e["kind"] == "missed" for e in found)
+        typer.echo(f"{missed} missed spans and {len(found) - missed} over-redacted stretches written to {errors}",
+                   err=True)
     if as_json:
-        typer.echo(json.dumps(result))
+        typer.echo(json.dumps(result))  # the summary stays the last line of stdout
         return
-    for name, scores in (("veil", result), ("vanilla presidio", result["baseline"])):
-        typer.echo(f"{name:<17} recall {scores['recall']:.3f}  precision {scores['precision']:.3f}  "
-                   f"F2 {scores['f2']:.3f}  {scores['chars_per_s']:,} chars/s")
-    typer.echo(f"\n{result['records']} records; recall by label (veil / vanilla, support):")
+    typer.echo(render_redaction_scores(result))
+
+
+def render_redaction_scores(result: dict) -> str:
+    lines = [f"{name:<17} recall {scores['recall']:.3f}  precision {scores['precision']:.3f}  "
+             f"F2 {scores['f2']:.3f}  {scores['chars_per_s']:,} chars/s"
+             for name, scores in (("veil", result), ("vanilla presidio", result["baseline"]))]
+    lines.append(f"\n{result['records']} records; recall by label (veil / vanilla, support):")
     for label, item in result["per_label"].items():
         base = result["baseline"]["per_label"][label]["recall"]
-        typer.echo(f"  {label:<18} {item['recall']:.3f} / {base:.3f}  ({item['support']})")
+        flag = "  << below vanilla" if item["recall"] < base else ""
+        lines.append(f"  {label:<18} {item['recall']:.3f} / {base:.3f}  ({item['support']}){flag}")
+    return "\n".join(lines)
 
 
 @vault_app.command("reveal")

@@ -15,7 +15,7 @@ from ingest.base import Parser
 from ingest.pipeline import IngestPipeline
 from ingest.registry import DocumentRegistry
 from redaction.base import Detector, Redactor
-from redaction.operators import ReplacementPolicy
+from redaction.transform.operators import ReplacementPolicy
 from redaction.redactor import DocumentRedactor
 from redaction.vault import PseudonymVault
 from retrieval.base import Embedder, VectorStore

@@ -34,7 +34,7 @@ class RedactionSettings(Section):
         # direct identifiers
         "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "IBAN_CODE", "US_SSN", "CREDIT_CARD",
         "IP_ADDRESS", "STREET_ADDRESS", "US_BANK_NUMBER", "US_PASSPORT", "US_DRIVER_LICENSE",
-        "MEDICAL_LICENSE", "UK_NHS", "CRYPTO", "URL", "ID_NUMBER", "MAC_ADDRESS",
+        "MEDICAL_LICENSE", "UK_NHS", "CRYPTO", "URL", "ID_NUMBER", "MAC_ADDRESS", "VEHICLE_ID", "CASE_NUMBER",
         # quasi-identifiers (HIPAA-style): places, dates, ages, employers, titles, nationality/religion
         "LOCATION", "DATE_TIME", "AGE", "ORGANIZATION", "TITLE", "NRP", "ZIP_CODE",
     )

@@ -1,10 +1,12 @@
-"""Drop proper-noun guesses that the document itself shows to be ordinary words.
+"""Case normalisation: text written all in capitals (or all in lower case) is analysed as a
+re-cased copy of the same length, so every detection's offsets hold for the original.
 
-The NER model and the proper-noun recognizers take capitalised headings and sentence starts for
-names ("Discharge", "The Company", "Loan Terms"). If every word of such a detection also occurs in
-lower case elsewhere in the same document, the writer uses it as a common word: it is not a name.
-Drug names and clinical terms ("Metoprolol") are dropped by their form, and NER's person guesses
-made only of common words that no census list knows as a name ("Discharge Diagnoses") too.
+Recognizers and the NER model read capitals as proper-noun evidence: on an upper-case ICU note
+spaCy calls most words a PERSON or ORGANIZATION, and in a lower-case chat it finds no name at all.
+Each line that is (nearly) all one case is re-cased word by word from lexicons: a census given
+name or surname that English rarely uses as a word, any word after an honorific, and an unknown
+word beside such a name become Capitalised; every other word becomes lower case. Tokens with
+digits keep their case (codes, plates), so do short lines unless the whole document is one case.
 """
 
 from __future__ import annotations
@@ -12,52 +14,71 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from redaction.spans import Detection
-from redaction.words import LOWER, UPPER, is_term, zipf
+from redaction.words import LOWER, UPPER, fold, is_term, zipf
 
-PROPER_NOUN_TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION"})
-# Detectors that guess proper nouns from capitals; labelled or cued finds are left alone.
-GUESSING_DETECTORS = frozenset({"SpacyRecognizer", "RareWordRecognizer", "LocativePlaceRecognizer",
-                                "GazetteerNameRecognizer", "SingleGivenNameRecognizer"})
-_FUNCTION_WORDS = frozenset({"the", "a", "an", "of", "and", "&", "for", "to", "in", "on", "at", "-"})
-# Lower-case words of running text, not parts of e-mail addresses, URLs or file names.
-_LOWER_WORD = re.compile(rf"(?<![\w@./:_-])[{LOWER}]+(?![\w@/_-]|\.\w)")
-_WORD = re.compile(rf"[{UPPER}{LOWER}]+")
-COMMON_ZIPF = 3.0  # "discharge" 3.9, "diagnoses" 3.2; names that are words ("Baker") are in the census lists
+_WORD = re.compile(rf"[{UPPER}{LOWER}][{UPPER}{LOWER}'’-]*(?![\w])")
+_TOKEN = re.compile(r"\S+")
+_HONORIFIC = re.compile(r"(?i)(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame|rev|nurse|mister)\.?$")
+MIN_LETTERS = 12          # a line shorter than this is a heading or a label: its case says little
+ONE_CASE_SHARE = 0.9      # share of cased letters in the dominant case for a line to count as one-case
+NAME_WORD_ZIPF = 4.0      # a name this common in English ("Will", "Rose", "White") stays a word
 
 
-def drop_common_words(texts: Sequence[str], detections: Sequence[Sequence[Detection]]) -> list[list[Detection]]:
-    """texts and their detections belong to one document."""
-    lowercase = {w for text in texts for w in _LOWER_WORD.findall(text)}
-    return [[d for d in dets if not _is_common_word(text[d.start:d.end], d, lowercase)]
-            for text, dets in zip(texts, detections)]
+def normalise_case(text: str, whole_document: bool | None = None) -> str:
+    """The text with its one-case lines re-cased; same length, same offsets."""
+    if whole_document is None:
+        whole_document = _one_case(text, min_letters=1) is not None
+    return "".join(_recase_line(line) if whole_document or _one_case(line) else line
+                   for line in text.splitlines(keepends=True))
 
 
-def _is_common_word(value: str, detection: Detection, lowercase: set[str]) -> bool:
-    if detection.entity_type not in PROPER_NOUN_TYPES or detection.detector not in GUESSING_DETECTORS:
-        return False
-    words = [w for w in _WORD.findall(value) if w.lower() not in _FUNCTION_WORDS]
+def normalise_document(texts: Sequence[str]) -> list[str]:
+    """A document whose texts are all one case is re-cased throughout, short lines included."""
+    whole = _one_case("".join(texts), min_letters=1) is not None
+    return [normalise_case(t, whole) for t in texts]
+
+
+_PRONOUN_I = re.compile(r"(?<![\w'’])I(?=$|[\s'’.,!?;:])")
+
+
+def _one_case(text: str, min_letters: int = MIN_LETTERS) -> str | None:
+    """"upper", "lower" (a capital only in the pronoun "I" still counts) or None for mixed case."""
+    upper = sum(c.isupper() for c in text)
+    lower = sum(c.islower() for c in text)
+    if upper + lower < min_letters:
+        return None
+    if upper >= ONE_CASE_SHARE * (upper + lower):
+        return "upper"
+    return "lower" if upper == len(_PRONOUN_I.findall(text)) else None
+
+
+def _recase_line(line: str) -> str:
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(line) if not _has_digit_nearby(line, m)]
     if not words:
-        return False
-    if all(is_term(w) for w in words):
-        return True
-    if detection.entity_type == "PERSON" and _looks_like_full_name(words):
-        return False  # "Will Rose" stays redacted even beside "will" and "rose"
-    if detection.entity_type == "PERSON" and detection.detector == "SpacyRecognizer" and _not_a_name(words):
-        return True
-    capitalised = [w for w in words if w[0].isupper() and not w.isupper()]
-    return len(capitalised) == len(words) and all(w.lower() in lowercase for w in words)
+        return line
+    names = [_is_name(w) for _, _, w in words]
+    out = list(line)
+    for i, (start, end, word) in enumerate(words):
+        after_honorific = i > 0 and _HONORIFIC.match(words[i - 1][2]) is not None
+        beside_name = zipf(word) == 0 and not is_term(word) and (
+            (i > 0 and names[i - 1]) or (i + 1 < len(words) and names[i + 1]))
+        capital = names[i] or after_honorific or beside_name or _HONORIFIC.match(word) is not None
+        recased = word[0].upper() + word[1:].lower() if capital else word.lower()
+        if len(recased) == len(word):  # a few letters change length when re-cased ("ß"): leave them
+            out[start:end] = recased
+    return "".join(out)
 
 
-def _not_a_name(words: list[str]) -> bool:
-    """NER's person guesses on headings: "Discharge Diagnoses", "Admission Notes"."""
-    from redaction.names import given_names, surnames
+def _has_digit_nearby(line: str, match: re.Match) -> bool:
+    """A word that is part of a token with digits ("KX19", "RMH-0048") keeps its case."""
+    start = line.rfind(" ", 0, match.start()) + 1
+    end = line.find(" ", match.end())
+    return any(c.isdigit() for c in line[start:end if end >= 0 else len(line)])
 
-    return all(zipf(w) >= COMMON_ZIPF and w.lower() not in given_names() and w.lower() not in surnames()
-               for w in words)
 
+def _is_name(word: str) -> bool:
+    from redaction.recognizers.names import given_names, surnames
 
-def _looks_like_full_name(words: list[str]) -> bool:
-    from redaction.names import given_names, surnames
-
-    return len(words) >= 2 and words[0].lower() in given_names() and words[-1].lower() in surnames()
+    folded = fold(word)
+    known = folded in given_names() or folded in surnames()
+    return known and len(word) > 2 and zipf(word) < NAME_WORD_ZIPF and not is_term(word)

@@ -61,6 +61,7 @@ class Tally:
     redacted_chars: int = 0
     redacted_gold_chars: int = 0
     per_label: dict[str, list[int]] = field(default_factory=dict)  # label -> [caught, support]
+    errors: list[dict] | None = None  # when a list: every missed span and over-redacted stretch
 
     def add(self, record: GoldRecord, ranges: Iterable[tuple[int, int]]) -> None:
         text = record.text
@@ -76,6 +77,11 @@ class Tally:
             counts = self.per_label.setdefault(label, [0, 0])
             counts[0] += hit
             counts[1] += 1
+            if not hit and self.errors is not None:
+                self.errors.append(_error(record, "missed", start, end, label))
+        if self.errors is not None:
+            self.errors += [_error(record, "over-redacted", s, e, None)
+                            for s, e in _runs(i for i, r in enumerate(redacted) if r and alnum[i] and not gold[i])]
 
     def scores(self) -> dict:
         recall = self.caught / self.gold if self.gold else 1.0
@@ -87,6 +93,24 @@ class Tally:
                 "per_label": per_label}
 
 
+def _error(record: GoldRecord, kind: str, start: int, end: int, label: str | None) -> dict:
+    """One line of the error report: the span and a little context (dev sets only: test data)."""
+    text = record.text
+    return {"id": record.id, "kind": kind, "label": label, "start": start, "end": end,
+            "text": text[start:end], "context": text[max(0, start - 40):end + 40].replace("\n", " ")}
+
+
+def _runs(indexes: Iterable[int]) -> list[tuple[int, int]]:
+    """Consecutive indexes as [start, end) runs, bridging single gaps (the space inside a name)."""
+    runs: list[list[int]] = []
+    for i in indexes:
+        if runs and i <= runs[-1][1] + 1:
+            runs[-1][1] = i + 1
+        else:
+            runs.append([i, i + 1])
+    return [(a, b) for a, b in runs]
+
+
 def _mask(length: int, ranges: Iterable[tuple[int, int]]) -> list[bool]:
     mask = [False] * length
     for start, end in ranges:
@@ -96,10 +120,12 @@ def _mask(length: int, ranges: Iterable[tuple[int, int]]) -> list[bool]:
 
 
 def evaluate_side_by_side(records: Sequence[GoldRecord], detectors: dict[str, Detector],
-                          batch_size: int = 64) -> dict[str, dict]:
+                          batch_size: int = 64, errors: dict[str, list] | None = None) -> dict[str, dict]:
     """Scores plus throughput for each detector; batches alternate between detectors so that
-    noise on a shared machine hits all of them alike."""
-    tallies = {name: Tally() for name in detectors}
+    noise on a shared machine hits all of them alike. `errors` (detector name -> list) collects
+    each detector's missed spans and over-redacted stretches."""
+    errors = errors or {}
+    tallies = {name: Tally(errors=errors.get(name)) for name in detectors}
     elapsed = dict.fromkeys(detectors, 0.0)
     for i in range(0, len(records), batch_size):
         batch = records[i:i + batch_size]
@@ -120,9 +146,10 @@ def evaluate(records: Sequence[GoldRecord], detector: Detector, batch_size: int 
     return evaluate_side_by_side(records, {"only": detector}, batch_size)["only"]
 
 
-def compare_with_baseline(records: Sequence[GoldRecord], settings) -> dict:
-    """Veil's configured redaction beside vanilla Presidio (same spaCy model), in one run."""
-    from redaction.operators import ReplacementPolicy
+def compare_with_baseline(records: Sequence[GoldRecord], settings, errors: list | None = None) -> dict:
+    """Veil's configured redaction beside vanilla Presidio (same spaCy model), in one run; Veil's
+    misses and over-redactions go to `errors` when it is a list."""
+    from redaction.transform.operators import ReplacementPolicy
     from redaction.presidio import PresidioDetector, VanillaPresidio
     from redaction.redactor import DocumentRedactor
 
@@ -130,6 +157,7 @@ def compare_with_baseline(records: Sequence[GoldRecord], settings) -> dict:
     vanilla = VanillaPresidio(settings)
     for detector in (veil, vanilla):  # load models outside the timed region
         detector.ranges(["Warm-up for Jane Doe at jane@example.com."])
-    results = evaluate_side_by_side(records, {"veil": veil.ranges, "baseline": vanilla.ranges})
+    results = evaluate_side_by_side(records, {"veil": veil.ranges, "baseline": vanilla.ranges},
+                                    errors={"veil": errors} if errors is not None else None)
     return results["veil"] | {"baseline": results["baseline"],
                               "speedup": round(results["veil"]["chars_per_s"] / max(1, results["baseline"]["chars_per_s"]), 2)}

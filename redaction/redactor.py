@@ -1,4 +1,5 @@
-"""The document redactor: detection (any detector) separate from transformation (a policy)."""
+"""The document redactor: detection (any detector), then merging (the document pass), then
+transformation (a replacement policy), each its own stage."""
 
 from __future__ import annotations
 
@@ -6,21 +7,13 @@ from collections.abc import Callable, Sequence
 
 from core.types import Redacted
 from redaction.base import Detector
-from redaction.casing import drop_common_words
-from redaction.credentials import drop_credentials
-from redaction.durations import drop_durations
-from redaction.operators import ReplacementPolicy
-from redaction.placeholders import PlaceholderBook
-from redaction.propagation import propagate
-from redaction.spans import Detection, apply_placeholders, merge_overlaps
+from redaction.casing import normalise_document
+from redaction.refine import document_pass
+from redaction.spans import merge_overlaps
+from redaction.transform.operators import ReplacementPolicy
+from redaction.transform.placeholders import PlaceholderBook
+from redaction.transform.splice import apply_placeholders
 from redaction.vault import PseudonymVault
-
-
-def document_pass(texts: Sequence[str], detections: Sequence[Sequence[Detection]]) -> list[list[Detection]]:
-    """What needs the whole document: drop durations, credentials and capitalised common words,
-    then spread what is left."""
-    kept = drop_credentials(texts, drop_durations(texts, detections))
-    return propagate(texts, drop_common_words(texts, kept))
 
 
 class DocumentRedactor:
@@ -34,7 +27,7 @@ class DocumentRedactor:
     def redact(self, texts: Sequence[str], scope: str | None = None) -> list[Redacted]:
         """`scope` (the document id) files the pseudonyms in the vault, when one is configured."""
         book = PlaceholderBook()
-        detections = document_pass(texts, self._detector.detect(texts))
+        detections = self._detections(texts)
         out = [apply_placeholders(t, d, book, self._policy, self._hash_value) for t, d in zip(texts, detections)]
         if self._vault is not None and scope is not None:
             self._vault.store(scope, book.originals())
@@ -42,6 +35,12 @@ class DocumentRedactor:
 
     def ranges(self, texts: Sequence[str]) -> list[list[tuple[int, int]]]:
         """What would be redacted, each text a document of its own (evaluation); detection stays batched."""
-        found = self._detector.detect(texts)
+        cased = [normalise_document([text])[0] for text in texts]
+        found = self._detector.detect(cased)
         return [[(d.start, d.end) for d in merge_overlaps(document_pass([text], [dets])[0])]
-                for text, dets in zip(texts, found)]
+                for text, dets in zip(cased, found)]
+
+    def _detections(self, texts: Sequence[str]):
+        """Detection and the document pass read a re-cased copy (same offsets) of one-case text."""
+        cased = normalise_document(texts)
+        return document_pass(cased, self._detector.detect(cased))

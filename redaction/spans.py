@@ -1,15 +1,10 @@
-"""Pure span arithmetic: merge overlapping detections and splice placeholders into text."""
+"""Detections and the span arithmetic that merges them (a leak is a leak; the most specific label wins)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from core.types import Redacted, Span
-from redaction.operators import ReplacementPolicy
-from redaction.placeholders import PlaceholderBook
-
-DEFAULT_POLICY = ReplacementPolicy()
 
 
 @dataclass(frozen=True)
@@ -23,9 +18,28 @@ class Detection:
     detector: str
 
 
+# How much a label says, most specific first: validated by a checksum or a strict format, then
+# structured identifiers, then what NER and lexicons guess. A checksum-valid SSN that spaCy also
+# calls a DATE is a US_SSN, so `veil audit report` counts what was really there.
+SPECIFICITY = (
+    ("CREDIT_CARD", "IBAN_CODE", "US_SSN", "VEHICLE_ID", "UK_NHS", "CRYPTO", "EMAIL_ADDRESS", "IP_ADDRESS",
+     "MAC_ADDRESS"),
+    ("PHONE_NUMBER", "CASE_NUMBER", "ID_NUMBER", "US_PASSPORT", "US_DRIVER_LICENSE", "US_BANK_NUMBER",
+     "MEDICAL_LICENSE", "STREET_ADDRESS", "URL", "ZIP_CODE"),
+    ("DATE_TIME", "AGE", "PERSON"),
+)
+_TIER = {label: tier for tier, labels in enumerate(SPECIFICITY) for label in labels}
+
+
+def specificity(entity_type: str) -> int:
+    """0 is the most specific; labels that only NER or a lexicon give come last."""
+    return _TIER.get(entity_type, len(SPECIFICITY))
+
+
 def merge_overlaps(detections: Iterable[Detection]) -> list[Detection]:
-    """Union overlapping detections (a leak is a leak). The detection that covers most of the union
-    names it (then the higher score): a street address wins over the city NER found inside it."""
+    """Union overlapping detections (a leak is a leak), named by the most specific label among the
+    detections that cover at least half of the union (then the widest, then the higher score):
+    a street address wins over the city NER found inside it, an SSN over a DATE_TIME guess."""
     groups: list[list[Detection]] = []
     end = -1
     for det in sorted(detections, key=lambda d: (d.start, -d.end)):
@@ -39,26 +53,7 @@ def merge_overlaps(detections: Iterable[Detection]) -> list[Detection]:
 
 
 def _union(group: list[Detection]) -> Detection:
-    best = max(group, key=lambda d: (d.end - d.start, d.score))
+    width = max(d.end for d in group) - group[0].start
+    covering = [d for d in group if 2 * (d.end - d.start) >= width] or group
+    best = min(covering, key=lambda d: (specificity(d.entity_type), -(d.end - d.start), -d.score))
     return Detection(best.entity_type, group[0].start, max(d.end for d in group), best.score, best.detector)
-
-
-def apply_placeholders(text: str, detections: Iterable[Detection], book: PlaceholderBook,
-                       policy: ReplacementPolicy = DEFAULT_POLICY,
-                       hash_value: Callable[[str], str] | None = None) -> Redacted:
-    """Replace each merged detection as the policy says; spans point into the redacted text."""
-    pieces: list[str] = []
-    spans: list[Span] = []
-    cursor = out_len = 0
-    for det in merge_overlaps(detections):
-        value = text[det.start:det.end]
-        before = text[cursor:det.start]
-        replacement, operator = policy.replacement(det.entity_type, value, book)
-        pieces += [before, replacement]
-        out_len += len(before)
-        spans.append(Span(det.entity_type, out_len, out_len + len(replacement), round(det.score, 4),
-                          det.detector, replacement, operator, hash_value(value) if hash_value else None))
-        out_len += len(replacement)
-        cursor = det.end
-    pieces.append(text[cursor:])
-    return Redacted("".join(pieces), tuple(spans))

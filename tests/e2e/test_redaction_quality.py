@@ -11,7 +11,7 @@ import pytest
 
 from core.settings import RedactionSettings
 from redaction.evaluation import evaluate
-from redaction.operators import ReplacementPolicy
+from redaction.transform.operators import ReplacementPolicy
 from redaction.presidio import PresidioDetector
 from redaction.redactor import DocumentRedactor
 

@@ -6,7 +6,7 @@ from api.wiring import Veil
 from core.audit import AuditLog
 from core.settings import Settings
 from ingest.registry import DocumentRegistry
-from redaction.operators import ReplacementPolicy
+from redaction.transform.operators import ReplacementPolicy
 from redaction.redactor import DocumentRedactor
 from retrieval.hashing import HashingEmbedder
 from retrieval.qdrant_edge import QdrantEdgeStore

@@ -41,7 +41,7 @@ def test_redactor_and_parser_make_no_network_attempt(no_network):
     """tldextract (e-mail/URL validation) and unstructured's spaCy loader must stay local."""
     from core.settings import ParsingSettings, RedactionSettings
     from ingest.unstructured_parser import UnstructuredParser
-    from redaction.operators import ReplacementPolicy
+    from redaction.transform.operators import ReplacementPolicy
     from redaction.presidio import PresidioDetector
     from redaction.redactor import DocumentRedactor
 

@@ -1,5 +1,5 @@
-from redaction.operators import MASK_CHAR, ReplacementPolicy
-from redaction.placeholders import PlaceholderBook
+from redaction.transform.operators import MASK_CHAR, ReplacementPolicy
+from redaction.transform.placeholders import PlaceholderBook
 from redaction.redactor import DocumentRedactor
 from redaction.spans import Detection
 

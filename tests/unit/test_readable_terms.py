@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from redaction.durations import drop_durations, is_duration
+from redaction.refine.time_words import dates_no_one, drop_time_words, is_duration
 from redaction.spans import Detection
 
 
@@ -29,11 +29,11 @@ def test_only_date_time_detections_of_durations_are_dropped():
     dets = [Detection("DATE_TIME", 12, 18, 0.85, "SpacyRecognizer"),
             Detection("DATE_TIME", 24, 34, 0.85, "SpacyRecognizer"),
             Detection("ID_NUMBER", 41, 50, 0.6, "Labelled")]
-    assert [text[d.start:d.end] for d in drop_durations([text], [dets])[0]] == ["3 May 2024", "12 months"]
+    assert [text[d.start:d.end] for d in drop_time_words([text], [dets])[0]] == ["3 May 2024", "12 months"]
 
 
 def test_credentials_after_a_name_are_not_places_but_a_state_after_a_city_is():
-    from redaction.credentials import drop_credentials
+    from redaction.refine.credentials import drop_credentials
 
     text = "Samuel Okafor, MD, PhD saw her. Ship to Baltimore, MD 21201."
 
@@ -46,3 +46,18 @@ def test_credentials_after_a_name_are_not_places_but_a_state_after_a_city_is():
     kept = drop_credentials([text], [dets])[0]
     assert [(text[d.start:d.end], d.start) for d in kept] == [
         ("Samuel Okafor", 0), ("Baltimore", text.index("Baltimore")), ("MD", text.index("MD", 40))]
+
+
+@pytest.mark.parametrize("value", [
+    "every second Thursday", "each Monday at 9:00", "twice daily", "on Friday", "in March", "Friday morning",
+    "14:30", "at 9 am", "noon", "weekly", "every other week", "Mondays and Wednesdays",
+])
+def test_schedules_weekdays_months_and_clock_times_date_no_one(value):
+    assert dates_no_one(value)
+
+
+@pytest.mark.parametrize("value", [
+    "March 12", "12 March 2024", "Friday 3 May", "1992", "7/22", "'92", "2024-03-05 14:30", "March 2024",
+])
+def test_dates_of_a_person_stay_dates(value):
+    assert not dates_no_one(value)

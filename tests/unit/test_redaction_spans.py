@@ -1,6 +1,7 @@
-from redaction.placeholders import PlaceholderBook
-from redaction.propagation import propagate
-from redaction.spans import Detection, apply_placeholders, merge_overlaps
+from redaction.transform.placeholders import PlaceholderBook
+from redaction.refine.propagation import propagate
+from redaction.spans import Detection, merge_overlaps
+from redaction.transform.splice import apply_placeholders
 
 
 def det(kind, start, end, score=0.8):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from redaction.operators import ReplacementPolicy
+from redaction.transform.operators import ReplacementPolicy
 from redaction.redactor import DocumentRedactor
 from redaction.source_names import SourceName
 from tests.conftest import SAMPLES

@@ -6,7 +6,7 @@ from cryptography.fernet import Fernet
 from core.audit import AuditLog
 from core.errors import ConfigError, NotFoundError, PermissionDeniedError
 from core.types import Principal
-from redaction.operators import ReplacementPolicy
+from redaction.transform.operators import ReplacementPolicy
 from redaction.redactor import DocumentRedactor
 from redaction.vault import PseudonymVault
 from tests.fakes import EmailDetector

@@ -13,7 +13,7 @@ import hmac
 from collections.abc import Mapping
 from typing import Literal
 
-from redaction.placeholders import PlaceholderBook
+from redaction.transform.placeholders import PlaceholderBook
 
 Operator = Literal["placeholder", "mask", "hash", "drop"]
 MASK_CHAR = "█"

@@ -1,7 +1,8 @@
 """Document-level propagation: a value detected once is redacted everywhere in the same document.
 
 Detectors see one element at a time and miss a name in a table cell that they caught in prose;
-the surname alone ("Ms. Whitfield") is the same person too.
+the surname alone ("Ms. Whitfield") is the same person too, and so is the name an e-mail address
+spells out ("jane.doe@corp.local" names Jane Doe wherever the document mentions her).
 """
 
 from __future__ import annotations
@@ -25,7 +26,24 @@ def _values(texts: Sequence[str], detections: Sequence[Sequence[Detection]]) -> 
                 for part in value.replace(".", " ").split():
                     if len(part) >= _MIN_PART and part[0].isupper():
                         found.setdefault(part, det)
+            elif det.entity_type == "EMAIL_ADDRESS":
+                for name in _names_in_address(value):
+                    found.setdefault(name, Detection("PERSON", det.start, det.end, det.score, DETECTOR))
     return {v: d for v, d in found.items() if len(v) >= _MIN_PART}
+
+
+def _names_in_address(address: str) -> list[str]:
+    """"jane.doe@..." -> ["Jane Doe", "Doe"]: a local part of two or three name words, one of them
+    a census given name or surname (so "info.desk@" and "no-reply@" name no one)."""
+    from redaction.recognizers.names import given_names, surnames
+
+    parts = [p for p in re.split(r"[._-]", address.split("@")[0]) if p]
+    if not 2 <= len(parts) <= 3 or not all(p.isalpha() and len(p) >= 2 for p in parts):
+        return []
+    if not any(p.lower() in given_names() or p.lower() in surnames() for p in parts):
+        return []
+    words = [p.capitalize() for p in parts]
+    return [" ".join(words), words[-1]] + [" ".join(w.upper() for w in words)]
 
 
 def propagate(texts: Sequence[str], detections: Sequence[Sequence[Detection]]) -> list[list[Detection]]:

@@ -74,7 +74,7 @@ def _trim(run: re.Match, tokens: list[re.Match]) -> tuple[int, int]:
 
 
 def _is_common(word: str) -> bool:
-    from redaction.names import given_names, surnames
+    from redaction.recognizers.names import given_names, surnames
 
     folded = word.lower()
     return zipf(word) >= _COMMON_ZIPF and folded not in given_names() and folded not in surnames()

@@ -1,0 +1,38 @@
+"""Veil's recognizers, one module per family, registered beside (or instead of) Presidio's stock ones.
+
+Every module's docstring says what justifies its rule: a CHECKSUM (cards, IBANs, VINs), a FORMAT
+(e-mail, dates, phone numbers as `phonenumbers` parses them), a LABEL or CUE ("MRN:", "policy no.",
+"aged 42") or a principled LEXICON (census names, word frequencies, country names, occupations).
+None is fitted to a dataset's templates or values.
+"""
+
+from __future__ import annotations
+
+# Stock recognizers that Veil's own versions supersede (broader formats, checksums, fewer false hits).
+REPLACED_STOCK_RECOGNIZERS = {"CreditCardRecognizer", "IbanRecognizer", "PhoneRecognizer", "DateRecognizer",
+                              "EmailRecognizer"}
+
+
+def veil_recognizers() -> list:
+    from redaction.recognizers.addresses import StreetAddressRecognizer
+    from redaction.recognizers.ages import AgeRecognizer
+    from redaction.recognizers.dates import VeilDateRecognizer
+    from redaction.recognizers.emails import email_recognizers
+    from redaction.recognizers.financial import LuhnCardRecognizer, VeilIbanRecognizer
+    from redaction.recognizers.government import DashedSsnRecognizer
+    from redaction.recognizers.names import name_recognizers
+    from redaction.recognizers.organisations import CompanySuffixRecognizer, PartnershipRecognizer
+    from redaction.recognizers.phones import phone_recognizers
+    from redaction.recognizers.places import CountryRecognizer, LocativePlaceRecognizer
+    from redaction.recognizers.postcodes import ZipCodeRecognizer
+    from redaction.recognizers.rare import RareWordRecognizer
+    from redaction.recognizers.records import record_recognizers
+    from redaction.recognizers.vehicles import vehicle_recognizers
+    from redaction.recognizers.cases import CaseNumberRecognizer
+    from redaction.recognizers.titles import HonorificRecognizer, JobTitleRecognizer, NrpRecognizer
+
+    return [StreetAddressRecognizer(), LuhnCardRecognizer(), VeilIbanRecognizer(), *phone_recognizers(),
+            DashedSsnRecognizer(), AgeRecognizer(), VeilDateRecognizer(), ZipCodeRecognizer(),
+            *email_recognizers(), *record_recognizers(), *vehicle_recognizers(), CaseNumberRecognizer(), *name_recognizers(),
+            HonorificRecognizer(), JobTitleRecognizer(), NrpRecognizer(), CompanySuffixRecognizer(),
+            PartnershipRecognizer(), CountryRecognizer(), LocativePlaceRecognizer(), RareWordRecognizer()]

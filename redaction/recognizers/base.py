@@ -1,0 +1,39 @@
+"""Shared shape of Veil's regex recognizers: one entity from one compiled pattern."""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+
+def result(recognizer: EntityRecognizer, entity: str, start: int, end: int, score: float) -> RecognizerResult:
+    """A RecognizerResult that names the recognizer (the audit log and label resolution read it)."""
+    return RecognizerResult(entity, start, end, score,
+                            recognition_metadata={"recognizer_name": recognizer.name,
+                                                  "recognizer_identifier": recognizer.id})
+
+
+class RegexRecognizer(EntityRecognizer):
+    """One entity from one compiled regex; the 'value' group (or the whole match) is the span."""
+
+    ENTITY = ""
+    PATTERN: re.Pattern
+    SCORE = 0.5
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=[self.ENTITY], name=type(self).__name__, supported_language="en")
+
+    def load(self) -> None:
+        pass
+
+    def accept(self, value: str) -> bool:
+        return True
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        results = []
+        for match in self.PATTERN.finditer(text):
+            group = "value" if "value" in self.PATTERN.groupindex else 0
+            if match.group(group) and self.accept(match.group(group)):
+                results.append(result(self, self.ENTITY, match.start(group), match.end(group), self.SCORE))
+        return results

@@ -1,0 +1,55 @@
+"""Dates tied to a person, justified by FORMAT: numeric, written and ISO dates, years, short
+clinical dates ("7/22", "'92").
+
+Weekdays, months alone, clock times, durations and recurring schedules identify no one and are
+what a reader needs ("every second Thursday at 9:00"): they are not matched here, and the document
+pass drops them when the NER model offers them (`redaction.refine.time_words`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import Pattern, PatternRecognizer
+
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_TIME = r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?[AaPp]\.?[Mm]\.?)?"
+_CURRENCY = r"(?:[$€£¥]|\b[A-Z]{3}[ \t]?)"
+# Month/day without a year, the usual date in clinical notes: "7/22", "12/3".
+_MONTH_DAY = r"(?<![\w/.,:-])(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])(?![\w/%]|[.,:]\d|-\d)"
+# Vulgar fractions and the scales that write "n/m": not dates.
+_FRACTIONS = frozenset({"1/2", "1/3", "2/3", "1/4", "3/4", "1/8"})
+_SCALE_BEFORE = re.compile(r"(?i)(?:pain|score|scale|strength|rated|rating|grade|gcs|apgar|out of|x|times|"
+                           r"power|motor|reflexes|murmur|bp|b/p)[\s:=]*$")
+_UNIT_AFTER = re.compile(r"(?i)^\s*(?:tabs?|tablets?|caps?|capsules?|cups?|doses?|strength|ns|normal saline|"
+                         r"inch|in\b|mile|teaspoons?|tsp|tbsp|of\b)")
+
+
+class VeilDateRecognizer(PatternRecognizer):
+    """Numeric and written dates, ISO timestamps, four-digit years and short clinical dates."""
+
+    def __init__(self) -> None:
+        patterns = [
+            Pattern("iso timestamp", rf"\b\d{{4}}-\d{{1,2}}-\d{{1,2}}(?:[T ]{_TIME}(?:Z|[+-]\d\d:?\d\d)?)?\b", 0.6),
+            Pattern("numeric date", r"\b\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d\d\b", 0.5),
+            Pattern("written date", rf"(?i)\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?|"
+                                    rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{4}})\b", 0.6),
+            Pattern("year", rf"(?<!{_CURRENCY})\b(?:1[89]|20)\d\d\b"
+                            r"(?!\s?(?:mg|ml|kg|g|m|km|cm|mm|%|\$|€|units?)\b)(?![-./,]\d)", 0.4),
+            Pattern("month/day", _MONTH_DAY, 0.45),
+            Pattern("abbreviated year", r"(?<![\w'’])['’]\d\d(?![\w'’%])", 0.45),
+        ]
+        super().__init__(supported_entity="DATE_TIME", name="VeilDateRecognizer", patterns=patterns)
+
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
+        return [r for r in super().analyze(text, entities, nlp_artifacts, regex_flags)
+                if not _is_fraction_or_scale(text, r.start, r.end)]
+
+
+def _is_fraction_or_scale(text: str, start: int, end: int) -> bool:
+    value = text[start:end]
+    if not re.fullmatch(r"\d{1,2}/\d{1,2}", value):
+        return False
+    return (value in _FRACTIONS or bool(_SCALE_BEFORE.search(text[max(0, start - 16):start]))
+            or bool(_UNIT_AFTER.match(text[end:end + 16])))

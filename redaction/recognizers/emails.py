@@ -1,0 +1,60 @@
+"""E-mail addresses, justified by FORMAT (the RFC 5322 dot-atom shape), on ANY domain.
+
+Presidio's stock recognizer accepts only domains on the public suffix list, so company mail
+(`jdoe@corp.local`, `a.b@fin.internal`, `x@host.example`) stayed whole or was half-replaced as a
+URL. An address needs no registry to be personal data. Addresses written to dodge filters
+("jane dot doe at example dot com", "j o h n @ ...") are found too.
+"""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import Pattern, PatternRecognizer
+
+# local part: dot-atom characters; domain: dot-separated labels, the last alphabetic.
+_ADDRESS = (r"(?<![\w.%+-])[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+            r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])")
+
+
+class AnyDomainEmailRecognizer(PatternRecognizer):
+    """local@domain.tld for every domain, internal ones included (replaces Presidio's EmailRecognizer)."""
+
+    def __init__(self) -> None:
+        super().__init__(supported_entity="EMAIL_ADDRESS", name="AnyDomainEmailRecognizer",
+                         patterns=[Pattern("e-mail address", _ADDRESS, 0.9)], global_regex_flags=0)
+
+
+_TLDS = r"com|org|net|edu|gov|mil|int|io|co|uk|de|fr|es|it|nl|be|ch|at|se|no|dk|fi|pl|ie|ca|au|nz|in|jp|br|info|biz|me|us"
+_AT = r"(?:\s*[\[({<]\s*at\s*[\])}>]\s*|\s+at\s+)"
+_DOT = r"(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+|\.)"
+_PART = r"[A-Za-z0-9][A-Za-z0-9_+-]*"
+
+
+
+class ObfuscatedEmailRecognizer(PatternRecognizer):
+    """"jane dot doe at example dot com", "jane(at)example(dot)org": addresses written to dodge filters."""
+
+    def __init__(self) -> None:
+        pattern = rf"\b{_PART}(?:{_DOT}{_PART})*{_AT}{_PART}(?:{_DOT}{_PART})*{_DOT}(?i:{_TLDS})\b"
+        super().__init__(supported_entity="EMAIL_ADDRESS", name="ObfuscatedEmailRecognizer",
+                         patterns=[Pattern("obfuscated e-mail", pattern, 0.5)], global_regex_flags=0)
+
+    def validate_result(self, pattern_text: str) -> bool:
+        """Prose has " at " too ("meet at noon.com"? no): demand a spelled-out or bracketed marker."""
+        lowered = pattern_text.lower()
+        return "dot" in lowered or "(at)" in lowered or "[at]" in lowered or "<at>" in lowered
+
+
+class SpacedEmailRecognizer(PatternRecognizer):
+    """"j o h n . s m i t h @ g m a i l . c o m": one character at a time around an @."""
+
+    def __init__(self) -> None:
+        char = r"[A-Za-z0-9._+-]"
+        pattern = rf"(?<![\w@])(?:{char} ){{2,}}@(?: {char}){{3,}}(?![\w@])"
+        super().__init__(supported_entity="EMAIL_ADDRESS", name="SpacedEmailRecognizer",
+                         patterns=[Pattern("spaced e-mail", pattern, 0.6)], global_regex_flags=0)
+
+
+def email_recognizers() -> list:
+    return [AnyDomainEmailRecognizer(), ObfuscatedEmailRecognizer(), SpacedEmailRecognizer()]

@@ -1,0 +1,94 @@
+"""Phone numbers, justified by FORMAT as Google's `phonenumbers` knows it for each numbering plan,
+by a visible grouping shape, and by a LABEL for short internal numbers.
+
+`phonenumbers` finds numbers written in any national or international layout of the regions
+below and checks them against each plan's number lengths and prefixes; the grouping shape keeps
+fictional and unassigned ranges (555-0132) that a real document may still carry; a pager, beeper
+or extension number is short and bare, so only its label gives it away ("Pager #54321").
+"""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer
+
+from redaction.recognizers.base import result
+from redaction.recognizers.financial import digits_of
+
+# Numbering plans tried for numbers written without a country code: North America, the UK and
+# Ireland, the larger EU plans, India and Australia. International numbers (+CC) parse in any plan.
+REGIONS = ("US", "GB", "IE", "DE", "FR", "ES", "IT", "NL", "BE", "CH", "AT", "PL", "SE", "IN", "AU")
+
+_PHONE = (
+    r"(?<![\w+/.-])"
+    r"(?:\+\s?\d{1,3}[\s.-]?|00\d{1,3}[\s.-])?"        # country code
+    r"(?:\(0\)\s?)?"                                     # trunk prefix shown as (0)
+    r"(?:\(\d{1,5}\)[\s.-]?)?"                          # area code in parentheses
+    r"\d{1,8}(?:[ .-]\d{1,8}){0,5}"                      # digit groups
+    r"(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?"          # extension
+    r"(?![\w/]|-\d|\.\d)"
+)
+_DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$|^\d{1,2}[./-]\d{1,2}[./-](?:\d{2}|\d{4})$|^\d{4}[./]\d{1,2}[./]\d{1,2}$")
+# Labels of short internal numbers: pager, beeper, bleep, extension.
+_SHORT_LABEL = r"(?i:pager|beeper|bleep|ext|extension)"
+
+
+class PhoneNumbersRecognizer(EntityRecognizer):
+    """Every number `phonenumbers` matches (leniency VALID) in any of the REGIONS' plans."""
+
+    def __init__(self, regions: tuple[str, ...] = REGIONS) -> None:
+        super().__init__(supported_entities=["PHONE_NUMBER"], name="PhoneNumbersRecognizer", supported_language="en")
+        self._regions = regions
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        import phonenumbers
+
+        if sum(c.isdigit() for c in text) < 7:
+            return []
+        found = {}
+        for region in self._regions:
+            for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+                found.setdefault((match.start, match.end), result(self, "PHONE_NUMBER", match.start, match.end, 0.6))
+        return list(found.values())
+
+
+class PhoneShapeRecognizer(PatternRecognizer):
+    """7-15 digits with a visible phone grouping, or a short number right after a phone label."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity="PHONE_NUMBER",
+            name="PhoneShapeRecognizer",
+            patterns=[Pattern("phone shape", _PHONE, 0.4),
+                      # an unbroken run of digits needs a context word ("phone", "call") to count
+                      Pattern("phone digits", r"(?<![\w+/.-])\+?\d{9,15}(?![\w/]|-\d|\.\d)", 0.1)],
+            context=["phone", "telephone", "tel", "mobile", "cell", "call", "fax", "number", "contact",
+                     "reach", "dial", "whatsapp", "sms", "text"],
+        )
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        core = re.split(r"\s?(?:x|ext)", pattern_text, maxsplit=1)[0]
+        digits = digits_of(core)
+        if not 7 <= len(digits) <= 15 or _DATE_LIKE.match(pattern_text.strip()):
+            return False
+        if re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", core):
+            return False  # IPv4
+        return None
+
+
+class ShortNumberRecognizer(PatternRecognizer):
+    """3-6 digits right after a pager, beeper or extension label: "Pager #54321", "ext. 4471"."""
+
+    def __init__(self) -> None:
+        pattern = (rf"(?<=\b{_SHORT_LABEL}\.?[ \t]*(?:#|no\.?|number|num|:)?[ \t]*(?:#[ \t]*)?)"
+                   r"\d{3,6}(?![\w/-]|[.,:]\d)")
+        super().__init__(supported_entity="PHONE_NUMBER", name="ShortNumberRecognizer",
+                         patterns=[Pattern("labelled short number", pattern, 0.5)], global_regex_flags=0)
+
+
+def phone_recognizers() -> list:
+    return [PhoneNumbersRecognizer(), PhoneShapeRecognizer(), ShortNumberRecognizer()]

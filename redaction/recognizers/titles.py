@@ -1,0 +1,59 @@
+"""Quasi-identifiers from a LEXICON: honorifics, job titles (occupation head nouns) and
+nationalities, religions and political groups (NRP)."""
+
+from __future__ import annotations
+
+import re
+
+from redaction.recognizers.base import RegexRecognizer
+from redaction.lexicons import DEMONYMS, HONORIFICS, OCCUPATION_HEADS, trie_regex
+
+
+def _alternation(words) -> str:
+    return trie_regex(set(words))
+
+
+class HonorificRecognizer(RegexRecognizer):
+    """"Mr.", "Dr" before a name: the honorific reveals gender or profession."""
+
+    ENTITY = "TITLE"
+    PATTERN = re.compile(rf"\b(?i:{_alternation(HONORIFICS)})\b\.?(?=[ \t]+[A-Za-zÀ-ž])")
+    SCORE = 0.6
+
+    def accept(self, value: str) -> bool:
+        return value[0].isupper() and (value.endswith(".") or not value.isupper())
+
+
+class JobTitleRecognizer(RegexRecognizer):
+    """Up to three modifiers + an occupation noun: "assistant property manager", "Sewer pipe cleaner"."""
+
+    ENTITY = "TITLE"
+    # On a line of its own (signature block) or after "as a", "is a", "title:" and the like.
+    PATTERN = re.compile(
+        rf"(?:(?<=\n)|^|(?<=\bas )|(?<=\bas a )|(?<=\bas an )|(?<=\bis a )|(?<=\bis an )|(?<=\bwork as )|"
+        rf"(?<=:)[ \t]*|(?<=> ))[ \t>]*"
+        rf"(?P<value>(?:[A-Za-z][a-z-]+[ \t]+){{0,3}}(?i:{_alternation(OCCUPATION_HEADS)})s?\b)(?=[ \t]*(?:\n|$|[,.]))",
+        re.MULTILINE)
+    SCORE = 0.45
+    _FUNCTION_WORDS = {"a", "an", "the", "as", "is", "was", "to", "of", "for", "and", "or", "my", "our",
+                       "your", "his", "her", "their", "with", "by", "at", "in", "on", "from", "new",
+                       "i", "we", "he", "she", "they", "you", "this", "that", "be", "been", "am", "are",
+                       "were", "will", "would", "can", "could", "not", "no", "all", "any", "some"}
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        results = []
+        for result in super().analyze(text, entities, nlp_artifacts):
+            words = text[result.start:result.end].split()
+            while len(words) > 1 and words[0].lower() in self._FUNCTION_WORDS:
+                result.start = text.index(words[1], result.start + len(words[0]))
+                words = words[1:]
+            results.append(result)
+        return results
+
+
+class NrpRecognizer(RegexRecognizer):
+    """Nationalities, religions and political groups, any case, singular or plural."""
+
+    ENTITY = "NRP"
+    PATTERN = re.compile(rf"(?<![\w-])(?i:{_alternation(DEMONYMS)})(?:e?s)?(?![\w-])")
+    SCORE = 0.5

@@ -1,0 +1,63 @@
+"""Drop proper-noun guesses that the document itself shows to be ordinary words.
+
+The NER model and the proper-noun recognizers take capitalised headings and sentence starts for
+names ("Discharge", "The Company", "Loan Terms"). If every word of such a detection also occurs in
+lower case elsewhere in the same document, the writer uses it as a common word: it is not a name.
+Drug names and clinical terms ("Metoprolol") are dropped by their form, and NER's person guesses
+made only of common words that no census list knows as a name ("Discharge Diagnoses") too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from redaction.spans import Detection
+from redaction.words import LOWER, UPPER, is_term, zipf
+
+PROPER_NOUN_TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION"})
+# Detectors that guess proper nouns from capitals; labelled or cued finds are left alone.
+GUESSING_DETECTORS = frozenset({"SpacyRecognizer", "RareWordRecognizer", "LocativePlaceRecognizer",
+                                "GazetteerNameRecognizer", "SingleGivenNameRecognizer"})
+_FUNCTION_WORDS = frozenset({"the", "a", "an", "of", "and", "&", "for", "to", "in", "on", "at", "-"})
+# Lower-case words of running text, not parts of e-mail addresses, URLs or file names.
+_LOWER_WORD = re.compile(rf"(?<![\w@./:_-])[{LOWER}]+(?![\w@/_-]|\.\w)")
+_WORD = re.compile(rf"[{UPPER}{LOWER}]+")
+COMMON_ZIPF = 3.0  # "discharge" 3.9, "diagnoses" 3.2; names that are words ("Baker") are in the census lists
+
+
+def drop_common_words(texts: Sequence[str], detections: Sequence[Sequence[Detection]]) -> list[list[Detection]]:
+    """texts and their detections belong to one document."""
+    lowercase = {w for text in texts for w in _LOWER_WORD.findall(text)}
+    return [[d for d in dets if not _is_common_word(text[d.start:d.end], d, lowercase)]
+            for text, dets in zip(texts, detections)]
+
+
+def _is_common_word(value: str, detection: Detection, lowercase: set[str]) -> bool:
+    if detection.entity_type not in PROPER_NOUN_TYPES or detection.detector not in GUESSING_DETECTORS:
+        return False
+    words = [w for w in _WORD.findall(value) if w.lower() not in _FUNCTION_WORDS]
+    if not words:
+        return False
+    if all(is_term(w) for w in words):
+        return True
+    if detection.entity_type == "PERSON" and _looks_like_full_name(words):
+        return False  # "Will Rose" stays redacted even beside "will" and "rose"
+    if detection.entity_type == "PERSON" and detection.detector == "SpacyRecognizer" and _not_a_name(words):
+        return True
+    capitalised = [w for w in words if w[0].isupper() and not w.isupper()]
+    return len(capitalised) == len(words) and all(w.lower() in lowercase for w in words)
+
+
+def _not_a_name(words: list[str]) -> bool:
+    """NER's person guesses on headings: "Discharge Diagnoses", "Admission Notes"."""
+    from redaction.recognizers.names import given_names, surnames
+
+    return all(zipf(w) >= COMMON_ZIPF and w.lower() not in given_names() and w.lower() not in surnames()
+               for w in words)
+
+
+def _looks_like_full_name(words: list[str]) -> bool:
+    from redaction.recognizers.names import given_names, surnames
+
+    return len(words) >= 2 and words[0].lower() in given_names() and words[-1].lower() in surnames()

@@ -1,0 +1,63 @@
+"""Time expressions that date no one: durations ("48 hours", "a 14-day course"), recurring
+schedules ("every second Thursday", "twice daily"), a weekday or a month alone ("on Friday",
+"in March") and clock times ("at 9:00", "14:30").
+
+spaCy's NER labels them DATE/TIME, and redacting them blanks what a reader needs most in clinical
+notes and contracts (how long a drug is taken, when a clinic runs). HIPAA's date element is a date
+tied to a person (day and month, or a full date), never a span, a weekday or a time of day; ages
+stay with the AGE recognizer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from redaction.spans import Detection
+
+_NUMBER = (r"(?:\d+(?:[.,]\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+           r"fifteen|twenty|thirty|forty|fifty|sixty|ninety|a few|few|several|many|a couple of|couple of|"
+           r"half an?|a half)")
+_UNIT = r"(?:second|sec|minute|min|hour|hr|day|night|week|wk|fortnight|month|year|yr|decade)s?"
+_QUANTITY = rf"{_NUMBER}(?:[\s-]+and a half)?[\s-]+{_UNIT}"
+_LEAD = (r"(?:about|around|approximately|approx\.?|roughly|nearly|almost|over|under|more than|less than|"
+         r"fewer than|at least|at most|up to|within|another|an additional|the|the first|the last|the next|"
+         r"the past|the previous|the following|the remaining|for|after|every|each)")
+_DURATION = re.compile(
+    rf"(?i)^(?:{_LEAD}\s+)*{_QUANTITY}(?:,?\s+(?:and\s+)?{_QUANTITY})*(?:\s+(?:long|later|earlier|ago))?$")
+_TRIM = " \t\n.,;:'’\"()"
+
+
+_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?"
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_PART_OF_DAY = r"(?:morning|afternoon|evening|night|noon|midday|midnight|lunchtime|overnight)s?"
+_CLOCK = r"(?:(?:[01]?\d|2[0-3])[:.h][0-5]\d(?::[0-5]\d)?(?:\s?[ap]\.?m\.?)?|(?:1[0-2]|0?[1-9])\s?[ap]\.?m\.?|noon|midnight)"
+_ORDINAL = r"(?:first|second|third|fourth|last|other|alternate|\d(?:st|nd|rd|th))"
+_FREQUENCY = (rf"(?:every|each|once|twice|three times|on alternate|alternate|biweekly|fortnightly|weekly|"
+              rf"daily|nightly|monthly|quarterly|yearly|annually|hourly|per|a|an)")
+_TIME_WORD = rf"(?:{_WEEKDAY}|{_MONTH}|{_PART_OF_DAY}|{_CLOCK}|{_UNIT}|{_FREQUENCY}|{_ORDINAL}|day|week|month|year)"
+_LINK = r"(?:on|in|at|by|from|to|until|till|through|and|or|of|the|this|that|next|last|coming|early|mid|late|"  \
+        r"every|each|between|around|about|before|after|-|–|,|&)"
+# Only time words and the words that join them, with no date-like number: a schedule or a time of day.
+_UNDATED = re.compile(rf"(?i)^(?:(?:{_LINK}|{_TIME_WORD})(?:\s+|(?=[-–,&])|$))+$")
+_HAS_DATE_NUMBER = re.compile(r"(?<![:.\dh])\b\d{1,4}\b(?![:.h]\d|\s?[ap]\.?m\b|(?:st|nd|rd|th)\b)")
+
+
+def is_duration(value: str) -> bool:
+    return bool(_DURATION.match(value.strip(_TRIM)))
+
+
+def dates_no_one(value: str) -> bool:
+    """A duration, a schedule, a weekday or month alone, a clock time: no date of a person in it."""
+    value = value.strip(_TRIM)
+    if is_duration(value):
+        return True
+    if _HAS_DATE_NUMBER.search(value):
+        return False  # "March 12", "Friday 3", "1992": a day or a year
+    return bool(_UNDATED.match(value + " ")) or bool(_UNDATED.match(value))
+
+
+def drop_time_words(texts: Sequence[str], detections: Sequence[Sequence[Detection]]) -> list[list[Detection]]:
+    return [[d for d in dets if not (d.entity_type == "DATE_TIME" and dates_no_one(text[d.start:d.end]))]
+            for text, dets in zip(texts, detections)]

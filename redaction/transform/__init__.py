@@ -1,0 +1,1 @@
+"""Transformation: what replaces a detected value (operators, placeholders) and where (splice)."""

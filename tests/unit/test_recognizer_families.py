@@ -1,0 +1,88 @@
+"""The recognizer families added for real documents: each shape caught, each look-alike left alone."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("presidio_analyzer")
+
+from redaction.recognizers.cases import CaseNumberRecognizer  # noqa: E402
+from redaction.recognizers.dates import VeilDateRecognizer  # noqa: E402
+from redaction.recognizers.emails import AnyDomainEmailRecognizer  # noqa: E402
+from redaction.recognizers.phones import PhoneNumbersRecognizer, ShortNumberRecognizer  # noqa: E402
+from redaction.recognizers.records import LabelledIdentifierRecognizer, ReferenceCodeRecognizer  # noqa: E402
+from redaction.recognizers.vehicles import LicencePlateRecognizer, VinRecognizer, vin_check_digit_valid  # noqa: E402
+from tests.unit.test_recognizers import found  # noqa: E402
+
+
+@pytest.mark.parametrize("address", ["jdoe@corp.local", "anna.kowalska@fin.internal", "ops+alerts@build.lan",
+                                     "r.osei@mail.example", "first_last@sub.corp.example.com"])
+def test_email_addresses_on_any_domain_are_found_whole(address):
+    assert found(AnyDomainEmailRecognizer(), f"write to {address}, thanks") == [address]
+
+
+def test_an_at_sign_without_a_domain_is_not_an_address():
+    assert found(AnyDomainEmailRecognizer(), "meet @ 5, or ping @team, price 3@4.50") == []
+
+
+def test_vin_check_digit():
+    assert vin_check_digit_valid("1M8GDM9AXKP042788")
+    assert not vin_check_digit_valid("1M8GDM9A1KP042788")
+
+
+def test_a_vin_counts_by_its_check_digit_or_its_label():
+    rec = VinRecognizer()
+    assert found(rec, "vehicle 1M8GDM9AXKP042788 was towed") == ["1M8GDM9AXKP042788"]
+    assert found(rec, "part 1M8GDM9A1KP042788 was ordered") == []  # wrong check digit, no label
+    assert found(rec, "VIN: WVWZZZ1JZXW000001 (EU, no check digit)") == ["WVWZZZ1JZXW000001"]
+
+
+def test_licence_plates_need_their_label():
+    rec = LicencePlateRecognizer()
+    assert found(rec, "Registration: KX19 FBN, blue hatchback") == ["KX19 FBN"]
+    assert found(rec, "licence plate B-MW 4821 seen leaving") == ["B-MW 4821"]
+    assert found(rec, "the KX19 model and plate glass") == []
+
+
+def test_case_numbers_after_a_case_label_and_each_item_of_their_list():
+    rec = CaseNumberRecognizer()
+    assert found(rec, "lodged an application (no. 12345/06) against") == ["12345/06"]
+    assert found(rec, "the plots nos. 260, 268, 119/5 and 425 were") == ["260", "268", "119/5", "425"]
+    assert found(rec, "Case No. 2:21-cv-01234-ABC was filed") == ["2:21-cv-01234-ABC"]
+    assert found(rec, "Protocol No. 11 and Article 5 § 1 of the Convention") == []
+
+
+def test_labelled_identifiers():
+    rec = LabelledIdentifierRecognizer()
+    assert found(rec, "Member ID: XJH-448-2917 on the card") == ["XJH-448-2917"]
+    assert found(rec, "Health plan number 88 412 907 applies") == ["88 412 907"]
+    assert found(rec, "Staff ID EMP00421 joined") == ["EMP00421"]
+    assert found(rec, "the account number is unknown") == []
+
+
+def test_reference_codes_by_shape_but_not_public_codes():
+    rec = ReferenceCodeRecognizer()
+    assert found(rec, "re POL-17-88213 and CLM/2024/00123") == ["POL-17-88213", "CLM/2024/00123"]
+    assert found(rec, "certified ISO-27001, COVID-19 ward, ICD-10 codes, CVE-2021-44228") == []
+
+
+def test_phone_numbers_in_the_numbering_plans_phonenumbers_knows():
+    rec = PhoneNumbersRecognizer()
+    text = "call 030 901820 or +33 1 42 68 53 00 or 020 7946 0018; ref 2024 12 31"
+    assert sorted(found(rec, text)) == ["+33 1 42 68 53 00", "020 7946 0018", "030 901820"]
+
+
+def test_short_numbers_only_after_a_pager_or_extension_label():
+    rec = ShortNumberRecognizer()
+    assert found(rec, "Pager #54321, ext. 4471") == ["54321", "4471"]
+    assert found(rec, "bed 54321, room 4471, page 12") == []
+
+
+def test_short_clinical_dates_but_not_fractions_or_scales():
+    rec = VeilDateRecognizer()
+    assert found(rec, "7/22 found on floor; MI in '92") == ["7/22", "'92"]
+    assert found(rec, "pain 7/10, strength 4/5, D5 1/2 NS, 2/3 tabs") == []
+
+
+def test_weekdays_and_clock_times_are_not_matched():
+    assert found(VeilDateRecognizer(), "clinic every second Thursday at 9:00") == []
