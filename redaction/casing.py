@@ -21,7 +21,7 @@ _TOKEN = re.compile(r"\S+")
 _HONORIFIC = re.compile(r"(?i)(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame|rev|nurse|mister)\.?$")
 MIN_LETTERS = 12          # a line shorter than this is a heading or a label: its case says little
 ONE_CASE_SHARE = 0.9      # share of cased letters in the dominant case for a line to count as one-case
-NAME_WORD_ZIPF = 4.0      # a name this common in English ("Will", "Rose", "White") stays a word
+MIN_NAME_LETTERS = 4      # "MAE", "ASA", "BUN": in capitals, three letters are an abbreviation first
 
 
 def normalise_case(text: str, whole_document: bool | None = None) -> str:
@@ -77,8 +77,8 @@ def _has_digit_nearby(line: str, match: re.Match) -> bool:
 
 
 def _is_name(word: str) -> bool:
-    from redaction.recognizers.names import given_names, surnames
+    from redaction.lexicons import CLINICAL_EPONYMS
+    from redaction.recognizers.names import is_probable_name
 
-    folded = fold(word)
-    known = folded in given_names() or folded in surnames()
-    return known and len(word) > 2 and zipf(word) < NAME_WORD_ZIPF and not is_term(word)
+    return (len(word) >= MIN_NAME_LETTERS and fold(word) not in CLINICAL_EPONYMS and not is_term(word)
+            and is_probable_name(word))

@@ -58,6 +58,23 @@ OCCUPATION_HEADS = (
 
 HONORIFICS = "mr mrs ms miss mx dr prof mister rev".split()
 
+# Degrees and licences written after a name: "Samuel Okafor, MD", "q. lander rrt".
+CREDENTIALS = frozenset(
+    "MD DO RN NP PA PhD DDS DMD PharmD MBBS MBChB FRCP FRCS FACC FACS LPN CNA APRN DNP MPH MSN BSN "
+    "Esq JD LLM CPA MSW LCSW PsyD RRT CRNA RPh PT OT SLP RD".split())
+
+# Eponyms that clinical text uses as the names of devices, signs, manoeuvres and scores ("Foley
+# catheter", "Swan-Ganz", "Babinski sign"): alone, they name a thing, not a person.
+CLINICAL_EPONYMS = frozenset("""
+    foley hickman swan ganz quinton groshong broviac mediport dobhoff penrose hemovac yankauer salem
+    sengstaken blakemore minnesota jackson-pratt pratt ambu heimlich trendelenburg fowler babinski
+    kussmaul cheyne stokes korotkoff homans murphy mcburney rovsing chvostek trousseau brudzinski kernig
+    romberg glasgow apgar braden killip mallampati ranson doppler holter coombs gram wernicke korsakoff
+    parkinson alzheimer crohn hodgkin cushing addison graves hashimoto guillain barre tourette raynaud
+    bell's down's wolff parkinson-white levine ludwig barrett mallory weiss zenker meckel hirschsprung
+    kaposi reiter sjogren wilms ewing burkitt lyme paget hartmann whipple billroth nissen roux
+    """.split())
+
 COMPANY_SUFFIXES = (
     "Inc Inc. Incorporated LLC L.L.C. Ltd Ltd. Limited GmbH AG KG SE Corp Corp. Corporation Co Co. "
     "Company PLC plc LLP LP SA S.A. SAS SARL S.r.l. SRL SpA S.p.A. BV B.V. NV N.V. AB ASA Oy A/S ApS "

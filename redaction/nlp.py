@@ -31,8 +31,10 @@ ALLOWED_TERMS = frozenset("""iban ssn ss# atm pin id ids pdf url ok asap faq ceo
     usd eur gbp jpy chf cad aud cny inr sek nok dkk pln czk huf
     utc gmt sha md5 ip tcp udp http https tls ssl vpn dns sql json xml csv sdk cli os cpu gpu ram
     aws gcp iam sso mfa otp sla sev kpi etl crm erp ecg ekg mri icu bp""".split())
+# A date has a month, a year or a numeric date in it; "70", "x3", "1600 hrs" and "10cc/hr" do not.
 _DATE_WORDS = re.compile(
-    r"(?i)\d|\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"(?i)\b(?:19|20)\d\d\b|\b\d{1,2}/\d{1,2}\b|\b\d{1,4}([.-])\d{1,2}\1\d{1,4}\b|\b\d{1,2}(?:st|nd|rd|th)\b|"
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
     r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?)\b")
 _AGE_PHRASE = re.compile(r"(?i)\b(?:years?|yrs?)[\s-]*old\b|\bage\b|\baged\b|\bturn")

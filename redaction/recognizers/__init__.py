@@ -10,7 +10,7 @@ from __future__ import annotations
 
 # Stock recognizers that Veil's own versions supersede (broader formats, checksums, fewer false hits).
 REPLACED_STOCK_RECOGNIZERS = {"CreditCardRecognizer", "IbanRecognizer", "PhoneRecognizer", "DateRecognizer",
-                              "EmailRecognizer"}
+                              "EmailRecognizer", "UrlRecognizer"}
 
 
 def veil_recognizers() -> list:
@@ -23,16 +23,17 @@ def veil_recognizers() -> list:
     from redaction.recognizers.names import name_recognizers
     from redaction.recognizers.organisations import CompanySuffixRecognizer, PartnershipRecognizer
     from redaction.recognizers.phones import phone_recognizers
-    from redaction.recognizers.places import CountryRecognizer, LocativePlaceRecognizer
+    from redaction.recognizers.places import CareFacilityRecognizer, CountryRecognizer, LocativePlaceRecognizer
     from redaction.recognizers.postcodes import ZipCodeRecognizer
     from redaction.recognizers.rare import RareWordRecognizer
     from redaction.recognizers.records import record_recognizers
     from redaction.recognizers.vehicles import vehicle_recognizers
     from redaction.recognizers.cases import CaseNumberRecognizer
+    from redaction.recognizers.urls import WebAddressRecognizer
     from redaction.recognizers.titles import HonorificRecognizer, JobTitleRecognizer, NrpRecognizer
 
     return [StreetAddressRecognizer(), LuhnCardRecognizer(), VeilIbanRecognizer(), *phone_recognizers(),
             DashedSsnRecognizer(), AgeRecognizer(), VeilDateRecognizer(), ZipCodeRecognizer(),
-            *email_recognizers(), *record_recognizers(), *vehicle_recognizers(), CaseNumberRecognizer(), *name_recognizers(),
+            *email_recognizers(), WebAddressRecognizer(), *record_recognizers(), *vehicle_recognizers(), CaseNumberRecognizer(), *name_recognizers(),
             HonorificRecognizer(), JobTitleRecognizer(), NrpRecognizer(), CompanySuffixRecognizer(),
-            PartnershipRecognizer(), CountryRecognizer(), LocativePlaceRecognizer(), RareWordRecognizer()]
+            PartnershipRecognizer(), CountryRecognizer(), LocativePlaceRecognizer(), CareFacilityRecognizer(), RareWordRecognizer()]

@@ -93,7 +93,8 @@ class StreetAddressRecognizer(EntityRecognizer):
 
     def analyze(self, text, entities, nlp_artifacts=None):
         spans = [(m.start(), m.end(), 0.7) for core in _CORES for m in core.finditer(text)
-                 if core is _CORES[-1] or not (_has_function_word(m.group()) or _is_quantity_or_date(m.group()))]
+                 if core is _CORES[-1] or not (_has_function_word(m.group()) or _is_quantity_or_date(m.group())
+                                               or not _names_a_street(m.group()))]
         spans += [(m.start("core"), m.end("core"), 0.6) for m in _CUED.finditer(text)
                   if not _has_function_word(m.group("core"))]
         continuation = _CONTINUATION if any(c.isupper() for c in text) else _LOWERCASE_CONTINUATION
@@ -137,6 +138,17 @@ _NOT_STREET_WORDS = _UNIT_WORDS | _MONTHS
 def _is_quantity_or_date(core: str) -> bool:
     """'3 hours 42 minutes', '2 tablets 3 times', '9 April 2024': not a building, a street and a number."""
     return any(w.lower().strip(".,") in _NOT_STREET_WORDS for w in core.split())
+
+
+# Street types that are hardly anything else; "green", "via", "run", "al." need a capitalised name.
+_UNAMBIGUOUS_TYPES = frozenset("street st avenue ave road rd boulevard blvd lane ln drive terrace parkway pkwy "
+                               "highway hwy crescent strasse straße gasse rue calle".split())
+
+
+def _names_a_street(core: str) -> bool:
+    """"12 Larkspur Lane", "rue La Boétie 56", "12 main street"; not "10 peep 5" or "4 thick green"."""
+    words = [w.strip(".,") for w in core.split() if not w[0].isdigit()]
+    return any(w[:1].isupper() for w in words) or any(w.lower() in _UNAMBIGUOUS_TYPES for w in words)
 
 
 def _starts_sentence(piece: str) -> bool:

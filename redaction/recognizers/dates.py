@@ -22,8 +22,10 @@ _MONTH_DAY = r"(?<![\w/.,:-])(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])(?![\w/%
 _FRACTIONS = frozenset({"1/2", "1/3", "2/3", "1/4", "3/4", "1/8"})
 _SCALE_BEFORE = re.compile(r"(?i)(?:pain|score|scale|strength|rated|rating|grade|gcs|apgar|out of|x|times|"
                            r"power|motor|reflexes|murmur|bp|b/p)[\s:=]*$")
-_UNIT_AFTER = re.compile(r"(?i)^\s*(?:tabs?|tablets?|caps?|capsules?|cups?|doses?|strength|ns|normal saline|"
-                         r"inch|in\b|mile|teaspoons?|tsp|tbsp|of\b)")
+_UNIT_AFTER = re.compile(r"(?i)^\s*(?:tabs?|tablets?|caps?|capsules?|cups?|doses?|strength|ns\b|normal saline|"
+                         r"inch|mile|teaspoons?|tsp|tbsp)")
+# Month/two-digit year, where the second number cannot be a day: "s/p CABG 11/92".
+_MONTH_YEAR = r"(?<![\w/.,:-])(?:0?[1-9]|1[0-2])/(?:3[2-9]|[4-9]\d)(?![\w/%]|[.,:]\d|-\d)"
 
 
 class VeilDateRecognizer(PatternRecognizer):
@@ -32,13 +34,15 @@ class VeilDateRecognizer(PatternRecognizer):
     def __init__(self) -> None:
         patterns = [
             Pattern("iso timestamp", rf"\b\d{{4}}-\d{{1,2}}-\d{{1,2}}(?:[T ]{_TIME}(?:Z|[+-]\d\d:?\d\d)?)?\b", 0.6),
-            Pattern("numeric date", r"\b\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d\d\b", 0.5),
+            Pattern("numeric date", r"\b\d{1,2}([./-])\d{1,2}\1(?:19|20)?\d\d\b(?![.,/]\d)", 0.5),
             Pattern("written date", rf"(?i)\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?|"
                                     rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{4}})\b", 0.6),
-            Pattern("year", rf"(?<!{_CURRENCY})\b(?:1[89]|20)\d\d\b"
+            Pattern("year", rf"(?<!{_CURRENCY})(?<!\b(?:at|@)[ \t])\b(?:19|20)\d\d\b"
                             r"(?!\s?(?:mg|ml|kg|g|m|km|cm|mm|%|\$|€|units?)\b)(?![-./,]\d)", 0.4),
             Pattern("month/day", _MONTH_DAY, 0.45),
-            Pattern("abbreviated year", r"(?<![\w'’])['’]\d\d(?![\w'’%])", 0.45),
+            Pattern("abbreviated year", r"(?<![\w'’])['’]\d\d(?![\w'’%])|(?<![\w'’.,/-])\d\d['’](?![\w'’])", 0.45),
+            Pattern("month/year", _MONTH_YEAR, 0.45),
+            Pattern("decade", r"\b(?:19|20)\d0['’]?[sS]\b", 0.4),
         ]
         super().__init__(supported_entity="DATE_TIME", name="VeilDateRecognizer", patterns=patterns)
 

@@ -83,6 +83,38 @@ def surnames() -> frozenset[str]:
     return _census("dist.all.last")
 
 
+@cache
+def _shares(name: str) -> dict[str, float]:
+    """name -> percent of the 1990 US population bearing it (the census lists' second column)."""
+    text = resources.files("names").joinpath(name).read_text()
+    return {parts[0].lower(): float(parts[1]) for parts in map(str.split, text.splitlines()) if parts}
+
+
+FREQUENT_GIVEN_SHARE = 0.1     # David, Grace: English uses them as often as it does because they are names
+SURNAME_SHARE = 0.001          # borne by at least 1 in 100,000 (rarer census entries include "Labs", "Union")
+NAME_WORD_ZIPF = 4.0           # a surname more common than this in English is a word first ("House", "Young")
+GIVEN_WORD_ZIPF = 4.5
+RARE_WORD_ZIPF = 2.5           # any census surname this rare in English is a name ("Peruzzi", "Babson")
+
+
+def is_probable_name(word: str) -> bool:
+    """Lexicon evidence, without context, that a word is a person's name rather than an English word:
+    the census share of people bearing it weighed against how often English writes it."""
+    from redaction.words import zipf
+
+    folded = fold(word)
+    if folded in _COMMON_WORDS or folded in _AMBIGUOUS_GIVEN or not folded.isalpha():
+        return False
+    given = max(_shares("dist.female.first").get(folded, 0.0), _shares("dist.male.first").get(folded, 0.0))
+    surname = _shares("dist.all.last").get(folded)
+    frequency = zipf(word)
+    if given >= FREQUENT_GIVEN_SHARE or (given > 0 and frequency < GIVEN_WORD_ZIPF):
+        return True
+    if surname is None:
+        return False
+    return (surname >= SURNAME_SHARE and frequency < NAME_WORD_ZIPF) or frequency < RARE_WORD_ZIPF
+
+
 class _RegexNameRecognizer(EntityRecognizer):
     def __init__(self, name: str) -> None:
         super().__init__(supported_entities=["PERSON"], name=name, supported_language="en")
@@ -277,6 +309,8 @@ _COMMON_ZIPF = 4.0
 
 
 def name_recognizers() -> list:
-    return [GazetteerNameRecognizer(), TitledNameRecognizer(), LabelledNameRecognizer(),
+    from redaction.recognizers.cued_names import CuedNameRecognizer
+
+    return [GazetteerNameRecognizer(), TitledNameRecognizer(), CuedNameRecognizer(), LabelledNameRecognizer(),
             LowercaseNameRecognizer(), SingleGivenNameRecognizer(), NameCueRecognizer(),
             NameListRecognizer()]

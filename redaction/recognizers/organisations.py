@@ -34,7 +34,7 @@ class PartnershipRecognizer(RegexRecognizer):
     SCORE = 0.45
 
     def accept(self, value: str) -> bool:
-        from redaction.recognizers.names import surnames
+        from redaction.recognizers.names import is_probable_name
 
         words = [w.strip(",") for w in value.replace("-", " ").split() if w.lower() not in ("and", "&")]
-        return all(w[0].isupper() for w in words) or all(w.lower() in surnames() for w in words)
+        return all(is_probable_name(w) for w in words)

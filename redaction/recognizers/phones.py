@@ -34,6 +34,20 @@ _DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$|^\d{1,2}[./-]\d{1,2}[./-](?:\d
 _SHORT_LABEL = r"(?i:pager|beeper|bleep|ext|extension)"
 
 
+_DECIMAL = re.compile(r"(?<![\d.])\d{1,3}\.\d{1,2}(?![\d.])")
+_CLOCK = r"(?:[01]\d|2[0-3])[0-5]\d"
+_TIME_RANGE = re.compile(rf"{_CLOCK}\s?[-–]\s?{_CLOCK}")
+
+
+def looks_like_measurement(value: str) -> bool:
+    """Lab values and readings share a phone's digits but not its shape: "7.43/41/76/28",
+    "100-100.4", "91-102/45-52" (slashes or decimals), "1900-0700" (a range of clock times)."""
+    digits = sum(c.isdigit() for c in value)
+    return ("/" in value or bool(_DECIMAL.search(value)) or bool(_TIME_RANGE.fullmatch(value.strip()))
+            or (digits < 8 and not value.lstrip().startswith("+") and "-" in value
+                and len(re.findall(r"\d+", value)) == 2 and all(len(g) <= 3 for g in re.findall(r"\d+", value))))
+
+
 class PhoneNumbersRecognizer(EntityRecognizer):
     """Every number `phonenumbers` matches (leniency VALID) in any of the REGIONS' plans."""
 
@@ -52,7 +66,8 @@ class PhoneNumbersRecognizer(EntityRecognizer):
         found = {}
         for region in self._regions:
             for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
-                found.setdefault((match.start, match.end), result(self, "PHONE_NUMBER", match.start, match.end, 0.6))
+                if not looks_like_measurement(match.raw_string):
+                    found.setdefault((match.start, match.end), result(self, "PHONE_NUMBER", match.start, match.end, 0.6))
         return list(found.values())
 
 
@@ -75,8 +90,8 @@ class PhoneShapeRecognizer(PatternRecognizer):
         digits = digits_of(core)
         if not 7 <= len(digits) <= 15 or _DATE_LIKE.match(pattern_text.strip()):
             return False
-        if re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", core):
-            return False  # IPv4
+        if re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", core) or looks_like_measurement(pattern_text):
+            return False  # IPv4, lab values, time ranges
         return None
 
 

@@ -1,4 +1,5 @@
-"""Places from a LEXICON (country names in many languages) and a CUE ("grew up in Remniku")."""
+"""Places from a LEXICON (country names in many languages) and a CUE ("grew up in Remniku",
+"transferred from Union Hospital", "rehab at Sacred Heart Memorial")."""
 
 from __future__ import annotations
 
@@ -46,3 +47,38 @@ class LocativePlaceRecognizer(RegexRecognizer):
     def accept(self, value: str) -> bool:
         first = value.split()[0].lower()
         return first not in _NOT_PLACES and first not in _MONTHS_DAYS
+
+
+_FACILITY = (r"(?:hospital|hosp\.?|medical cent(?:er|re)|health cent(?:er|re)|clinic|infirmary|memorial|"
+             r"nursing home|rehab(?:ilitation)? cent(?:er|re)|hospice|sanatorium|care home)")
+_NOT_A_NAME = {"the", "a", "an", "this", "that", "his", "her", "their", "our", "my", "your", "to", "from", "at",
+               "in", "of", "for", "and", "general", "local", "outside", "other", "same", "previous", "state",
+               "community", "private", "public", "county", "city", "university", "teaching", "children's",
+               "psychiatric", "rehab", "nursing", "home", "osh", "transfer", "transferred", "admitted", "via"}
+
+
+class CareFacilityRecognizer(RegexRecognizer):
+    """The name of a hospital, clinic or care home, in any case: "Union Hospital", "calvert hosp"."""
+
+    ENTITY = "LOCATION"
+    PATTERN = re.compile(rf"(?i)(?<![\w-])(?P<value>(?:[^\W\d_][\w'’.-]*[ \t]+){{1,3}}){_FACILITY}(?![\w])")
+    SCORE = 0.5
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        results = []
+        for found in super().analyze(text, entities, nlp_artifacts):
+            words = list(re.finditer(r"\S+", text[found.start:found.end]))
+            while words and _leads_in(words[0].group()):
+                words.pop(0)
+            if words:
+                found.start, found.end = found.start + words[0].start(), found.start + words[-1].end()
+                results.append(found)
+        return results
+
+
+def _leads_in(word: str) -> bool:
+    """Articles, prepositions and verbs before a facility's name: "taken to", "transferred from the"."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    lowered = word.lower().strip("(),.")
+    return lowered in _NOT_A_NAME or lowered in STOP_WORDS or lowered.endswith(("ed", "ing")) or lowered == "taken"

@@ -3,8 +3,10 @@
 The NER model and the proper-noun recognizers take capitalised headings and sentence starts for
 names ("Discharge", "The Company", "Loan Terms"). If every word of such a detection also occurs in
 lower case elsewhere in the same document, the writer uses it as a common word: it is not a name.
-Drug names and clinical terms ("Metoprolol") are dropped by their form, and NER's person guesses
-made only of common words that no census list knows as a name ("Discharge Diagnoses") too.
+Drug names and clinical terms ("Metoprolol") are dropped by their form, clinical eponyms alone
+("Foley", "Swan") by a lexicon, NER's person guesses made only of common words that no census list
+knows as a name ("Discharge Diagnoses") too, and NER guesses written all in lower case: a proper
+noun is capitalised, and in one-case text the re-casing (`redaction.casing`) capitalised the names.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from redaction.lexicons import CLINICAL_EPONYMS
 from redaction.spans import Detection
 from redaction.words import LOWER, UPPER, is_term, zipf
 
-PROPER_NOUN_TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION"})
+PROPER_NOUN_TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
 # Detectors that guess proper nouns from capitals; labelled or cued finds are left alone.
 GUESSING_DETECTORS = frozenset({"SpacyRecognizer", "RareWordRecognizer", "LocativePlaceRecognizer",
                                 "GazetteerNameRecognizer", "SingleGivenNameRecognizer"})
@@ -39,7 +42,9 @@ def _is_common_word(value: str, detection: Detection, lowercase: set[str]) -> bo
     words = [w for w in _WORD.findall(value) if w.lower() not in _FUNCTION_WORDS]
     if not words:
         return False
-    if all(is_term(w) for w in words):
+    if all(is_term(w) or w.lower() in CLINICAL_EPONYMS for w in words):
+        return True
+    if detection.detector == "SpacyRecognizer" and not any(w[0].isupper() for w in words):
         return True
     if detection.entity_type == "PERSON" and _looks_like_full_name(words):
         return False  # "Will Rose" stays redacted even beside "will" and "rose"

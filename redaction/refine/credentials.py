@@ -9,11 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from redaction.lexicons import CREDENTIALS
 from redaction.spans import Detection
 
-CREDENTIALS = frozenset(
-    "MD DO RN NP PA PhD DDS DMD PharmD MBBS MBChB FRCP FRCS FACC FACS LPN CNA APRN DNP MPH MSN BSN "
-    "Esq JD LLM CPA MSW LCSW PsyD".split())
 _CRED = "|".join(sorted(CREDENTIALS, key=len, reverse=True))
 # What may stand between a name and one of its credentials: a comma, maybe earlier credentials.
 _AFTER_NAME = re.compile(rf",[ \t]*(?:(?:{_CRED})\.?,[ \t]*)*")

@@ -1,0 +1,86 @@
+"""Person names justified by a CUE, in any case: an honorific before them ("Dr. Stronczek",
+"dr lindquist", "MRS COHEN"), a relative's title ("son bill", "DAUGHTER-KRISSY", "husband milovan")
+or a credential after them ("q. lander rrt", "DAN A. FORMAN-LYONS, RRT").
+
+Notes and chats write names in lower or upper case, where no capital gives them away; the cue
+does. The words taken stop at the first English function word or common word that no census
+list knows as a name ("dr aware", "son called").
+"""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import EntityRecognizer
+
+from redaction.recognizers.base import result
+from redaction.words import fold, zipf
+
+_HONORIFIC = r"(?:mr|mrs|ms|miss|mx|dr|doctor|prof|professor|sir|dame|judge|justice|nurse|rev)"
+_KIN = (r"(?:son|sons|daughter|daughters|dtr|wife|husband|hubby|spouse|partner|brother|bro|sister|sis|mother|"
+        r"mom|mum|father|dad|child|grandson|granddaughter|grand[ -]daughter|grand[ -]son|nephew|niece|neice|"
+        r"cousin|aunt|uncle|fianc[eé]e?|boyfriend|girlfriend|friend|neighbou?r|proxy|hcp|spokesperson|"
+        r"in-law|dtr-in-law|son-in-law|daughter-in-law|guardian|caregiver|carer)")
+_STRONG_CREDENTIALS = r"(?:md|rn|rrt|np|lpn|cna|aprn|crna|phd|dds|dmd|pharmd|mbbs|frcp|frcs|msw|lcsw|psyd|esq|cpa)"
+_WORD = r"[^\W\d_](?:[\w'’-]*[^\W\d_])?"
+_INITIAL = r"[^\W\d_]\."
+_AFTER_HONORIFIC = re.compile(rf"(?i)\b{_HONORIFIC}\b\.?[ \t]*(?=[^\W\d_])")
+_AFTER_KIN = re.compile(rf"(?i)\b{_KIN}\b(?:\(\?\))?(?:[ \t]*[,:-]+[ \t]*|[ \t]+)(?=[^\W\d_])")
+_BEFORE_CREDENTIAL = re.compile(
+    rf"(?i)(?<![\w.])((?:{_INITIAL}[ \t]*|{_WORD}[ \t]+){{0,2}}{_WORD}),?[ \t]+{_STRONG_CREDENTIALS}\b\.?[ \t]*(?:$|\n)",
+    re.MULTILINE)
+COMMON_ZIPF = 4.3   # above this a word is English first ("aware", "called"), unless a census name
+
+
+_NAME_TOKEN = re.compile(rf"(?:{_INITIAL}|{_WORD})")
+_GAP = re.compile(r"[ \t]+")
+
+
+def name_words(text: str, start: int, limit: int) -> tuple[int, int] | None:
+    """The name that starts at `start`: up to `limit` words (initials allowed), stopping at a word
+    English uses commonly that is no census name."""
+    end, taken, cursor = start, 0, start
+    while taken < limit:
+        token = _NAME_TOKEN.match(text, cursor)
+        if not token or not _may_be_name(token.group()):
+            break
+        end = token.end()
+        taken += not token.group().endswith(".")
+        gap = _GAP.match(text, end)
+        cursor = gap.end() if gap else end
+    return (start, end) if taken else None
+
+
+def _may_be_name(word: str) -> bool:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    from redaction.recognizers.names import given_names, is_probable_name, surnames
+
+    if re.fullmatch(_INITIAL, word):
+        return True
+    folded = fold(word)
+    if folded in STOP_WORDS or len(folded) < 2:
+        return False
+    known = folded in given_names() or folded in surnames() or is_probable_name(word)
+    return known or zipf(word) < COMMON_ZIPF
+
+
+class CuedNameRecognizer(EntityRecognizer):
+    """Up to three words after an honorific, one after a relative's title, up to three before a credential."""
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=["PERSON"], name="CuedNameRecognizer", supported_language="en")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        spans = [name_words(text, m.end(), 3) for m in _AFTER_HONORIFIC.finditer(text)]
+        spans += [name_words(text, m.end(), 1) for m in _AFTER_KIN.finditer(text)]
+        spans += [self._credited(text, m) for m in _BEFORE_CREDENTIAL.finditer(text)]
+        return [result(self, "PERSON", start, end, 0.6) for start, end in filter(None, spans)]
+
+    @staticmethod
+    def _credited(text: str, match: re.Match) -> tuple[int, int] | None:
+        words = _NAME_TOKEN.findall(match.group(1))
+        return (match.start(1), match.end(1)) if words and all(_may_be_name(w) for w in words) else None
