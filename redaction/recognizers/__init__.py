@@ -23,7 +23,8 @@ def veil_recognizers() -> list:
     from redaction.recognizers.names import name_recognizers
     from redaction.recognizers.organisations import CompanySuffixRecognizer, PartnershipRecognizer
     from redaction.recognizers.phones import phone_recognizers
-    from redaction.recognizers.places import CareFacilityRecognizer, CountryRecognizer, LocativePlaceRecognizer
+    from redaction.recognizers.places import (AdministrativeAreaRecognizer, CareFacilityRecognizer, CountryRecognizer,
+                                              LocativePlaceRecognizer)
     from redaction.recognizers.postcodes import ZipCodeRecognizer
     from redaction.recognizers.rare import RareWordRecognizer
     from redaction.recognizers.records import record_recognizers
@@ -36,4 +37,5 @@ def veil_recognizers() -> list:
             DashedSsnRecognizer(), AgeRecognizer(), VeilDateRecognizer(), ZipCodeRecognizer(),
             *email_recognizers(), WebAddressRecognizer(), *record_recognizers(), *vehicle_recognizers(), CaseNumberRecognizer(), *name_recognizers(),
             HonorificRecognizer(), JobTitleRecognizer(), NrpRecognizer(), CompanySuffixRecognizer(),
-            PartnershipRecognizer(), CountryRecognizer(), LocativePlaceRecognizer(), CareFacilityRecognizer(), RareWordRecognizer()]
+            PartnershipRecognizer(), CountryRecognizer(), LocativePlaceRecognizer(), CareFacilityRecognizer(),
+            AdministrativeAreaRecognizer(), RareWordRecognizer()]

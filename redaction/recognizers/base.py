@@ -15,7 +15,7 @@ def result(recognizer: EntityRecognizer, entity: str, start: int, end: int, scor
 
 
 class RegexRecognizer(EntityRecognizer):
-    """One entity from one compiled regex; the 'value' group (or the whole match) is the span."""
+    """One entity from one compiled regex; the 'value…' group that matched (or the whole match) is the span."""
 
     ENTITY = ""
     PATTERN: re.Pattern
@@ -32,8 +32,9 @@ class RegexRecognizer(EntityRecognizer):
 
     def analyze(self, text, entities, nlp_artifacts=None):
         results = []
+        groups = [g for g in self.PATTERN.groupindex if g.startswith("value")] or [0]
         for match in self.PATTERN.finditer(text):
-            group = "value" if "value" in self.PATTERN.groupindex else 0
+            group = next((g for g in groups if match.group(g)), groups[0])  # the alternative that matched
             if match.group(group) and self.accept(match.group(group)):
                 results.append(result(self, self.ENTITY, match.start(group), match.end(group), self.SCORE))
         return results

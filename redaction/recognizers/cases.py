@@ -1,8 +1,8 @@
 """Case and file numbers of courts and registries, justified by a LABEL ("application no.",
 "case no.", "file ref.") and, for US federal dockets, by their FORMAT ("2:21-cv-01234").
 
-Many European courts number a case serial/year ("no. 12345/06"); the label before it says it is
-one, and a list after a plural label ("nos. 260, 268 and 119/5") is a list of them. A bare
+Many European courts number a case serial/year ("no. 12345/06"): after "no." that FORMAT is a case
+number whatever precedes it; other numbers need a case-like label before them, and a list after a plural label ("nos. 260, 268 and 119/5") is a list of them. A bare
 "Protocol No. 11" or "Article 5" names public law, not a case: only case-like labels count.
 """
 
@@ -30,6 +30,8 @@ class CaseNumberRecognizer(PatternRecognizer):
         super().__init__(
             supported_entity="CASE_NUMBER", name="CaseNumberRecognizer",
             patterns=[Pattern("labelled case number", rf"(?<={_LABEL}[ \t]*){_CODE}{_LIST_TAIL}(?![\w/])", 0.7),
+                      Pattern("serial/year after no.", rf"(?<=(?i:\bnos?\.)[ \t]*)\d{{3,6}}/\d{{2}}(?:\d{{2}})?{_LIST_TAIL}(?![\w/])",
+                              0.6),
                       Pattern("federal docket", _DOCKET, 0.8)],
             global_regex_flags=0)
 

@@ -23,7 +23,7 @@ _KIN = (r"(?:son|sons|daughter|daughters|dtr|wife|husband|hubby|spouse|partner|b
         r"in-law|dtr-in-law|son-in-law|daughter-in-law|guardian|caregiver|carer)")
 _STRONG_CREDENTIALS = r"(?:md|rn|rrt|np|lpn|cna|aprn|crna|phd|dds|dmd|pharmd|mbbs|frcp|frcs|msw|lcsw|psyd|esq|cpa)"
 _WORD = r"[^\W\d_](?:[\w'’-]*[^\W\d_])?"
-_INITIAL = r"[^\W\d_]\."
+_INITIAL = r"[^\W\d_](?:\.-?[^\W\d_])*\."
 _AFTER_HONORIFIC = re.compile(rf"(?i)\b{_HONORIFIC}\b\.?[ \t]*(?=[^\W\d_])")
 _AFTER_KIN = re.compile(rf"(?i)\b{_KIN}\b(?:\(\?\))?(?:[ \t]*[,:-]+[ \t]*|[ \t]+)(?=[^\W\d_])")
 _BEFORE_CREDENTIAL = re.compile(
@@ -45,7 +45,7 @@ def name_words(text: str, start: int, limit: int) -> tuple[int, int] | None:
         if not token or not _may_be_name(token.group()):
             break
         end = token.end()
-        taken += not token.group().endswith(".")
+        taken += 1 if not token.group().endswith(".") else 0.5
         gap = _GAP.match(text, end)
         cursor = gap.end() if gap else end
     return (start, end) if taken else None

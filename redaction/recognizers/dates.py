@@ -39,6 +39,8 @@ class VeilDateRecognizer(PatternRecognizer):
                                     rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{4}})\b", 0.6),
             Pattern("year", rf"(?<!{_CURRENCY})(?<!\b(?:at|@)[ \t])\b(?:19|20)\d\d\b"
                             r"(?!\s?(?:mg|ml|kg|g|m|km|cm|mm|%|\$|€|units?)\b)(?![-./,]\d)", 0.4),
+            Pattern("date range", rf"(?i)\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s+{_MONTH})?\s+(?:and|to|until|-|–)\s+"
+                                  rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?\b", 0.6),
             Pattern("month/day", _MONTH_DAY, 0.45),
             Pattern("abbreviated year", r"(?<![\w'’])['’]\d\d(?![\w'’%])|(?<![\w'’.,/-])\d\d['’](?![\w'’])", 0.45),
             Pattern("month/year", _MONTH_YEAR, 0.45),

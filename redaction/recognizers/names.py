@@ -7,6 +7,7 @@ Three cheap signals catch them: a census gazetteer of given names and surnames, 
 
 from __future__ import annotations
 
+import math
 import re
 from functools import cache
 from importlib import resources
@@ -90,11 +91,17 @@ def _shares(name: str) -> dict[str, float]:
     return {parts[0].lower(): float(parts[1]) for parts in map(str.split, text.splitlines()) if parts}
 
 
-FREQUENT_GIVEN_SHARE = 0.1     # David, Grace: English uses them as often as it does because they are names
-SURNAME_SHARE = 0.001          # borne by at least 1 in 100,000 (rarer census entries include "Labs", "Union")
-NAME_WORD_ZIPF = 4.0           # a surname more common than this in English is a word first ("House", "Young")
-GIVEN_WORD_ZIPF = 4.5
-RARE_WORD_ZIPF = 2.5           # any census surname this rare in English is a name ("Peruzzi", "Babson")
+# A name is a name when more people bear it than English writes it as a word: the word's Zipf
+# frequency must stay under a bar that rises with the census share (in %), one Zipf unit per tenfold.
+SURNAME_BAR = 2.5           # at 0.001% (1 in 100,000): "Kernan" 2.2 passes, "Wedge" 3.6 does not
+GIVEN_NAME_BAR = 3.0        # at 0.001%: given names are written as words more often than surnames
+MAX_BAR = 4.3               # "Walker", "Park": as often a word as a name; cues and context decide
+MAX_GIVEN_BAR = 5.5         # "David", "John": frequent words because they are frequent names
+UNKNOWN_WORD_ZIPF = 1.0     # a census surname English does not write at all ("Cardarelli")
+
+
+def _bar(share: float, base: float, ceiling: float) -> float:
+    return min(ceiling, base + math.log10(share / 0.001)) if share > 0 else float("-inf")
 
 
 def is_probable_name(word: str) -> bool:
@@ -108,11 +115,11 @@ def is_probable_name(word: str) -> bool:
     given = max(_shares("dist.female.first").get(folded, 0.0), _shares("dist.male.first").get(folded, 0.0))
     surname = _shares("dist.all.last").get(folded)
     frequency = zipf(word)
-    if given >= FREQUENT_GIVEN_SHARE or (given > 0 and frequency < GIVEN_WORD_ZIPF):
+    if frequency < _bar(given, GIVEN_NAME_BAR, MAX_GIVEN_BAR):
         return True
     if surname is None:
         return False
-    return (surname >= SURNAME_SHARE and frequency < NAME_WORD_ZIPF) or frequency < RARE_WORD_ZIPF
+    return frequency < _bar(surname, SURNAME_BAR, MAX_BAR) or frequency < UNKNOWN_WORD_ZIPF
 
 
 class _RegexNameRecognizer(EntityRecognizer):

@@ -82,3 +82,15 @@ def _leads_in(word: str) -> bool:
 
     lowered = word.lower().strip("(),.")
     return lowered in _NOT_A_NAME or lowered in STOP_WORDS or lowered.endswith(("ed", "ing")) or lowered == "taken"
+
+
+_DIVISION = (r"(?:borough|county|municipality|district|province|region|canton|department|d[ée]partement|"
+             r"prefecture|parish|commune|oblast|voivodeship|governorate|township|village|town|city)")
+
+
+class AdministrativeAreaRecognizer(RegexRecognizer):
+    """An administrative area named by its kind: "the county of Jämtland", "Borough of Southwark"."""
+
+    ENTITY = "LOCATION"
+    PATTERN = re.compile(rf"(?<![\w-])(?i:{_DIVISION})[ \t]+of[ \t]+{_CAP}(?:[ \t]+{_CAP}){{0,2}}")
+    SCORE = 0.5

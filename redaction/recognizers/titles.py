@@ -32,7 +32,10 @@ class JobTitleRecognizer(RegexRecognizer):
     PATTERN = re.compile(
         rf"(?:(?<=\n)|^|(?<=\bas )|(?<=\bas a )|(?<=\bas an )|(?<=\bis a )|(?<=\bis an )|(?<=\bwork as )|"
         rf"(?<=:)[ \t]*|(?<=> ))[ \t>]*"
-        rf"(?P<value>(?:[A-Za-z][a-z-]+[ \t]+){{0,3}}(?i:{_alternation(OCCUPATION_HEADS)})s?\b)(?=[ \t]*(?:\n|$|[,.]))",
+        rf"(?P<value>(?:[A-Za-z][a-z-]+[ \t]+){{0,3}}(?i:{_alternation(OCCUPATION_HEADS)})s?\b)(?=[ \t]*(?:\n|$|[,.]))"
+        # or after "worked as a", "employed as", "was the": the occupation ends the phrase
+        rf"|\b(?:worked|works|working|employed|served|serves|trained|qualified)(?:[ \t]+[a-z]+ly)?[ \t]+as[ \t]+(?:an?[ \t]+)?"
+        rf"(?P<value2>(?:[a-z][a-z-]+[ \t]+){{0,2}}(?i:{_alternation(OCCUPATION_HEADS)})s?\b)",
         re.MULTILINE)
     SCORE = 0.45
     _FUNCTION_WORDS = {"a", "an", "the", "as", "is", "was", "to", "of", "for", "and", "or", "my", "our",
@@ -55,5 +58,7 @@ class NrpRecognizer(RegexRecognizer):
     """Nationalities, religions and political groups, any case, singular or plural."""
 
     ENTITY = "NRP"
-    PATTERN = re.compile(rf"(?<![\w-])(?i:{_alternation(DEMONYMS)})(?:e?s)?(?![\w-])")
+    # "a Turkish national", "of Kurdish origin": the noun after a demonym belongs to the phrase.
+    PATTERN = re.compile(rf"(?<![\w-])(?i:{_alternation(DEMONYMS)})(?:e?s)?"
+                         rf"(?:[ \t]+(?i:nationals?|citizens?|origin|descent|extraction|nationality))?(?![\w-])")
     SCORE = 0.5

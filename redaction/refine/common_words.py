@@ -5,7 +5,7 @@ names ("Discharge", "The Company", "Loan Terms"). If every word of such a detect
 lower case elsewhere in the same document, the writer uses it as a common word: it is not a name.
 Drug names and clinical terms ("Metoprolol") are dropped by their form, clinical eponyms alone
 ("Foley", "Swan") by a lexicon, NER's person guesses made only of common words that no census list
-knows as a name ("Discharge Diagnoses") too, and NER guesses written all in lower case: a proper
+knows as a name ("Discharge Diagnoses") too, guesses with digits, and NER guesses written all in lower case: a proper
 noun is capitalised, and in one-case text the re-casing (`redaction.casing`) capitalised the names.
 """
 
@@ -46,6 +46,8 @@ def _is_common_word(value: str, detection: Detection, lowercase: set[str]) -> bo
         return True
     if detection.detector == "SpacyRecognizer" and not any(w[0].isupper() for w in words):
         return True
+    if any(c.isdigit() for c in value):
+        return True  # "O2", "Q4H", "5MCG/KG/MIN": a name has no digits
     if detection.entity_type == "PERSON" and _looks_like_full_name(words):
         return False  # "Will Rose" stays redacted even beside "will" and "rose"
     if detection.entity_type == "PERSON" and detection.detector == "SpacyRecognizer" and _not_a_name(words):
