@@ -13,6 +13,7 @@ from pathlib import PurePath
 from core.errors import EmptyDocumentError, ParseError, UnsupportedFileError
 from core.settings import ParsingSettings
 from core.types import Element
+from ingest.tables import labelled_rows
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ class UnstructuredParser:
             raise EmptyDocumentError("the file is empty")
         raw = self._partition(data, filename)
         elements = [
-            Element(el.text, getattr(el.metadata, "page_number", None), el.category)
+            Element(_text_of(el), getattr(el.metadata, "page_number", None), el.category)
             for el in raw
             if el.category not in _SKIPPED_CATEGORIES and el.text and el.text.strip()
         ]
@@ -70,6 +71,12 @@ class UnstructuredParser:
             raise UnsupportedFileError(f"unsupported file type ({suffix or 'no extension'})") from None
         except Exception as exc:  # the library's message may quote the document: keep only its type
             raise ParseError(f"cannot parse this {suffix or 'file'}: {type(exc).__name__}") from None
+
+
+def _text_of(element) -> str:
+    """A table with a header row becomes labelled rows (ingest.tables); other elements keep their text."""
+    html = getattr(element.metadata, "text_as_html", None) if element.category == "Table" else None
+    return (labelled_rows(html) if html else None) or element.text
 
 
 def _check_pdf(data: bytes) -> None:

@@ -147,3 +147,11 @@ def _node_regex(node: dict) -> str:
     if optional:
         return "(?:" + body + ")?" if len(branches) > 1 or len(body) > 1 else body + "?"
     return body
+
+
+# ISO 4217 codes of the currencies documents quote most ("USD 1,200", "fees of GBP 70.00").
+CURRENCY_CODES = frozenset("""
+    usd eur gbp jpy chf cad aud nzd cny rmb hkd sgd inr sek nok dkk pln czk huf ron bgn hrk rub uah try
+    ils aed sar qar kwd bhd omr egp zar ngn kes ghs mad tnd brl mxn ars clp cop pen krw twd thb myr idr
+    php vnd pkr bdt lkr isk dem frf itl esp nlg bef ats xof xaf
+    """.split())

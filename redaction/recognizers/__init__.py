@@ -19,13 +19,13 @@ def veil_recognizers() -> list:
     from redaction.recognizers.dates import VeilDateRecognizer
     from redaction.recognizers.emails import email_recognizers
     from redaction.recognizers.financial import LuhnCardRecognizer, VeilIbanRecognizer
-    from redaction.recognizers.government import DashedSsnRecognizer
+    from redaction.recognizers.government import DashedSsnRecognizer, UkNationalInsuranceRecognizer
     from redaction.recognizers.names import name_recognizers
     from redaction.recognizers.organisations import CompanySuffixRecognizer, PartnershipRecognizer
     from redaction.recognizers.phones import phone_recognizers
     from redaction.recognizers.places import (AdministrativeAreaRecognizer, CareFacilityRecognizer, CountryRecognizer,
                                               LocativePlaceRecognizer)
-    from redaction.recognizers.postcodes import ZipCodeRecognizer
+    from redaction.recognizers.postcodes import UkIrishPostcodeRecognizer, ZipCodeRecognizer
     from redaction.recognizers.rare import RareWordRecognizer
     from redaction.recognizers.records import record_recognizers
     from redaction.recognizers.vehicles import vehicle_recognizers
@@ -34,7 +34,8 @@ def veil_recognizers() -> list:
     from redaction.recognizers.titles import HonorificRecognizer, JobTitleRecognizer, NrpRecognizer
 
     return [StreetAddressRecognizer(), LuhnCardRecognizer(), VeilIbanRecognizer(), *phone_recognizers(),
-            DashedSsnRecognizer(), AgeRecognizer(), VeilDateRecognizer(), ZipCodeRecognizer(),
+            DashedSsnRecognizer(), UkNationalInsuranceRecognizer(), AgeRecognizer(), VeilDateRecognizer(),
+            ZipCodeRecognizer(), UkIrishPostcodeRecognizer(),
             *email_recognizers(), WebAddressRecognizer(), *record_recognizers(), *vehicle_recognizers(), CaseNumberRecognizer(), *name_recognizers(),
             HonorificRecognizer(), JobTitleRecognizer(), NrpRecognizer(), CompanySuffixRecognizer(),
             PartnershipRecognizer(), CountryRecognizer(), LocativePlaceRecognizer(), CareFacilityRecognizer(),

@@ -1,6 +1,7 @@
 """Person names justified by a CUE, in any case: an honorific before them ("Dr. Stronczek",
-"dr lindquist", "MRS COHEN"), a relative's title ("son bill", "DAUGHTER-KRISSY", "husband milovan")
-or a credential after them ("q. lander rrt", "DAN A. FORMAN-LYONS, RRT").
+"dr lindquist", "MRS COHEN"), a relative's title ("son bill", "DAUGHTER-KRISSY", "husband milovan"),
+a credential after them ("q. lander rrt", "DAN A. FORMAN-LYONS, RRT"), or the speaker's place in a
+chat transcript ("[14:02] agent rania:", "**emeka.n** - 06:58") and handles like "freya.l".
 
 Notes and chats write names in lower or upper case, where no capital gives them away; the cue
 does. The words taken stop at the first English function word or common word that no census
@@ -29,6 +30,15 @@ _AFTER_KIN = re.compile(rf"(?i)\b{_KIN}\b(?:\(\?\))?(?:[ \t]*[,:-]+[ \t]*|[ \t]+
 _BEFORE_CREDENTIAL = re.compile(
     rf"(?i)(?<![\w.])((?:{_INITIAL}[ \t]*|{_WORD}[ \t]+){{0,2}}{_WORD}),?[ \t]+{_STRONG_CREDENTIALS}\b\.?[ \t]*(?:$|\n)",
     re.MULTILINE)
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]m)?"
+_ROLES = frozenset("agent customer user client operator bot system support admin moderator host guest you me".split())
+# "[14:02] agent rania: ...", "14:02 rania: ...": the speaker after a timestamp at the start of a line
+_SPEAKER_AFTER_TIME = re.compile(rf"(?im)^[ \t]*\[?{_CLOCK}\]?[ \t]+(?:(?:agent|customer|user|operator)[ \t]+)?"
+                                 r"(?P<name>[^\W\d_][\w.'-]{1,30}(?:[ \t][^\W\d_][\w'-]{1,30})?)[ \t]*:")
+# "**emeka.n** - 06:58", "rania (14:02)": the speaker before a timestamp at the start of a line
+_SPEAKER_BEFORE_TIME = re.compile(rf"(?im)^[ \t]*\**(?P<name>[^\W\d_][\w.'-]{{1,30}})\**[ \t]*(?:-|–|\(|,)?[ \t]*{_CLOCK}")
+# "freya.l", "j.smith": a chat or system handle made of a probable name and an initial
+_HANDLE = re.compile(r"(?<![\w@.])(?P<name>[A-Za-z]{2,}\.[A-Za-z]|[A-Za-z]\.[A-Za-z]{2,})(?![\w@]|\.\w)")
 COMMON_ZIPF = 4.3   # above this a word is English first ("aware", "called"), unless a census name
 
 
@@ -78,9 +88,23 @@ class CuedNameRecognizer(EntityRecognizer):
         spans = [name_words(text, m.end(), 3) for m in _AFTER_HONORIFIC.finditer(text)]
         spans += [name_words(text, m.end(), 1) for m in _AFTER_KIN.finditer(text)]
         spans += [self._credited(text, m) for m in _BEFORE_CREDENTIAL.finditer(text)]
+        spans += [self._speaker(m) for pattern in (_SPEAKER_AFTER_TIME, _SPEAKER_BEFORE_TIME)
+                  for m in pattern.finditer(text)]
+        spans += [(m.start(), m.end()) for m in _HANDLE.finditer(text) if _is_handle(m.group())]
         return [result(self, "PERSON", start, end, 0.6) for start, end in filter(None, spans)]
+
+    @staticmethod
+    def _speaker(match: re.Match) -> tuple[int, int] | None:
+        name = match.group("name")
+        return None if name.lower() in _ROLES else (match.start("name"), match.end("name"))
 
     @staticmethod
     def _credited(text: str, match: re.Match) -> tuple[int, int] | None:
         words = _NAME_TOKEN.findall(match.group(1))
         return (match.start(1), match.end(1)) if words and all(_may_be_name(w) for w in words) else None
+
+
+def _is_handle(handle: str) -> bool:
+    from redaction.recognizers.names import is_probable_name
+
+    return any(len(part) > 1 and is_probable_name(part) for part in handle.split("."))

@@ -104,6 +104,16 @@ def _bar(share: float, base: float, ceiling: float) -> float:
     return min(ceiling, base + math.log10(share / 0.001)) if share > 0 else float("-inf")
 
 
+WORLD_RANK_CAP = 5000          # a name among the 5,000 most borne in one of names-dataset's 105 countries
+WORLD_UNKNOWN_RANK_CAP = 10000  # ... or further down, if English does not write it at all ("Raghunathan")
+WORLD_BAR_AT_100 = 3.5          # rank 100 needs Zipf under 3.5; every tenfold in rank lowers the bar by 1.5
+WORLD_MAX_BAR = 4.0             # the commonest names ("Liam") may be as frequent as everyday words
+
+
+def _world_bar(rank: int) -> float:
+    return min(WORLD_MAX_BAR, WORLD_BAR_AT_100 - 1.5 * math.log10(rank / 100))
+
+
 def is_probable_name(word: str) -> bool:
     """Lexicon evidence, without context, that a word is a person's name rather than an English word:
     the census share of people bearing it weighed against how often English writes it."""
@@ -117,9 +127,22 @@ def is_probable_name(word: str) -> bool:
     frequency = zipf(word)
     if frequency < _bar(given, GIVEN_NAME_BAR, MAX_GIVEN_BAR):
         return True
-    if surname is None:
-        return False
-    return frequency < _bar(surname, SURNAME_BAR, MAX_BAR) or frequency < UNKNOWN_WORD_ZIPF
+    if surname is not None and (frequency < _bar(surname, SURNAME_BAR, MAX_BAR) or frequency < UNKNOWN_WORD_ZIPF):
+        return True
+    rank = world_name_ranks().get(folded)
+    return rank is not None and (frequency < _world_bar(rank) or frequency < UNKNOWN_WORD_ZIPF)
+
+
+@cache
+def world_name_ranks() -> dict[str, int]:
+    """name -> its best rank among the first and last names of names-dataset's 105 countries.
+
+    The package ships 2 GB of pickles (10 s to load); the ranks Veil uses are extracted once into a
+    small cache file beside the other local caches and read from there afterwards.
+    """
+    from redaction.name_cache import load_or_build
+
+    return load_or_build(WORLD_RANK_CAP, WORLD_UNKNOWN_RANK_CAP)
 
 
 class _RegexNameRecognizer(EntityRecognizer):
@@ -147,6 +170,8 @@ class GazetteerNameRecognizer(_RegexNameRecognizer):
         for match in _PAIR.finditer(text):
             first, last = fold(match["first"]), fold(match["last"])
             if first not in self._given:
+                if is_probable_name(match["first"]) and is_probable_name(match["last"]):
+                    results.append(self._result(match.start(), match.end(), 0.6))  # "Kwame Asante"
                 continue
             known_last = last in self._surnames
             if first in _AMBIGUOUS_GIVEN and not known_last:
@@ -156,9 +181,9 @@ class GazetteerNameRecognizer(_RegexNameRecognizer):
 
 
 class LowercaseNameRecognizer(_RegexNameRecognizer):
-    """"patricia desrosiers": a lower-case pair only when both words are unambiguous census names."""
+    """"patricia desrosiers", "dimitrios papadakis": a lower-case pair of two probable names."""
 
-    _LOWER_PAIR = re.compile(r"(?<![\w@./-])(?P<first>[a-z]{3,})[ \t]+(?P<last>[a-z]{3,})(?![\w@-])")
+    _LOWER_PAIR = re.compile(r"(?<![\w@./-])(?P<first>[a-z]{2,})[ \t]+(?P<last>[a-z]{2,})(?![\w@-])")
 
     def __init__(self) -> None:
         super().__init__("LowercaseNameRecognizer")
@@ -170,9 +195,11 @@ class LowercaseNameRecognizer(_RegexNameRecognizer):
         results = []
         for match in self._LOWER_PAIR.finditer(text):
             first, last = match["first"], match["last"]
-            if (first in self._given and last in self._surnames and first not in _AMBIGUOUS_GIVEN
-                    and first not in STOP_WORDS and last not in STOP_WORDS and first not in _COMMON_WORDS
-                    and last not in _COMMON_WORDS):
+            if first in STOP_WORDS or last in STOP_WORDS:
+                continue
+            census = (first in self._given and last in self._surnames and first not in _AMBIGUOUS_GIVEN
+                      and first not in _COMMON_WORDS and last not in _COMMON_WORDS)
+            if census or (is_probable_name(first) and is_probable_name(last)):
                 results.append(self._result(match.start(), match.end(), 0.5))
         return results
 

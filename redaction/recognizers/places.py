@@ -84,7 +84,7 @@ def _leads_in(word: str) -> bool:
     return lowered in _NOT_A_NAME or lowered in STOP_WORDS or lowered.endswith(("ed", "ing")) or lowered == "taken"
 
 
-_DIVISION = (r"(?:borough|county|municipality|district|province|region|canton|department|d[ée]partement|"
+_DIVISION = (r"(?:borough|county|municipality|district|province|region|canton|d[ée]partement|"
              r"prefecture|parish|commune|oblast|voivodeship|governorate|township|village|town|city)")
 
 

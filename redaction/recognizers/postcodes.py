@@ -1,4 +1,5 @@
-"""Postal codes, justified by a LABEL: "ZIP: 3962", "postcode SW1A 1AA" (bare digits are too ambiguous)."""
+"""Postal codes, justified by a LABEL ("ZIP: 3962", "postcode 1012 AB"; bare digits are too ambiguous)
+or, for UK and Irish postcodes, by their FORMAT ("CF14 6HG", "T12 X7PE") which nothing else shares."""
 
 from __future__ import annotations
 
@@ -16,3 +17,19 @@ class ZipCodeRecognizer(PatternRecognizer):
             patterns=[Pattern("cued postcode", rf"(?<={cue}:\s)\s*{code}\b|(?<={cue} is\s)\s*{code}\b|"
                                                rf"(?<={cue}\s)\s*{code}\b", 0.6)],
         )
+
+
+class UkIrishPostcodeRecognizer(PatternRecognizer):
+    """A full UK postcode (outward + inward code) or an Irish Eircode, without a label."""
+
+    def __init__(self) -> None:
+        uk = r"(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})"
+        eircode = r"(?:[AC-FHKNPRTV-Y]\d{2}|D6W) ?[0-9AC-FHKNPRTV-Y]{4}"
+        super().__init__(supported_entity="ZIP_CODE", name="UkIrishPostcodeRecognizer",
+                         patterns=[Pattern("uk postcode", rf"(?<![\w-]){uk}(?![\w-])", 0.5),
+                                   Pattern("eircode", rf"(?<![\w-]){eircode}(?![\w-])", 0.3)],
+                         context=["postcode", "eircode", "address", "road", "street", "ireland", "dublin", "cork"],
+                         global_regex_flags=0)
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        return None if any(c.isdigit() for c in pattern_text) and any(c.isalpha() for c in pattern_text) else False

@@ -35,7 +35,7 @@ _ID_LABELS = (
 _ID_VALUE = r"(?=[A-Za-z0-9/:.-]*\d)[A-Za-z0-9](?:[A-Za-z0-9]|[-/.:](?=[A-Za-z0-9])|[ ](?=\d)){3,29}"
 # Unlabelled: PREFIX-12-34567, ABC/2024/00123, EMP-00421 (five or more digits, one group of four or more:
 # readings such as "ABG-100/48/7" or "CVP-17-19" have only short groups).
-_CODE = (r"(?<![\w/-])[A-Za-z]{2,5}(?:[-/][A-Za-z]{1,4})?(?:[-/]\d{2,})(?:[-/][A-Za-z0-9]*\d[A-Za-z0-9]*)*"
+_CODE = (r"(?<![\w/-])[A-Za-z]{1,5}(?:[-/][A-Za-z]{1,4})?(?:[-/]\d{2,})(?:[-/][A-Za-z0-9]*\d[A-Za-z0-9]*)*"
          r"(?![\w/]|-\w)")
 # Public codes in that shape: standards, classifications, diseases, vulnerabilities.
 _PUBLIC_PREFIXES = frozenset("iso en iec din bs nf astm ansi ieee rfc nist fips icd dsm covid sars mers cve "
@@ -66,7 +66,7 @@ class ReferenceCodeRecognizer(PatternRecognizer):
     def validate_result(self, pattern_text: str) -> bool | None:
         prefix = re.split(r"[-/]", pattern_text, maxsplit=1)[0].lower()
         groups = re.findall(r"\d+", pattern_text)
-        long_enough = sum(map(len, groups)) >= 5 and max(map(len, groups)) >= 4
+        long_enough = sum(map(len, groups)) >= 5 and max(map(len, groups)) >= (4 if len(prefix) > 1 else 5)
         return None if long_enough and prefix not in _PUBLIC_PREFIXES else False
 
 

@@ -1,5 +1,6 @@
 """Vehicle identifiers: VINs justified by their CHECKSUM (ISO 3779 / 49 CFR 565 check digit in
-position 9), and licence plates justified by a LABEL ("plate", "reg. no.", "registration").
+position 9), licence plates justified by a LABEL ("plate", "reg. no.", "registration") or by a
+national FORMAT distinctive enough to stand alone (UK, French/Italian, Californian).
 
 A plate has no format common to the world's registries, so only its label gives it away; a VIN
 outside North America may carry no check digit, so a labelled one counts whatever its ninth.
@@ -18,6 +19,7 @@ _WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 _VIN = r"(?<![\w-])[A-HJ-NPR-Za-hj-npr-z0-9]{17}(?![\w-])"
 _VIN_LABEL = r"(?i:\bvin|vehicle identification (?:number|no\.?)|chassis (?:number|no\.?))"
 _PLATE_LABEL = (r"(?i:(?:licen[cs]e|number|registration|reg\.?)[ \t]+plate|plate(?:[ \t]+(?:number|no\.?))?|"
+                r"vehicle[ \t]+(?:reg(?:istration)?|plate)|vrm|"
                 r"registration(?:[ \t]+(?:number|no\.?|mark))?|reg\.?[ \t]*(?:no\.?|number|mark)|"
                 r"kennzeichen|immatriculation|matr[ií]cula|tag[ \t]+(?:number|no\.?))")
 # Capitals and digits in up to four groups, with at least one digit: "KX19 FBN", "B-MW 4821", "7ABC123".
@@ -61,5 +63,22 @@ class LicencePlateRecognizer(PatternRecognizer):
         return len(re.sub(r"[ -]", "", pattern_text)) >= 4
 
 
+# National plate FORMATS distinctive enough to stand without a label: the UK's since 2001
+# ("LK19 XPT"), France's SIV and Italy's ("GH-417-TP", "AB 123 CD"), California's ("7KDL218").
+_NATIONAL_PLATES = (r"(?<![\w-])(?:[A-HJ-PR-Y][A-HJ-PR-Y]\d\d ?[A-HJ-PR-Z]{3}"
+                    r"|[A-HJ-NP-TV-Z]{2}-\d{3}-[A-HJ-NP-TV-Z]{2}"
+                    r"|[1-9][A-Z]{3}\d{3})(?![\w-])")
+
+
+class NationalPlateRecognizer(PatternRecognizer):
+    """Licence plates in the national formats above, without a label."""
+
+    def __init__(self) -> None:
+        super().__init__(supported_entity="VEHICLE_ID", name="NationalPlateRecognizer",
+                         patterns=[Pattern("national plate format", _NATIONAL_PLATES, 0.45)],
+                         context=["plate", "registration", "reg", "vehicle", "car", "van", "driver"],
+                         global_regex_flags=0)
+
+
 def vehicle_recognizers() -> list:
-    return [VinRecognizer(), LicencePlateRecognizer()]
+    return [VinRecognizer(), LicencePlateRecognizer(), NationalPlateRecognizer()]

@@ -2,7 +2,7 @@
 
 Detectors see one text at a time; this stage sees the document. It drops what the document shows
 is not personal data (durations, schedules and clock times, credentials after a name, capitalised common words,
-one-word guesses in shorthand notes), then
+one-word guesses in shorthand notes, public institutions), then
 spreads what is left to every other occurrence. Labels are settled when overlaps merge
 (`redaction.spans.merge_overlaps`).
 """
@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from redaction.refine.common_words import drop_common_words
 from redaction.refine.credentials import drop_credentials
 from redaction.refine.time_words import drop_time_words
+from redaction.refine.institutions import keep_institutions
 from redaction.refine.propagation import propagate
 from redaction.refine.shorthand import drop_shorthand_guesses
 from redaction.spans import Detection
@@ -21,6 +22,6 @@ from redaction.spans import Detection
 
 def document_pass(texts: Sequence[str], detections: Sequence[Sequence[Detection]]) -> list[list[Detection]]:
     """texts and their detections belong to ONE document."""
-    kept = drop_credentials(texts, drop_time_words(texts, detections))
+    kept = keep_institutions(texts, drop_credentials(texts, drop_time_words(texts, detections)))
     kept = drop_shorthand_guesses(texts, drop_common_words(texts, kept))
     return propagate(texts, kept)

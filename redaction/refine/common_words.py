@@ -14,14 +14,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from redaction.lexicons import CLINICAL_EPONYMS
+from redaction.lexicons import CLINICAL_EPONYMS, CURRENCY_CODES
 from redaction.spans import Detection
 from redaction.words import LOWER, UPPER, is_term, zipf
 
 PROPER_NOUN_TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
 # Detectors that guess proper nouns from capitals; labelled or cued finds are left alone.
 GUESSING_DETECTORS = frozenset({"SpacyRecognizer", "RareWordRecognizer", "LocativePlaceRecognizer",
-                                "GazetteerNameRecognizer", "SingleGivenNameRecognizer"})
+                                "GazetteerNameRecognizer", "SingleGivenNameRecognizer", "CountryRecognizer"})
 _FUNCTION_WORDS = frozenset({"the", "a", "an", "of", "and", "&", "for", "to", "in", "on", "at", "-"})
 # Lower-case words of running text, not parts of e-mail addresses, URLs or file names.
 _LOWER_WORD = re.compile(rf"(?<![\w@./:_-])[{LOWER}]+(?![\w@/_-]|\.\w)")
@@ -48,6 +48,8 @@ def _is_common_word(value: str, detection: Detection, lowercase: set[str]) -> bo
         return True
     if any(c.isdigit() for c in value):
         return True  # "O2", "Q4H", "5MCG/KG/MIN": a name has no digits
+    if all(w.lower() in CURRENCY_CODES for w in words):
+        return True  # "fees of GBP": a currency, not a place
     if detection.entity_type == "PERSON" and _looks_like_full_name(words):
         return False  # "Will Rose" stays redacted even beside "will" and "rose"
     if detection.entity_type == "PERSON" and detection.detector == "SpacyRecognizer" and _not_a_name(words):

@@ -1,0 +1,58 @@
+"""The name ranks Veil reads from names-dataset, extracted once into a local cache file.
+
+names-dataset (first and last names of 105 countries, shipped inside the package, no download)
+stores everything as two pickles that take 2 GB and 10 s to load. Veil needs one number per name:
+its best rank in any country. That table is written once, atomically, under the user's cache
+directory (keyed by the package version and the caps) and read from there in well under a second.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import os
+import pickle
+from importlib import metadata, resources
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def cache_path(cap: int, unknown_cap: int) -> Path:
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "veil"
+    version = metadata.version("names-dataset")
+    return root / f"names-dataset-{version}-ranks-{cap}-{unknown_cap}.json.gz"
+
+
+def load_or_build(cap: int, unknown_cap: int) -> dict[str, int]:
+    path = cache_path(cap, unknown_cap)
+    if path.exists():
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            return json.load(handle)
+    ranks = build(cap, unknown_cap)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
+    with gzip.open(partial, "wt", encoding="utf-8") as handle:
+        json.dump(ranks, handle)
+    os.replace(partial, path)  # atomic: concurrent builders cannot leave half a file behind
+    log.info("names-dataset ranks cached in %s (%d names)", path, len(ranks))
+    return ranks
+
+
+def build(cap: int, unknown_cap: int) -> dict[str, int]:
+    """Best rank per lower-cased name: up to `cap`, or up to `unknown_cap` for words English never writes."""
+    from wordfreq import zipf_frequency
+
+    ranks: dict[str, int] = {}
+    for kind in ("first_names", "last_names"):
+        with resources.files("names_dataset").joinpath(f"v3/{kind}.pkl.gz").open("rb") as raw:
+            table = pickle.load(gzip.open(raw))  # noqa: S301 - the package's own data, not user input
+        for name, attributes in table.items():
+            best = min((r for r in attributes.get("rank", {}).values() if r), default=None)
+            key = name.lower()
+            if best is None or best > unknown_cap or (best > cap and zipf_frequency(key, "en") >= 1.0):
+                continue
+            ranks[key] = min(best, ranks.get(key, best))
+        del table
+    return ranks

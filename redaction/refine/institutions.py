@@ -1,0 +1,44 @@
+"""Public institutions named as institutions stay readable: "the Department of Labor", "the High
+Court", "the Financial Ombudsman Service", "the European Court of Human Rights".
+
+NER tags them ORGANIZATION; they identify no one and a reader needs them (which court, which
+regulator). A guess counts as an institution when it has an institutional head noun and every
+other word is an everyday English word; a rare or local word ("Brandenburg Regional Labour Court",
+"Istanbul Revenue Office") says where the person is, so that guess stays redacted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from redaction.spans import Detection
+from redaction.words import zipf
+
+INSTITUTION_HEADS = frozenset("""
+    court courts tribunal tribunals department ministry office agency authority commission service services
+    institute council parliament government police registry ombudsman board bureau directorate inspectorate
+    assembly senate congress cabinet treasury revenue customs embassy consulate prosecutor prosecution
+    """.split())
+_FUNCTION_WORDS = frozenset("the of for and on in & de".split())
+EVERYDAY_ZIPF = 4.0
+_GUESSED = frozenset({"ORGANIZATION", "LOCATION", "NRP"})
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def keep_institutions(texts: Sequence[str], detections: Sequence[Sequence[Detection]]) -> list[list[Detection]]:
+    out = []
+    for text, dets in zip(texts, detections):
+        kept_spans = [(d.start, d.end) for d in dets if _is_institution(text[d.start:d.end], d)]
+        out.append([d for d in dets if not (d.entity_type in _GUESSED and
+                                            any(s <= d.start and d.end <= e for s, e in kept_spans))])
+    return out
+
+
+def _is_institution(value: str, detection: Detection) -> bool:
+    if detection.entity_type not in ("ORGANIZATION", "LOCATION"):
+        return False
+    words = [w.lower() for w in _WORD.findall(value)]
+    if not any(w in INSTITUTION_HEADS for w in words):
+        return False
+    return all(w in _FUNCTION_WORDS or w in INSTITUTION_HEADS or zipf(w) >= EVERYDAY_ZIPF for w in words)
