@@ -81,4 +81,4 @@ def _is_name(word: str) -> bool:
     from redaction.recognizers.names import is_probable_name
 
     return (len(word) >= MIN_NAME_LETTERS and fold(word) not in CLINICAL_EPONYMS and not is_term(word)
-            and is_probable_name(word))
+            and is_probable_name(word, worldwide=False))

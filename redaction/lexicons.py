@@ -53,7 +53,8 @@ OCCUPATION_HEADS = (
     "machinist welder fitter assembler fabricator printer tailor dresser hairdresser barber "
     "housekeeper janitor caretaker gardener landscaper nanny carer caregiver porter courier "
     "dispatcher scheduler planner producer director presenter announcer stylist "
-    "repairer setter tender handler loader packer sorter picker sewer polisher grinder"
+    "repairer setter tender handler loader packer sorter picker sewer polisher grinder student pupil "
+    "practitioner anaesthesiologist anesthesiologist breadwinner homemaker housewife pensioner"
 ).split()
 
 HONORIFICS = "mr mrs ms miss mx dr prof mister rev".split()

@@ -19,18 +19,18 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 
-def cache_path(cap: int, unknown_cap: int) -> Path:
+def cache_path(cap: int) -> Path:
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "veil"
     version = metadata.version("names-dataset")
-    return root / f"names-dataset-{version}-ranks-{cap}-{unknown_cap}.json.gz"
+    return root / f"names-dataset-{version}-ranks-{cap}.json.gz"
 
 
-def load_or_build(cap: int, unknown_cap: int) -> dict[str, int]:
-    path = cache_path(cap, unknown_cap)
+def load_or_build(cap: int) -> dict[str, int]:
+    path = cache_path(cap)
     if path.exists():
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             return json.load(handle)
-    ranks = build(cap, unknown_cap)
+    ranks = build(cap)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(f".{os.getpid()}.tmp")
     with gzip.open(partial, "wt", encoding="utf-8") as handle:
@@ -40,19 +40,16 @@ def load_or_build(cap: int, unknown_cap: int) -> dict[str, int]:
     return ranks
 
 
-def build(cap: int, unknown_cap: int) -> dict[str, int]:
-    """Best rank per lower-cased name: up to `cap`, or up to `unknown_cap` for words English never writes."""
-    from wordfreq import zipf_frequency
-
+def build(cap: int) -> dict[str, int]:
+    """Best rank per lower-cased name, for names ranked within `cap` in at least one country."""
     ranks: dict[str, int] = {}
     for kind in ("first_names", "last_names"):
         with resources.files("names_dataset").joinpath(f"v3/{kind}.pkl.gz").open("rb") as raw:
             table = pickle.load(gzip.open(raw))  # noqa: S301 - the package's own data, not user input
         for name, attributes in table.items():
             best = min((r for r in attributes.get("rank", {}).values() if r), default=None)
-            key = name.lower()
-            if best is None or best > unknown_cap or (best > cap and zipf_frequency(key, "en") >= 1.0):
-                continue
-            ranks[key] = min(best, ranks.get(key, best))
+            if best is not None and best <= cap:
+                key = name.lower()
+                ranks[key] = min(best, ranks.get(key, best))
         del table
     return ranks

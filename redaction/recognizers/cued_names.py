@@ -100,8 +100,13 @@ class CuedNameRecognizer(EntityRecognizer):
 
     @staticmethod
     def _credited(text: str, match: re.Match) -> tuple[int, int] | None:
-        words = _NAME_TOKEN.findall(match.group(1))
-        return (match.start(1), match.end(1)) if words and all(_may_be_name(w) for w in words) else None
+        """The name words right before the credential: "note by q. lander rrt" -> "q. lander"."""
+        tokens = list(_NAME_TOKEN.finditer(text, match.start(1), match.end(1)))
+        while tokens and not _may_be_name(tokens[0].group()):
+            tokens.pop(0)
+        if not tokens or not all(_may_be_name(t.group()) for t in tokens):
+            return None
+        return tokens[0].start(), match.end(1)
 
 
 def _is_handle(handle: str) -> bool:

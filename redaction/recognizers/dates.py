@@ -14,6 +14,7 @@ from presidio_analyzer import Pattern, PatternRecognizer
 
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_WRITTEN = rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?"
 _TIME = r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?[AaPp]\.?[Mm]\.?)?"
 _CURRENCY = r"(?:[$€£¥]|\b[A-Z]{3}[ \t]?)"
 # Month/day without a year, the usual date in clinical notes: "7/22", "12/3".
@@ -40,7 +41,9 @@ class VeilDateRecognizer(PatternRecognizer):
             Pattern("year", rf"(?<!{_CURRENCY})(?<!\b(?:at|@)[ \t])\b(?:19|20)\d\d\b"
                             r"(?!\s?(?:mg|ml|kg|g|m|km|cm|mm|%|\$|€|units?)\b)(?![-./,]\d)", 0.4),
             Pattern("date range", rf"(?i)\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s+{_MONTH})?\s+(?:and|to|until|-|–)\s+"
-                                  rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?\b", 0.6),
+                                  rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?\b"
+                                  rf"|(?i:\b{_MONTH}\s+(?:and|to|until|-|–)\s+{_MONTH}\s+\d{{4}}\b)", 0.6),
+            Pattern("between dates", rf"(?i)\bbetween\s+{_WRITTEN}\s+and\s+{_WRITTEN}", 0.6),
             Pattern("month/day", _MONTH_DAY, 0.45),
             Pattern("abbreviated year", r"(?<![\w'’])['’]\d\d(?![\w'’%])|(?<![\w'’.,/-])\d\d['’](?![\w'’])", 0.45),
             Pattern("month/year", _MONTH_YEAR, 0.45),

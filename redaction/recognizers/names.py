@@ -104,8 +104,7 @@ def _bar(share: float, base: float, ceiling: float) -> float:
     return min(ceiling, base + math.log10(share / 0.001)) if share > 0 else float("-inf")
 
 
-WORLD_RANK_CAP = 5000          # a name among the 5,000 most borne in one of names-dataset's 105 countries
-WORLD_UNKNOWN_RANK_CAP = 10000  # ... or further down, if English does not write it at all ("Raghunathan")
+WORLD_RANK_CAP = 1000          # a name among the 1,000 most borne in one of names-dataset's 105 countries
 WORLD_BAR_AT_100 = 3.5          # rank 100 needs Zipf under 3.5; every tenfold in rank lowers the bar by 1.5
 WORLD_MAX_BAR = 4.0             # the commonest names ("Liam") may be as frequent as everyday words
 
@@ -114,9 +113,11 @@ def _world_bar(rank: int) -> float:
     return min(WORLD_MAX_BAR, WORLD_BAR_AT_100 - 1.5 * math.log10(rank / 100))
 
 
-def is_probable_name(word: str) -> bool:
+def is_probable_name(word: str, worldwide: bool = True) -> bool:
     """Lexicon evidence, without context, that a word is a person's name rather than an English word:
-    the census share of people bearing it weighed against how often English writes it."""
+    the census share of people bearing it weighed against how often English writes it, then (with
+    `worldwide`) its rank among the names of 105 countries. The worldwide lists are noisy for a lone
+    word ("Vanco", "Bilat" rank as surnames somewhere): callers with no other evidence leave them out."""
     from redaction.words import zipf
 
     folded = fold(word)
@@ -129,7 +130,7 @@ def is_probable_name(word: str) -> bool:
         return True
     if surname is not None and (frequency < _bar(surname, SURNAME_BAR, MAX_BAR) or frequency < UNKNOWN_WORD_ZIPF):
         return True
-    rank = world_name_ranks().get(folded)
+    rank = world_name_ranks().get(folded) if worldwide else None
     return rank is not None and (frequency < _world_bar(rank) or frequency < UNKNOWN_WORD_ZIPF)
 
 
@@ -142,7 +143,7 @@ def world_name_ranks() -> dict[str, int]:
     """
     from redaction.name_cache import load_or_build
 
-    return load_or_build(WORLD_RANK_CAP, WORLD_UNKNOWN_RANK_CAP)
+    return load_or_build(WORLD_RANK_CAP)
 
 
 class _RegexNameRecognizer(EntityRecognizer):

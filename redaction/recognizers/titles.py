@@ -34,7 +34,8 @@ class JobTitleRecognizer(RegexRecognizer):
         rf"(?<=:)[ \t]*|(?<=> ))[ \t>]*"
         rf"(?P<value>(?:[A-Za-z][a-z-]+[ \t]+){{0,3}}(?i:{_alternation(OCCUPATION_HEADS)})s?\b)(?=[ \t]*(?:\n|$|[,.]))"
         # or after "worked as a", "employed as", "was the": the occupation ends the phrase
-        rf"|\b(?:worked|works|working|employed|served|serves|trained|qualified)(?:[ \t]+[a-z]+ly)?[ \t]+as[ \t]+(?:an?[ \t]+)?"
+        rf"|\b(?:(?:worked|works|working|employed|served|serves|trained|qualified)(?:[ \t]+[a-z]+ly)?[ \t]+as"
+        rf"|(?:is|was|be|been|became|becomes|as)[ \t]+an?|(?:a|an)[ \t]+(?:retired|former|qualified|trainee))[ \t]+(?:an?[ \t]+)?"
         rf"(?P<value2>(?:[a-z][a-z-]+[ \t]+){{0,2}}(?i:{_alternation(OCCUPATION_HEADS)})s?\b)",
         re.MULTILINE)
     SCORE = 0.45

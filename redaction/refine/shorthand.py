@@ -48,4 +48,4 @@ def _lone_guess(value: str, detection: Detection) -> bool:
         return False
     words = _WORD.findall(value)
     return len(words) <= 1 and not (words and len(words[0]) >= 4 and not words[0].isupper()
-                                    and is_probable_name(words[0]))
+                                    and is_probable_name(words[0], worldwide=False))

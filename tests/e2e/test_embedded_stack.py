@@ -45,6 +45,14 @@ def test_no_planted_value_anywhere_in_the_data_dir(ingested, planted):
     assert leaked(planted, "\n".join(blobs)) == []
 
 
+def test_each_sample_questions_expected_phrase_survives_redaction(ingested, sample_questions):
+    """Redaction keeps what a reader needs: doses, amounts, durations, causes stay in the store."""
+    runner, _ = ingested
+    stored = "\n".join(json.loads(line)["text"] for line in runner.run("export").stdout.splitlines())
+    missing = [q["expected_phrase"] for q in sample_questions if q["expected_phrase"] not in stored]
+    assert missing == []
+
+
 def test_questions_cite_the_right_document(ingested, sample_questions, planted):
     runner, _ = ingested
     for item in sample_questions:

@@ -1,6 +1,10 @@
-"""The redaction quality bar on the held-out fifth of presidio-synth (skips where the data is absent).
+"""Redaction quality on real text, beside vanilla Presidio in the same run (skips without the data).
 
-Speed is a benchmark's business (bench/redaction.py), not a test's: only quality is asserted here.
+The bars are issue 6's: recall at least vanilla's + 0.10 (or 0.95), precision no more than 0.05 below
+vanilla's, and precision at least 0.30 on upper-case clinical notes. A fixed slice of each set keeps
+the test within a minute; `veil eval redaction` measures the whole set. presidio-synth stays as a
+regression check of the structured identifiers only: its 256 templates measure template recall.
+Speed is a benchmark's business (bench/redaction.py), not a test's.
 """
 
 from __future__ import annotations
@@ -10,25 +14,62 @@ from pathlib import Path
 import pytest
 
 from core.settings import RedactionSettings
-from redaction.evaluation import evaluate
-from redaction.transform.operators import ReplacementPolicy
+from redaction.evaluation import compare_with_baseline, evaluate, load_dataset
 from redaction.presidio import PresidioDetector
 from redaction.redactor import DocumentRedactor
+from redaction.transform.operators import ReplacementPolicy
 
 pytestmark = pytest.mark.e2e
 
-DATASET = Path(__file__).resolve().parents[3] / "shared" / "data" / "pii" / "presidio-synth.jsonl"
+PII = Path(__file__).resolve().parents[3] / "shared" / "data" / "pii"
 STRUCTURED = ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "US_SSN", "IP_ADDRESS")
 
 
-@pytest.mark.skipif(not DATASET.exists(), reason="shared PII dataset not present")
-def test_heldout_recall_and_precision_meet_the_bar():
-    from redaction.evaluation import load_dataset
+def _side_by_side(name: str, limit: int) -> dict:
+    path = PII / name
+    if not path.exists():
+        pytest.skip(f"{path} not present")
+    return compare_with_baseline(load_dataset(path)[:limit], RedactionSettings())
 
-    records = load_dataset(DATASET, "heldout")
+
+def _meets_the_bar(result: dict) -> None:
+    base = result["baseline"]
+    assert result["recall"] >= min(0.95, base["recall"] + 0.10), (result["recall"], base["recall"])
+    assert result["precision"] >= base["precision"] - 0.05, (result["precision"], base["precision"])
+
+
+def test_court_judgments_beat_vanilla_by_the_bar():
+    _meets_the_bar(_side_by_side("tab-echr-dev.jsonl", 78))
+
+
+def test_nursing_notes_beat_vanilla_and_stay_readable():
+    result = _side_by_side("physionet-deid-dev.jsonl", 400)
+    _meets_the_bar(result)
+    assert result["precision"] >= 0.15, result["precision"]  # vanilla: about 0.04
+
+
+def test_upper_case_notes_keep_their_meaning():
+    path = PII / "physionet-deid-dev.jsonl"
+    if not path.exists():
+        pytest.skip(f"{path} not present")
+    upper = [r for r in load_dataset(path) if _upper_share(r.text) >= 0.9]
     redactor = DocumentRedactor(PresidioDetector(RedactionSettings()), ReplacementPolicy())
-    scores = evaluate(records, redactor.ranges)
-    assert scores["recall"] >= 0.95 and scores["precision"] >= 0.85, scores
+    scores = evaluate(upper, redactor.ranges)
+    assert scores["precision"] >= 0.30 and scores["recall"] >= 0.70, scores
+
+
+def test_presidio_synth_structured_identifiers_regression():
+    path = PII / "presidio-synth.jsonl"
+    if not path.exists():
+        pytest.skip(f"{path} not present")
+    redactor = DocumentRedactor(PresidioDetector(RedactionSettings()), ReplacementPolicy())
+    scores = evaluate(load_dataset(path, "heldout"), redactor.ranges)
+    assert scores["recall"] >= 0.90 and scores["precision"] >= 0.90, scores
     for label in STRUCTURED:
         if label in scores["per_label"]:
             assert scores["per_label"][label]["recall"] >= 0.98, (label, scores["per_label"][label])
+
+
+def _upper_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0

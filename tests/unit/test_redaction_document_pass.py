@@ -1,0 +1,81 @@
+"""Case normalisation, label specificity and the document pass, on hand-written text."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("presidio_analyzer")
+
+from redaction.casing import normalise_case, normalise_document  # noqa: E402
+from redaction.recognizers.cued_names import CuedNameRecognizer  # noqa: E402
+from redaction.recognizers.names import is_probable_name  # noqa: E402
+from redaction.refine.institutions import keep_institutions  # noqa: E402
+from redaction.refine.propagation import propagate  # noqa: E402
+from redaction.refine.shorthand import drop_shorthand_guesses, is_shorthand  # noqa: E402
+from redaction.spans import Detection, merge_overlaps  # noqa: E402
+from tests.unit.test_recognizers import found  # noqa: E402
+
+NOTE = "PT SEEN BY DR. STRONCZEK; SON DAVID CALLED. FOLEY DRAINING, LASIX 40 MG IV, MAE, 7/22 CXR CLEAR."
+
+
+def test_an_upper_case_note_is_recased_with_the_same_offsets():
+    cased = normalise_case(NOTE)
+    assert len(cased) == len(NOTE)
+    assert all(a.lower() == b.lower() for a, b in zip(NOTE, cased))
+    assert "David" in cased and "Stronczek" in cased  # a census name and a word after an honorific
+    assert "foley" in cased and "lasix" in cased and "mae" in cased  # eponym, drug, abbreviation
+
+
+def test_mixed_case_text_is_left_alone_and_lower_case_chat_is_recased():
+    mixed = "The Foley catheter was placed by Dr. Okafor on Monday."
+    assert normalise_case(mixed) == mixed
+    assert normalise_document(["hi, thanks susan, i will call you monday"])[0].count("Susan") == 1
+
+
+def test_probable_names_weigh_census_share_against_english_frequency():
+    assert all(is_probable_name(w) for w in ("David", "Vasquez", "Lindquist"))
+    assert not any(is_probable_name(w) for w in ("Union", "Labs", "Wedge", "Colace", "House"))
+
+
+def test_names_follow_honorifics_relatives_credentials_and_chat_speakers_in_any_case():
+    rec = CuedNameRecognizer()
+    assert found(rec, "per dr lindquist. son bill called. wife(?) Joellen in.") == ["lindquist", "bill", "Joellen"]
+    assert found(rec, "note by q. lander rrt\n") == ["q. lander"]
+    assert found(rec, "[14:02] agent rania: hello") == ["rania"]
+    assert found(rec, "dr aware, son called, seen by cardiology, MD aware") == []
+
+
+def test_the_most_specific_label_names_a_merged_span():
+    ssn_as_date = [Detection("DATE_TIME", 4, 15, 0.85, "SpacyRecognizer"), Detection("US_SSN", 4, 15, 0.5, "ssn")]
+    assert merge_overlaps(ssn_as_date)[0].entity_type == "US_SSN"
+    city_in_address = [Detection("STREET_ADDRESS", 0, 30, 0.7, "addr"), Detection("LOCATION", 20, 30, 0.85, "ner")]
+    assert merge_overlaps(city_in_address)[0].entity_type == "STREET_ADDRESS"
+    tiny_code_in_name = [Detection("PERSON", 0, 20, 0.85, "ner"), Detection("ID_NUMBER", 15, 20, 0.5, "ref")]
+    assert merge_overlaps(tiny_code_in_name)[0].entity_type == "PERSON"  # it covers too little to name it
+
+
+def test_a_name_spelled_by_an_email_address_is_redacted_wherever_it_appears():
+    texts = ["From: anna.kowalska@fin.internal", "Please ask Anna Kowalska. Kowalska agreed."]
+    dets = [[Detection("EMAIL_ADDRESS", 6, 31, 0.9, "email")], []]
+    spread = propagate(texts, dets)
+    assert sorted(texts[1][d.start:d.end] for d in spread[1]) == ["Anna Kowalska", "Kowalska"]
+
+
+def test_public_institutions_stay_readable_but_local_ones_do_not():
+    text = "She wrote to the Department of Labor and to the Brandenburg Regional Labour Court."
+    labor, court = "the Department of Labor", "the Brandenburg Regional Labour Court"
+    dets = [Detection("ORGANIZATION", text.index(labor), text.index(labor) + len(labor), 0.85, "SpacyRecognizer"),
+            Detection("ORGANIZATION", text.index(court), text.index(court) + len(court), 0.85, "SpacyRecognizer")]
+    assert [text[d.start:d.end] for d in keep_institutions([text], [dets])[0]] == [
+        "the Brandenburg Regional Labour Court"]
+
+
+def test_in_shorthand_notes_one_word_guesses_need_name_evidence():
+    note = "GI: abd soft. GU: foley. CV: NSR, SBP 110. RESP: CPAP. Levo weaned. Dr Okafor aware. Vasquez called."
+    assert is_shorthand([note]) and not is_shorthand(["The meeting with ACME went well, said Ms. Vasquez."])
+    guesses = [Detection("ORGANIZATION", 0, 2, 0.85, "SpacyRecognizer"),
+               Detection("PERSON", note.index("Levo"), note.index("Levo") + 4, 0.85, "SpacyRecognizer"),
+               Detection("PERSON", note.index("Vasquez"), note.index("Vasquez") + 7, 0.85, "SpacyRecognizer"),
+               Detection("PERSON", note.index("Okafor"), note.index("Okafor") + 6, 0.6, "CuedNameRecognizer")]
+    kept = drop_shorthand_guesses([note], [guesses])[0]
+    assert [note[d.start:d.end] for d in kept] == ["Vasquez", "Okafor"]
