@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Optional
@@ -105,11 +106,13 @@ def eval_redaction(
 
     if split not in {"all", "dev", "heldout"}:
         raise typer.BadParameter("split must be all, dev or heldout")
+    if errors and split == "heldout":
+        raise typer.BadParameter("--errors quotes the data: use it on dev data, never on a held-out split")
     records = load_dataset(dataset, split)[:limit]
     found: list[dict] | None = [] if errors else None
     result = compare_with_baseline(records, settings_for_cli().redaction, errors=found)
     if errors and found is not None:
-        errors.write_text("".join(json.dumps(e) + "\n" for e in found), encoding="utf-8")
+        write_private(errors, "".join(json.dumps(e) + "\n" for e in found))
         missed = sum(e["kind"] == "missed" for e in found)
         typer.echo(f"{missed} missed spans and {len(found) - missed} over-redacted stretches written to {errors}",
                    err=True)
@@ -117,6 +120,13 @@ def eval_redaction(
         typer.echo(json.dumps(result))  # the summary stays the last line of stdout
         return
     typer.echo(render_redaction_scores(result))
+
+
+def write_private(path: Path, text: str) -> None:
+    """Readable by its owner only: the report quotes the spans it missed."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
 
 
 def render_redaction_scores(result: dict) -> str:

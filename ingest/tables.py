@@ -37,10 +37,14 @@ class _Cells(HTMLParser):
 def labelled_rows(table_html: str) -> str | None:
     """One line per data row, each cell after its header; None when the table has no header row."""
     parser = _Cells()
-    parser.feed(table_html)
-    rows = [r for r in parser.rows if any(r)]
-    if len(rows) < 2 or not _is_header(rows[0]):
+    try:
+        parser.feed(table_html)
+        parser.close()
+    except Exception:  # noqa: BLE001 - malformed markup: the caller keeps unstructured's text
         return None
+    rows = [r for r in parser.rows if any(r)]
+    if len(rows) < 2 or not _is_header(rows[0]) or any(len(r) > len(rows[0]) for r in rows[1:]):
+        return None  # no header, or cells a header does not name (colspan): keep every cell as it was
     header = [h.replace("_", " ").strip() for h in rows[0]]
     lines = ["; ".join(f"{h}: {v}" for h, v in zip(header, row) if v) for row in rows[1:]]
     return "\n".join(line for line in lines if line)

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 from redaction.words import LOWER, UPPER, fold, is_term, zipf
 
-_WORD = re.compile(rf"[{UPPER}{LOWER}][{UPPER}{LOWER}'’-]*(?![\w])")
-_TOKEN = re.compile(r"\S+")
+_WORD = re.compile(rf"[{UPPER}{LOWER}][{UPPER}{LOWER}'’-]*+")
+_TOKEN = re.compile(r"\S++")
 _HONORIFIC = re.compile(r"(?i)(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame|rev|nurse|mister)\.?$")
 MIN_LETTERS = 12          # a line shorter than this is a heading or a label: its case says little
 ONE_CASE_SHARE = 0.9      # share of cased letters in the dominant case for a line to count as one-case
@@ -28,7 +28,7 @@ def normalise_case(text: str, whole_document: bool | None = None) -> str:
     """The text with its one-case lines re-cased; same length, same offsets."""
     if whole_document is None:
         whole_document = _one_case(text, min_letters=1) is not None
-    return "".join(_recase_line(line) if whole_document or _one_case(line) else line
+    return "".join(_recase_line(line) if _one_case(line, 1 if whole_document else MIN_LETTERS) else line
                    for line in text.splitlines(keepends=True))
 
 
@@ -53,7 +53,10 @@ def _one_case(text: str, min_letters: int = MIN_LETTERS) -> str | None:
 
 
 def _recase_line(line: str) -> str:
-    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(line) if not _has_digit_nearby(line, m)]
+    """Words of tokens without digits are re-cased; one pass over the line's tokens."""
+    words = [(m.start(), m.end(), m.group()) for token in _TOKEN.finditer(line)
+             if not any(c.isdigit() for c in token.group())
+             for m in _WORD.finditer(line, token.start(), token.end())]
     if not words:
         return line
     names = [_is_name(w) for _, _, w in words]
@@ -67,13 +70,6 @@ def _recase_line(line: str) -> str:
         if len(recased) == len(word):  # a few letters change length when re-cased ("ß"): leave them
             out[start:end] = recased
     return "".join(out)
-
-
-def _has_digit_nearby(line: str, match: re.Match) -> bool:
-    """A word that is part of a token with digits ("KX19", "RMH-0048") keeps its case."""
-    start = line.rfind(" ", 0, match.start()) + 1
-    end = line.find(" ", match.end())
-    return any(c.isdigit() for c in line[start:end if end >= 0 else len(line)])
 
 
 def _is_name(word: str) -> bool:

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import pickle
+import tempfile
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -27,17 +28,32 @@ def cache_path(cap: int) -> Path:
 
 def load_or_build(cap: int) -> dict[str, int]:
     path = cache_path(cap)
-    if path.exists():
+    try:
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             return json.load(handle)
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError, EOFError):
+        log.warning("names-dataset cache %s is unreadable: rebuilding it", path)
     ranks = build(cap)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(f".{os.getpid()}.tmp")
-    with gzip.open(partial, "wt", encoding="utf-8") as handle:
-        json.dump(ranks, handle)
-    os.replace(partial, path)  # atomic: concurrent builders cannot leave half a file behind
-    log.info("names-dataset ranks cached in %s (%d names)", path, len(ranks))
+    try:
+        _write_atomically(path, ranks)
+    except OSError as exc:  # a read-only home still redacts, it just rebuilds next time
+        log.warning("cannot cache names-dataset ranks in %s (%s)", path.parent, type(exc).__name__)
     return ranks
+
+
+def _write_atomically(path: Path, ranks: dict[str, int]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, partial = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with gzip.open(os.fdopen(descriptor, "wb"), "wt", encoding="utf-8") as handle:
+            json.dump(ranks, handle)
+        os.replace(partial, path)  # atomic: concurrent builders cannot leave half a file behind
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)
+    log.info("names-dataset ranks cached in %s (%d names)", path, len(ranks))
 
 
 def build(cap: int) -> dict[str, int]:

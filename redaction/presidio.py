@@ -37,6 +37,7 @@ class PresidioDetector:
         from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine
 
         from redaction.recognizers import REPLACED_STOCK_RECOGNIZERS, veil_recognizers
+        from redaction.recognizers.names import world_name_ranks
 
         _offline_tldextract()
         analyzer = AnalyzerEngine(nlp_engine=nlp_engine(self._settings),
@@ -46,6 +47,7 @@ class PresidioDetector:
         for recognizer in veil_recognizers():
             analyzer.registry.add_recognizer(recognizer)
         _require_recognizers(analyzer.registry, self._settings.entities)
+        world_name_ranks()  # builds the names-dataset cache on first use: at warm-up, not mid-request
         log.info("presidio analyzer ready (%d recognizers)", len(analyzer.registry.recognizers))
         return BatchAnalyzerEngine(analyzer_engine=analyzer)
 

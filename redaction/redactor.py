@@ -9,7 +9,7 @@ from core.types import Redacted
 from redaction.base import Detector
 from redaction.casing import normalise_document
 from redaction.refine import document_pass
-from redaction.spans import merge_overlaps
+from redaction.spans import Detection, merge_overlaps, specificity
 from redaction.transform.operators import ReplacementPolicy
 from redaction.transform.placeholders import PlaceholderBook
 from redaction.transform.splice import apply_placeholders
@@ -36,11 +36,22 @@ class DocumentRedactor:
     def ranges(self, texts: Sequence[str]) -> list[list[tuple[int, int]]]:
         """What would be redacted, each text a document of its own (evaluation); detection stays batched."""
         cased = [normalise_document([text])[0] for text in texts]
-        found = self._detector.detect(cased)
+        found = self._detect(texts, cased)
         return [[(d.start, d.end) for d in merge_overlaps(document_pass([text], [dets])[0])]
                 for text, dets in zip(cased, found)]
 
     def _detections(self, texts: Sequence[str]):
         """Detection and the document pass read a re-cased copy (same offsets) of one-case text."""
         cased = normalise_document(texts)
-        return document_pass(cased, self._detector.detect(cased))
+        return document_pass(cased, self._detect(texts, cased))
+
+    def _detect(self, texts: Sequence[str], cased: Sequence[str]) -> list[list[Detection]]:
+        """Where re-casing changed a text, structured identifiers (plates, postcodes, NINOs, addresses)
+        are also read from the original: their formats are written in capitals."""
+        found = self._detector.detect(cased)
+        changed = [i for i, (text, copy) in enumerate(zip(texts, cased)) if text != copy]
+        if changed:
+            originals = self._detector.detect([texts[i] for i in changed])
+            for i, dets in zip(changed, originals):
+                found[i] = list(found[i]) + [d for d in dets if specificity(d.entity_type) <= 1]
+        return found

@@ -47,7 +47,7 @@ _CORES = [re.compile(rf"(?<![\w$€£-])(?<!\d[.,]){shape}(?![\w-])") for shape 
 # "Name 12" only counts after an address cue: "lives at Aasa 43", "address is Dašická 688".
 _CUED = re.compile(
     rf"(?i:\b(?:address(?:es)?|addr|lives?|living|located|resides?|residing|moved|send|sent|deliver|"
-    rf"ship|return|meet|located|office|is)\b[^\n.?!]{{0,24}}?\b(?:at|on|to|is|:)[ \t]+)"
+    rf"ship|return|meet|office)\b[^\n.?!]{{0,24}}?\b(?:at|on|to|is|:)[ \t]+)"
     rf"(?P<core>(?:{_NUM}{_GAP})?(?:{_NAME_WORD}{_GAP}){{0,3}}{_NAME_WORD}{_GAP}\d{{1,5}}[A-Za-z]?\b)"
 )
 _STANDALONE_UNIT = re.compile(rf"(?<![\w#-])(?i:apt|apartment|suite|ste|unit|flat)\.?[ \t]*#?[ \t]*\d+[A-Za-z]?\b")

@@ -18,6 +18,7 @@ _CASE_WORDS = (r"application|applications|case|cases|file|files|complaint|compla
 _NUMBER_WORD = r"(?:nos?\.|numbers?|n[or]\.?|#)"
 _CODE = r"\d{1,7}(?:[/.-]\d{1,6}){0,3}(?:[/-][A-Z]{1,3})?"
 _LIST_TAIL = rf"(?:(?:,|,?[ \t]+and|,?[ \t]+&)[ \t]+{_CODE})*"
+_CASE_LIKE = re.compile(r"\d{3}|\d[/.:-]\d")
 _LIST_ITEM = re.compile(r"[^\s,&]*\d[^\s,&]*")
 _LABEL = rf"(?i:\b(?:{_CASE_WORDS})[ \t]*\(?[ \t]*{_NUMBER_WORD}|\b(?:{_CASE_WORDS})[ \t]*:)"
 _DOCKET = r"\b\d{1,2}:\d{2}-(?i:cv|cr|mj|bk|md|mc|ap)-\d{3,6}(?:-[A-Z]{1,4})*\b"
@@ -39,6 +40,8 @@ class CaseNumberRecognizer(PatternRecognizer):
         """One result per number of a list: the words between them stay readable."""
         results = []
         for found in super().analyze(text, entities, nlp_artifacts, regex_flags):
+            if not _CASE_LIKE.search(text[found.start:found.end]):
+                continue  # "Action: 1. Start metoprolol": a list item, not a case
             for code in _LIST_ITEM.finditer(text[found.start:found.end]):
                 results.append(type(found)(found.entity_type, found.start + code.start(), found.start + code.end(),
                                            found.score, found.analysis_explanation, found.recognition_metadata))

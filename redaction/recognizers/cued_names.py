@@ -39,20 +39,22 @@ _SPEAKER_AFTER_TIME = re.compile(rf"(?im)^[ \t]*\[?{_CLOCK}\]?[ \t]+(?:(?:agent|
 _SPEAKER_BEFORE_TIME = re.compile(rf"(?im)^[ \t]*\**(?P<name>[^\W\d_][\w.'-]{{1,30}})\**[ \t]*(?:-|–|\(|,)?[ \t]*{_CLOCK}")
 # "freya.l", "j.smith": a chat or system handle made of a probable name and an initial
 _HANDLE = re.compile(r"(?<![\w@.])(?P<name>[A-Za-z]{2,}\.[A-Za-z]|[A-Za-z]\.[A-Za-z]{2,})(?![\w@]|\.\w)")
-COMMON_ZIPF = 4.3   # above this a word is English first ("aware", "called"), unless a census name
+RARE_ZIPF = 3.0     # a word without name evidence counts only this rare in English ("Stronczek", not "lunch")
+CREDENTIAL_ZIPF = 4.0
+_NOT_NAMES = frozenset("by per from with and or the to for called paged notified seen note signed".split())
 
 
 _NAME_TOKEN = re.compile(rf"(?:{_INITIAL}|{_WORD})")
 _GAP = re.compile(r"[ \t]+")
 
 
-def name_words(text: str, start: int, limit: int) -> tuple[int, int] | None:
+def name_words(text: str, start: int, limit: int, given_names_too: bool = False) -> tuple[int, int] | None:
     """The name that starts at `start`: up to `limit` words (initials allowed), stopping at a word
     English uses commonly that is no census name."""
     end, taken, cursor = start, 0, start
     while taken < limit:
         token = _NAME_TOKEN.match(text, cursor)
-        if not token or not _may_be_name(token.group()):
+        if not token or not _may_be_name(token.group(), given_names_too):
             break
         end = token.end()
         taken += 1 if not token.group().endswith(".") else 0.5
@@ -61,18 +63,21 @@ def name_words(text: str, start: int, limit: int) -> tuple[int, int] | None:
     return (start, end) if taken else None
 
 
-def _may_be_name(word: str) -> bool:
+def _may_be_name(word: str, given_names_too: bool = False) -> bool:
+    """Census or names-dataset evidence, or a word English hardly writes that is no verb form.
+    After a relative's title any census given name counts, everyday word or not ("son bill")."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    from redaction.recognizers.names import given_names, is_probable_name, surnames
+    from redaction.recognizers.names import given_names, is_probable_name
 
     if re.fullmatch(_INITIAL, word):
         return True
     folded = fold(word)
     if folded in STOP_WORDS or len(folded) < 2:
         return False
-    known = folded in given_names() or folded in surnames() or is_probable_name(word)
-    return known or zipf(word) < COMMON_ZIPF
+    if given_names_too and folded in given_names():
+        return True
+    return is_probable_name(word) or (zipf(word) < RARE_ZIPF and not folded.endswith(("ed", "ing", "ly")))
 
 
 class CuedNameRecognizer(EntityRecognizer):
@@ -86,7 +91,7 @@ class CuedNameRecognizer(EntityRecognizer):
 
     def analyze(self, text, entities, nlp_artifacts=None):
         spans = [name_words(text, m.end(), 3) for m in _AFTER_HONORIFIC.finditer(text)]
-        spans += [name_words(text, m.end(), 1) for m in _AFTER_KIN.finditer(text)]
+        spans += [name_words(text, m.end(), 1, given_names_too=True) for m in _AFTER_KIN.finditer(text)]
         spans += [self._credited(text, m) for m in _BEFORE_CREDENTIAL.finditer(text)]
         spans += [self._speaker(m) for pattern in (_SPEAKER_AFTER_TIME, _SPEAKER_BEFORE_TIME)
                   for m in pattern.finditer(text)]
@@ -95,16 +100,22 @@ class CuedNameRecognizer(EntityRecognizer):
 
     @staticmethod
     def _speaker(match: re.Match) -> tuple[int, int] | None:
+        """A speaker with name evidence or a handle ("rania", "emeka.n"), not "Vitals 08:00" or "Plan:"."""
+        from redaction.recognizers.names import is_probable_name
+
         name = match.group("name")
-        return None if name.lower() in _ROLES else (match.start("name"), match.end("name"))
+        parts = [p for p in re.split(r"[\s.]", name) if len(p) > 1]
+        if name.lower() in _ROLES or not parts or not (_is_handle(name) or all(is_probable_name(p) for p in parts)):
+            return None
+        return match.start("name"), match.end("name")
 
     @staticmethod
     def _credited(text: str, match: re.Match) -> tuple[int, int] | None:
         """The name words right before the credential: "note by q. lander rrt" -> "q. lander"."""
         tokens = list(_NAME_TOKEN.finditer(text, match.start(1), match.end(1)))
-        while tokens and not _may_be_name(tokens[0].group()):
+        while tokens and not _before_credential(tokens[0].group()):
             tokens.pop(0)
-        if not tokens or not all(_may_be_name(t.group()) for t in tokens):
+        if not tokens or not all(_before_credential(t.group()) for t in tokens):
             return None
         return tokens[0].start(), match.end(1)
 
@@ -113,3 +124,9 @@ def _is_handle(handle: str) -> bool:
     from redaction.recognizers.names import is_probable_name
 
     return any(len(part) > 1 and is_probable_name(part) for part in handle.split("."))
+
+
+def _before_credential(word: str) -> bool:
+    """A credential at the end of a line is a strong cue: a less rare word may be the surname ("Lander")."""
+    return _may_be_name(word) or (zipf(word) < CREDENTIAL_ZIPF and not fold(word).endswith(("ed", "ing", "ly"))
+                                  and fold(word) not in _NOT_NAMES)

@@ -49,7 +49,9 @@ class VeilDateRecognizer(PatternRecognizer):
             Pattern("month/year", _MONTH_YEAR, 0.45),
             Pattern("decade", r"\b(?:19|20)\d0['’]?[sS]\b", 0.4),
         ]
-        super().__init__(supported_entity="DATE_TIME", name="VeilDateRecognizer", patterns=patterns)
+        # No global IGNORECASE: the currency guard before a year must see capitals ("USD 1950", not "and 2019").
+        super().__init__(supported_entity="DATE_TIME", name="VeilDateRecognizer", patterns=patterns,
+                         global_regex_flags=re.MULTILINE)
 
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
         return [r for r in super().analyze(text, entities, nlp_artifacts, regex_flags)

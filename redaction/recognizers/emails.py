@@ -40,10 +40,11 @@ class ObfuscatedEmailRecognizer(PatternRecognizer):
         super().__init__(supported_entity="EMAIL_ADDRESS", name="ObfuscatedEmailRecognizer",
                          patterns=[Pattern("obfuscated e-mail", pattern, 0.5)], global_regex_flags=0)
 
-    def validate_result(self, pattern_text: str) -> bool:
+    def validate_result(self, pattern_text: str) -> bool | None:
         """Prose has " at " too ("meet at noon.com"? no): demand a spelled-out or bracketed marker."""
         lowered = pattern_text.lower()
-        return "dot" in lowered or "(at)" in lowered or "[at]" in lowered or "<at>" in lowered
+        marked = "dot" in lowered or "(at)" in lowered or "[at]" in lowered or "<at>" in lowered
+        return None if marked else False
 
 
 class SpacedEmailRecognizer(PatternRecognizer):

@@ -20,9 +20,6 @@ _NAME_WORD = rf"[{_U}][{_L}]+(?:[-'][{_U}]?[{_L}]+)*|[{_U}]'[{_U}][{_L}]+|Ma?c[{
 _INITIAL = rf"[ \t]+[{_U}]\.?"
 _FULL_NAME = rf"(?:{_NAME_WORD})(?:{_INITIAL})?(?:[ \t]+(?:{_NAME_WORD})){{1,2}}"
 _PAIR = re.compile(rf"(?<!\w)(?P<first>{_NAME_WORD})(?:{_INITIAL})?[ \t]+(?P<last>{_NAME_WORD})(?!\w)")
-_TITLED = re.compile(
-    rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Judge|Justice)\.?[ \t]+(?P<name>(?:{_NAME_WORD})(?:[ \t]+(?:{_NAME_WORD}))?)\b"
-)
 _LABELS = (
     "patient|name|full name|applicant|co-applicant|borrower|co-borrower|guarantor|employee|"
     "claimant|insured|policyholder|policy holder|beneficiary|contact|attn|attention|signed|signature|"
@@ -223,16 +220,6 @@ class SingleGivenNameRecognizer(_RegexNameRecognizer):
         return results
 
 
-class TitledNameRecognizer(_RegexNameRecognizer):
-    """The name after an honorific: "Dr. Okafor", "Ms. Eleanor Whitfield"."""
-
-    def __init__(self) -> None:
-        super().__init__("TitledNameRecognizer")
-
-    def analyze(self, text, entities, nlp_artifacts=None):
-        return [self._result(m.start("name"), m.end("name"), 0.75) for m in _TITLED.finditer(text)]
-
-
 class LabelledNameRecognizer(_RegexNameRecognizer):
     """The name after a field label: "Patient: Eleanor Whitfield", "Incident commander: ..."."""
 
@@ -346,6 +333,6 @@ _COMMON_ZIPF = 4.0
 def name_recognizers() -> list:
     from redaction.recognizers.cued_names import CuedNameRecognizer
 
-    return [GazetteerNameRecognizer(), TitledNameRecognizer(), CuedNameRecognizer(), LabelledNameRecognizer(),
+    return [GazetteerNameRecognizer(), CuedNameRecognizer(), LabelledNameRecognizer(),
             LowercaseNameRecognizer(), SingleGivenNameRecognizer(), NameCueRecognizer(),
             NameListRecognizer()]

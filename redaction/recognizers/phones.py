@@ -43,7 +43,8 @@ def looks_like_measurement(value: str) -> bool:
     """Lab values and readings share a phone's digits but not its shape: "7.43/41/76/28",
     "100-100.4", "91-102/45-52" (slashes or decimals), "1900-0700" (a range of clock times)."""
     digits = sum(c.isdigit() for c in value)
-    return ("/" in value or bool(_DECIMAL.search(value)) or bool(_TIME_RANGE.fullmatch(value.strip()))
+    return (value.count("/") >= 2 or ("/" in value and min(map(len, re.findall(r"\d+", value))) < 3)
+            or bool(_DECIMAL.search(value)) or bool(_TIME_RANGE.fullmatch(value.strip()))
             or (digits < 8 and not value.lstrip().startswith("+") and "-" in value
                 and len(re.findall(r"\d+", value)) == 2 and all(len(g) <= 3 for g in re.findall(r"\d+", value))))
 
@@ -92,6 +93,8 @@ class PhoneShapeRecognizer(PatternRecognizer):
             return False
         if re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", core) or looks_like_measurement(pattern_text):
             return False  # IPv4, lab values, time ranges
+        if re.fullmatch(r"\d{1,3}(?:([ .,])\d{3})(?:\1\d{3})*", core.strip()):
+            return False  # an amount grouped in thousands: "1 250 000", "12.500.000"
         return None
 
 

@@ -55,12 +55,12 @@ class LicencePlateRecognizer(PatternRecognizer):
     """The value after a plate or registration label."""
 
     def __init__(self) -> None:
-        pattern = rf"(?<={_PLATE_LABEL}[ \t]*[:#]?[ \t]*){_PLATE}(?![\w-])"
+        pattern = rf"(?=[A-Z0-9])(?<={_PLATE_LABEL}[ \t]*[:#]?[ \t]*){_PLATE}(?![\w-])"
         super().__init__(supported_entity="VEHICLE_ID", name="LicencePlateRecognizer",
                          patterns=[Pattern("labelled plate", pattern, 0.7)], global_regex_flags=0)
 
-    def validate_result(self, pattern_text: str) -> bool:
-        return len(re.sub(r"[ -]", "", pattern_text)) >= 4
+    def validate_result(self, pattern_text: str) -> bool | None:
+        return None if len(re.sub(r"[ -]", "", pattern_text)) >= 4 else False
 
 
 # National plate FORMATS distinctive enough to stand without a label: the UK's since 2001

@@ -23,6 +23,7 @@ PROPER_NOUN_TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
 GUESSING_DETECTORS = frozenset({"SpacyRecognizer", "RareWordRecognizer", "LocativePlaceRecognizer",
                                 "GazetteerNameRecognizer", "SingleGivenNameRecognizer", "CountryRecognizer"})
 _FUNCTION_WORDS = frozenset({"the", "a", "an", "of", "and", "&", "for", "to", "in", "on", "at", "-"})
+_DIGIT_IN_WORD = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
 # Lower-case words of running text, not parts of e-mail addresses, URLs or file names.
 _LOWER_WORD = re.compile(rf"(?<![\w@./:_-])[{LOWER}]+(?![\w@/_-]|\.\w)")
 _WORD = re.compile(rf"[{UPPER}{LOWER}]+")
@@ -46,8 +47,8 @@ def _is_common_word(value: str, detection: Detection, lowercase: set[str]) -> bo
         return True
     if detection.detector == "SpacyRecognizer" and not any(w[0].isupper() for w in words):
         return True
-    if any(c.isdigit() for c in value):
-        return True  # "O2", "Q4H", "5MCG/KG/MIN": a name has no digits
+    if _DIGIT_IN_WORD.search(value):
+        return True  # "O2", "Q4H", "5MCG/KG/MIN": a name has no digits (a place may have a postcode after it)
     if all(w.lower() in CURRENCY_CODES for w in words):
         return True  # "fees of GBP": a currency, not a place
     if detection.entity_type == "PERSON" and _looks_like_full_name(words):

@@ -4,7 +4,8 @@ Court", "the Financial Ombudsman Service", "the European Court of Human Rights".
 NER tags them ORGANIZATION; they identify no one and a reader needs them (which court, which
 regulator). A guess counts as an institution when it has an institutional head noun and every
 other word is an everyday English word; a rare or local word ("Brandenburg Regional Labour Court",
-"Istanbul Revenue Office") says where the person is, so that guess stays redacted.
+"Istanbul Revenue Office") or a place found inside it ("the Chicago Police Department") says where
+the person is, so that guess stays redacted.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ _WORD = re.compile(r"[^\W\d_]+")
 def keep_institutions(texts: Sequence[str], detections: Sequence[Sequence[Detection]]) -> list[list[Detection]]:
     out = []
     for text, dets in zip(texts, detections):
-        kept_spans = [(d.start, d.end) for d in dets if _is_institution(text[d.start:d.end], d)]
+        places = [(d.start, d.end) for d in dets if d.entity_type == "LOCATION"]
+        kept_spans = [(d.start, d.end) for d in dets if _is_institution(text[d.start:d.end], d)
+                      and not any(d.start <= s and e <= d.end and (s, e) != (d.start, d.end) for s, e in places)]
         out.append([d for d in dets if not (d.entity_type in _GUESSED and
                                             any(s <= d.start and d.end <= e for s, e in kept_spans))])
     return out

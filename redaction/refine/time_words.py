@@ -40,7 +40,9 @@ _TIME_WORD = rf"(?:{_WEEKDAY}|{_MONTH}|{_PART_OF_DAY}|{_CLOCK}|{_UNIT}|{_FREQUEN
 _LINK = r"(?:on|in|at|by|from|to|until|till|through|and|or|of|the|this|that|next|last|coming|early|mid|late|"  \
         r"every|each|between|around|about|before|after|-|–|,|&)"
 # Only time words and the words that join them, with no date-like number: a schedule or a time of day.
-_UNDATED = re.compile(rf"(?i)^(?:(?:{_LINK}|{_TIME_WORD})(?:\s+|(?=[-–,&])|$))+$")
+# Checked token by token (one anchored match each), so no input can make the check backtrack.
+_UNDATED_TOKEN = re.compile(rf"(?i)(?:{_LINK}|{_TIME_WORD})")
+_TOKENS = re.compile(r"[-–,&]|[^\s,&–-]+(?:[ \t]?[ap]\.?m\.?\b)?")
 _HAS_DATE_NUMBER = re.compile(r"(?<![:.\dh])\b\d{1,4}\b(?![:.h]\d|\s?[ap]\.?m\b|(?:st|nd|rd|th)\b)")
 
 
@@ -55,7 +57,8 @@ def dates_no_one(value: str) -> bool:
         return True
     if _HAS_DATE_NUMBER.search(value):
         return False  # "March 12", "Friday 3", "1992": a day or a year
-    return bool(_UNDATED.match(value + " ")) or bool(_UNDATED.match(value))
+    tokens = _TOKENS.findall(value)
+    return bool(tokens) and all(_UNDATED_TOKEN.fullmatch(t.strip()) for t in tokens)
 
 
 def drop_time_words(texts: Sequence[str], detections: Sequence[Sequence[Detection]]) -> list[list[Detection]]:

@@ -86,3 +86,25 @@ def test_short_clinical_dates_but_not_fractions_or_scales():
 
 def test_weekdays_and_clock_times_are_not_matched():
     assert found(VeilDateRecognizer(), "clinic every second Thursday at 9:00") == []
+
+
+def test_slash_separated_german_numbers_are_phones_but_readings_are_not():
+    assert found(PhoneNumbersRecognizer(), "Tel. 030/12345678 oder 0171/1234567") == ["030/12345678", "0171/1234567"]
+    assert found(PhoneNumbersRecognizer(), "ABG 7.43/41/76/28, BP 91-102/45-52") == []
+
+
+def test_years_after_ordinary_words_are_dates_but_not_after_a_currency():
+    assert found(VeilDateRecognizer(), "between 2015 and 2019 the") == ["2015", "2019"]
+    assert found(VeilDateRecognizer(), "a fee of USD 1950 was paid") == []
+
+
+def test_a_numbered_list_item_after_a_label_is_no_case_number():
+    assert found(CaseNumberRecognizer(), "Action: 1. Start metoprolol") == []
+
+
+def test_plate_label_lookbehind_stays_fast_on_long_blank_runs():
+    import time
+
+    started = time.perf_counter()
+    found(LicencePlateRecognizer(), "plate" + " " * 3000 + "x")
+    assert time.perf_counter() - started < 1.0

@@ -79,3 +79,24 @@ def test_in_shorthand_notes_one_word_guesses_need_name_evidence():
                Detection("PERSON", note.index("Okafor"), note.index("Okafor") + 6, 0.6, "CuedNameRecognizer")]
     kept = drop_shorthand_guesses([note], [guesses])[0]
     assert [note[d.start:d.end] for d in kept] == ["Vasquez", "Okafor"]
+
+
+def test_in_an_upper_case_document_a_mixed_case_line_keeps_its_capitals():
+    doc = ["DISCHARGE SUMMARY\nPT STABLE, ON LASIX.\nSpoke with Rintanen Okonkwo-Bale at Certara today."]
+    assert "Rintanen Okonkwo-Bale at Certara" in normalise_document(doc)[0]
+
+
+def test_time_word_check_stays_linear_on_hostile_input():
+    import time
+
+    from redaction.refine.time_words import dates_no_one
+
+    started = time.perf_counter()
+    assert not dates_no_one("day after " * 400 + "xyz")
+    assert time.perf_counter() - started < 1.0
+
+
+def test_cues_need_a_name_like_word_and_speakers_need_name_evidence():
+    rec = CuedNameRecognizer()
+    assert found(rec, "nurse notified. judge dismissed it. mother tongue. Miss lunch") == []
+    assert found(rec, "Vitals 08:00\n14:30 Plan: wean") == []

@@ -17,3 +17,9 @@ def test_each_row_becomes_one_labelled_line():
 def test_a_table_without_a_header_row_is_left_to_the_parser():
     assert labelled_rows("<table><tr><td>2024-01-02</td><td>42</td></tr><tr><td>x</td><td>y</td></tr></table>") is None
     assert labelled_rows("<table><tr><td>only a header</td></tr></table>") is None
+
+
+def test_rows_wider_than_their_header_and_broken_markup_keep_the_parsers_text():
+    wide = "<table><tr><td>name</td></tr><tr><td>Ann Lee</td><td>078-05-1120</td></tr></table>"
+    assert labelled_rows(wide) is None
+    assert labelled_rows("<table><tr><td>name</td></tr><tr><td><![CDATA[Jane </td></tr>") in (None, "name: Jane")
