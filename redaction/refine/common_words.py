@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from redaction.lexicons import CLINICAL_EPONYMS, CURRENCY_CODES
+from redaction.lexicons import CLINICAL_EPONYMS, CURRENCY_CODES, HONORIFICS
 from redaction.spans import Detection
 from redaction.words import LOWER, UPPER, is_term, zipf
 
@@ -53,6 +53,8 @@ def _is_common_word(value: str, detection: Detection, lowercase: set[str]) -> bo
         return True  # "fees of GBP": a currency, not a place
     if detection.entity_type == "PERSON" and _looks_like_full_name(words):
         return False  # "Will Rose" stays redacted even beside "will" and "rose"
+    if detection.entity_type == "PERSON" and len(words) > 1 and words[0].lower() in HONORIFICS:
+        return False  # "Ms S.", "Dr. Brown": whatever follows an honorific is a name
     if detection.entity_type == "PERSON" and detection.detector == "SpacyRecognizer" and _not_a_name(words):
         return True
     capitalised = [w for w in words if w[0].isupper() and not w.isupper()]
