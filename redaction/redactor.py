@@ -9,11 +9,17 @@ from core.types import Redacted
 from redaction.base import Detector
 from redaction.casing import normalise_document
 from redaction.refine import document_pass
-from redaction.spans import Detection, merge_overlaps, specificity
+from redaction.spans import Detection, merge_overlaps
 from redaction.transform.operators import ReplacementPolicy
 from redaction.transform.placeholders import PlaceholderBook
 from redaction.transform.splice import apply_placeholders
 from redaction.vault import PseudonymVault
+
+
+# Recognizers whose formats are written in capitals ("LK19 XPT", "QQ 12 34 56 C", "CF14 6HG"); the rest
+# read the re-cased copy, where capitals are evidence again instead of the whole text's style.
+CAPITALISED_FORMATS = frozenset({"NationalPlateRecognizer", "LicencePlateRecognizer", "UkNationalInsuranceRecognizer",
+                                 "UkIrishPostcodeRecognizer", "ZipCodeRecognizer", "VinRecognizer"})
 
 
 class DocumentRedactor:
@@ -46,12 +52,12 @@ class DocumentRedactor:
         return document_pass(cased, self._detect(texts, cased))
 
     def _detect(self, texts: Sequence[str], cased: Sequence[str]) -> list[list[Detection]]:
-        """Where re-casing changed a text, structured identifiers (plates, postcodes, NINOs, addresses)
-        are also read from the original: their formats are written in capitals."""
+        """Where re-casing changed a text, identifiers written in capitals (plates, postcodes, NINOs)
+        are also read from the original."""
         found = self._detector.detect(cased)
         changed = [i for i, (text, copy) in enumerate(zip(texts, cased)) if text != copy]
         if changed:
             originals = self._detector.detect([texts[i] for i in changed])
             for i, dets in zip(changed, originals):
-                found[i] = list(found[i]) + [d for d in dets if specificity(d.entity_type) <= 1]
+                found[i] = list(found[i]) + [d for d in dets if d.detector in CAPITALISED_FORMATS]
         return found

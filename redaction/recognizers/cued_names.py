@@ -41,6 +41,7 @@ _SPEAKER_BEFORE_TIME = re.compile(rf"(?im)^[ \t]*\**(?P<name>[^\W\d_][\w.'-]{{1,
 _HANDLE = re.compile(r"(?<![\w@.])(?P<name>[A-Za-z]{2,}\.[A-Za-z]|[A-Za-z]\.[A-Za-z]{2,})(?![\w@]|\.\w)")
 RARE_ZIPF = 3.0     # a word without name evidence counts only this rare in English ("Stronczek", not "lunch")
 CREDENTIAL_ZIPF = 4.0
+EVERYDAY_ZIPF = 4.5  # after an honorific a census name counts unless it is this common a word
 _NOT_NAMES = frozenset("by per from with and or the to for called paged notified seen note signed".split())
 
 
@@ -48,13 +49,14 @@ _NAME_TOKEN = re.compile(rf"(?:{_INITIAL}|{_WORD})")
 _GAP = re.compile(r"[ \t]+")
 
 
-def name_words(text: str, start: int, limit: int, given_names_too: bool = False) -> tuple[int, int] | None:
+def name_words(text: str, start: int, limit: int, given_names_too: bool = False,
+               surnames_too: bool = False) -> tuple[int, int] | None:
     """The name that starts at `start`: up to `limit` words (initials allowed), stopping at a word
     English uses commonly that is no census name."""
     end, taken, cursor = start, 0, start
     while taken < limit:
         token = _NAME_TOKEN.match(text, cursor)
-        if not token or not _may_be_name(token.group(), given_names_too):
+        if not token or not _may_be_name(token.group(), given_names_too, surnames_too):
             break
         end = token.end()
         taken += 1 if not token.group().endswith(".") else 0.5
@@ -63,12 +65,12 @@ def name_words(text: str, start: int, limit: int, given_names_too: bool = False)
     return (start, end) if taken else None
 
 
-def _may_be_name(word: str, given_names_too: bool = False) -> bool:
+def _may_be_name(word: str, given_names_too: bool = False, surnames_too: bool = False) -> bool:
     """Census or names-dataset evidence, or a word English hardly writes that is no verb form.
     After a relative's title any census given name counts, everyday word or not ("son bill")."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    from redaction.recognizers.names import given_names, is_probable_name
+    from redaction.recognizers.names import given_names, is_probable_name, surnames
 
     if re.fullmatch(_INITIAL, word):
         return True
@@ -77,6 +79,8 @@ def _may_be_name(word: str, given_names_too: bool = False) -> bool:
         return False
     if given_names_too and folded in given_names():
         return True
+    if surnames_too and (folded in given_names() or folded in surnames()) and zipf(word) < EVERYDAY_ZIPF:
+        return True  # "Dr. Walker", "Dr. Murphy"; not "Miss lunch"
     return is_probable_name(word) or (zipf(word) < RARE_ZIPF and not folded.endswith(("ed", "ing", "ly")))
 
 
@@ -90,7 +94,7 @@ class CuedNameRecognizer(EntityRecognizer):
         pass
 
     def analyze(self, text, entities, nlp_artifacts=None):
-        spans = [name_words(text, m.end(), 3) for m in _AFTER_HONORIFIC.finditer(text)]
+        spans = [name_words(text, m.end(), 3, surnames_too=True) for m in _AFTER_HONORIFIC.finditer(text)]
         spans += [name_words(text, m.end(), 1, given_names_too=True) for m in _AFTER_KIN.finditer(text)]
         spans += [self._credited(text, m) for m in _BEFORE_CREDENTIAL.finditer(text)]
         spans += [self._speaker(m) for pattern in (_SPEAKER_AFTER_TIME, _SPEAKER_BEFORE_TIME)

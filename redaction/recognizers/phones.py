@@ -93,8 +93,8 @@ class PhoneShapeRecognizer(PatternRecognizer):
             return False
         if re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", core) or looks_like_measurement(pattern_text):
             return False  # IPv4, lab values, time ranges
-        if re.fullmatch(r"\d{1,3}(?:([ .,])\d{3})(?:\1\d{3})*", core.strip()):
-            return False  # an amount grouped in thousands: "1 250 000", "12.500.000"
+        if re.fullmatch(r"[1-9]\d{0,2}(?:([.,])\d{3})(?:\1\d{3})+", core.strip()):
+            return False  # an amount grouped in thousands: "1,250,000", "12.500.000"
         return None
 
 
