@@ -22,3 +22,8 @@ class Detector(Protocol):
     """Finds personal data; says nothing about what replaces it. One detection list per text."""
 
     def detect(self, texts: Sequence[str]) -> list[list[Detection]]: ...
+
+    def detect_capitalised(self, texts: Sequence[str]) -> list[list[Detection]]:
+        """Only identifiers whose formats are written in capitals (plates, postcodes, NINOs), read
+        from text as written: the redactor calls it on one-case originals it analysed re-cased."""
+        ...

@@ -51,6 +51,17 @@ class PresidioDetector:
         log.info("presidio analyzer ready (%d recognizers)", len(analyzer.registry.recognizers))
         return BatchAnalyzerEngine(analyzer_engine=analyzer)
 
+    def detect_capitalised(self, texts: Sequence[str]) -> list[list[Detection]]:
+        """Regex recognizers only, no NLP: cheap enough to run on every re-cased text's original."""
+        from redaction.recognizers import CAPITALISED_FORMATS
+
+        registry = self._batch_analyzer.analyzer_engine.registry
+        recognizers = [r for r in registry.recognizers if r.name in CAPITALISED_FORMATS]
+        entities = list(self._settings.entities)
+        return [[_to_detection(found) for r in recognizers for found in r.analyze(text, entities, None)
+                 if found.score >= self._settings.score_threshold and found.entity_type in entities]
+                for text in texts]
+
     def detect(self, texts: Sequence[str]) -> list[list[Detection]]:
         results = self._batch_analyzer.analyze_iterator(
             list(texts),

@@ -16,12 +16,6 @@ from redaction.transform.splice import apply_placeholders
 from redaction.vault import PseudonymVault
 
 
-# Recognizers whose formats are written in capitals ("LK19 XPT", "QQ 12 34 56 C", "CF14 6HG"); the rest
-# read the re-cased copy, where capitals are evidence again instead of the whole text's style.
-CAPITALISED_FORMATS = frozenset({"NationalPlateRecognizer", "LicencePlateRecognizer", "UkNationalInsuranceRecognizer",
-                                 "UkIrishPostcodeRecognizer", "ZipCodeRecognizer", "VinRecognizer"})
-
-
 class DocumentRedactor:
     """Redacts the texts of ONE document: propagation and placeholder numbering span the batch."""
 
@@ -57,7 +51,7 @@ class DocumentRedactor:
         found = self._detector.detect(cased)
         changed = [i for i, (text, copy) in enumerate(zip(texts, cased)) if text != copy]
         if changed:
-            originals = self._detector.detect([texts[i] for i in changed])
+            originals = self._detector.detect_capitalised([texts[i] for i in changed])
             for i, dets in zip(changed, originals):
-                found[i] = list(found[i]) + [d for d in dets if d.detector in CAPITALISED_FORMATS]
+                found[i] = list(found[i]) + dets
         return found

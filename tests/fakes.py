@@ -33,6 +33,9 @@ class EmailDetector:
         return [[Detection("EMAIL_ADDRESS", m.start(), m.end(), 1.0, "fake") for m in EMAIL.finditer(t)]
                 for t in texts]
 
+    def detect_capitalised(self, texts: Sequence[str]) -> list[list[Detection]]:
+        return [[] for _ in texts]
+
 
 class ScriptedChat:
     """Returns a fixed reply and records every prompt it was sent."""

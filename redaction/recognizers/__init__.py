@@ -13,6 +13,12 @@ REPLACED_STOCK_RECOGNIZERS = {"CreditCardRecognizer", "IbanRecognizer", "PhoneRe
                               "EmailRecognizer", "UrlRecognizer"}
 
 
+# Recognizers whose formats are written in capitals ("LK19 XPT", "QQ 12 34 56 C", "CF14 6HG"): on text
+# analysed as a re-cased copy (redaction.casing) they also read the original.
+CAPITALISED_FORMATS = frozenset({"NationalPlateRecognizer", "LicencePlateRecognizer", "UkNationalInsuranceRecognizer",
+                                 "UkIrishPostcodeRecognizer", "ZipCodeRecognizer", "VinRecognizer"})
+
+
 def veil_recognizers() -> list:
     from redaction.recognizers.addresses import StreetAddressRecognizer
     from redaction.recognizers.ages import AgeRecognizer

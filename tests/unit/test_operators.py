@@ -24,6 +24,9 @@ class Finder:
             out.append(found)
         return out
 
+    def detect_capitalised(self, texts):
+        return [[] for _ in texts]
+
 
 def redactor(**operators):
     finder = Finder(PERSON="Ann Lee", PHONE_NUMBER="555-0100", EMAIL_ADDRESS="ann@x.org")

@@ -100,3 +100,16 @@ def test_cues_need_a_name_like_word_and_speakers_need_name_evidence():
     rec = CuedNameRecognizer()
     assert found(rec, "nurse notified. judge dismissed it. mother tongue. Miss lunch") == []
     assert found(rec, "Vitals 08:00\n14:30 Plan: wean") == []
+
+
+def test_identifiers_written_in_capitals_are_found_in_an_upper_case_document():
+    from core.settings import RedactionSettings
+    from redaction.presidio import PresidioDetector
+    from redaction.redactor import DocumentRedactor
+    from redaction.transform.operators import ReplacementPolicy
+
+    redactor = DocumentRedactor(PresidioDetector(RedactionSettings()), ReplacementPolicy())
+    note = "CLAIM NOTE: INSURED VEHICLE LK19 XPT, NI NUMBER AB 12 34 56 C, POSTCODE CF14 6HG. DRIVER CALLED."
+    text = redactor.redact([note])[0].text
+    assert "LK19" not in text and "XPT" not in text and "AB 12" not in text and "CF14" not in text, text
+    assert "CLAIM NOTE: INSURED VEHICLE" in text and "DRIVER CALLED." in text
