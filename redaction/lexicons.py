@@ -59,7 +59,7 @@ OCCUPATION_HEADS = (
 
 HONORIFICS = "mr mrs ms miss mx dr prof mister rev".split()
 
-# Degrees and licences written after a name: "Samuel Okafor, MD", "q. lander rrt".
+# Degrees and licences written after a name: "Samuel Okafor, MD", "j. castell rrt".
 CREDENTIALS = frozenset(
     "MD DO RN NP PA PhD DDS DMD PharmD MBBS MBChB FRCP FRCS FACC FACS LPN CNA APRN DNP MPH MSN BSN "
     "Esq JD LLM CPA MSW LCSW PsyD RRT CRNA RPh PT OT SLP RD".split())

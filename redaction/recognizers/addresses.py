@@ -30,7 +30,7 @@ _UNIT = rf"(?i:{_alternation(UNIT_WORDS)})\.?[ \t]*#?[ \t]*\d+[A-Za-z]?\b"
 
 # 12 Main Street / 0896 69 Farnell St
 _NUMBER_FIRST = rf"{_NUM}(?:{_GAP}{_NUM})?(?:{_GAP}{_WORD}){{1,4}}?{_GAP}{_TYPE_AFTER}"
-# rue La Boétie 56 / ul. Miła 53 / C/ Señores Curas 88 (optionally after a building number)
+# rue des Lilas 14 / ul. Miła 53 / C/ Señores Curas 88 (optionally after a building number)
 _TYPE_FIRST = (rf"(?:{_NUM}{_GAP}){{1,2}}{_TYPE_BEFORE}(?:{_GAP}{_WORD}){{1,4}}(?:,?{_GAP}{_NUM})?|"
                rf"{_TYPE_BEFORE}(?:{_GAP}{_WORD}){{1,4}},?{_GAP}{_NUM}")
 # Ditscheinergasse 80 / 071 Snellmaninkatu 55
@@ -146,7 +146,7 @@ _UNAMBIGUOUS_TYPES = frozenset("street st avenue ave road rd boulevard blvd lane
 
 
 def _names_a_street(core: str) -> bool:
-    """"12 Larkspur Lane", "rue La Boétie 56", "12 main street"; not "10 peep 5" or "4 thick green"."""
+    """"12 Larkspur Lane", "rue des Lilas 14", "12 main street"; not "10 peep 5" or "4 thick green"."""
     words = [w.strip(".,") for w in core.split() if not w[0].isdigit()]
     return any(w[:1].isupper() for w in words) or any(w.lower() in _UNAMBIGUOUS_TYPES for w in words)
 

@@ -2,7 +2,7 @@
 "case no.", "file ref.") and, for US federal dockets, by their FORMAT ("2:21-cv-01234").
 
 Many European courts number a case serial/year ("no. 12345/06"): after "no." that FORMAT is a case
-number whatever precedes it; other numbers need a case-like label before them, and a list after a plural label ("nos. 260, 268 and 119/5") is a list of them. A bare
+number whatever precedes it; other numbers need a case-like label before them, and a list after a plural label ("nos. 311, 47 and 208/2") is a list of them. A bare
 "Protocol No. 11" or "Article 5" names public law, not a case: only case-like labels count.
 """
 

@@ -1,7 +1,7 @@
-"""Person names justified by a CUE, in any case: an honorific before them ("Dr. Stronczek",
-"dr lindquist", "MRS COHEN"), a relative's title ("son bill", "DAUGHTER-KRISSY", "husband milovan"),
-a credential after them ("q. lander rrt", "DAN A. FORMAN-LYONS, RRT"), or the speaker's place in a
-chat transcript ("[14:02] agent rania:", "**emeka.n** - 06:58") and handles like "freya.l".
+"""Person names justified by a CUE, in any case: an honorific before them ("Dr. Zelmanovic",
+"dr halvorsen", "MRS ADEYEMI"), a relative's title ("son tom", "DAUGHTER-MARISOL", "husband teodor"),
+a credential after them ("j. castell rrt", "LEO B. ARDEN-COLE, RRT"), or the speaker's place in a
+chat transcript ("[14:02] agent sunita:", "**tomas.k** - 06:58") and handles like "ines.v".
 
 Notes and chats write names in lower or upper case, where no capital gives them away; the cue
 does. The words taken stop at the first English function word or common word that no census
@@ -32,14 +32,14 @@ _BEFORE_CREDENTIAL = re.compile(
     re.MULTILINE)
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]m)?"
 _ROLES = frozenset("agent customer user client operator bot system support admin moderator host guest you me".split())
-# "[14:02] agent rania: ...", "14:02 rania: ...": the speaker after a timestamp at the start of a line
+# "[14:02] agent sunita: ...", "14:02 sunita: ...": the speaker after a timestamp at the start of a line
 _SPEAKER_AFTER_TIME = re.compile(rf"(?im)^[ \t]*\[?{_CLOCK}\]?[ \t]+(?:(?:agent|customer|user|operator)[ \t]+)?"
                                  r"(?P<name>[^\W\d_][\w.'-]{1,30}(?:[ \t][^\W\d_][\w'-]{1,30})?)[ \t]*:")
-# "**emeka.n** - 06:58", "rania (14:02)": the speaker before a timestamp at the start of a line
+# "**tomas.k** - 06:58", "sunita (14:02)": the speaker before a timestamp at the start of a line
 _SPEAKER_BEFORE_TIME = re.compile(rf"(?im)^[ \t]*\**(?P<name>[^\W\d_][\w.'-]{{1,30}})\**[ \t]*(?:-|–|\(|,)?[ \t]*{_CLOCK}")
-# "freya.l", "j.smith": a chat or system handle made of a probable name and an initial
+# "ines.v", "j.smith": a chat or system handle made of a probable name and an initial
 _HANDLE = re.compile(r"(?<![\w@.])(?P<name>[A-Za-z]{2,}\.[A-Za-z]|[A-Za-z]\.[A-Za-z]{2,})(?![\w@]|\.\w)")
-RARE_ZIPF = 3.0     # a word without name evidence counts only this rare in English ("Stronczek", not "lunch")
+RARE_ZIPF = 3.0     # a word without name evidence counts only this rare in English ("Zelmanovic", not "lunch")
 CREDENTIAL_ZIPF = 4.0
 EVERYDAY_ZIPF = 4.5  # after an honorific a census name counts unless it is this common a word
 _NOT_NAMES = frozenset("by per from with and or the to for called paged notified seen note signed".split())
@@ -104,7 +104,7 @@ class CuedNameRecognizer(EntityRecognizer):
 
     @staticmethod
     def _speaker(match: re.Match) -> tuple[int, int] | None:
-        """A speaker with name evidence or a handle ("rania", "emeka.n"), not "Vitals 08:00" or "Plan:"."""
+        """A speaker with name evidence or a handle ("sunita", "tomas.k"), not "Vitals 08:00" or "Plan:"."""
         from redaction.recognizers.names import is_probable_name
 
         name = match.group("name")
@@ -115,7 +115,7 @@ class CuedNameRecognizer(EntityRecognizer):
 
     @staticmethod
     def _credited(text: str, match: re.Match) -> tuple[int, int] | None:
-        """The name words right before the credential: "note by q. lander rrt" -> "q. lander"."""
+        """The name words right before the credential: "note by j. castell rrt" -> "j. castell"."""
         tokens = list(_NAME_TOKEN.finditer(text, match.start(1), match.end(1)))
         while tokens and not _before_credential(tokens[0].group()):
             tokens.pop(0)

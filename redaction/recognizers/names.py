@@ -90,11 +90,11 @@ def _shares(name: str) -> dict[str, float]:
 
 # A name is a name when more people bear it than English writes it as a word: the word's Zipf
 # frequency must stay under a bar that rises with the census share (in %), one Zipf unit per tenfold.
-SURNAME_BAR = 2.5           # at 0.001% (1 in 100,000): "Kernan" 2.2 passes, "Wedge" 3.6 does not
+SURNAME_BAR = 2.5           # at 0.001% (1 in 100,000): "Harrigan"-like rare surnames pass, "Wedge" 3.6 does not
 GIVEN_NAME_BAR = 3.0        # at 0.001%: given names are written as words more often than surnames
 MAX_BAR = 4.3               # "Walker", "Park": as often a word as a name; cues and context decide
 MAX_GIVEN_BAR = 5.5         # "David", "John": frequent words because they are frequent names
-UNKNOWN_WORD_ZIPF = 1.0     # a census surname English does not write at all ("Cardarelli")
+UNKNOWN_WORD_ZIPF = 1.0     # a census surname English does not write at all ("Bellavitti")
 
 
 def _bar(share: float, base: float, ceiling: float) -> float:
@@ -169,7 +169,7 @@ class GazetteerNameRecognizer(_RegexNameRecognizer):
             first, last = fold(match["first"]), fold(match["last"])
             if first not in self._given:
                 if is_probable_name(match["first"]) and is_probable_name(match["last"]):
-                    results.append(self._result(match.start(), match.end(), 0.6))  # "Kwame Asante"
+                    results.append(self._result(match.start(), match.end(), 0.6))  # "Adaeze Okoro"
                 continue
             known_last = last in self._surnames
             if first in _AMBIGUOUS_GIVEN and not known_last:
@@ -179,7 +179,7 @@ class GazetteerNameRecognizer(_RegexNameRecognizer):
 
 
 class LowercaseNameRecognizer(_RegexNameRecognizer):
-    """"patricia desrosiers", "dimitrios papadakis": a lower-case pair of two probable names."""
+    """"patricia desrosiers", "stavros kalogeridis": a lower-case pair of two probable names."""
 
     _LOWER_PAIR = re.compile(r"(?<![\w@./-])(?P<first>[a-z]{2,})[ \t]+(?P<last>[a-z]{2,})(?![\w@-])")
 

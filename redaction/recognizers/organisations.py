@@ -17,7 +17,7 @@ _CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w&-]*"
 
 
 class CompanySuffixRecognizer(RegexRecognizer):
-    """Capitalised words ending in a company form: "Fernandez Inc.", "Acme Widgets GmbH"."""
+    """Capitalised words ending in a company form: "Marlowe Inc.", "Acme Widgets GmbH"."""
 
     ENTITY = "ORGANIZATION"
     PATTERN = re.compile(

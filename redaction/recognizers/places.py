@@ -1,4 +1,4 @@
-"""Places from a LEXICON (country names in many languages) and a CUE ("grew up in Remniku",
+"""Places from a LEXICON (country names in many languages) and a CUE ("grew up in Velmora",
 "transferred from Union Hospital", "rehab at Sacred Heart Memorial")."""
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class CountryRecognizer(RegexRecognizer):
 
 
 class LocativePlaceRecognizer(RegexRecognizer):
-    """Capitalised words after "in/from/near/to/at" inside a sentence: "grew up in Remniku"."""
+    """Capitalised words after "in/from/near/to/at" inside a sentence: "grew up in Velmora"."""
 
     ENTITY = "LOCATION"
     PATTERN = re.compile(
@@ -89,7 +89,7 @@ _DIVISION = (r"(?:borough|county|municipality|district|province|region|canton|d[
 
 
 class AdministrativeAreaRecognizer(RegexRecognizer):
-    """An administrative area named by its kind: "the county of Jämtland", "Borough of Southwark"."""
+    """An administrative area named by its kind: "the county of Velmora", "Borough of Eastmere"."""
 
     ENTITY = "LOCATION"
     PATTERN = re.compile(rf"(?<![\w-])(?i:{_DIVISION})[ \t]+of[ \t]+{_CAP}(?:[ \t]+{_CAP}){{0,2}}")

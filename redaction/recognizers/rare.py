@@ -1,4 +1,4 @@
-"""Proper nouns told by their rarity: "Rintanen began writing", "her Certara resignation letter".
+"""Proper nouns told by their rarity: "Halvorsen began writing", "her Quillmark resignation letter".
 
 A capitalised word that English hardly uses is a name, a company or a place whatever the context;
 so is a word with letters English does not spell with (ð, ł, ć) or in another script (Greek,
@@ -62,7 +62,7 @@ def _is_proper(word: str, sentence_start: bool) -> bool:
 
 
 def _trim(run: re.Match, tokens: list[re.Match]) -> tuple[int, int]:
-    """Drop common words at the run's edges: "The Propublica", "Thanks Rintanen"."""
+    """Drop common words at the run's edges: "The Propublica", "Thanks Halvorsen"."""
     keep = list(tokens)
     while keep and _is_common(keep[0].group()):
         keep.pop(0)

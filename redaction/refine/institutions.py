@@ -3,8 +3,8 @@ Court", "the Financial Ombudsman Service", "the European Court of Human Rights".
 
 NER tags them ORGANIZATION; they identify no one and a reader needs them (which court, which
 regulator). A guess counts as an institution when it has an institutional head noun and every
-other word is an everyday English word; a rare or local word ("Brandenburg Regional Labour Court",
-"Istanbul Revenue Office") or a place found inside it ("the Chicago Police Department") says where
+other word is an everyday English word; a rare or local word ("Kessenich Regional Labour Court",
+"Velmora Revenue Office") or a place found inside it ("the Chicago Police Department") says where
 the person is, so that guess stays redacted.
 """
 

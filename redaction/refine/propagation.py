@@ -25,7 +25,7 @@ def _values(texts: Sequence[str], detections: Sequence[Sequence[Detection]]) -> 
             if det.entity_type == "PERSON":
                 for part in value.replace(".", " ").split():
                     if len(part) >= _MIN_PART and (part[0].isupper() or value.islower()):
-                        found.setdefault(part, det)  # lower-case text ("emeka.n") names in lower case
+                        found.setdefault(part, det)  # lower-case text ("tomas.k") names in lower case
             elif det.entity_type == "EMAIL_ADDRESS":
                 for name in _names_in_address(value):
                     found.setdefault(name, Detection("PERSON", det.start, det.end, det.score, DETECTOR))

@@ -130,8 +130,8 @@ def test_rare_capitalised_words_are_proper_nouns():
     from redaction.recognizers.rare import RareWordRecognizer
 
     rare = RareWordRecognizer()
-    assert found(rare, "Rintanen began writing as a teenager.") == ["Rintanen"]
-    assert found(rare, "she quit her Certara job") == ["Certara"]
+    assert found(rare, "Zelmanovic began writing as a teenager.") == ["Zelmanovic"]
+    assert found(rare, "she quit her Quillmark job") == ["Quillmark"]
     assert found(rare, "The Halldór Árnþórsson version") == ["Halldór Árnþórsson"]
     assert found(rare, "I am in ΛΕΥΚΩΣΙΑ for a trip") == ["ΛΕΥΚΩΣΙΑ"]
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from ingest.tables import labelled_rows
 
 HTML = ("<table><tr><td>claimant</td><td>vehicle_reg</td><td>reserve</td></tr>"
-        "<tr><td>Kwame Asante</td><td>LK19 XPT</td><td>GBP 4800.00</td></tr>"
+        "<tr><td>Adaeze Okoro</td><td>LK19 XPT</td><td>GBP 4800.00</td></tr>"
         "<tr><td>Julien Moreau</td><td></td><td>EUR 12650.00</td></tr></table>")
 
 
 def test_each_row_becomes_one_labelled_line():
-    assert labelled_rows(HTML) == ("claimant: Kwame Asante; vehicle reg: LK19 XPT; reserve: GBP 4800.00\n"
+    assert labelled_rows(HTML) == ("claimant: Adaeze Okoro; vehicle reg: LK19 XPT; reserve: GBP 4800.00\n"
                                    "claimant: Julien Moreau; reserve: EUR 12650.00")
 
 
