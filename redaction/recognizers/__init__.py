@@ -13,6 +13,11 @@ REPLACED_STOCK_RECOGNIZERS = {"CreditCardRecognizer", "IbanRecognizer", "PhoneRe
                               "EmailRecognizer", "UrlRecognizer"}
 
 
+# Recognizers that guess proper nouns from capitals, rarity or a lexicon (and spaCy's NER): the
+# document pass may overrule them; labelled, cued and checksum finds it leaves alone.
+GUESSING_DETECTORS = frozenset({"SpacyRecognizer", "RareWordRecognizer", "LocativePlaceRecognizer",
+                                "GazetteerNameRecognizer", "SingleGivenNameRecognizer", "NameListRecognizer",
+                                "LowercaseNameRecognizer", "CountryRecognizer"})
 # Recognizers whose formats are written in capitals ("LK19 XPT", "QQ 12 34 56 C", "CF14 6HG"): on text
 # analysed as a re-cased copy (redaction.casing) they also read the original.
 CAPITALISED_FORMATS = frozenset({"NationalPlateRecognizer", "LicencePlateRecognizer", "UkNationalInsuranceRecognizer",

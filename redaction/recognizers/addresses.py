@@ -13,20 +13,18 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from redaction.lexicons import STREET_ENDINGS, STREET_TYPES_AFTER, STREET_TYPES_BEFORE, UNIT_WORDS, trie_regex
+from redaction.recognizers.base import result
 
-
-def _alternation(words) -> str:
-    return trie_regex(set(words))
 
 
 _WORD = r"[^\W\d_][\w'’.-]*"
 _NAME_WORD = r"[^\W\d_][\w'’-]*"
 _NUM = r"\d{1,6}[A-Za-z]?(?:/\d{1,4})?\.?"
 _GAP = r"[ \t]+"
-_TYPE_AFTER = rf"(?i:{_alternation(STREET_TYPES_AFTER)})\b\.?"
-_TYPE_BEFORE = rf"(?i:{_alternation(STREET_TYPES_BEFORE)})"
-_ENDING = rf"[^\W\d_][\w'’-]*(?i:{_alternation(STREET_ENDINGS)})"
-_UNIT = rf"(?i:{_alternation(UNIT_WORDS)})\.?[ \t]*#?[ \t]*\d+[A-Za-z]?\b"
+_TYPE_AFTER = rf"(?i:{trie_regex(STREET_TYPES_AFTER)})\b\.?"
+_TYPE_BEFORE = rf"(?i:{trie_regex(STREET_TYPES_BEFORE)})"
+_ENDING = rf"[^\W\d_][\w'’-]*(?i:{trie_regex(STREET_ENDINGS)})"
+_UNIT = rf"(?i:{trie_regex(UNIT_WORDS)})\.?[ \t]*#?[ \t]*\d+[A-Za-z]?\b"
 
 # 12 Main Street / 0896 69 Farnell St
 _NUMBER_FIRST = rf"{_NUM}(?:{_GAP}{_NUM})?(?:{_GAP}{_WORD}){{1,4}}?{_GAP}{_TYPE_AFTER}"
@@ -103,9 +101,7 @@ class StreetAddressRecognizer(EntityRecognizer):
         return results
 
     def _result(self, start: int, end: int, score: float) -> RecognizerResult:
-        return RecognizerResult("STREET_ADDRESS", start, end, score,
-                                recognition_metadata={"recognizer_name": self.name,
-                                                      "recognizer_identifier": self.id})
+        return result(self, "STREET_ADDRESS", start, end, score)
 
 
 def _extend(text: str, end: int, continuation: re.Pattern) -> int:

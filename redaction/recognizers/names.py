@@ -14,6 +14,7 @@ from importlib import resources
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+from redaction.recognizers.base import result
 from redaction.words import LOWER as _L, UPPER as _U, fold
 
 _NAME_WORD = rf"[{_U}][{_L}]+(?:[-'][{_U}]?[{_L}]+)*|[{_U}]'[{_U}][{_L}]+|Ma?c[{_U}][{_L}]+"
@@ -151,9 +152,7 @@ class _RegexNameRecognizer(EntityRecognizer):
         pass
 
     def _result(self, start: int, end: int, score: float) -> RecognizerResult:
-        return RecognizerResult("PERSON", start, end, score,
-                                recognition_metadata={"recognizer_name": self.name,
-                                                      "recognizer_identifier": self.id})
+        return result(self, "PERSON", start, end, score)
 
 
 class GazetteerNameRecognizer(_RegexNameRecognizer):

@@ -9,9 +9,6 @@ from redaction.recognizers.base import RegexRecognizer
 from redaction.lexicons import COMPANY_SUFFIXES, trie_regex
 
 
-def _alternation(words) -> str:
-    return trie_regex(set(words))
-
 
 _CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w&-]*"
 
@@ -21,7 +18,7 @@ class CompanySuffixRecognizer(RegexRecognizer):
 
     ENTITY = "ORGANIZATION"
     PATTERN = re.compile(
-        rf"(?<![\w-])(?:{_CAP}[ \t]+|{_CAP},[ \t]+){{1,4}}(?:{_alternation(COMPANY_SUFFIXES)})(?![\w])")
+        rf"(?<![\w-])(?:{_CAP}[ \t]+|{_CAP},[ \t]+){{1,4}}(?:{trie_regex(COMPANY_SUFFIXES)})(?![\w])")
     SCORE = 0.55
 
 

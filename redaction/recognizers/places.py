@@ -9,9 +9,6 @@ from redaction.recognizers.base import RegexRecognizer
 from redaction.lexicons import country_names, trie_regex
 
 
-def _alternation(words) -> str:
-    return trie_regex(set(words))
-
 
 _CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w&-]*"
 _MONTHS_DAYS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -30,7 +27,7 @@ class CountryRecognizer(RegexRecognizer):
 
     def __init__(self) -> None:
         names = sorted(country_names(), key=len, reverse=True)
-        type(self).PATTERN = re.compile(rf"(?<![\w-])(?i:{_alternation(names)})(?![\w-])")
+        type(self).PATTERN = re.compile(rf"(?<![\w-])(?i:{trie_regex(names)})(?![\w-])")
         super().__init__()
 
 

@@ -11,6 +11,7 @@ import re
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+from redaction.recognizers.base import result
 from redaction.words import LOWER, RARE_ZIPF, UNKNOWN_ZIPF, UPPER, has_foreign_letters, is_term, zipf
 
 _WORD = rf"(?:[{UPPER}][{LOWER}]+(?:[-'’][{UPPER}]?[{LOWER}]+)*|[{UPPER}]{{2,}}(?:-[{UPPER}]{{2,}})*|[\u0370-\u03ff\u0400-\u04ff]{{3,}})"
@@ -46,9 +47,7 @@ class RareWordRecognizer(EntityRecognizer):
 
     def _result(self, text: str, start: int, end: int) -> RecognizerResult:
         entity = "LOCATION" if _LOCATIVE.search(text[max(0, start - 12):start]) else "PERSON"
-        return RecognizerResult(entity, start, end, 0.4,
-                                recognition_metadata={"recognizer_name": self.name,
-                                                      "recognizer_identifier": self.id})
+        return result(self, entity, start, end, 0.4)
 
 
 def _is_proper(word: str, sentence_start: bool) -> bool:

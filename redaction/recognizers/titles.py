@@ -5,19 +5,16 @@ from __future__ import annotations
 
 import re
 
-from redaction.recognizers.base import RegexRecognizer
 from redaction.lexicons import DEMONYMS, HONORIFICS, OCCUPATION_HEADS, trie_regex
+from redaction.recognizers.base import RegexRecognizer
 
-
-def _alternation(words) -> str:
-    return trie_regex(set(words))
 
 
 class HonorificRecognizer(RegexRecognizer):
     """"Mr.", "Dr" before a name: the honorific reveals gender or profession."""
 
     ENTITY = "TITLE"
-    PATTERN = re.compile(rf"\b(?i:{_alternation(HONORIFICS)})\b\.?(?=[ \t]+[A-Za-zÀ-ž])")
+    PATTERN = re.compile(rf"\b(?i:{trie_regex(HONORIFICS)})\b\.?(?=[ \t]+[A-Za-zÀ-ž])")
     SCORE = 0.6
 
     def accept(self, value: str) -> bool:
@@ -32,11 +29,11 @@ class JobTitleRecognizer(RegexRecognizer):
     PATTERN = re.compile(
         rf"(?:(?<=\n)|^|(?<=\bas )|(?<=\bas a )|(?<=\bas an )|(?<=\bis a )|(?<=\bis an )|(?<=\bwork as )|"
         rf"(?<=:)[ \t]*|(?<=> ))[ \t>]*"
-        rf"(?P<value>(?:[A-Za-z][a-z-]+[ \t]+){{0,3}}(?i:{_alternation(OCCUPATION_HEADS)})s?\b)(?=[ \t]*(?:\n|$|[,.]))"
+        rf"(?P<value>(?:[A-Za-z][a-z-]+[ \t]+){{0,3}}(?i:{trie_regex(OCCUPATION_HEADS)})s?\b)(?=[ \t]*(?:\n|$|[,.]))"
         # or after "worked as a", "employed as", "was the": the occupation ends the phrase
         rf"|\b(?:(?:worked|works|working|employed|served|serves|trained|qualified)(?:[ \t]+[a-z]+ly)?[ \t]+as"
         rf"|(?:is|was|be|been|became|becomes|as)[ \t]+an?|(?:a|an)[ \t]+(?:retired|former|qualified|trainee))[ \t]+(?:an?[ \t]+)?"
-        rf"(?P<value2>(?:[a-z][a-z-]+[ \t]+){{0,2}}(?i:{_alternation(OCCUPATION_HEADS)})s?\b)",
+        rf"(?P<value2>(?:[a-z][a-z-]+[ \t]+){{0,2}}(?i:{trie_regex(OCCUPATION_HEADS)})s?\b)",
         re.MULTILINE)
     SCORE = 0.45
     _FUNCTION_WORDS = {"a", "an", "the", "as", "is", "was", "to", "of", "for", "and", "or", "my", "our",
@@ -60,6 +57,6 @@ class NrpRecognizer(RegexRecognizer):
 
     ENTITY = "NRP"
     # "a Turkish national", "of Kurdish origin": the noun after a demonym belongs to the phrase.
-    PATTERN = re.compile(rf"(?<![\w-])(?i:{_alternation(DEMONYMS)})(?:e?s)?"
+    PATTERN = re.compile(rf"(?<![\w-])(?i:{trie_regex(DEMONYMS)})(?:e?s)?"
                          rf"(?:[ \t]+(?i:nationals?|citizens?|origin|descent|extraction|nationality))?(?![\w-])")
     SCORE = 0.5

@@ -15,13 +15,11 @@ import re
 from collections.abc import Sequence
 
 from redaction.lexicons import CLINICAL_EPONYMS, CURRENCY_CODES, HONORIFICS
+from redaction.recognizers import GUESSING_DETECTORS
 from redaction.spans import Detection
 from redaction.words import LOWER, UPPER, is_term, zipf
 
 PROPER_NOUN_TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
-# Detectors that guess proper nouns from capitals; labelled or cued finds are left alone.
-GUESSING_DETECTORS = frozenset({"SpacyRecognizer", "RareWordRecognizer", "LocativePlaceRecognizer",
-                                "GazetteerNameRecognizer", "SingleGivenNameRecognizer", "CountryRecognizer"})
 _FUNCTION_WORDS = frozenset({"the", "a", "an", "of", "and", "&", "for", "to", "in", "on", "at", "-"})
 _DIGIT_IN_WORD = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
 # Lower-case words of running text, not parts of e-mail addresses, URLs or file names.

@@ -12,13 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from redaction.recognizers import GUESSING_DETECTORS
 from redaction.spans import Detection
 
 SHORTHAND_SHARE = 0.06     # share of words that are abbreviations (plain prose: under 2%)
 MIN_ABBREVIATIONS = 4      # distinct ones, so one heading of capitals does not make a note shorthand
-GUESSING = frozenset({"SpacyRecognizer", "RareWordRecognizer", "SingleGivenNameRecognizer",
-                      "LocativePlaceRecognizer", "NameListRecognizer", "LowercaseNameRecognizer",
-                      "CountryRecognizer"})
 _GUESSED = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _ABBREVIATION = re.compile(r"[A-Z][A-Z0-9]{1,5}s?")
@@ -44,7 +42,7 @@ def drop_shorthand_guesses(texts: Sequence[str], detections: Sequence[Sequence[D
 def _lone_guess(value: str, detection: Detection) -> bool:
     from redaction.recognizers.names import is_probable_name
 
-    if detection.detector not in GUESSING or detection.entity_type not in _GUESSED:
+    if detection.detector not in GUESSING_DETECTORS or detection.entity_type not in _GUESSED:
         return False
     words = _WORD.findall(value)
     return len(words) <= 1 and not (words and len(words[0]) >= 4 and not words[0].isupper()
