@@ -122,6 +122,34 @@ def eval_redaction(
     typer.echo(render_redaction_scores(result))
 
 
+@eval_app.command("answers")
+@user_errors
+def eval_answers(
+    questions: Annotated[Path, typer.Argument(help='JSON lines: {"question": str, "answers": [str, ...]}')],
+    docs: Annotated[Path, typer.Option("--docs", help="folder of documents the questions are asked over")],
+    limit: Annotated[Optional[int], typer.Option(help="first N questions only")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Every answer mode side by side on the same questions, over a throw-away collection of DOCS."""
+    from api.eval_answers import evaluate_answers
+    from generation.evaluation import load_questions
+
+    result = evaluate_answers(settings_for_cli(), load_questions(questions)[:limit], docs)
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    typer.echo(render_answer_scores(result))
+
+
+def render_answer_scores(result: dict) -> str:
+    lines = [f"{result['questions']} questions; default mode: {result['default']}",
+             f"{'mode':<12}{'contains gold':>15}{'F1':>8}{'gold in citations':>19}{'idk':>7}{'p50 ms':>9}{'p95 ms':>9}"]
+    for mode, m in result["modes"].items():
+        lines.append(f"{mode:<12}{m['contains_gold']:>15.3f}{m['f1']:>8.3f}{m['gold_in_citations']:>19.3f}"
+                     f"{m['idk_rate']:>7.3f}{m['latency_ms']['p50']:>9.0f}{m['latency_ms']['p95']:>9.0f}")
+    return "\n".join(lines)
+
+
 def write_private(path: Path, text: str) -> None:
     """Readable by its owner only: the report quotes the spans it missed."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

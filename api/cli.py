@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -23,6 +24,11 @@ app.add_typer(config_app, name="config")
 app.add_typer(audit_app, name="audit")
 app.add_typer(eval_app, name="eval")
 app.add_typer(vault_app, name="vault")
+
+class AnswerMode(str, Enum):
+    extractive = "extractive"
+    generative = "generative"
+
 
 CollectionOpt = Annotated[Optional[str], typer.Option("--collection", "-c", help="collection name")]
 
@@ -85,7 +91,10 @@ def query(
     question: Annotated[str, typer.Argument(help="the question")],
     collection: CollectionOpt = None,
     top_k: Annotated[Optional[int], typer.Option("--top-k", "-k", min=1, max=100)] = None,
-    no_generate: Annotated[bool, typer.Option("--no-generate", help="retrieve only")] = False,
+    no_generate: Annotated[bool, typer.Option("--no-generate", help="retrieve only: show the hits")] = False,
+    mode: Annotated[Optional[AnswerMode], typer.Option(
+        "--mode", help="extractive (quote the sources) or generative (the local model writes); "
+        "default: generation.answer_mode")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Answer a question from the stored documents, with citations."""
@@ -93,23 +102,27 @@ def query(
 
     settings = settings_for_cli()
     name = collection or settings.default_collection
+    chosen = mode.value if mode else None
     remote = _server(settings, "asking")
     if remote is not None:
-        result = remote.query(question, name, top_k, not no_generate)
+        result = remote.query(question, name, top_k, not no_generate, chosen)
     else:
         with local_veil(settings) as veil:
-            result = serialize.answer(veil.answerer.answer(question, name, top_k, not no_generate))
-    typer.echo(json.dumps(result, ensure_ascii=False) if as_json else _readable_answer(result))
+            result = serialize.answer(veil.answerer.answer(question, name, top_k, not no_generate, chosen))
+    typer.echo(json.dumps(result, ensure_ascii=False) if as_json else _readable_answer(result, no_generate))
 
 
-def _readable_answer(result: dict) -> str:
+def _readable_answer(result: dict, show_text: bool = False) -> str:
+    """The answer, then its sources; `[n]` in the answer is source n. Retrieval only shows each hit's text."""
     lines = [result["answer"]] if result["answer"] else []
     if result["citations"]:
-        lines.append("\nSources:")
+        lines.append("\nSources:" if lines else "Sources:")
     for n, c in enumerate(result["citations"], start=1):
         page = f", page {c['page']}" if c["page"] else ""
         lines.append(f"  [{n}] {c['document']}{page} (score {c['score']:.2f})")
-    lines.append(f"\nroute: {result['route']}")
+        if show_text:
+            lines.extend(f"      {line}" for line in c["text"].splitlines() if line.strip())
+    lines.append(f"\nroute: {result['route']}" + (f" ({result['mode']}: {result['reason']})" if result.get("reason") else ""))
     return "\n".join(lines)
 
 

@@ -24,8 +24,10 @@ class RemoteVeil:
             )
         return serialize.file_result_from(_json(response)["files"][0])
 
-    def query(self, question: str, collection: str, top_k: int | None, generate: bool) -> dict:
-        body = {"question": question, "collection": collection, "top_k": top_k, "generate": generate}
+    def query(self, question: str, collection: str, top_k: int | None, generate: bool,
+              mode: str | None = None) -> dict:
+        body = {"question": question, "collection": collection, "top_k": top_k, "generate": generate,
+                "mode": mode}
         return _json(self._http.post("/v1/query", json=body))
 
     def export(self, collection: str) -> Iterator[str]:

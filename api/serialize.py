@@ -18,7 +18,7 @@ def ingest_report(report: IngestReport) -> dict:
 
 
 def answer(value: Answer) -> dict:
-    return {"answer": value.answer, "route": value.route,
+    return {"answer": value.answer, "route": value.route, "mode": value.mode, "reason": value.reason,
             "citations": [asdict(c) for c in value.citations]}
 
 

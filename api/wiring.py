@@ -74,11 +74,14 @@ def build_store(settings: Settings) -> VectorStore:
 
 
 def build_chat(settings: Settings) -> ChatModel:
+    """One model instance per process; concurrent requests wait for it in a FIFO queue."""
+    from generation.queue import QueuedChat
+
     match settings.generation.kind:
         case "llamacpp":
             from generation.llamacpp import LlamaCppChat
 
-            return LlamaCppChat(settings.generation)
+            return QueuedChat(LlamaCppChat(settings.generation))
 
 
 @dataclass
@@ -93,7 +96,7 @@ class Veil:
     parser: Parser
     chat: ChatModel
     audit: AuditLog
-    # The embedded store and the GGUF model are not thread-safe: one operation at a time.
+    # The embedded store is not thread-safe: one operation at a time (the model has its own queue).
     lock: threading.RLock = field(default_factory=threading.RLock)
     vault: PseudonymVault | None = None
 
@@ -105,7 +108,8 @@ class Veil:
 
     @cached_property
     def answerer(self) -> Answerer:
-        return Answerer(self.embedder, self.store, self.chat, self.settings.retrieval, self.audit)
+        return Answerer(self.embedder, self.store, self.chat, self.settings.retrieval, self.settings.generation,
+                        self.audit, store_lock=self.lock)
 
     def warm_up(self) -> None:
         """Load the embedding and redaction models now, so the first request is not the slow one."""

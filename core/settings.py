@@ -78,13 +78,25 @@ class RetrievalSettings(Section):
 class GenerationSettings(Section):
     kind: Literal["llamacpp"] = "llamacpp"
     model_path: Path | None = Field(None, description="GGUF file; default: the packaged Gemma 3 270M")
-    prompt_format: Literal["completion", "gemma"] = Field(
-        "completion", description="completion for base models (the packaged Gemma 270M), gemma for its instruction-tuned models")
-    n_ctx: int = Field(4096, ge=512)
+    prompt_format: Literal["completion", "gemma", "chat_template"] = Field(
+        "completion", description="completion for base models (the packaged Gemma 270M); chat_template "
+        "renders the GGUF's own template (instruction-tuned models); gemma is Gemma's turn format")
+    answer_mode: Literal["auto", "extractive", "generative"] = Field(
+        "auto", description="auto: extractive with the packaged base model, generative with a configured model")
+    n_ctx: int = Field(4096, ge=512, description="context window; the prompt drops its lowest hits to fit")
     n_threads: int = Field(2, ge=1)
     max_tokens: int = Field(200, ge=1)
     temperature: float = Field(0.0, ge=0.0, le=2.0)
+    repeat_penalty: float = Field(1.1, ge=1.0, le=2.0, description="1.0 turns repetition control off")
+    stop: tuple[str, ...] | None = Field(
+        None, description="stop sequences; default: the prompt format's own (a blank line for completion)")
     seed: int = 0
+
+    def resolved_mode(self) -> Literal["extractive", "generative"]:
+        """The packaged Gemma 270M is a base model: quoting the sources beats its generations."""
+        if self.answer_mode != "auto":
+            return self.answer_mode
+        return "generative" if self.model_path is not None else "extractive"
 
 
 class AuditSettings(Section):

@@ -100,6 +100,8 @@ class Hit:
     page: int | None
     text: str
     score: float
+    start: int | None = None  # the chunk's offsets in its document's redacted text
+    end: int | None = None
 
 
 @dataclass(frozen=True)
@@ -111,11 +113,16 @@ class StoredChunk:
 
 @dataclass(frozen=True)
 class Citation:
+    """A hit an answer rests on: the stored (redacted) text and where it sits in its document."""
+
     document: str
     page: int | None
     chunk_id: str
     score: float
     text: str
+    doc_id: str = ""
+    start: int | None = None
+    end: int | None = None
 
 
 Route = Literal["local", "external", "none"]
@@ -123,9 +130,13 @@ Route = Literal["local", "external", "none"]
 
 @dataclass(frozen=True)
 class Answer:
+    """`[n]` in the answer text is `citations[n-1]`. `mode` says how the text was made, `reason` why."""
+
     answer: str
     route: Route
     citations: tuple[Citation, ...] = ()
+    mode: Literal["extractive", "generative", "none"] = "none"
+    reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,14 @@
-"""Local GGUF chat through llama-cpp-python. Default model: the packaged Gemma 3 270M (offline)."""
+"""Local GGUF chat through llama-cpp-python. Default model: the packaged Gemma 3 270M (offline).
+
+Every prompt format renders to tokens first, so the answering service can count them and fit the
+prompt into `n_ctx` before anything is generated.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -13,7 +18,8 @@ from core.types import Completion, Message
 
 log = logging.getLogger(__name__)
 
-STOP = ["<end_of_turn>", "<start_of_turn>", "\n\n"]  # answers are one or two sentences
+GEMMA_TURN_MARKERS = ("<end_of_turn>", "<start_of_turn>")
+COMPLETION_STOP = ("\n\n", "\nQuestion:")  # a base model's answer is one paragraph; then it rambles on
 
 
 def packaged_gemma_path() -> Path:
@@ -41,12 +47,19 @@ def gemma_prompt(messages: Sequence[Message]) -> str:
     return "".join(turns) + "<start_of_turn>model\n"
 
 
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    add_bos: bool  # False when the template already wrote the BOS token
+
+
 class LlamaCppChat:
     trust = "local"
 
     def __init__(self, settings: GenerationSettings) -> None:
         self._settings = settings
         self.name = settings.model_path.name if settings.model_path else "gemma-3-270m-q4_k_m"
+        self.context_window, self.max_tokens = settings.n_ctx, settings.max_tokens
 
     @cached_property
     def _llm(self):
@@ -59,21 +72,59 @@ class LlamaCppChat:
         return Llama(model_path=str(path), n_ctx=self._settings.n_ctx, n_threads=self._settings.n_threads,
                      seed=self._settings.seed, verbose=False)
 
-    def _prompt(self, messages: Sequence[Message]) -> str:
-        render = gemma_prompt if self._settings.prompt_format == "gemma" else completion_prompt
-        return render(messages)
+    @cached_property
+    def _template(self):
+        """The GGUF's own chat template (`tokenizer.chat_template`), for prompt_format=chat_template."""
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        template = self._llm.metadata.get("tokenizer.chat_template")
+        if not template:
+            raise ConfigError(f"generation.prompt_format is chat_template, but {self.name} has no chat "
+                              "template (a base model?): use prompt_format = completion")
+        return Jinja2ChatFormatter(template, eos_token=self._token_text(self._llm.token_eos()),
+                                   bos_token=self._token_text(self._llm.token_bos()))
+
+    def _token_text(self, token: int) -> str:
+        return self._llm.detokenize([token], special=True).decode("utf-8", errors="ignore")
+
+    def render(self, messages: Sequence[Message]) -> Rendered:
+        match self._settings.prompt_format:
+            case "chat_template":
+                out = self._template(messages=[{"role": m.role, "content": m.content} for m in messages])
+                return Rendered(out.prompt, add_bos=not out.added_special)
+            case "gemma":
+                return Rendered(gemma_prompt(messages), add_bos=True)
+            case _:
+                return Rendered(completion_prompt(messages), add_bos=True)
+
+    def stop_sequences(self) -> list[str]:
+        """The format's turn markers, plus `generation.stop` (default: the format's own)."""
+        fmt = self._settings.prompt_format
+        markers = {"gemma": list(GEMMA_TURN_MARKERS),
+                   "chat_template": [self._token_text(self._llm.token_eos())]}.get(fmt, [])
+        extra = self._settings.stop if self._settings.stop is not None else (
+            COMPLETION_STOP if fmt == "completion" else ())
+        return markers + [s for s in extra if s not in markers]
+
+    def tokens(self, messages: Sequence[Message]) -> list[int]:
+        rendered = self.render(messages)
+        return self._llm.tokenize(rendered.text.encode("utf-8"), add_bos=rendered.add_bos, special=True)
+
+    def prompt_tokens(self, messages: Sequence[Message]) -> int:
+        return len(self.tokens(messages))
 
     def _options(self, opts: dict) -> dict:
         return {"max_tokens": opts.get("max_tokens", self._settings.max_tokens),
                 "temperature": opts.get("temperature", self._settings.temperature),
-                "stop": STOP}
+                "repeat_penalty": opts.get("repeat_penalty", self._settings.repeat_penalty),
+                "stop": self.stop_sequences()}
 
     def complete(self, messages: Sequence[Message], **opts) -> Completion:
-        out = self._llm(self._prompt(messages), **self._options(opts))
+        out = self._llm.create_completion(self.tokens(messages), **self._options(opts))
         usage = out.get("usage", {})
         return Completion(out["choices"][0]["text"].strip(), usage.get("prompt_tokens", 0),
                           usage.get("completion_tokens", 0))
 
     def stream(self, messages: Sequence[Message], **opts) -> Iterator[str]:
-        for part in self._llm(self._prompt(messages), stream=True, **self._options(opts)):
+        for part in self._llm.create_completion(self.tokens(messages), stream=True, **self._options(opts)):
             yield part["choices"][0]["text"]

@@ -7,9 +7,12 @@ The worked example matters for small local models: a 270M base model follows a d
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from core.types import Hit, Message
+from generation.base import ChatModel
+from generation.placeholders import PromptPlaceholders
 
 INSTRUCTIONS = (
     "Answer the question in one or two sentences using only the numbered sources. Personal data in "
@@ -22,7 +25,7 @@ EXAMPLE = (
     "Answer: The office is closed on 3 May for maintenance [1]."
 )
 NO_ANSWER = "I don't know: no stored document is relevant enough to answer this question."
-UNSUPPORTED_ANSWER = ("The local model's answer stated figures that are not in the sources, so it is withheld. "
+UNSUPPORTED_ANSWER = ("The local model's answer is not supported by the sources, so it is withheld. "
                       "The most relevant passages are cited below.")
 
 
@@ -31,12 +34,45 @@ def source_label(hit: Hit) -> str:
     return f"{name}, page {hit.page}" if hit.page else name
 
 
-def format_sources(hits: Sequence[Hit]) -> str:
-    return "\n\n".join(f"[{n}] ({source_label(h)})\n{h.text}" for n, h in enumerate(hits, start=1))
+def format_sources(hits: Sequence[Hit], texts: Sequence[str] | None = None) -> str:
+    """Numbered sources; `texts` replaces the hits' stored text (placeholders renumbered for the prompt)."""
+    texts = texts if texts is not None else [h.text for h in hits]
+    return "\n\n".join(f"[{n}] ({source_label(h)})\n{t}" for n, (h, t) in enumerate(zip(hits, texts), start=1))
 
 
-def grounded_messages(question: str, hits: Sequence[Hit]) -> list[Message]:
+def grounded_messages(question: str, hits: Sequence[Hit], texts: Sequence[str] | None = None) -> list[Message]:
     return [
         Message("system", f"{INSTRUCTIONS}\n\nExample:\n\n{EXAMPLE}"),
-        Message("user", f"Sources:\n{format_sources(hits)}\n\nQuestion: {question.strip()}"),
+        Message("user", f"Sources:\n{format_sources(hits, texts)}\n\nQuestion: {question.strip()}"),
     ]
+
+
+@dataclass(frozen=True)
+class FittedPrompt:
+    """The hits that fit the model's context, their prompt text (placeholders renumbered) and messages."""
+
+    hits: tuple[Hit, ...]
+    texts: tuple[str, ...]
+    placeholders: PromptPlaceholders
+    messages: list[Message]
+
+
+def build_prompt(question: str, hits: Sequence[Hit]) -> FittedPrompt:
+    placeholders = PromptPlaceholders()
+    texts = tuple(placeholders.renumber(h.doc_id, h.text) for h in hits)
+    return FittedPrompt(tuple(hits), texts, placeholders, grounded_messages(question, hits, texts))
+
+
+def fit_prompt(chat: ChatModel, question: str, hits: Sequence[Hit]) -> FittedPrompt | None:
+    """The prompt with the most top hits that leaves `max_tokens` free in the context window; the
+    lowest hits are dropped, never truncated. None when not even the best hit fits."""
+    budget = chat.context_window - chat.max_tokens
+
+    def fits(n: int) -> bool:
+        return chat.prompt_tokens(build_prompt(question, hits[:n]).messages) <= budget
+
+    low, high = 0, len(hits)  # binary search: fits(low) holds or low == 0
+    while low < high:
+        mid = (low + high + 1) // 2
+        low, high = (mid, high) if fits(mid) else (low, mid - 1)
+    return build_prompt(question, hits[:low]) if low else None

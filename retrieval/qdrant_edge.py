@@ -34,7 +34,8 @@ def payload_for(item: EmbeddedChunk) -> dict:
 
 def hit_from(point) -> Hit:
     p = point.payload or {}
-    return Hit(str(point.id), p["doc_id"], p["source"], p.get("page"), p["text"], float(point.score))
+    return Hit(str(point.id), p["doc_id"], p["source"], p.get("page"), p["text"], float(point.score),
+               p.get("start"), p.get("end"))
 
 
 class StoreLock:

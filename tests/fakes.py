@@ -38,18 +38,27 @@ class EmailDetector:
 
 
 class ScriptedChat:
-    """Returns a fixed reply and records every prompt it was sent."""
+    """Returns a fixed reply (streamed word by word) and records every prompt it was sent.
+
+    Tokens are counted as whitespace-separated words, enough to exercise context fitting."""
 
     name = "scripted"
     trust = "local"
 
-    def __init__(self, reply: str = "The answer is in the sources [1].") -> None:
-        self.reply = reply
+    def __init__(self, reply: str = "The answer is in the sources [1].", context_window: int = 4096,
+                 max_tokens: int = 200, fail: Exception | None = None) -> None:
+        self.reply, self.context_window, self.max_tokens, self.fail = reply, context_window, max_tokens, fail
         self.calls: list[list[Message]] = []
+
+    def prompt_tokens(self, messages: Sequence[Message]) -> int:
+        return sum(len(m.content.split()) for m in messages)
 
     def complete(self, messages: Sequence[Message], **opts) -> Completion:
         self.calls.append(list(messages))
-        return Completion(self.reply, 10, 5)
+        if self.fail:
+            raise self.fail
+        return Completion(self.reply, self.prompt_tokens(messages), len(self.reply.split()))
 
     def stream(self, messages: Sequence[Message], **opts) -> Iterator[str]:
-        yield self.complete(messages).text
+        text = self.complete(messages).text
+        yield from re.findall(r"\S+\s*|\s+", text)

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from typing import Literal
+
 from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from api import serialize
 from api.deps import VeilDep
+from generation.answering import Final, Token
 
 router = APIRouter(prefix="/v1", tags=["query"])
 
@@ -14,11 +20,28 @@ class QueryRequest(BaseModel):
     collection: str | None = None
     top_k: int | None = Field(None, ge=1, le=100)
     generate: bool = True
+    mode: Literal["extractive", "generative"] | None = Field(
+        None, description="answer mode; default: generation.answer_mode")
+    stream: bool = Field(False, description="server-sent events: `token` events, then one `answer` event")
 
 
-@router.post("/query")
-def query(veil: VeilDep, request: QueryRequest) -> dict:
+@router.post("/query", response_model=None)
+def query(veil: VeilDep, request: QueryRequest) -> dict | StreamingResponse:
+    """Answer from the stored documents. The store is held while searching only, never while generating."""
     collection = request.collection or veil.settings.default_collection
-    with veil.lock:
-        answer = veil.answerer.answer(request.question, collection, request.top_k, request.generate)
+    if request.stream and request.generate:
+        events = veil.answerer.stream(request.question, collection, request.top_k, request.mode)
+        return StreamingResponse(_sse(events), media_type="text/event-stream")
+    answer = veil.answerer.answer(request.question, collection, request.top_k, request.generate, request.mode)
     return serialize.answer(answer)
+
+
+def _sse(events: Iterator[Token | Final]) -> Iterator[str]:
+    """`token` events carry text; the `answer` event is the checked answer. When `replaces_stream` is
+    true the streamed text failed a grounding check and the answer event's text replaces it."""
+    for event in events:
+        if isinstance(event, Token):
+            yield f"event: token\ndata: {json.dumps({'text': event.text}, ensure_ascii=False)}\n\n"
+        else:
+            body = serialize.answer(event.answer) | {"replaces_stream": event.replaces_stream}
+            yield f"event: answer\ndata: {json.dumps(body, ensure_ascii=False)}\n\n"

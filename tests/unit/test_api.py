@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -34,15 +36,36 @@ def test_upload_list_query_delete_roundtrip(client, chat):
     doc_id = body["files"][0]["doc_id"]
     assert [d["doc_id"] for d in client.get("/v1/documents").json()["documents"]] == [doc_id]
 
-    answer = client.post("/v1/query", json={"question": "Refunds are issued within how many days?"}).json()
+    question = "Refunds are issued within how many days?"
+    answer = client.post("/v1/query", json={"question": question, "mode": "generative"}).json()
     assert answer["answer"] == "Refunds take 14 days [1]." and answer["route"] == "local"
-    assert answer["citations"][0]["document"] == "refunds.txt"
+    assert answer["mode"] == "generative" and answer["citations"][0]["document"] == "refunds.txt"
     prompt = "\n".join(m.content for m in chat.calls[0])
     assert "<EMAIL_ADDRESS_1>" in prompt and "refunds.desk@example.com" not in prompt
 
     assert client.delete(f"/v1/documents/{doc_id}").json() == {"deleted": doc_id, "chunks": 1}
     assert client.get("/v1/documents").json()["documents"] == []
     assert client.delete(f"/v1/documents/{doc_id}").status_code == 404
+
+
+def test_the_default_answer_quotes_the_sources_without_calling_the_model(client, chat):
+    upload(client)
+    answer = client.post("/v1/query", json={"question": "Refunds are issued within how many days?"}).json()
+    assert answer["mode"] == "extractive" and answer["answer"] == '"Refunds are issued within 14 days." [1]'
+    assert answer["reason"] and chat.calls == []
+
+
+def test_a_streamed_query_sends_tokens_then_the_checked_answer(client):
+    upload(client)
+    body = {"question": "Refunds are issued within how many days?", "mode": "generative", "stream": True}
+    with client.stream("POST", "/v1/query", json=body) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        events = [e for e in response.read().decode().split("\n\n") if e]
+    kinds = [e.splitlines()[0] for e in events]
+    assert kinds[-1] == "event: answer" and set(kinds[:-1]) == {"event: token"} and len(kinds) > 2
+    final = json.loads(events[-1].splitlines()[1].removeprefix("data: "))
+    streamed = "".join(json.loads(e.splitlines()[1].removeprefix("data: "))["text"] for e in events[:-1])
+    assert streamed == final["answer"] == "Refunds take 14 days [1]." and final["replaces_stream"] is False
 
 
 def test_same_upload_twice_is_unchanged(client):

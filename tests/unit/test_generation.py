@@ -1,17 +1,38 @@
 from __future__ import annotations
 
-import numpy as np
+import threading
+import time
 
-from core.settings import RetrievalSettings
+import pytest
+
+from core.audit import AuditLog
+from core.settings import GenerationSettings, RetrievalSettings
 from core.types import Hit, Message
-from generation.answering import Answerer
-from generation.llamacpp import completion_prompt, gemma_prompt
-from generation.prompts import NO_ANSWER, grounded_messages
+from generation.answering import QUOTE_POOL, Answerer, Final, Token
+from generation.llamacpp import LlamaCppChat, completion_prompt, gemma_prompt
+from generation.prompts import NO_ANSWER, UNSUPPORTED_ANSWER, build_prompt, fit_prompt, grounded_messages
+from retrieval.hashing import HashingEmbedder
 from tests.fakes import ScriptedChat
 
+GENERATIVE = GenerationSettings(answer_mode="generative")
 
-def hit(text, score=0.9, page=2):
-    return Hit("c1", "d1", "/x/report.pdf", page, text, score)
+
+def hit(text, score=0.9, page=2, doc="d1", chunk="c1"):
+    return Hit(chunk, doc, "/x/report.pdf", page, text, score, 0, len(text))
+
+
+class StubStore:
+    def __init__(self, hits):
+        self.hits, self.queries = hits, []
+
+    def search(self, query):
+        self.queries.append(query)
+        return self.hits
+
+
+def answerer(hits, chat=None, generation=GENERATIVE, audit=None, **retrieval):
+    return Answerer(HashingEmbedder(64), StubStore(hits), chat or ScriptedChat(),
+                    RetrievalSettings(**retrieval), generation, audit)
 
 
 def test_grounded_prompt_numbers_sources_and_keeps_placeholders():
@@ -28,37 +49,32 @@ def test_prompt_renderings():
     assert completion_prompt(messages) == "SYS\n\nQ1\nAnswer:"
 
 
-class StubStore:
-    def __init__(self, hits):
-        self.hits, self.queries = hits, []
-
-    def search(self, query):
-        self.queries.append(query)
-        return self.hits
+def test_stop_sequences_come_from_the_format_and_from_generation_stop():
+    assert LlamaCppChat(GenerationSettings()).stop_sequences() == ["\n\n", "\nQuestion:"]
+    gemma = LlamaCppChat(GenerationSettings(prompt_format="gemma", stop=("###",)))
+    assert gemma.stop_sequences() == ["<end_of_turn>", "<start_of_turn>", "###"]
 
 
-class StubEmbedder:
-    model_id, dim = "stub", 3
-
-    def embed_query(self, text):
-        return np.ones(3, np.float32)
+def test_the_packaged_base_model_answers_extractively_a_configured_model_generates(tmp_path):
+    assert GenerationSettings().resolved_mode() == "extractive"
+    assert GenerationSettings(model_path=tmp_path / "m.gguf").resolved_mode() == "generative"
+    assert GenerationSettings(model_path=tmp_path / "m.gguf", answer_mode="extractive").resolved_mode() == "extractive"
 
 
 def test_low_scores_mean_i_dont_know_without_calling_the_model():
     chat = ScriptedChat()
-    answerer = Answerer(StubEmbedder(), StubStore([hit("x", score=0.1)]), chat, RetrievalSettings(min_score=0.3))
-    answer = answerer.answer("q", "default")
-    assert (answer.answer, answer.route, answer.citations) == (NO_ANSWER, "none", ())
-    assert chat.calls == []
+    answer = answerer([hit("x", score=0.1)], chat, min_score=0.3).answer("q", "default")
+    assert (answer.answer, answer.route, answer.citations, answer.mode) == (NO_ANSWER, "none", (), "none")
+    assert answer.reason and chat.calls == []
 
 
-def test_answer_cites_only_relevant_hits():
-    store = StubStore([hit("good", 0.8), hit("weak", 0.2)])
-    answerer = Answerer(StubEmbedder(), store, ScriptedChat("ok [1]"), RetrievalSettings(min_score=0.3, top_k=7))
-    answer = answerer.answer("q", "legal")
-    assert answer.route == "local" and [c.text for c in answer.citations] == ["good"]
-    assert answer.citations[0].document == "report.pdf"
-    assert store.queries[0].collection == "legal" and store.queries[0].top_k == 7
+def test_generated_answer_cites_only_relevant_hits_with_their_offsets():
+    engine = answerer([hit("good", 0.8), hit("weak", 0.2)], ScriptedChat("ok [1]"), min_score=0.3, top_k=7)
+    answer = engine.answer("q", "legal")
+    assert (answer.route, answer.mode) == ("local", "generative")
+    assert [c.text for c in answer.citations] == ["good"] and answer.citations[0].document == "report.pdf"
+    assert (answer.citations[0].start, answer.citations[0].end, answer.citations[0].doc_id) == (0, 4, "d1")
+    assert engine._store.queries[0].collection == "legal" and engine._store.queries[0].top_k == 7 * QUOTE_POOL
 
 
 def test_figures_are_compared_without_separators_placeholders_or_citation_marks():
@@ -71,12 +87,172 @@ def test_figures_are_compared_without_separators_placeholders_or_citation_marks(
     assert unsupported_figures("In 2024 [1].", "What happened in 2024?", sources) == set()
 
 
-def test_an_answer_with_an_invented_figure_is_withheld_but_its_sources_are_cited():
-    from generation.prompts import UNSUPPORTED_ANSWER
+SOURCE = ("Discharge medications: apixaban 5 mg twice daily for atrial fibrillation. "
+          "Follow up with cardiology in two weeks.")
 
-    store = StubStore([hit("The body shop estimated the repair at $6,842.17.")])
-    invented = Answerer(StubEmbedder(), store, ScriptedChat("The repair costs $1,000 [1]."), RetrievalSettings())
-    answer = invented.answer("What did the body shop estimate?", "default")
-    assert answer.answer == UNSUPPORTED_ANSWER and answer.route == "local" and len(answer.citations) == 1
-    faithful = Answerer(StubEmbedder(), store, ScriptedChat("It is $6,842.17 [1]."), RetrievalSettings())
-    assert faithful.answer("What did the body shop estimate?", "default").answer == "It is $6,842.17 [1]."
+
+@pytest.mark.parametrize("reply, problem", [
+    ("Ibuprofen 650 mg twice daily [1].", "figure"),                   # an invented dose
+    ("Apixaban 5 mg twice daily [2].", "cites a source"),              # a source the prompt did not hold
+    ("<PERSON_1>, <PERSON_2>, <PERSON_3> [1].", "run of placeholders"),
+    ("Prescribed by <PERSON_4> [1].", "placeholder"),                 # nobody in the sources
+    ("Warfarin tablets nightly with aspirin [1].", "words"),          # a drug no source names
+])
+def test_an_unsupported_generation_falls_back_to_quoting_the_sources(reply, problem):
+    answer = answerer([hit(SOURCE)], ScriptedChat(reply)).answer("What apixaban dose was given?", "default")
+    assert answer.mode == "extractive" and answer.route == "local"
+    assert problem in answer.reason and "withheld" in answer.reason
+    assert "apixaban 5 mg twice daily" in answer.answer and answer.answer.endswith("[1]")
+    assert reply not in answer.answer
+
+
+def test_a_supported_generation_is_kept():
+    answer = answerer([hit(SOURCE)], ScriptedChat("Apixaban 5 mg twice daily [1].")).answer(
+        "What dose of the blood thinner?", "default")
+    assert (answer.mode, answer.answer) == ("generative", "Apixaban 5 mg twice daily [1].")
+
+
+def test_placeholders_are_renumbered_per_request_and_mapped_back():
+    hits = [hit("<PERSON_1> approved the loan.", doc="a", chunk="ca"),
+            hit("<PERSON_1> signed the lease for <PERSON_2>.", doc="b", chunk="cb")]
+    prompt = build_prompt("Who signed the lease?", hits)
+    assert prompt.texts == ("<PERSON_1> approved the loan.", "<PERSON_2> signed the lease for <PERSON_3>.")
+    chat = ScriptedChat("<PERSON_2> signed the lease [2].")
+    answer = answerer(hits, chat).answer("Who signed the lease?", "default")
+    assert answer.answer == "<PERSON_1> signed the lease [1]."  # document b's own token, cited as [1]
+    assert [c.chunk_id for c in answer.citations] == ["cb"]
+    assert [c.text for c in answer.citations] == [h.text for h in hits[1:]]  # stored text untouched
+    assert "<PERSON_3>" in chat.calls[0][-1].content
+
+
+def test_citation_marks_follow_the_order_of_first_mention():
+    hits = [hit("Alpha rule applies to leases.", chunk="c1"), hit("Beta rule applies to loans.", chunk="c2"),
+            hit("Gamma rule applies to grants.", chunk="c3")]
+    answer = answerer(hits, ScriptedChat("Gamma rule [3] and alpha rule [1], again gamma [3].")).answer(
+        "Which rules apply?", "default")
+    assert answer.answer == "Gamma rule [1] and alpha rule [2], again gamma [1]."
+    assert [c.chunk_id for c in answer.citations] == ["c3", "c1"]
+
+
+def test_the_prompt_drops_the_lowest_hits_to_fit_the_context_window():
+    hits = [hit(" ".join(["word"] * 300), chunk=f"c{i}", score=0.9 - i / 100) for i in range(10)]
+    chat = ScriptedChat(context_window=1300, max_tokens=200)
+    prompt = fit_prompt(chat, "q", hits)
+    assert [h.chunk_id for h in prompt.hits] == ["c0", "c1", "c2"]
+    assert chat.prompt_tokens(prompt.messages) + chat.max_tokens <= chat.context_window
+    assert fit_prompt(ScriptedChat(context_window=400, max_tokens=200), "q", hits) is None
+
+
+def test_when_nothing_fits_the_answer_is_quoted_and_the_model_is_not_called():
+    chat = ScriptedChat(context_window=40, max_tokens=20)
+    answer = answerer([hit(SOURCE)], chat).answer("What dose of the blood thinner?", "default")
+    assert answer.mode == "extractive" and "context" in answer.reason and chat.calls == []
+
+
+def test_extractive_answer_quotes_the_best_sentence_with_its_citation_number():
+    hits = [hit("The office is open on weekdays. Parking is free for visitors.", chunk="c1"),
+            hit(f"Intro line for the ward. {SOURCE}", chunk="c2")]
+    answer = answerer(hits, generation=GenerationSettings()).answer("What dose of apixaban was given?", "default")
+    assert answer.mode == "extractive" and answer.answer.startswith('"Discharge medications: apixaban 5 mg')
+    assert answer.answer.split()[-1] == "[1]" and answer.citations[0].chunk_id == "c2"
+
+
+def test_extractive_answers_never_quote_a_run_of_placeholders():
+    hits = [hit("<PERSON_1>, <PERSON_2>, <PERSON_3> and <PERSON_4>.\nThe loan amount requested is $487,500.")]
+    answer = answerer(hits, generation=GenerationSettings()).answer("Who are the applicants?", "default")
+    assert "<PERSON_2>" not in answer.answer and "$487,500" in answer.answer
+
+
+def test_stream_yields_mapped_tokens_then_the_checked_answer():
+    hits = [hit("<PERSON_1> approved the loan of $487,500.", doc="a")]
+    chat = ScriptedChat("<PERSON_1> approved $487,500 [1].")
+    events = list(answerer(hits, chat).stream("Who approved the loan?", "default"))
+    tokens, final = [e.text for e in events if isinstance(e, Token)], events[-1]
+    assert "".join(tokens) == "<PERSON_1> approved $487,500 [1]."
+    assert isinstance(final, Final) and not final.replaces_stream and final.answer.mode == "generative"
+
+
+def test_a_streamed_answer_that_fails_a_check_is_replaced():
+    events = list(answerer([hit(SOURCE)], ScriptedChat("Ibuprofen 650 mg [1].")).stream("What dose?", "default"))
+    assert events[-1].replaces_stream and events[-1].answer.mode == "extractive"
+
+
+def test_the_stream_rewriter_holds_back_split_placeholders_and_marks():
+    from generation.placeholders import PromptPlaceholders
+    from generation.streaming import AnswerRewriter
+
+    placeholders = PromptPlaceholders()
+    placeholders.renumber("a", "<PERSON_1>")
+    placeholders.renumber("b", "<PERSON_1>")  # prompt <PERSON_2> is document b's <PERSON_1>
+    rewriter = AnswerRewriter(placeholders)
+    pieces = ["It was <PER", "SON_2> [", "2", "] and <PERSON_1> [1]."]
+    assert "".join(rewriter.feed(p) for p in pieces) + rewriter.flush() == "It was <PERSON_1> [1] and <PERSON_1> [2]."
+
+
+def test_a_failed_generation_is_audited_and_raised(tmp_path):
+    audit = AuditLog(tmp_path / "audit.db", b"k" * 32)
+    engine = answerer([hit(SOURCE)], ScriptedChat(fail=RuntimeError("model crashed")), audit=audit)
+    with pytest.raises(RuntimeError):
+        engine.answer("What dose?", "default")
+    event = list(audit.events("query"))[-1]
+    assert event.payload["outcome"] == "failed" and "What dose" not in str(event.payload)
+    engine.answer("What dose?", "default", mode="extractive")
+    assert list(audit.events("query"))[-1].payload["outcome"] == "answered"
+    assert audit.verify().ok
+
+
+class SlowChat(ScriptedChat):
+    """Records how many generations overlap."""
+
+    def __init__(self):
+        super().__init__("ok")
+        self.active = self.most_active = 0
+        self.order: list[str] = []
+
+    def complete(self, messages, **opts):
+        self.active += 1
+        self.most_active = max(self.most_active, self.active)
+        time.sleep(0.02)
+        self.order.append(messages[-1].content)
+        self.active -= 1
+        return super().complete(messages)
+
+
+def test_one_model_serves_concurrent_requests_one_at_a_time_in_order():
+    from generation.queue import QueuedChat
+
+    model = SlowChat()
+    queued = QueuedChat(model)
+    results = []
+    threads = [threading.Thread(target=lambda n=n: results.append(queued.complete([Message("user", str(n))])))
+               for n in range(6)]
+    for t in threads:
+        t.start()
+        time.sleep(0.002)
+    for t in threads:
+        t.join()
+    assert model.most_active == 1 and len(results) == 6 and model.order == [str(n) for n in range(6)]
+    assert queued.context_window == model.context_window and queued.prompt_tokens([Message("user", "a b")]) == 2
+
+
+def test_the_queue_hands_errors_to_the_request_and_keeps_serving():
+    from generation.queue import QueuedChat
+
+    queued = QueuedChat(ScriptedChat(fail=ValueError("bad prompt")))
+    with pytest.raises(ValueError):
+        queued.complete([Message("user", "x")])
+    with pytest.raises(ValueError):
+        list(queued.stream([Message("user", "x")]))
+    queued._model.fail = None
+    assert "".join(queued.stream([Message("user", "x")])) == queued._model.reply
+
+
+def test_an_answer_without_marks_is_cited_by_the_source_it_draws_on():
+    from generation.grounding import attribute
+
+    sources = ["The loan requested is $487,500.", "Apixaban 5 mg twice daily. It was given daily to patients."]
+    assert attribute("$487,500", sources) == "$487,500 [1]"
+    assert attribute("The dose is 5 mg twice daily. Nothing else", sources) == "The dose is 5 mg twice daily [2]. Nothing else"
+    hits = [hit("Lisinopril 10 mg once daily.", chunk="c1"), hit(SOURCE, chunk="c2")]
+    answer = answerer(hits, ScriptedChat("Apixaban 5 mg twice daily.")).answer("What apixaban dose?", "default")
+    assert answer.answer == "Apixaban 5 mg twice daily [1]." and [c.chunk_id for c in answer.citations] == ["c2"]

@@ -26,15 +26,39 @@ def test_hardening_forces_offline_flags(monkeypatch):
 
 @pytest.fixture
 def no_network(monkeypatch):
+    """Every way out refuses and is recorded: connections and DNS look-ups alike."""
     attempts = []
 
-    def refuse(self, address, *args, **kwargs):
-        attempts.append(address)
+    def refuse(*args, **kwargs):
+        attempts.append(args[1:] if args and isinstance(args[0], socket.socket) else args)
         raise OSError("network disabled in this test")
 
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    for name in ("connect", "connect_ex", "sendto"):
+        monkeypatch.setattr(socket.socket, name, refuse)
+    for name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr", "create_connection"):
+        monkeypatch.setattr(socket, name, refuse)
     return attempts
+
+
+def test_the_guard_sees_dns_look_ups(no_network):
+    with pytest.raises(OSError):
+        socket.getaddrinfo("huggingface.co", 443)
+    assert no_network == [("huggingface.co", 443)]
+
+
+def test_every_model_loads_and_runs_offline(no_network):
+    """The embedder and the GGUF model load from packaged files and run with no look-up at all."""
+    from core.settings import GenerationSettings
+    from core.types import Message
+    from generation.llamacpp import LlamaCppChat
+    from retrieval.sentence_transformers import SentenceTransformerEmbedder
+
+    vector = SentenceTransformerEmbedder(None).embed_query("Is the clinic open on Sunday?")
+    assert vector.shape == (384,)
+    chat = LlamaCppChat(GenerationSettings(max_tokens=4))
+    assert chat.prompt_tokens([Message("user", "The clinic is closed on Sunday.")]) > 5
+    assert chat.complete([Message("user", "The clinic is closed on Sunday.")]).completion_tokens >= 1
+    assert no_network == []
 
 
 def test_redactor_and_parser_make_no_network_attempt(no_network):

@@ -1,0 +1,94 @@
+"""Extractive answers: the sentences of the top hits that best answer the question, quoted verbatim.
+
+A quote cannot state a dose, an amount or a name its source does not hold, which makes it the safe
+answer for a small base model. Each sentence is scored by meaning (cosine between the question and the
+sentence with the retrieval embedder) and by the question's content words it contains, weighted by
+how rare they are among the candidate sentences (a word every sentence has tells nothing).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.types import Hit
+from generation.grounding import content_stems
+from generation.placeholders import PLACEHOLDER
+from generation.question import read_question
+from generation.sentences import sentence_spans
+from retrieval.base import Embedder
+
+MEANING_WEIGHT = 1.0
+LEXICAL_WEIGHT = 0.5
+ANSWER_TYPE_WEIGHT = 0.15  # the sentence holds the kind of value asked for (an amount, a dose, a date)
+FOCUS_WEIGHT = 0.15
+TYPE_FILTER = 1  # the sentence names what the question is about, not only its topic
+SECOND_QUOTE_WITHIN = 0.9  # a second sentence is quoted when it scores this close to the best
+MAX_PLACEHOLDER_SHARE = 0.5  # sentences mostly made of placeholders answer nothing
+MIN_WORDS = 4
+_WORDS = re.compile(r"\b[^\W\d_]{2,}\b")
+_URLISH = re.compile(r"\S*[/@]\S*")
+
+
+@dataclass(frozen=True)
+class Quote:
+    hit: int  # index into the hits
+    start: int  # offsets in the hit's stored text
+    end: int
+    score: float
+
+
+class SentenceExtractor:
+    def __init__(self, embedder: Embedder, max_quotes: int = 2) -> None:
+        self._embedder, self._max_quotes = embedder, max_quotes
+
+    def quotes(self, question: str, hits: Sequence[Hit]) -> list[Quote]:
+        """The best sentences, best first: one, or two when the runner-up scores nearly as well."""
+        candidates = [(i, s, e) for i, h in enumerate(hits) for s, e in sentence_spans(h.text)
+                      if _informative(h.text[s:e])]
+        if not candidates:
+            return []
+        texts = [hits[i].text[s:e] for i, s, e in candidates]
+        shape = read_question(question)
+        typed = np.array([shape.expects(t) for t in texts], dtype=np.float32)
+        scores = (MEANING_WEIGHT * self._meaning(question, texts) + LEXICAL_WEIGHT * _word_overlap(question, texts)
+                  + ANSWER_TYPE_WEIGHT * typed
+                  + FOCUS_WEIGHT * np.array([shape.names_focus(t) for t in texts], dtype=np.float32))
+        if TYPE_FILTER and typed.any():  # "what dose": a sentence without a dose does not answer it
+            scores = np.where(typed > 0, scores, -np.inf)
+        ranked = [r for r in sorted(zip(scores.tolist(), candidates), key=lambda x: -x[0]) if r[0] > -np.inf]
+        best = ranked[0][0]
+        return [Quote(i, s, e, score) for n, (score, (i, s, e)) in enumerate(ranked[: self._max_quotes])
+                if n == 0 or score >= SECOND_QUOTE_WITHIN * best > 0]
+
+    def _meaning(self, question: str, texts: list[str]) -> np.ndarray:
+        vectors = self._embedder.embed_documents(texts)
+        return vectors @ self._embedder.embed_query(question)
+
+
+def _informative(sentence: str) -> bool:
+    """Not mostly placeholders, and a few real words: a reference line or a URL answers nothing."""
+    placeholder_chars = sum(len(m.group()) for m in PLACEHOLDER.finditer(sentence))
+    words = _WORDS.findall(_URLISH.sub(" ", PLACEHOLDER.sub(" ", sentence)))
+    return placeholder_chars <= MAX_PLACEHOLDER_SHARE * len(sentence) and len(words) >= MIN_WORDS
+
+
+def _word_overlap(question: str, texts: list[str]) -> np.ndarray:
+    """Share of the question's content words (IDF-weighted over the candidates) each sentence holds."""
+    wanted = content_stems(question)
+    stems = [content_stems(t) & wanted for t in texts]
+    df = Counter(w for s in stems for w in s)
+    idf = {w: math.log(1 + len(texts) / (1 + df[w])) for w in wanted}
+    total = sum(idf.values()) or 1.0
+    return np.array([sum(idf[w] for w in s) / total for s in stems], dtype=np.float32)
+
+
+def quoted_answer(quotes: Sequence[Quote], hits: Sequence[Hit], numbers: dict[int, int]) -> str:
+    """`"sentence" [n]` for each quote, in the order of the source text when they share a hit."""
+    ordered = sorted(quotes, key=lambda q: (numbers[q.hit], q.start))
+    return " ".join(f'"{hits[q.hit].text[q.start:q.end]}" [{numbers[q.hit]}]' for q in ordered)
