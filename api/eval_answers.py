@@ -7,14 +7,17 @@ end to end (retrieval included).
 
 from __future__ import annotations
 
+import secrets
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from core.errors import VeilError
-from core.settings import Settings
+from core.settings import AuditSettings, Settings
 from generation.answering import MODES, Mode
 from generation.evaluation import ModeTally, QAItem
 from ingest.pipeline import iter_sources
@@ -30,7 +33,8 @@ def evaluate_answers(settings: Settings, items: Sequence[QAItem], docs: Path,
     if not docs.is_dir():
         raise VeilError(f"--docs {docs} is not a folder")
     with tempfile.TemporaryDirectory(prefix="veil-eval-") as tmp:
-        veil = build_veil(settings.model_copy(update={"data_dir": Path(tmp)}))
+        throwaway = {"data_dir": Path(tmp), "audit": AuditSettings(key=SecretStr(secrets.token_hex(32)))}
+        veil = build_veil(settings.model_copy(update=throwaway))
         try:
             _ingest(veil, docs, say)
             tallies = _ask(veil, items, modes, say)

@@ -48,7 +48,7 @@ def one_run(veil, vanilla, files: list[Path], question: str) -> dict[str, float]
     _, retrieve_s = timed(lambda: veil.answerer.retrieve(question, "bench"))
     _, answer_s = timed(lambda: veil.answerer.answer(question, "bench"))
     return {"parse": parse_s, "redact": redact_s, "redact (vanilla presidio)": vanilla_s,
-            "embed chunks": embed_s, "retrieve": retrieve_s, "retrieve + generate": answer_s}
+            "embed chunks": embed_s, "retrieve": retrieve_s, "retrieve + answer (default mode)": answer_s}
 
 
 def main() -> None:

@@ -32,13 +32,13 @@ def test_every_mode_is_reported_in_one_json_line(sample_eval, sample_questions):
     assert set(result["modes"]) == {"extractive", "generative"}
     for scores in result["modes"].values():
         assert scores.keys() == MODE_KEYS and scores["latency_ms"]["p95"] >= scores["latency_ms"]["p50"] > 0
-        assert scores["gold_in_citations"] >= 5 / 6  # retrieval finds the passage for the samples
+        assert scores["gold_in_citations"] >= 0.83  # five of six at least: the cited passages hold the gold
     assert "asked 6/6 questions" in proc.stderr  # progress goes to stderr, the result alone to stdout
 
 
 def test_the_default_mode_states_the_gold_answer_more_often(sample_eval):
     modes = json.loads(sample_eval[1].stdout.strip().splitlines()[-1])["modes"]
-    assert modes["extractive"]["contains_gold"] >= 5 / 6
+    assert modes["extractive"]["contains_gold"] >= 0.83
     assert modes["extractive"]["contains_gold"] >= modes["generative"]["contains_gold"]
 
 
