@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import secrets
 import statistics
 import sys
 import tempfile
@@ -64,12 +65,18 @@ def compare_with_raw(settings, messages, runs: int) -> dict:
                 seed=gen.seed, verbose=False)
     prompt = veil_model.render(messages).text
     options = {"max_tokens": MAX_TOKENS, "temperature": gen.temperature, "repeat_penalty": gen.repeat_penalty}
-    rows = {"veil": [], "raw": []}
-    for _ in range(runs):
+    def run_raw():
         raw.reset()
-        rows["raw"].append(streamed(raw.create_completion(prompt, stream=True, **options)))
+        return streamed(raw.create_completion(prompt, stream=True, **options))
+
+    def run_veil():
         veil_model._llm.reset()
-        rows["veil"].append(streamed(veil_chat.stream(messages)))
+        return streamed(veil_chat.stream(messages))
+
+    rows = {"veil": [], "raw": []}
+    for n in range(runs):  # alternate which goes first, so neither always runs on a warmer machine
+        for name, run in ([("raw", run_raw), ("veil", run_veil)][:: 1 if n % 2 == 0 else -1]):
+            rows[name].append(run())
     out = {name: {"ttft_ms": round(statistics.median(r[0] for r in rs) * 1000, 1),
                   "tokens_per_s": round(statistics.median(r[1] for r in rs), 1),
                   "tokens": statistics.median(r[2] for r in rs)} for name, rs in rows.items()}
@@ -132,7 +139,7 @@ def main() -> None:
     args = parser.parse_args()
     questions = load_questions(args.questions, args.question)
     with tempfile.TemporaryDirectory(prefix="veil-bench-") as tmp:
-        settings = load_settings(data_dir=Path(tmp))
+        settings = load_settings(data_dir=Path(tmp), audit={"key": secrets.token_hex(32)})
         veil = build_veil(settings)
         for source in iter_sources([args.folder]):
             veil.pipeline.ingest_file(source.path, settings.default_collection, source.name)
