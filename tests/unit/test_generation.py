@@ -256,3 +256,20 @@ def test_an_answer_without_marks_is_cited_by_the_source_it_draws_on():
     hits = [hit("Lisinopril 10 mg once daily.", chunk="c1"), hit(SOURCE, chunk="c2")]
     answer = answerer(hits, ScriptedChat("Apixaban 5 mg twice daily.")).answer("What apixaban dose?", "default")
     assert answer.answer == "Apixaban 5 mg twice daily [1]." and [c.chunk_id for c in answer.citations] == ["c2"]
+
+
+def test_no_request_holds_the_store_while_the_model_writes():
+    store_lock = threading.Lock()
+    seen = []
+
+    class CheckingChat(ScriptedChat):
+        def complete(self, messages, **opts):
+            free = store_lock.acquire(blocking=False)  # an ingest could take the store right now
+            seen.append(free)
+            if free:
+                store_lock.release()
+            return super().complete(messages)
+
+    engine = Answerer(HashingEmbedder(64), StubStore([hit(SOURCE)]), CheckingChat("Apixaban 5 mg [1]."),
+                      RetrievalSettings(), GENERATIVE, store_lock=store_lock)
+    assert engine.answer("What apixaban dose?", "default").mode == "generative" and seen == [True]
