@@ -64,25 +64,29 @@ def _server(settings: Settings, doing: str):
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="files or folders (recursive)")],
     collection: CollectionOpt = None,
+    groups: Annotated[Optional[list[str]], typer.Option(
+        "--groups", "-g", help="a group allowed to read these documents (repeatable; default: everyone)")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Parse, redact, chunk, embed and store documents. A broken file never stops the batch."""
     from api.ingest_cli import run_ingest
+    from ingest.pipeline import reader_groups
 
     settings = settings_for_cli()
     name = collection or settings.default_collection
+    readers = reader_groups(groups or [])  # a bad group name stops the command before any work
     remote = _server(settings, "sending files")
     if remote is not None:
-        report = run_ingest(paths, lambda p: remote.ingest_file(p, name), as_json)
+        report = run_ingest(paths, lambda p: remote.ingest_file(p, name, readers), as_json)
     else:
         with local_veil(settings) as veil:
-            report = run_ingest(paths, lambda p: _local_ingest(veil, p, name), as_json)
+            report = run_ingest(paths, lambda p: _local_ingest(veil, p, name, readers), as_json)
     if report.totals()["failed"]:
         raise typer.Exit(1)
 
 
-def _local_ingest(veil, source, collection: str):
-    return veil.pipeline.ingest_file(source.path, collection, source.name)
+def _local_ingest(veil, source, collection: str, groups: tuple[str, ...]):
+    return veil.pipeline.ingest_file(source.path, collection, source.name, groups)
 
 
 @app.command()

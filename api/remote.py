@@ -15,12 +15,13 @@ class RemoteVeil:
     def __init__(self, url: str, transport: httpx.BaseTransport | None = None) -> None:
         self._http = httpx.Client(base_url=url, timeout=600.0, transport=transport)
 
-    def ingest_file(self, source: SourceFile, collection: str) -> FileResult:
+    def ingest_file(self, source: SourceFile, collection: str, groups: tuple[str, ...] = ("everyone",)) -> FileResult:
         """The resolved path travels as the identity only; the server stores `source.name`."""
         with source.path.open("rb") as handle:
             response = self._http.post(
                 "/v1/documents", files={"files": (source.path.name, handle)},
-                data={"collection": collection, "source": str(source.path.resolve()), "name": source.name},
+                data={"collection": collection, "source": str(source.path.resolve()), "name": source.name,
+                      "groups": list(groups)},
             )
         return serialize.file_result_from(_json(response)["files"][0])
 

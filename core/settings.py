@@ -71,8 +71,11 @@ class StoreSettings(Section):
 
 
 class RetrievalSettings(Section):
+    mode: Literal["hybrid", "dense", "bm25"] = Field(
+        "hybrid", description="hybrid fuses dense and BM25 ranks (RRF) inside the store")
     top_k: int = Field(4, ge=1, le=100)
-    min_score: float = Field(0.25, ge=-1.0, le=1.0, description="below this a hit is not relevant")
+    min_score: float = Field(
+        0.25, ge=-1.0, le=1.0, description="dense cosine the best hit must reach, or nothing is relevant")
 
 
 class GenerationSettings(Section):

@@ -75,6 +75,7 @@ class DocumentInfo:
     ingested_at: str
     chunks: int
     redactions: dict[str, int] = field(default_factory=dict)
+    groups: tuple[str, ...] = ("everyone",)  # who may read it: a principal whose groups overlap these
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,11 +86,33 @@ class EmbeddedChunk:
 
 
 @dataclass(frozen=True)
+class Principal:
+    """Who is acting. Groups decide which chunks they may read; roles gate privileged actions
+    ("admin" sees every chunk, "auditor" reads the audit log and the re-identification vault)."""
+
+    name: str
+    roles: frozenset[str] = frozenset()
+    groups: frozenset[str] = frozenset()
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.roles
+
+
+LOCAL_ADMIN = Principal("local-admin", frozenset({"admin"}))  # the CLI on the data dir's own machine
+SearchMode = Literal["hybrid", "dense", "bm25"]
+
+
+@dataclass(frozen=True)
 class SearchQuery:
+    """A search as one principal: the store applies their groups as a filter inside the search."""
+
     vector: np.ndarray
     collection: str
     top_k: int = 5
-    text: str = ""  # kept for sparse/hybrid backends
+    text: str = ""  # for the BM25 and hybrid modes
+    mode: SearchMode = "hybrid"
+    principal: Principal = LOCAL_ADMIN
 
 
 @dataclass(frozen=True)
@@ -121,6 +144,7 @@ class Citation:
     score: float
     text: str
     doc_id: str = ""
+    source: str = ""  # the stored (redacted) folder-relative name, never an absolute path
     start: int | None = None
     end: int | None = None
 
@@ -152,9 +176,3 @@ class Completion:
     completion_tokens: int = 0
 
 
-@dataclass(frozen=True)
-class Principal:
-    """Who is acting. Roles gate privileged reads (the re-identification vault needs "auditor")."""
-
-    name: str
-    roles: frozenset[str] = frozenset()

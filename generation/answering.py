@@ -20,7 +20,7 @@ from typing import Literal
 
 from core.audit import AuditLog
 from core.settings import GenerationSettings, RetrievalSettings
-from core.types import Answer, Citation, Hit, SearchQuery
+from core.types import LOCAL_ADMIN, Answer, Citation, Hit, Principal, SearchQuery
 from generation.base import ChatModel
 from generation.citations import cited_numbers
 from generation.extractive import SentenceExtractor, quoted_answer
@@ -61,31 +61,42 @@ class Answerer:
         self.default_mode: Mode = (generation or GenerationSettings()).resolved_mode()
         self._extractor = SentenceExtractor(embedder)
 
-    def retrieve(self, question: str, collection: str, top_k: int | None = None) -> list[Hit]:
-        query = SearchQuery(self._embedder.embed_query(question), collection,
-                            top_k or self._retrieval.top_k, text=question)
+    def retrieve(self, question: str, collection: str, top_k: int | None = None,
+                 principal: Principal = LOCAL_ADMIN) -> list[Hit]:
+        """The principal's best hits in the configured mode; none when nothing is relevant enough.
+
+        Relevance is the dense cosine (`retrieval.min_score`): fused and BM25 scores have no fixed
+        scale. In dense mode each hit must reach it; otherwise the best dense hit decides for all.
+        """
+        vector, k, mode = self._embedder.embed_query(question), top_k or self._retrieval.top_k, self._retrieval.mode
+        floor = self._retrieval.min_score
         with self._store_lock:
-            hits = self._store.search(query)
-        return [h for h in hits if h.score >= self._retrieval.min_score]
+            if mode == "dense":
+                hits = self._store.search(SearchQuery(vector, collection, k, question, "dense", principal))
+                return [h for h in hits if h.score >= floor]
+            best = self._store.search(SearchQuery(vector, collection, 1, question, "dense", principal))
+            if not best or best[0].score < floor:
+                return []
+            return self._store.search(SearchQuery(vector, collection, k, question, mode, principal))
 
     def answer(self, question: str, collection: str, top_k: int | None = None,
-               generate: bool = True, mode: Mode | None = None) -> Answer:
+               generate: bool = True, mode: Mode | None = None, principal: Principal = LOCAL_ADMIN) -> Answer:
         answer: Answer | None = None
         try:
             k = top_k or self._retrieval.top_k
-            pool = self.retrieve(question, collection, k * QUOTE_POOL)
+            pool = self.retrieve(question, collection, k * QUOTE_POOL, principal)
             answer = self._answer(question, pool, k, generate, mode or self.default_mode)
             return answer
         finally:  # a query whose generation failed is audited too
             self._audit_query(question, collection, answer)
 
     def stream(self, question: str, collection: str, top_k: int | None = None,
-               mode: Mode | None = None) -> Iterator[Token | Final]:
+               mode: Mode | None = None, principal: Principal = LOCAL_ADMIN) -> Iterator[Token | Final]:
         """Tokens as the model writes them (generative mode), then the checked answer."""
         final: Final | None = None
         try:
             k = top_k or self._retrieval.top_k
-            pool = self.retrieve(question, collection, k * QUOTE_POOL)
+            pool = self.retrieve(question, collection, k * QUOTE_POOL, principal)
             if (mode or self.default_mode) != "generative" or not pool:
                 final = Final(self._answer(question, pool, k, True, mode or self.default_mode))
             else:
@@ -170,4 +181,4 @@ class Answerer:
 
 def _citation(hit: Hit) -> Citation:
     return Citation(PurePath(hit.source).name, hit.page, hit.chunk_id, round(hit.score, 4), hit.text,
-                    hit.doc_id, hit.start, hit.end)
+                    hit.doc_id, hit.source, hit.start, hit.end)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-PLACEHOLDER = re.compile(r"<([A-Z][A-Z_]*?)_(\d+)>")
+from core.placeholders import PLACEHOLDER
 
 
 class PromptPlaceholders:

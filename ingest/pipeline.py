@@ -7,6 +7,7 @@ reason itself passes through the redactor before anyone sees it.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -82,6 +83,19 @@ def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(root).parts)
 
 
+DEFAULT_GROUPS = ("everyone",)
+_GROUP = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+def reader_groups(groups: Sequence[str]) -> tuple[str, ...]:
+    """Validated, de-duplicated, sorted; an empty list means the default (`everyone`)."""
+    cleaned = tuple(sorted({g.strip() for g in groups if g.strip()})) or DEFAULT_GROUPS
+    bad = [g for g in cleaned if not _GROUP.match(g)]
+    if bad:
+        raise VeilError(f"invalid group name {bad[0]!r}: use letters, digits, '.', '_' and '-' (at most 64)")
+    return cleaned
+
+
 class IngestPipeline:
     def __init__(self, parser: Parser, redactor: Redactor, embedder: Embedder, store: VectorStore,
                  registry: DocumentRegistry, chunking: ChunkingSettings, max_file_bytes: int,
@@ -101,22 +115,30 @@ class IngestPipeline:
                 on_result(result)
         return IngestReport(tuple(results))
 
-    def ingest_file(self, path: Path, collection: str, name: str | None = None) -> FileResult:
+    def ingest_file(self, path: Path, collection: str, name: str | None = None,
+                    groups: Sequence[str] = DEFAULT_GROUPS) -> FileResult:
         """`name` is what is stored (redacted) and shown; the resolved path is the identity."""
         name = name or path.name
         try:
             data = self._read(path)
         except VeilError as exc:
             return FileResult(name, "failed", error=str(exc))
-        return self.ingest_bytes(data, name=name, source_key=str(path.resolve()), collection=collection)
+        return self.ingest_bytes(data, name=name, source_key=str(path.resolve()), collection=collection,
+                                 groups=groups)
 
-    def ingest_bytes(self, data: bytes, name: str, source_key: str, collection: str) -> FileResult:
+    def ingest_bytes(self, data: bytes, name: str, source_key: str, collection: str,
+                     groups: Sequence[str] = DEFAULT_GROUPS) -> FileResult:
+        """`groups`: who may read the document (a principal whose groups overlap these)."""
+        try:
+            readers = reader_groups(groups)
+        except VeilError as exc:
+            return FileResult(name, "failed", error=str(exc))
         doc_id = ids.document_id(collection, source_key)
         digest = ids.content_hash(data)
-        if self._registry.is_current(doc_id, digest):
+        if self._registry.is_current(doc_id, digest, readers):
             return FileResult(name, "unchanged", doc_id=doc_id)
         try:
-            info = self._ingest(data, name, doc_id, digest, collection)
+            info = self._ingest(data, name, doc_id, digest, collection, readers)
         except Exception as exc:  # one broken file never stops the batch
             reason = self._safe_reason(exc)
             log.warning("ingest failed for %s (%s): %s", self._safe_name(name), doc_id, reason)
@@ -144,14 +166,15 @@ class IngestPipeline:
         except OSError as exc:
             raise VeilError(f"cannot read file: {exc.strerror}") from None
 
-    def _ingest(self, data: bytes, name: str, doc_id: str, digest: str, collection: str) -> DocumentInfo:
+    def _ingest(self, data: bytes, name: str, doc_id: str, digest: str, collection: str,
+                groups: tuple[str, ...]) -> DocumentInfo:
         elements = self._parser.parse(data, Path(name).name)
         red_name, redacted = self._redact_document(name, [e.text for e in elements], doc_id)
         red_elements = [RedactedElement(r.text, e.page, e.category, r.spans) for e, r in zip(elements, redacted)]
         located = locate_spans(red_elements)
         chunks = self._chunks(red_elements, doc_id, located)
         info = DocumentInfo(doc_id, collection, red_name.text, digest, _now(), len(chunks),
-                            _sum_counts([red_name, *redacted]))
+                            _sum_counts([red_name, *redacted]), groups)
         vectors = self._embedder.embed_documents([c.text for c in chunks])
         self._registry.mark_pending(info)
         self._store.delete_document(collection, doc_id)  # a changed file replaces its old chunks

@@ -23,10 +23,12 @@ CREATE TABLE IF NOT EXISTS documents (
     ingested_at  TEXT NOT NULL,
     chunks       INTEGER NOT NULL,
     redactions   TEXT NOT NULL,
-    status       TEXT NOT NULL CHECK (status IN ('pending', 'done'))
+    status       TEXT NOT NULL CHECK (status IN ('pending', 'done')),
+    groups       TEXT NOT NULL DEFAULT '["everyone"]'
 );
 CREATE INDEX IF NOT EXISTS documents_by_collection ON documents (collection);
 """
+_MIGRATIONS = {"groups": """ALTER TABLE documents ADD COLUMN groups TEXT NOT NULL DEFAULT '["everyone"]'"""}
 
 
 class DocumentRegistry:
@@ -35,11 +37,16 @@ class DocumentRegistry:
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
+        for column, statement in _MIGRATIONS.items():  # registries written before the column existed
+            if column not in columns:
+                self._db.execute(statement)
         self._lock = threading.Lock()
 
-    def is_current(self, doc_id: str, content_hash: str) -> bool:
-        row = self._one("SELECT content_hash, status FROM documents WHERE doc_id = ?", doc_id)
-        return row is not None and row == (content_hash, "done")
+    def is_current(self, doc_id: str, content_hash: str, groups: tuple[str, ...] = ("everyone",)) -> bool:
+        """Done with this content and these readers: a new group list is a change like new content."""
+        row = self._one("SELECT content_hash, status, groups FROM documents WHERE doc_id = ?", doc_id)
+        return row is not None and row == (content_hash, "done", _groups_json(groups))
 
     def mark_pending(self, info: DocumentInfo) -> None:
         self._write(info, "pending")
@@ -74,15 +81,20 @@ class DocumentRegistry:
     def _write(self, info: DocumentInfo, status: str) -> None:
         with self._lock:
             self._db.execute(
-                "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT OR REPLACE INTO documents ({_COLUMNS}, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (info.doc_id, info.collection, info.source, info.content_hash, info.ingested_at,
-                 info.chunks, json.dumps(info.redactions, sort_keys=True), status),
+                 info.chunks, json.dumps(info.redactions, sort_keys=True), _groups_json(info.groups), status),
             )
 
 
-_COLUMNS = "doc_id, collection, source, content_hash, ingested_at, chunks, redactions"
+_COLUMNS = "doc_id, collection, source, content_hash, ingested_at, chunks, redactions, groups"
+
+
+def _groups_json(groups: tuple[str, ...]) -> str:
+    return json.dumps(sorted(set(groups)))
 
 
 def _to_info(row) -> DocumentInfo:
-    doc_id, collection, source, content_hash, ingested_at, chunks, redactions = row
-    return DocumentInfo(doc_id, collection, source, content_hash, ingested_at, chunks, json.loads(redactions))
+    doc_id, collection, source, content_hash, ingested_at, chunks, redactions, groups = row
+    return DocumentInfo(doc_id, collection, source, content_hash, ingested_at, chunks, json.loads(redactions),
+                        tuple(json.loads(groups)))

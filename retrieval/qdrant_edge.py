@@ -2,6 +2,10 @@
 
 An embedded store belongs to one process. Opening it takes an exclusive lock on the store folder;
 a second process gets StoreBusyError at once instead of corrupting or waiting.
+
+Search runs inside the engine: dense (cosine), BM25 (Qdrant's own model, IDF modifier) or hybrid
+(both, fused by reciprocal rank), always under the caller's group filter, so a chunk the caller may
+not read is never even ranked.
 """
 
 from __future__ import annotations
@@ -14,12 +18,16 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from core.errors import StoreBusyError, VeilError
-from core.types import EmbeddedChunk, Hit, SearchQuery, StoredChunk
+from core.types import EmbeddedChunk, Hit, Principal, SearchQuery, StoredChunk
+from retrieval.lexical import lexical_text
 
 log = logging.getLogger(__name__)
 
 DENSE, SPARSE = "dense", "bm25"
 _COLLECTION = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+INDEXED_FIELDS = ("doc_id", "collection", "groups")  # keyword indexes: deletes and the ACL filter
+FUSION_DEPTH = 100  # each ranking contributes its top max(this, top_k) to the fusion
+RRF_K = 60  # the usual constant of reciprocal rank fusion
 
 
 def payload_for(item: EmbeddedChunk) -> dict:
@@ -27,7 +35,7 @@ def payload_for(item: EmbeddedChunk) -> dict:
     return {
         "doc_id": doc.doc_id, "collection": doc.collection, "source": doc.source, "page": chunk.page,
         "chunk_index": chunk.index, "start": chunk.start, "end": chunk.end,
-        "content_hash": doc.content_hash, "ingested_at": doc.ingested_at,
+        "content_hash": doc.content_hash, "ingested_at": doc.ingested_at, "groups": list(doc.groups),
         "redactions": chunk.redactions, "text": chunk.text,
     }
 
@@ -80,16 +88,18 @@ class QdrantEdgeStore:
     def _open(self, collection: str, dim: int | None):
         qe, path = self._qe, self._root / collection
         if path.is_dir() and any(path.iterdir()):
-            return qe.EdgeShard.load(str(path))
-        if dim is None:
+            shard = qe.EdgeShard.load(str(path))
+        elif dim is None:
             return None  # reading a collection that was never written
-        config = qe.EdgeConfig(
-            vectors={DENSE: qe.EdgeVectorParams(size=dim, distance=qe.Distance.Cosine)},
-            sparse_vectors={SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
-        )
-        shard = qe.EdgeShard.create(str(path), config)
-        shard.update(qe.UpdateOperation.create_field_index("doc_id", qe.PayloadSchemaType.Keyword))
-        log.info("created collection %s (%d dims)", collection, dim)
+        else:
+            config = qe.EdgeConfig(
+                vectors={DENSE: qe.EdgeVectorParams(size=dim, distance=qe.Distance.Cosine)},
+                sparse_vectors={SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
+            )
+            shard = qe.EdgeShard.create(str(path), config)
+            log.info("created collection %s (%d dims)", collection, dim)
+        for name in INDEXED_FIELDS:  # idempotent; also indexes shards written before a field existed
+            shard.update(qe.UpdateOperation.create_field_index(name, qe.PayloadSchemaType.Keyword))
         return shard
 
     def upsert(self, chunks: Sequence[EmbeddedChunk]) -> None:
@@ -103,17 +113,35 @@ class QdrantEdgeStore:
             shard.flush()
 
     def _point(self, item: EmbeddedChunk):
-        vectors = {DENSE: item.vector.tolist(), SPARSE: self._bm25.embed_document(item.chunk.text)}
+        vectors = {DENSE: item.vector.tolist(), SPARSE: self._bm25.embed_document(lexical_text(item.chunk.text))}
         return self._qe.Point(item.chunk.chunk_id, vectors, payload_for(item))
 
     def search(self, query: SearchQuery) -> list[Hit]:
         shard = self._shard(query.collection)
-        if shard is None:
-            return []
-        qe = self._qe
-        request = qe.QueryRequest(query=qe.Query.Nearest(query.vector.tolist(), using=DENSE),
-                                  limit=query.top_k, with_payload=True)
+        if shard is None or not (query.principal.is_admin or query.principal.groups):
+            return []  # nothing written, or a caller in no group: they can see nothing, which is no error
+        qe, acl = self._qe, self._acl_filter(query.principal)
+        dense = qe.Query.Nearest(query.vector.tolist(), using=DENSE)
+        sparse_vector = self._bm25.embed_query(lexical_text(query.text))
+        sparse = qe.Query.Nearest(sparse_vector, using=SPARSE) if sparse_vector.indices else None
+        mode = query.mode if sparse is not None else "dense"  # nothing to match lexically: meaning only
+        if mode == "hybrid":
+            depth = max(FUSION_DEPTH, query.top_k)
+            request = qe.QueryRequest(
+                prefetches=[qe.Prefetch(query=sparse, limit=depth, filter=acl),
+                            qe.Prefetch(query=dense, limit=depth, filter=acl)],
+                query=qe.Fusion.Rrf(k=RRF_K), filter=acl, limit=query.top_k, with_payload=True)
+        else:
+            request = qe.QueryRequest(query=sparse if mode == "bm25" else dense, filter=acl,
+                                      limit=query.top_k, with_payload=True)
         return [hit_from(p) for p in shard.query(request)]
+
+    def _acl_filter(self, principal: Principal):
+        """Admins see all; anyone else sees the chunks whose groups overlap theirs."""
+        if principal.is_admin:
+            return None
+        qe = self._qe
+        return qe.Filter(must=[qe.FieldCondition(key="groups", match=qe.MatchAny(any=sorted(principal.groups)))])
 
     def delete_document(self, collection: str, doc_id: str) -> int:
         shard = self._shard(collection)

@@ -23,10 +23,13 @@ def upload_documents(
     collection: Annotated[str | None, Form()] = None,
     source: Annotated[list[str] | None, Form(description="client-side path of each file (its identity)")] = None,
     name: Annotated[list[str] | None, Form(description="name to store for each file (default: its file name)")] = None,
+    groups: Annotated[list[str] | None, Form(description="groups allowed to read these files (default: everyone)")] = None,
 ) -> dict:
     """Ingest uploaded files. Per-file results: one broken file never fails the others."""
     collection = collection or veil.settings.default_collection
-    results = [_ingest_upload(veil, f, _nth(source, i), _nth(name, i), collection) for i, f in enumerate(files)]
+    readers = tuple(groups or ())
+    results = [_ingest_upload(veil, f, _nth(source, i), _nth(name, i), collection, readers)
+               for i, f in enumerate(files)]
     return serialize.ingest_report(IngestReport(tuple(results)))
 
 
@@ -35,7 +38,7 @@ def _nth(values: list[str] | None, index: int) -> str | None:
 
 
 def _ingest_upload(veil, upload: UploadFile, source: str | None, stored_name: str | None,
-                   collection: str) -> FileResult:
+                   collection: str, groups: tuple[str, ...]) -> FileResult:
     name = stored_name or PurePath(upload.filename or "upload").name
     limit = veil.settings.api.max_upload_mb * 1_000_000
     data = upload.file.read(limit + 1)
@@ -43,7 +46,7 @@ def _ingest_upload(veil, upload: UploadFile, source: str | None, stored_name: st
         return FileResult(name, "failed", error=f"file is over the {veil.settings.api.max_upload_mb} MB upload limit")
     key = source or f"upload:{name}"
     with veil.lock:
-        return veil.pipeline.ingest_bytes(data, name=name, source_key=key, collection=collection)
+        return veil.pipeline.ingest_bytes(data, name=name, source_key=key, collection=collection, groups=groups)
 
 
 @router.get("/documents")

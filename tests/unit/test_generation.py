@@ -31,8 +31,9 @@ class StubStore:
 
 
 def answerer(hits, chat=None, generation=GENERATIVE, audit=None, **retrieval):
+    """Dense mode: each stub hit is judged by its own score."""
     return Answerer(HashingEmbedder(64), StubStore(hits), chat or ScriptedChat(),
-                    RetrievalSettings(**retrieval), generation, audit)
+                    RetrievalSettings(**({"mode": "dense"} | retrieval)), generation, audit)
 
 
 def test_grounded_prompt_numbers_sources_and_keeps_placeholders():
@@ -59,6 +60,20 @@ def test_the_packaged_base_model_answers_extractively_a_configured_model_generat
     assert GenerationSettings().resolved_mode() == "extractive"
     assert GenerationSettings(model_path=tmp_path / "m.gguf").resolved_mode() == "generative"
     assert GenerationSettings(model_path=tmp_path / "m.gguf", answer_mode="extractive").resolved_mode() == "extractive"
+
+
+def test_outside_dense_mode_the_best_dense_hit_decides_relevance():
+    store = StubStore([hit("fused hit", score=0.02)])  # a fused (RRF) score has no fixed scale
+
+    def search(query):
+        store.queries.append(query)
+        return [hit("probe", score=0.6 if relevant else 0.1)] if query.mode == "dense" else store.hits
+
+    store.search = search
+    for relevant, expected in ((True, ["fused hit"]), (False, [])):
+        engine = Answerer(HashingEmbedder(64), store, ScriptedChat(), RetrievalSettings(mode="hybrid"))
+        assert [h.text for h in engine.retrieve("q", "default")] == expected
+    assert [(q.mode, q.top_k) for q in store.queries] == [("dense", 1), ("hybrid", 4), ("dense", 1)]
 
 
 def test_low_scores_mean_i_dont_know_without_calling_the_model():
@@ -271,5 +286,5 @@ def test_no_request_holds_the_store_while_the_model_writes():
             return super().complete(messages)
 
     engine = Answerer(HashingEmbedder(64), StubStore([hit(SOURCE)]), CheckingChat("Apixaban 5 mg [1]."),
-                      RetrievalSettings(), GENERATIVE, store_lock=store_lock)
+                      RetrievalSettings(mode="dense"), GENERATIVE, store_lock=store_lock)
     assert engine.answer("What apixaban dose?", "default").mode == "generative" and seen == [True]

@@ -28,15 +28,6 @@ def test_search_orders_by_cosine_and_returns_payload(store):
     assert hits[0].score == pytest.approx(1.0, abs=1e-5) and hits[0].source == "/docs/a.txt"
 
 
-def test_upsert_is_idempotent_and_delete_is_per_document(store):
-    batch = [item("a", 1, [1, 0, 0]), item("b", 2, [0, 1, 0])]
-    store.upsert(batch)
-    store.upsert(batch)
-    assert store.count("default") == 2
-    assert store.delete_document("default", "a") == 1
-    assert [c.payload["doc_id"] for c in store.iter_chunks("default")] == ["b"]
-
-
 def test_unknown_collection_reads_empty_and_bad_names_fail(store):
     assert store.search(SearchQuery(np.ones(3, np.float32), "never")) == []
     assert list(store.iter_chunks("never")) == [] and store.count("never") == 0
