@@ -141,6 +141,36 @@ def eval_answers(
     typer.echo(render_answer_scores(result))
 
 
+@eval_app.command("retrieval")
+@user_errors
+def eval_retrieval(
+    beir_dir: Annotated[Path, typer.Argument(help="BEIR folder: corpus.jsonl, queries.jsonl, qrels/SPLIT.tsv")],
+    split: Annotated[str, typer.Option(help="qrels split")] = "test",
+    limit: Annotated[Optional[int], typer.Option(help="first N judged queries only")] = None,
+    no_redact: Annotated[bool, typer.Option("--no-redact", help="skip redaction: what it costs retrieval")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """nDCG@10 and recall@100 of dense, BM25 and hybrid search, over a throw-away collection."""
+    from dataclasses import replace
+
+    from api.eval_retrieval import evaluate_retrieval
+    from retrieval.evaluation import load_beir
+
+    beir = load_beir(beir_dir, split)
+    if limit is not None:
+        beir = replace(beir, queries=dict(list(beir.queries.items())[:limit]))
+    result = evaluate_retrieval(settings_for_cli(), beir, split, redact=not no_redact)
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    lines = [f"{result['dataset']} ({result['split']}, {result['queries']} queries, "
+             f"{'redacted' if result['redacted'] else 'not redacted'})", f"{'mode':<8}{'nDCG@10':>9}{'R@100':>8}"]
+    lines += [f"{m:<8}{result['ndcg@10'][m]:>9.3f}{result['recall@100'][m]:>8.3f}" for m in result["ndcg@10"]]
+    lines.append(f"latency ({result['latency_ms']['mode']}): p50 {result['latency_ms']['p50']} ms, "
+                 f"p95 {result['latency_ms']['p95']} ms")
+    typer.echo("\n".join(lines))
+
+
 def render_answer_scores(result: dict) -> str:
     lines = [f"{result['questions']} questions; default mode: {result['default']}",
              f"{'mode':<12}{'contains gold':>15}{'F1':>8}{'gold in citations':>19}{'idk':>7}{'p50 ms':>9}{'p95 ms':>9}"]

@@ -70,7 +70,7 @@ def build_store(settings: Settings) -> VectorStore:
         case "qdrant-edge":
             from retrieval.qdrant_edge import QdrantEdgeStore
 
-            return QdrantEdgeStore(settings.data_dir / "qdrant")
+            return QdrantEdgeStore(settings.data_dir / "qdrant", settings.retrieval.fusion)
 
 
 def build_chat(settings: Settings) -> ChatModel:

@@ -4,8 +4,9 @@ An embedded store belongs to one process. Opening it takes an exclusive lock on 
 a second process gets StoreBusyError at once instead of corrupting or waiting.
 
 Search runs inside the engine: dense (cosine), BM25 (Qdrant's own model, IDF modifier) or hybrid
-(both, fused by reciprocal rank), always under the caller's group filter, so a chunk the caller may
-not read is never even ranked.
+(both rankings fused: DBSF, each ranking's scores normalised by their spread and summed, by default;
+RRF on request), always under the caller's group filter, so a chunk the caller may not read is never
+even ranked.
 """
 
 from __future__ import annotations
@@ -66,10 +67,11 @@ class StoreLock:
 
 
 class QdrantEdgeStore:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, fusion: str = "dbsf") -> None:
         import qdrant_edge as qe
 
         self._qe = qe
+        self._fusion = qe.Fusion.Rrf(k=RRF_K) if fusion == "rrf" else qe.Fusion.Dbsf()
         self._root = root
         self._lock = StoreLock(root)
         self._shards: dict[str, object] = {}
@@ -130,7 +132,7 @@ class QdrantEdgeStore:
             request = qe.QueryRequest(
                 prefetches=[qe.Prefetch(query=sparse, limit=depth, filter=acl),
                             qe.Prefetch(query=dense, limit=depth, filter=acl)],
-                query=qe.Fusion.Rrf(k=RRF_K), filter=acl, limit=query.top_k, with_payload=True)
+                query=self._fusion, filter=acl, limit=query.top_k, with_payload=True)
         else:
             request = qe.QueryRequest(query=sparse if mode == "bm25" else dense, filter=acl,
                                       limit=query.top_k, with_payload=True)

@@ -136,3 +136,11 @@ def test_remote_client_sends_the_short_name_to_store_and_the_full_path_as_identi
     assert result.path == "claims/a.txt"
     assert 'name="name"\r\n\r\nclaims/a.txt' in sent[0]
     assert f'name="source"\r\n\r\n{tmp_path / "a.txt"}' in sent[0]
+
+
+def test_an_upload_can_name_the_groups_that_may_read_it(client):
+    response = client.post("/v1/documents", files={"files": ("a.txt", TEXT)}, data={"groups": ["hr", "legal"]})
+    assert response.json()["files"][0]["status"] == "ingested"
+    assert client.get("/v1/documents").json()["documents"][0]["groups"] == ["hr", "legal"]
+    bad = client.post("/v1/documents", files={"files": ("b.txt", TEXT)}, data={"groups": ["no spaces"]})
+    assert bad.json()["files"][0]["status"] == "failed" and "invalid group name" in bad.json()["files"][0]["error"]

@@ -178,3 +178,56 @@ def test_nothing_above_the_folder_given_is_stored(veil, tmp_path):
     assert [f.path for f in report.files] == ["claims/2024/a.txt", "b.txt"]
     assert {d.source for d in veil.registry.list()} == {"claims/2024/a.txt", "b.txt"}
     assert not any("jdoe" in c.payload["source"] for c in veil.store.iter_chunks("default"))
+
+
+def test_reader_groups_are_stored_on_every_chunk_and_a_new_list_re_ingests(veil, tmp_path):
+    path = write(tmp_path, "policy.txt", DOC)
+    first = veil.pipeline.ingest_file(path, "default", groups=["hr", "finance", "hr"])
+    assert first.status == "ingested"
+    assert {tuple(c.payload["groups"]) for c in veil.store.iter_chunks("default")} == {("finance", "hr")}
+    assert veil.registry.get(first.doc_id).groups == ("finance", "hr")
+    assert veil.pipeline.ingest_file(path, "default", groups=["finance", "hr"]).status == "unchanged"
+    again = veil.pipeline.ingest_file(path, "default", groups=["legal"])
+    assert again.status == "ingested" and again.doc_id == first.doc_id
+    assert {tuple(c.payload["groups"]) for c in veil.store.iter_chunks("default")} == {("legal",)}
+    assert veil.store.count("default") == first.chunks
+
+
+def test_default_readers_are_everyone_and_bad_group_names_fail_clearly(veil, tmp_path):
+    ok = veil.pipeline.ingest_file(write(tmp_path, "a.txt", DOC), "default")
+    assert veil.registry.get(ok.doc_id).groups == ("everyone",)
+    bad = veil.pipeline.ingest_file(write(tmp_path, "b.txt", DOC), "default", groups=["fin ance"])
+    assert bad.status == "failed" and "invalid group name" in bad.error
+
+
+def test_answers_only_rest_on_chunks_the_principal_may_read(tmp_path):
+    from core.types import Principal
+
+    veil = fake_veil(tmp_path / "acl", retrieval={"min_score": -1.0})
+    veil.pipeline.ingest_file(write(tmp_path, "hr.txt", "Salaries are reviewed every March."), "default", groups=["hr"])
+    veil.pipeline.ingest_file(write(tmp_path, "ops.txt", "Salaries are paid by bank transfer."), "default", groups=["ops"])
+    ops = Principal("olu", groups=frozenset({"ops"}))
+    answer = veil.answerer.answer("When are salaries reviewed?", "default", mode="extractive", principal=ops)
+    assert [c.source for c in answer.citations] == ["ops.txt"] and "March" not in answer.answer
+    nobody = veil.answerer.answer("When are salaries reviewed?", "default", principal=Principal("x"))
+    assert nobody.citations == () and nobody.route == "none"
+    everything = veil.answerer.answer("When are salaries reviewed?", "default", mode="extractive", top_k=2)
+    assert "March" in everything.answer  # the CLI's local admin sees every group
+    veil.close()
+
+
+def test_a_registry_written_before_groups_existed_is_migrated(tmp_path):
+    import sqlite3
+
+    from ingest.registry import DocumentRegistry
+
+    db = sqlite3.connect(tmp_path / "veil.db")
+    db.execute("CREATE TABLE documents (doc_id TEXT PRIMARY KEY, collection TEXT NOT NULL, source TEXT NOT NULL, "
+               "content_hash TEXT NOT NULL, ingested_at TEXT NOT NULL, chunks INTEGER NOT NULL, "
+               "redactions TEXT NOT NULL, status TEXT NOT NULL)")
+    db.execute("INSERT INTO documents VALUES ('d', 'default', 'a.txt', 'h', 't', 1, '{}', 'done')")
+    db.commit()
+    db.close()
+    registry = DocumentRegistry(tmp_path / "veil.db")
+    assert registry.get("d").groups == ("everyone",) and registry.is_current("d", "h")
+    registry.close()
