@@ -72,7 +72,8 @@ def test_default_answers_state_the_expected_phrase_for_five_of_six_sample_questi
         result = runner.json("query", item["question"])
         assert result["route"] == "local" and result["mode"] == "extractive", result
         assert result["citations"][0]["document"] == item["file"], (item["file"], result["citations"])
-        assert {"document", "page", "chunk_id", "score", "text", "doc_id", "start", "end"} == result["citations"][0].keys()
+        assert {"document", "page", "chunk_id", "score", "text", "doc_id", "source", "start", "end"} == result["citations"][0].keys()
+        assert result["citations"][0]["source"] == f"documents/{item['file']}"  # folder-relative, never absolute
         assert "[1]" in result["answer"] and len(result["citations"]) <= 4
         assert leaked(planted, json.dumps(result)) == []
         stated.append(item["expected_phrase"] in result["answer"])
