@@ -116,10 +116,12 @@ def eval_redaction(
         missed = sum(e["kind"] == "missed" for e in found)
         typer.echo(f"{missed} missed spans and {len(found) - missed} over-redacted stretches written to {errors}",
                    err=True)
-    if as_json:
-        typer.echo(json.dumps(result))  # the summary stays the last line of stdout
-        return
-    typer.echo(render_redaction_scores(result))
+    emit(result, as_json, render_redaction_scores)
+
+
+def emit(result: dict, as_json: bool, render) -> None:
+    """One JSON line (the last line of stdout) for machines, the rendered table for people."""
+    typer.echo(json.dumps(result) if as_json else render(result))
 
 
 @eval_app.command("answers")
@@ -134,11 +136,7 @@ def eval_answers(
     from api.eval_answers import evaluate_answers
     from generation.evaluation import load_questions
 
-    result = evaluate_answers(settings_for_cli(), load_questions(questions)[:limit], docs)
-    if as_json:
-        typer.echo(json.dumps(result))
-        return
-    typer.echo(render_answer_scores(result))
+    emit(evaluate_answers(settings_for_cli(), load_questions(questions)[:limit], docs), as_json, render_answer_scores)
 
 
 @eval_app.command("retrieval")
@@ -159,16 +157,16 @@ def eval_retrieval(
     beir = load_beir(beir_dir, split)
     if limit is not None:
         beir = replace(beir, queries=dict(list(beir.queries.items())[:limit]))
-    result = evaluate_retrieval(settings_for_cli(), beir, split, redact=not no_redact)
-    if as_json:
-        typer.echo(json.dumps(result))
-        return
+    emit(evaluate_retrieval(settings_for_cli(), beir, split, redact=not no_redact), as_json, render_retrieval_scores)
+
+
+def render_retrieval_scores(result: dict) -> str:
     lines = [f"{result['dataset']} ({result['split']}, {result['queries']} queries, "
              f"{'redacted' if result['redacted'] else 'not redacted'})", f"{'mode':<8}{'nDCG@10':>9}{'R@100':>8}"]
     lines += [f"{m:<8}{result['ndcg@10'][m]:>9.3f}{result['recall@100'][m]:>8.3f}" for m in result["ndcg@10"]]
     lines.append(f"latency ({result['latency_ms']['mode']}): p50 {result['latency_ms']['p50']} ms, "
                  f"p95 {result['latency_ms']['p95']} ms")
-    typer.echo("\n".join(lines))
+    return "\n".join(lines)
 
 
 def render_answer_scores(result: dict) -> str:

@@ -7,17 +7,14 @@ end to end (retrieval included).
 
 from __future__ import annotations
 
-import secrets
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from pydantic import SecretStr
-
 from core.errors import VeilError
-from core.settings import AuditSettings, Settings
+from core.settings import Settings
 from generation.answering import MODES, Mode
 from generation.evaluation import ModeTally, QAItem
 from ingest.pipeline import iter_sources
@@ -27,14 +24,13 @@ COLLECTION = "eval"
 
 def evaluate_answers(settings: Settings, items: Sequence[QAItem], docs: Path,
                      modes: Sequence[Mode] = MODES, say: Callable[[str], None] | None = None) -> dict:
-    from api.wiring import build_veil
+    from api.wiring import build_veil, throwaway_settings
 
     say = say or (lambda text: print(text, file=sys.stderr, flush=True))
     if not docs.is_dir():
         raise VeilError(f"--docs {docs} is not a folder")
     with tempfile.TemporaryDirectory(prefix="veil-eval-") as tmp:
-        throwaway = {"data_dir": Path(tmp), "audit": AuditSettings(key=SecretStr(secrets.token_hex(32)))}
-        veil = build_veil(settings.model_copy(update=throwaway))
+        veil = build_veil(throwaway_settings(settings, Path(tmp)))
         try:
             _ingest(veil, docs, say)
             tallies = _ask(veil, items, modes, say)

@@ -6,7 +6,6 @@ The corpus goes through the real pipeline (parse, redact, chunk, embed) into a t
 
 from __future__ import annotations
 
-import secrets
 import statistics
 import sys
 import tempfile
@@ -14,9 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from pydantic import SecretStr
-
-from core.settings import AuditSettings, Settings
+from core.settings import Settings
 from core.types import LOCAL_ADMIN, Redacted, SearchQuery
 from generation.evaluation import percentile
 from retrieval.evaluation import BeirSet, best_chunk_ranking, ndcg_at, recall_at
@@ -35,13 +32,12 @@ class KeepText:
 
 def evaluate_retrieval(settings: Settings, beir: BeirSet, split: str, redact: bool = True,
                        say: Callable[[str], None] | None = None) -> dict:
-    from api.wiring import build_veil
+    from api.wiring import build_veil, throwaway_settings
     from ingest.pipeline import IngestPipeline
 
     say = say or (lambda text: print(text, file=sys.stderr, flush=True))
     with tempfile.TemporaryDirectory(prefix="veil-eval-") as tmp:
-        throwaway = {"data_dir": Path(tmp), "audit": AuditSettings(key=SecretStr(secrets.token_hex(32)))}
-        veil = build_veil(settings.model_copy(update=throwaway))
+        veil = build_veil(throwaway_settings(settings, Path(tmp)))
         try:
             pipeline = veil.pipeline if redact else IngestPipeline(
                 veil.parser, KeepText(), veil.embedder, veil.store, veil.registry, settings.chunking,

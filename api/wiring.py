@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
+
+from pydantic import SecretStr
 
 from core.audit import AuditLog
 from core.keys import load_or_create_key
-from core.settings import Settings
+from core.settings import AuditSettings, Settings
 from generation.answering import Answerer
 from generation.base import ChatModel
 from ingest.base import Parser
@@ -122,6 +126,13 @@ class Veil:
         self.audit.close()
         if self.vault:
             self.vault.close()
+
+
+def throwaway_settings(settings: Settings, data_dir: Path) -> Settings:
+    """The user's settings on a temporary data dir with a random audit key: evaluations never touch
+    the real store, and a key generated there would only warn."""
+    return settings.model_copy(update={"data_dir": data_dir,
+                                       "audit": AuditSettings(key=SecretStr(secrets.token_hex(32)))})
 
 
 def build_veil(settings: Settings) -> Veil:

@@ -28,7 +28,7 @@ _UNIT = rf"(?i:{trie_regex(UNIT_WORDS)})\.?[ \t]*#?[ \t]*\d+[A-Za-z]?\b"
 
 # 12 Main Street / 0896 69 Farnell St
 _NUMBER_FIRST = rf"{_NUM}(?:{_GAP}{_NUM})?(?:{_GAP}{_WORD}){{1,4}}?{_GAP}{_TYPE_AFTER}"
-# rue des Lilas 14 / ul. Miła 53 / C/ Señores Curas 88 (optionally after a building number)
+# rue des Lilas 14 / ul. Miła 53 / C/ Mayor 12 (optionally after a building number)
 _TYPE_FIRST = (rf"(?:{_NUM}{_GAP}){{1,2}}{_TYPE_BEFORE}(?:{_GAP}{_WORD}){{1,4}}(?:,?{_GAP}{_NUM})?|"
                rf"{_TYPE_BEFORE}(?:{_GAP}{_WORD}){{1,4}},?{_GAP}{_NUM}")
 # Ditscheinergasse 80 / 071 Snellmaninkatu 55

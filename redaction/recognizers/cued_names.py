@@ -80,7 +80,7 @@ def _may_be_name(word: str, given_names_too: bool = False, surnames_too: bool = 
     if given_names_too and folded in given_names():
         return True
     if surnames_too and (folded in given_names() or folded in surnames()) and zipf(word) < EVERYDAY_ZIPF:
-        return True  # "Dr. Walker", "Dr. Murphy"; not "Miss lunch"
+        return True  # "Dr. Baker", "Dr. Fisher"; not "Miss lunch"
     return is_probable_name(word) or (zipf(word) < RARE_ZIPF and not folded.endswith(("ed", "ing", "ly")))
 
 

@@ -93,7 +93,7 @@ def _shares(name: str) -> dict[str, float]:
 # frequency must stay under a bar that rises with the census share (in %), one Zipf unit per tenfold.
 SURNAME_BAR = 2.5           # at 0.001% (1 in 100,000): "Harrigan"-like rare surnames pass, "Wedge" 3.6 does not
 GIVEN_NAME_BAR = 3.0        # at 0.001%: given names are written as words more often than surnames
-MAX_BAR = 4.3               # "Walker", "Park": as often a word as a name; cues and context decide
+MAX_BAR = 4.3               # "Baker", "Park": as often a word as a name; cues and context decide
 MAX_GIVEN_BAR = 5.5         # "David", "John": frequent words because they are frequent names
 UNKNOWN_WORD_ZIPF = 1.0     # a census surname English does not write at all ("Bellavitti")
 

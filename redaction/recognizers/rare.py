@@ -61,7 +61,7 @@ def _is_proper(word: str, sentence_start: bool) -> bool:
 
 
 def _trim(run: re.Match, tokens: list[re.Match]) -> tuple[int, int]:
-    """Drop common words at the run's edges: "The Propublica", "Thanks Halvorsen"."""
+    """Drop common words at the run's edges: "The Zentrix", "Thanks Ostergaard"."""
     keep = list(tokens)
     while keep and _is_common(keep[0].group()):
         keep.pop(0)
