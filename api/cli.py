@@ -99,6 +99,8 @@ def query(
     mode: Annotated[Optional[AnswerMode], typer.Option(
         "--mode", help="extractive (quote the sources) or generative (the local model writes); "
         "default: generation.answer_mode")] = None,
+    escalate: Annotated[bool, typer.Option(
+        "--escalate", help="ask the closed model (pseudonymised, guarded); the collection's policy decides")] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Answer a question from the stored documents, with citations."""
@@ -109,10 +111,11 @@ def query(
     chosen = mode.value if mode else None
     remote = _server(settings, "asking")
     if remote is not None:
-        result = remote.query(question, name, top_k, not no_generate, chosen)
+        result = remote.query(question, name, top_k, not no_generate, chosen, escalate)
     else:
         with local_veil(settings) as veil:
-            result = serialize.answer(veil.answerer.answer(question, name, top_k, not no_generate, chosen))
+            result = serialize.answer(veil.answerer.answer(question, name, top_k, not no_generate, chosen,
+                                                           escalate=escalate))
     typer.echo(json.dumps(result, ensure_ascii=False) if as_json else _readable_answer(result, no_generate))
 
 
@@ -127,6 +130,8 @@ def _readable_answer(result: dict, show_text: bool = False) -> str:
         if show_text:
             lines.extend(f"      {line}" for line in c["text"].splitlines() if line.strip())
     lines.append(f"\nroute: {result['route']}" + (f" ({result['mode']}: {result['reason']})" if result.get("reason") else ""))
+    if result.get("outbound"):
+        lines.append(f"what left (pseudonymised request, {len(result['outbound'])} characters; --json shows it)")
     return "\n".join(lines)
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from core.errors import VeilError
 from core.settings import Settings
 from generation.answering import MODES, Mode
-from generation.evaluation import ModeTally, QAItem
+from generation.evaluation import AutoTally, ModeTally, QAItem
+from generation.router import Router
 from ingest.pipeline import iter_sources
 
 COLLECTION = "eval"
@@ -30,14 +31,22 @@ def evaluate_answers(settings: Settings, items: Sequence[QAItem], docs: Path,
     if not docs.is_dir():
         raise VeilError(f"--docs {docs} is not a folder")
     with tempfile.TemporaryDirectory(prefix="veil-eval-") as tmp:
-        veil = build_veil(throwaway_settings(settings, Path(tmp)))
+        veil = build_veil(_unbudgeted(throwaway_settings(settings, Path(tmp))))
         try:
             _ingest(veil, docs, say)
-            tallies = _ask(veil, items, modes, say)
+            tallies, auto = _ask(veil, items, modes, say)
         finally:
             veil.close()
-    return {"questions": len(items), "default": veil.answerer.default_mode,
-            "modes": {mode: tally.summary() for mode, tally in tallies.items()}}
+    report = {"questions": len(items), "default": veil.answerer.default_mode,
+              "modes": {mode: tally.summary() for mode, tally in tallies.items()}}
+    return report | ({"auto": auto.summary()} if auto else {})
+
+
+def _unbudgeted(settings: Settings) -> Settings:
+    """An evaluation escalates every question on purpose: the daily privacy budget would stop it
+    part-way. The egress guard and pseudonymiser still apply to every request."""
+    escalation = settings.escalation.model_copy(update={"daily_escalations": 10**9, "daily_entities": 10**12})
+    return settings.model_copy(update={"escalation": escalation})
 
 
 def _ingest(veil, docs: Path, say) -> None:
@@ -51,13 +60,26 @@ def _ingest(veil, docs: Path, say) -> None:
         raise VeilError(f"no document in {docs} could be ingested")
 
 
-def _ask(veil, items: Sequence[QAItem], modes: Sequence[Mode], say) -> dict[str, ModeTally]:
-    tallies = {mode: ModeTally() for mode in modes}
+def _ask(veil, items: Sequence[QAItem], modes: Sequence[Mode], say) -> tuple[dict[str, ModeTally], AutoTally | None]:
+    """Every mode per question; with escalation configured, `external` too, and how often policy
+    `auto` (judged on the default mode's answer) picks the route whose answer holds the gold."""
+    escalating = veil.escalator is not None
+    tallies = {mode: ModeTally() for mode in [*modes, *(["external"] if escalating else [])]}
+    router = Router(veil.settings.escalation)
+    auto = AutoTally() if escalating else None
     for n, item in enumerate(items, start=1):
+        local = None
         for mode in modes:
             started = time.perf_counter()
-            answer = veil.answerer.answer(item.question, COLLECTION, mode=mode)
+            answer, signals = veil.answerer.assess(item.question, COLLECTION, mode=mode)
             tallies[mode].add(answer, item, (time.perf_counter() - started) * 1000)
+            local = (answer, signals) if mode == veil.answerer.default_mode else local
+        if escalating:
+            started = time.perf_counter()
+            external = veil.answerer.answer(item.question, COLLECTION, escalate=True)
+            tallies["external"].add(external, item, (time.perf_counter() - started) * 1000)
+            if local is not None:
+                auto.add(bool(router.weaknesses(local[1])), local[0], external, item)
         if n % 10 == 0 or n == len(items):
             say(f"asked {n}/{len(items)} questions")
-    return tallies
+    return tallies, auto

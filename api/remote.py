@@ -26,9 +26,9 @@ class RemoteVeil:
         return serialize.file_result_from(_json(response)["files"][0])
 
     def query(self, question: str, collection: str, top_k: int | None, generate: bool,
-              mode: str | None = None) -> dict:
+              mode: str | None = None, escalate: bool = False) -> dict:
         body = {"question": question, "collection": collection, "top_k": top_k, "generate": generate,
-                "mode": mode}
+                "mode": mode, "escalate": escalate}
         return _json(self._http.post("/v1/query", json=body))
 
     def export(self, collection: str) -> Iterator[str]:

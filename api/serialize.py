@@ -19,7 +19,7 @@ def ingest_report(report: IngestReport) -> dict:
 
 def answer(value: Answer) -> dict:
     return {"answer": value.answer, "route": value.route, "mode": value.mode, "reason": value.reason,
-            "citations": [asdict(c) for c in value.citations]}
+            "citations": [asdict(c) for c in value.citations], "outbound": value.outbound}
 
 
 def document(info: DocumentInfo) -> dict:

@@ -15,6 +15,8 @@ from core.keys import load_or_create_key
 from core.settings import AuditSettings, Settings
 from generation.answering import Answerer
 from generation.base import ChatModel
+from generation.escalation import Escalator
+from generation.router import Router
 from ingest.base import Parser
 from ingest.pipeline import IngestPipeline
 from ingest.registry import DocumentRegistry
@@ -88,6 +90,23 @@ def build_chat(settings: Settings) -> ChatModel:
             return QueuedChat(LlamaCppChat(settings.generation))
 
 
+def build_escalator(settings: Settings, audit: AuditLog, detector: Detector) -> Escalator | None:
+    """The closed API behind the pseudonymiser and the egress guard; None unless base_url is set.
+    Both reuse storage's detector, entities and threshold; tokens are always placeholders."""
+    if not settings.escalation.enabled:
+        return None
+    from generation.budget import PrivacyBudget
+    from generation.openai_compat import OpenAICompatibleChat
+    from redaction.egress import EgressGuard
+    from redaction.pseudonymiser import Pseudonymiser
+
+    redactor = DocumentRedactor(detector, ReplacementPolicy())
+    budget = PrivacyBudget(settings.data_dir / "escalation.db", settings.escalation.daily_escalations,
+                           settings.escalation.daily_entities)
+    return Escalator(OpenAICompatibleChat(settings.escalation, EgressGuard(redactor)), Pseudonymiser(redactor),
+                     budget, audit)
+
+
 @dataclass
 class Veil:
     """The assembled application. Components load their models lazily, on first use."""
@@ -103,6 +122,7 @@ class Veil:
     # The embedded store is not thread-safe: one operation at a time (the model has its own queue).
     lock: threading.RLock = field(default_factory=threading.RLock)
     vault: PseudonymVault | None = None
+    escalator: Escalator | None = None
 
     @cached_property
     def pipeline(self) -> IngestPipeline:
@@ -113,7 +133,8 @@ class Veil:
     @cached_property
     def answerer(self) -> Answerer:
         return Answerer(self.embedder, self.store, self.chat, self.settings.retrieval, self.settings.generation,
-                        self.audit, store_lock=self.lock)
+                        self.audit, store_lock=self.lock, router=Router(self.settings.escalation),
+                        escalator=self.escalator)
 
     def warm_up(self) -> None:
         """Load the embedding and redaction models now, so the first request is not the slow one."""
@@ -126,6 +147,8 @@ class Veil:
         self.audit.close()
         if self.vault:
             self.vault.close()
+        if self.escalator:
+            self.escalator.close()
 
 
 def throwaway_settings(settings: Settings, data_dir: Path) -> Settings:
@@ -151,4 +174,5 @@ def build_veil(settings: Settings) -> Veil:
         chat=build_chat(settings),
         audit=audit,
         vault=vault,
+        escalator=build_escalator(settings, audit, detector),
     )

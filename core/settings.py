@@ -104,6 +104,73 @@ class GenerationSettings(Section):
         return "generative" if self.model_path is not None else "extractive"
 
 
+Policy = Literal["never", "on_request", "auto"]
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
+
+
+class AutoEscalation(Section):
+    """When policy `auto` escalates: any one signal that the local answer is weak is enough."""
+
+    min_top_score: float = Field(
+        0.3, ge=-1.0, le=1.0, description="escalate when the best passage's dense cosine is below this")
+    when_unsure: bool = Field(True, description="escalate when the local answer was withheld or found none")
+    min_quote_score: float = Field(
+        0.45, description="extractive mode: escalate when the best quoted sentence scores below this")
+    min_mean_logprob: float = Field(
+        -1.5, le=0.0, description="generative mode: escalate when the answer's mean token log-probability is below")
+
+
+class EscalationSettings(Section):
+    """A closed, OpenAI-compatible API for hard questions; available as soon as `base_url` is set."""
+
+    base_url: str | None = Field(
+        None, description="with the version path, as the openai client takes it: https://host/v1")
+    model: str | None = Field(None, description="the model name the API expects; required with base_url")
+    api_key: SecretStr | None = Field(None, description="sent as a bearer token (VEIL_ESCALATION__API_KEY)")
+    timeout_s: float = Field(60.0, gt=0, description="read timeout for one attempt")
+    connect_timeout_s: float = Field(5.0, gt=0)
+    retries: int = Field(2, ge=0, le=10, description="retries after a timeout, 429 or 5xx, with backoff")
+    backoff_s: float = Field(0.5, ge=0, description="first retry's wait; doubled for each next one")
+    context_window: int = Field(16_384, ge=1024, description="the closed model's context, in tokens")
+    max_tokens: int = Field(400, ge=1)
+    temperature: float = Field(0.0, ge=0.0, le=2.0)
+    default_policy: Policy = "on_request"
+    policies: dict[str, Policy] = Field(
+        default_factory=dict, description="collection -> never | on_request | auto")
+    daily_escalations: int = Field(20, ge=0, description="per principal per day; then answers stay local")
+    daily_entities: int = Field(400, ge=0, description="placeholders sent per principal per day")
+    auto: AutoEscalation = AutoEscalation()
+
+    @model_validator(mode="after")
+    def _complete_and_safe(self) -> EscalationSettings:
+        if self.base_url is None:
+            return self
+        url = httpx_url(self.base_url)
+        if url.scheme not in {"http", "https"} or not url.host:
+            raise ValueError(f"base_url {self.base_url!r} must be an http(s) URL such as https://host/v1")
+        if url.scheme == "http" and url.host not in LOOPBACK_HOSTS:
+            raise ValueError("base_url must use https (plain http is allowed on loopback only)")
+        if not self.model:
+            raise ValueError("escalation.base_url needs escalation.model")
+        return self
+
+    @property
+    def enabled(self) -> bool:
+        return self.base_url is not None
+
+    def policy_for(self, collection: str) -> Policy:
+        return self.policies.get(collection, self.default_policy)
+
+
+def httpx_url(text: str):
+    import httpx
+
+    try:
+        return httpx.URL(text)
+    except httpx.InvalidURL as exc:
+        raise ValueError(f"base_url {text!r} is not a URL: {exc}") from None
+
+
 class AuditSettings(Section):
     key: SecretStr | None = Field(
         None, description="HMAC key (VEIL_AUDIT__KEY); without it a random key is kept in data_dir/keys")
@@ -146,6 +213,7 @@ class Settings(BaseSettings):
     api: ApiSettings = ApiSettings()
     audit: AuditSettings = AuditSettings()
     vault: VaultSettings = VaultSettings()
+    escalation: EscalationSettings = EscalationSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -161,6 +161,7 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     mode: Literal["extractive", "generative", "none"] = "none"
     reason: str = ""
+    outbound: str | None = None  # external answers: the exact request body that left; never stored
 
 
 @dataclass(frozen=True)
@@ -174,5 +175,6 @@ class Completion:
     text: str
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    mean_logprob: float | None = None  # the generated tokens' mean log-probability, where the model reports it
 
 

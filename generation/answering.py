@@ -6,7 +6,8 @@ Two answer modes, measured side by side by `veil eval answers`:
   answer that its citations do not support is replaced by the extractive one, with the reason.
 
 The store is held only while searching: generation runs outside it, through the model's queue.
-The routing seam (local vs. pseudonymised escalation) sits here; today every answer stays local.
+The router picks local or external per collection policy; an escalation that cannot be used
+(blocked, over budget, failed, unsupported) leaves the local answer, with the reason.
 """
 
 from __future__ import annotations
@@ -14,18 +15,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Literal
 
 from core.audit import AuditLog
-from core.settings import GenerationSettings, RetrievalSettings
-from core.types import LOCAL_ADMIN, Answer, Citation, Hit, Principal, SearchQuery
+from core.settings import EscalationSettings, GenerationSettings, RetrievalSettings
+from core.types import LOCAL_ADMIN, Answer, Citation, Hit, Message, Principal, SearchQuery
 from generation.base import ChatModel
 from generation.citations import cited_numbers
+from generation.escalation import Escalator
 from generation.extractive import SentenceExtractor, quoted_answer
 from generation.grounding import IDK, attribute, grounding_problems
 from generation.prompts import NO_ANSWER, UNSUPPORTED_ANSWER, FittedPrompt, fit_prompt
+from generation.router import Decision, Router, Signals
 from generation.streaming import AnswerRewriter
 from retrieval.base import Embedder, VectorStore
 
@@ -51,18 +54,44 @@ class Final:
     replaces_stream: bool = False
 
 
+@dataclass(frozen=True)
+class Found:
+    hits: list[Hit]  # the principal's relevant hits, best first
+    top_score: float = 0.0  # the best dense cosine: relevance on a fixed scale
+
+
+@dataclass(frozen=True)
+class Local:
+    """A local answer and how sure Veil is of it (the router's `auto` signals)."""
+
+    answer: Answer
+    quote_score: float | None = None
+    mean_logprob: float | None = None
+    withheld: bool = False
+
+    def signals(self, top_score: float) -> Signals:
+        unsure = self.withheld or self.answer.answer == UNSUPPORTED_ANSWER or bool(IDK.search(self.answer.answer))
+        return Signals(top_score, unsure, self.quote_score, self.mean_logprob)
+
+
 class Answerer:
     def __init__(self, embedder: Embedder, store: VectorStore, chat: ChatModel,
                  retrieval: RetrievalSettings, generation: GenerationSettings | None = None,
-                 audit: AuditLog | None = None, store_lock: AbstractContextManager | None = None) -> None:
+                 audit: AuditLog | None = None, store_lock: AbstractContextManager | None = None,
+                 router: Router | None = None, escalator: Escalator | None = None) -> None:
         self._embedder, self._store, self._chat, self._retrieval = embedder, store, chat, retrieval
         self._audit = audit
         self._store_lock = store_lock or nullcontext()
         self.default_mode: Mode = (generation or GenerationSettings()).resolved_mode()
         self._extractor = SentenceExtractor(embedder)
+        self._router = router or Router(EscalationSettings())
+        self._escalator = escalator
 
     def retrieve(self, question: str, collection: str, top_k: int | None = None,
                  principal: Principal = LOCAL_ADMIN) -> list[Hit]:
+        return self._find(question, collection, top_k, principal).hits
+
+    def _find(self, question: str, collection: str, top_k: int | None, principal: Principal) -> Found:
         """The principal's best hits in the configured mode; none when nothing is relevant enough.
 
         Relevance is the dense cosine (`retrieval.min_score`): fused and BM25 scores have no fixed
@@ -73,59 +102,136 @@ class Answerer:
         with self._store_lock:
             if mode == "dense":
                 hits = self._store.search(SearchQuery(vector, collection, k, question, "dense", principal))
-                return [h for h in hits if h.score >= floor]
+                return Found([h for h in hits if h.score >= floor], hits[0].score if hits else 0.0)
             best = self._store.search(SearchQuery(vector, collection, 1, question, "dense", principal))
             if not best or best[0].score < floor:
-                return []
-            return self._store.search(SearchQuery(vector, collection, k, question, mode, principal))
+                return Found([], best[0].score if best else 0.0)
+            return Found(self._store.search(SearchQuery(vector, collection, k, question, mode, principal)),
+                         best[0].score)
 
     def answer(self, question: str, collection: str, top_k: int | None = None,
-               generate: bool = True, mode: Mode | None = None, principal: Principal = LOCAL_ADMIN) -> Answer:
+               generate: bool = True, mode: Mode | None = None, principal: Principal = LOCAL_ADMIN,
+               escalate: bool = False, history: Sequence[Message] = ()) -> Answer:
+        """`escalate`: the caller asks for the closed model (the collection's policy decides).
+        `history`: earlier turns, sent (pseudonymised) with an escalated question only."""
         answer: Answer | None = None
         try:
             k = top_k or self._retrieval.top_k
-            pool = self.retrieve(question, collection, k * QUOTE_POOL, principal)
-            answer = self._answer(question, pool, k, generate, mode or self.default_mode)
+            found = self._find(question, collection, k * QUOTE_POOL, principal)
+            mode = mode or self.default_mode
+            if not found.hits or not generate:
+                answer = self._answer(question, found.hits, k, generate, mode).answer
+            else:
+                answer = self._routed(question, history, found, k, mode, collection, principal, escalate)
             return answer
         finally:  # a query whose generation failed is audited too
             self._audit_query(question, collection, answer)
 
     def stream(self, question: str, collection: str, top_k: int | None = None,
-               mode: Mode | None = None, principal: Principal = LOCAL_ADMIN) -> Iterator[Token | Final]:
-        """Tokens as the model writes them (generative mode), then the checked answer."""
+               mode: Mode | None = None, principal: Principal = LOCAL_ADMIN,
+               escalate: bool = False, history: Sequence[Message] = ()) -> Iterator[Token | Final]:
+        """Tokens as a model writes them (generative or escalated), then the checked answer."""
         final: Final | None = None
         try:
             k = top_k or self._retrieval.top_k
-            pool = self.retrieve(question, collection, k * QUOTE_POOL, principal)
-            if (mode or self.default_mode) != "generative" or not pool:
-                final = Final(self._answer(question, pool, k, True, mode or self.default_mode))
+            found = self._find(question, collection, k * QUOTE_POOL, principal)
+            mode = mode or self.default_mode
+            if not found.hits:
+                final = Final(self._answer(question, found.hits, k, True, mode).answer)
             else:
-                final = yield from self._stream_generated(question, pool, k)
+                final = yield from self._stream_routed(question, history, found, k, mode, collection,
+                                                       principal, escalate)
             yield final
         finally:
             self._audit_query(question, collection, final.answer if final else None)
 
-    def _answer(self, question: str, pool: list[Hit], k: int, generate: bool, mode: Mode) -> Answer:
+    def assess(self, question: str, collection: str, mode: Mode | None = None,
+               principal: Principal = LOCAL_ADMIN) -> tuple[Answer, Signals]:
+        """The local answer and the signals `auto` would route it by (for evaluation)."""
+        k = self._retrieval.top_k
+        found = self._find(question, collection, k * QUOTE_POOL, principal)
+        local = self._answer(question, found.hits, k, True, mode or self.default_mode, logprobs=True)
+        return local.answer, local.signals(found.top_score)
+
+    def _decide(self, question: str, found: Found, k: int, mode: Mode, collection: str,
+                asked: bool) -> tuple[Decision, Local | None]:
+        """The route, and the local answer when deciding needed it (policy auto)."""
+        made: list[Local] = []
+
+        def signals() -> Signals:
+            made.append(self._answer(question, found.hits, k, True, mode, logprobs=True))
+            return made[0].signals(found.top_score)
+
+        decision = self._router.decide(collection, asked, signals)
+        if decision.escalate and self._escalator is None:
+            return Decision(False, "escalation is not available in this process"), made[0] if made else None
+        return decision, made[0] if made else None
+
+    def _routed(self, question: str, history: Sequence[Message], found: Found, k: int, mode: Mode,
+                collection: str, principal: Principal, asked: bool) -> Answer:
+        decision, local = self._decide(question, found, k, mode, collection, asked)
+        why = decision.reason
+        if decision.escalate:
+            result = self._escalator.answer(question, history, found.hits[:k], principal, collection,
+                                            decision.reason, _citation)
+            if result.answer is not None:
+                return result.answer
+            why = f"stayed local: {result.why}"
+        local = local or self._answer(question, found.hits, k, True, mode)
+        return _with_reason(local.answer, why)
+
+    def _stream_routed(self, question: str, history: Sequence[Message], found: Found, k: int, mode: Mode,
+                       collection: str, principal: Principal, asked: bool):
+        decision, local = self._decide(question, found, k, mode, collection, asked)
+        if decision.escalate:
+            result = yield from self._tokens(self._escalator.stream(
+                question, history, found.hits[:k], principal, collection, decision.reason, _citation))
+            if result.answer is not None:
+                return Final(result.answer)
+            local = local or self._answer(question, found.hits, k, True, mode)
+            return Final(_with_reason(local.answer, f"stayed local: {result.why}"), replaces_stream=True)
+        if local is None and mode == "generative":
+            final = yield from self._stream_generated(question, found.hits, k)
+            return Final(_with_reason(final.answer, decision.reason), final.replaces_stream)
+        local = local or self._answer(question, found.hits, k, True, mode)
+        return Final(_with_reason(local.answer, decision.reason))
+
+    @staticmethod
+    def _tokens(pieces):
+        """Text pieces as Token events; returns what the piece generator returns."""
+        result = None
+        generator = iter(pieces)
+        while True:
+            try:
+                yield Token(next(generator))
+            except StopIteration as done:
+                result = done.value
+                break
+        return result
+
+    def _answer(self, question: str, pool: list[Hit], k: int, generate: bool, mode: Mode,
+                logprobs: bool = False) -> Local:
         """`pool`: the relevant hits, best first; the top `k` are the answer's sources."""
         if not pool:
-            return Answer(NO_ANSWER, "none", reason="no stored passage is relevant enough")
+            return Local(Answer(NO_ANSWER, "none", reason="no stored passage is relevant enough"))
         if not generate:
-            return Answer("", "none", tuple(_citation(h) for h in pool[:k]), reason="retrieval only")
+            return Local(Answer("", "none", tuple(_citation(h) for h in pool[:k]), reason="retrieval only"))
         if mode == "extractive":
             return self._extract(question, pool, "quoted from the sources (extractive mode)")
         prompt = fit_prompt(self._chat, question, pool[:k])
         if prompt is None:
             return self._extract(question, pool, "the question and its sources do not fit the model's context")
-        completion = self._chat.complete(prompt.messages)
+        completion = self._chat.complete(prompt.messages, logprobs=logprobs)
         log.info("answered locally with %s: %d prompt + %d completion tokens, %d of %d sources",
                  self._chat.name, completion.prompt_tokens, completion.completion_tokens,
                  len(prompt.hits), min(k, len(pool)))
-        return self._checked(question, prompt, completion.text, pool)
+        local = self._checked(question, prompt, completion.text, pool)
+        return replace(local, mean_logprob=completion.mean_logprob)
 
     def _stream_generated(self, question: str, pool: list[Hit], k: int):
         prompt = fit_prompt(self._chat, question, pool[:k])
         if prompt is None:
-            return Final(self._extract(question, pool, "the question and its sources do not fit the model's context"))
+            return Final(self._extract(question, pool, "the question and its sources do not fit the model's context").answer)
         rewriter = AnswerRewriter(prompt.placeholders)
         raw: list[str] = []
         for piece in self._chat.stream(prompt.messages):
@@ -134,10 +240,10 @@ class Answerer:
                 yield Token(text)
         if rest := rewriter.flush():
             yield Token(rest)
-        answer = self._checked(question, prompt, "".join(raw).strip(), pool)
+        answer = self._checked(question, prompt, "".join(raw).strip(), pool).answer
         return Final(answer, replaces_stream=answer.mode != "generative")
 
-    def _checked(self, question: str, prompt: FittedPrompt, text: str, hits: Sequence[Hit]) -> Answer:
+    def _checked(self, question: str, prompt: FittedPrompt, text: str, hits: Sequence[Hit]) -> Local:
         """The generated answer if its citations support it, else the extractive one, saying why."""
         if not cited_numbers(text) and not IDK.search(text):
             text = attribute(text, prompt.texts)
@@ -145,26 +251,32 @@ class Answerer:
         if problems:
             why = "; ".join(problems)
             log.info("withheld the generated answer: %s", why)
-            return self._extract(question, hits, f"the generated answer was withheld ({why}); quoted instead")
+            quoted = self._extract(question, hits, f"the generated answer was withheld ({why}); quoted instead")
+            return replace(quoted, withheld=True)
         if IDK.search(text):
-            return Answer(text, "local", tuple(_citation(h) for h in prompt.hits), "generative",
-                          "the model found no answer in the sources")
+            return Local(Answer(text, "local", tuple(_citation(h) for h in prompt.hits), "generative",
+                                "the model found no answer in the sources"))
         order = cited_numbers(text) or list(range(1, len(prompt.hits) + 1))
         rewritten = AnswerRewriter(prompt.placeholders, order).rewrite(text)
-        return Answer(rewritten, "local", tuple(_citation(prompt.hits[n - 1]) for n in order), "generative",
-                      f"generated by {self._chat.name}, supported by its citations")
+        return Local(Answer(rewritten, "local", tuple(_citation(prompt.hits[n - 1]) for n in order), "generative",
+                            f"generated by {self._chat.name}, supported by its citations"))
 
-    def _extract(self, question: str, hits: Sequence[Hit], reason: str) -> Answer:
+    def _extract(self, question: str, hits: Sequence[Hit], reason: str) -> Local:
         """Quotes from `hits` (the whole pool); with none, the top hits are cited as they are."""
         quotes = self._extractor.quotes(question, hits)
         if not quotes:
             top = hits[: max(1, len(hits) // QUOTE_POOL)]
-            return Answer(UNSUPPORTED_ANSWER, "local", tuple(_citation(h) for h in top), "extractive",
-                          "no sentence of the sources answers the question")
+            return Local(Answer(UNSUPPORTED_ANSWER, "local", tuple(_citation(h) for h in top), "extractive",
+                                "no sentence of the sources answers the question"))
         order = list(dict.fromkeys(q.hit for q in quotes))  # best first: [1] is the best quote's hit
         numbers = {hit: n for n, hit in enumerate(order, start=1)}
-        return Answer(quoted_answer(quotes, hits, numbers), "local",
-                      tuple(_citation(hits[i]) for i in order), "extractive", reason)
+        return Local(Answer(quoted_answer(quotes, hits, numbers), "local",
+                            tuple(_citation(hits[i]) for i in order), "extractive", reason), quotes[0].score)
+
+    def _model_of(self, answer: Answer | None) -> str | None:
+        if answer is None or answer.mode != "generative":
+            return None
+        return self._escalator.model if answer.route == "external" and self._escalator else self._chat.name
 
     def _audit_query(self, question: str, collection: str, answer: Answer | None) -> None:
         if not self._audit:  # the question may hold personal data: only its keyed HMAC is kept
@@ -173,10 +285,14 @@ class Answerer:
             "collection": collection, "question_hmac": self._audit.hash_value(question),
             "outcome": "failed" if answer is None else "answered",
             "route": answer.route if answer else "none", "mode": answer.mode if answer else None,
-            "model": self._chat.name if answer and answer.mode == "generative" else None,
+            "model": self._model_of(answer),
             "chunks": [c.chunk_id for c in answer.citations] if answer else [],
             "reason": answer.reason if answer else "the query failed before an answer was made",
         })
+
+
+def _with_reason(answer: Answer, why: str) -> Answer:
+    return replace(answer, reason=f"{why}; {answer.reason}") if why else answer
 
 
 def _citation(hit: Hit) -> Citation:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Literal, Protocol
 
 from core.types import Completion, Message
@@ -21,3 +21,25 @@ class ChatModel(Protocol):
     def prompt_tokens(self, messages: Sequence[Message]) -> int: ...
     def complete(self, messages: Sequence[Message], **opts) -> Completion: ...
     def stream(self, messages: Sequence[Message], **opts) -> Iterator[str]: ...
+
+
+class RequestPseudonyms(Protocol):
+    """One request's pseudonyms: the same value gets the same `<TYPE_N>` token within the request,
+    numbered after the numbers the prompt's sources already use. Raw values stay in memory only."""
+
+    def pseudonymise(self, texts: Sequence[str]) -> list[str]: ...
+    def restore(self, text: str) -> str: ...
+    def counts(self) -> dict[str, int]: ...
+
+
+class Pseudonymiser(Protocol):
+    """Implemented in `redaction/`; `reserved` is the highest number already used per entity type."""
+
+    def session(self, reserved: Mapping[str, int]) -> RequestPseudonyms: ...
+
+
+class EgressGuard(Protocol):
+    """Re-scans text about to leave with the storage redaction policy: entity type -> how many
+    detections lie outside placeholders. Empty means it may leave."""
+
+    def findings(self, texts: Sequence[str]) -> dict[str, int]: ...

@@ -94,6 +94,30 @@ class ModeTally:
                                "p95": round(percentile(self.latencies_ms, 95), 1)}}
 
 
+@dataclass
+class AutoTally:
+    """Policy `auto` picks right when it escalates exactly where only the external answer holds the
+    gold, and stays local otherwise (local is cheaper and keeps every byte at home)."""
+
+    asked: int = 0
+    escalated: int = 0
+    right: int = 0
+    external_used: int = 0
+
+    def add(self, escalates: bool, local: Answer, external: Answer, item: QAItem) -> None:
+        local_ok, external_ok = contains_gold(local.answer, item.answers), contains_gold(external.answer, item.answers)
+        should = external_ok and not local_ok
+        self.asked += 1
+        self.escalated += escalates
+        self.right += escalates == should
+        self.external_used += external.route == "external"
+
+    def summary(self) -> dict:
+        n = self.asked or 1
+        return {"escalated": round(self.escalated / n, 4), "picked_right": round(self.right / n, 4),
+                "external_answered": round(self.external_used / n, 4)}
+
+
 def percentile(values: Sequence[float], pct: float) -> float:
     if not values:
         return 0.0

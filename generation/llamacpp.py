@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
+
 from core.errors import ConfigError
 from core.settings import GenerationSettings
 from core.types import Completion, Message
@@ -51,6 +53,31 @@ def gemma_prompt(messages: Sequence[Message]) -> str:
 class Rendered:
     text: str
     add_bos: bool  # False when the template already wrote the BOS token
+
+
+class TokenLogprobs:
+    """A logits processor that only reads: the log-probability the model gave each token it wrote.
+
+    llama-cpp-python returns logprobs only with `logits_all=True`, which keeps n_ctx × vocabulary
+    floats (about 4 GB for Gemma 3 at n_ctx 4096). Each step's logits reach this processor before
+    sampling; the next step's input ends with the token sampled from them. The last token is not
+    scored, which a mean over the answer can spare.
+    """
+
+    def __init__(self) -> None:
+        self._previous: tuple[np.ndarray, float] | None = None
+        self.values: list[float] = []
+
+    def __call__(self, input_ids, logits):
+        if self._previous is not None and len(input_ids):
+            last_logits, log_total = self._previous
+            self.values.append(float(last_logits[int(input_ids[-1])]) - log_total)
+        peak = float(logits.max())
+        self._previous = (logits.copy(), peak + float(np.log(np.exp(logits - peak).sum())))
+        return logits
+
+    def mean(self) -> float | None:
+        return round(sum(self.values) / len(self.values), 4) if self.values else None
 
 
 class LlamaCppChat:
@@ -120,10 +147,15 @@ class LlamaCppChat:
                 "stop": self.stop_sequences()}
 
     def complete(self, messages: Sequence[Message], **opts) -> Completion:
-        out = self._llm.create_completion(self.tokens(messages), **self._options(opts))
+        """`logprobs=True` also reports the answer's mean token log-probability (about 8 ms a token)."""
+        from llama_cpp import LogitsProcessorList
+
+        scores = TokenLogprobs()
+        reading = LogitsProcessorList([scores]) if opts.get("logprobs") else None
+        out = self._llm.create_completion(self.tokens(messages), logits_processor=reading, **self._options(opts))
         usage = out.get("usage", {})
         return Completion(out["choices"][0]["text"].strip(), usage.get("prompt_tokens", 0),
-                          usage.get("completion_tokens", 0))
+                          usage.get("completion_tokens", 0), scores.mean())
 
     def stream(self, messages: Sequence[Message], **opts) -> Iterator[str]:
         for part in self._llm.create_completion(self.tokens(messages), stream=True, **self._options(opts)):

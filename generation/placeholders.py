@@ -32,6 +32,10 @@ class PromptPlaceholders:
             self._to_prompt[key], self._to_stored[token] = token, match.group()
         return self._to_prompt[key]
 
+    def highest(self) -> dict[str, int]:
+        """Per entity type, the highest number handed out so far."""
+        return dict(self._per_type)
+
     def restore(self, text: str) -> str:
         """Prompt tokens back to the stored ones; a token the prompt never held is left as it is."""
         return PLACEHOLDER.sub(lambda m: self._to_stored.get(m.group(), m.group()), text)

@@ -19,6 +19,12 @@ INSTRUCTIONS = (
     "the sources was replaced by placeholders such as <PERSON_1>; keep them as they are. Cite the "
     "source you used like [1]. If the sources do not contain the answer, say \"I don't know.\""
 )
+EXTERNAL_INSTRUCTIONS = (
+    "Answer the question in one or two sentences using only the numbered sources. Personal data in the "
+    "sources and the question was replaced by placeholders of the form <TYPE_N>; keep them exactly as "
+    "they are. Cite the source you used like [1]. If the sources do not contain the answer, say "
+    "\"I don't know.\""
+)
 EXAMPLE = (
     "Sources:\n[1] (memo.txt)\nThe office will be closed on 3 May for maintenance. Staff should work "
     "from home that day.\n\nQuestion: When is the office closed?\n"
@@ -47,6 +53,16 @@ def grounded_messages(question: str, hits: Sequence[Hit], texts: Sequence[str] |
     ]
 
 
+def external_messages(question: str, hits: Sequence[Hit], texts: Sequence[str],
+                      history: Sequence[Message] = ()) -> list[Message]:
+    """For a closed model: instructions without the worked example (it needs none, and every word
+    that leaves must pass the egress guard), the chat history, then the sources and the question.
+    Sources are numbered only: their file names stay home."""
+    sources = "\n\n".join(f"[{n}]\n{t}" for n, t in enumerate(texts, start=1))
+    return [Message("system", EXTERNAL_INSTRUCTIONS), *history,
+            Message("user", f"Sources:\n{sources}\n\nQuestion: {question.strip()}")]
+
+
 @dataclass(frozen=True)
 class FittedPrompt:
     """The hits that fit the model's context, their prompt text (placeholders renumbered) and messages."""
@@ -57,22 +73,26 @@ class FittedPrompt:
     messages: list[Message]
 
 
-def build_prompt(question: str, hits: Sequence[Hit]) -> FittedPrompt:
+def build_prompt(question: str, hits: Sequence[Hit], history: Sequence[Message] | None = None) -> FittedPrompt:
+    """`history` given (even empty) builds the external prompt; None the local one."""
     placeholders = PromptPlaceholders()
     texts = tuple(placeholders.renumber(h.doc_id, h.text) for h in hits)
-    return FittedPrompt(tuple(hits), texts, placeholders, grounded_messages(question, hits, texts))
+    messages = (grounded_messages(question, hits, texts) if history is None
+                else external_messages(question, hits, texts, history))
+    return FittedPrompt(tuple(hits), texts, placeholders, messages)
 
 
-def fit_prompt(chat: ChatModel, question: str, hits: Sequence[Hit]) -> FittedPrompt | None:
+def fit_prompt(chat: ChatModel, question: str, hits: Sequence[Hit],
+               history: Sequence[Message] | None = None) -> FittedPrompt | None:
     """The prompt with the most top hits that leaves `max_tokens` free in the context window; the
     lowest hits are dropped, never truncated. None when not even the best hit fits."""
     budget = chat.context_window - chat.max_tokens
 
     def fits(n: int) -> bool:
-        return chat.prompt_tokens(build_prompt(question, hits[:n]).messages) <= budget
+        return chat.prompt_tokens(build_prompt(question, hits[:n], history).messages) <= budget
 
     low, high = 0, len(hits)  # binary search: fits(low) holds or low == 0
     while low < high:
         mid = (low + high + 1) // 2
         low, high = (mid, high) if fits(mid) else (low, mid - 1)
-    return build_prompt(question, hits[:low]) if low else None
+    return build_prompt(question, hits[:low], history) if low else None

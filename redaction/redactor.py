@@ -27,7 +27,7 @@ class DocumentRedactor:
     def redact(self, texts: Sequence[str], scope: str | None = None) -> list[Redacted]:
         """`scope` (the document id) files the pseudonyms in the vault, when one is configured."""
         book = PlaceholderBook()
-        detections = self._detections(texts)
+        detections = self.detections(texts)
         out = [apply_placeholders(t, d, book, self._policy, self._hash_value) for t, d in zip(texts, detections)]
         if self._vault is not None and scope is not None:
             self._vault.store(scope, book.originals())
@@ -40,8 +40,8 @@ class DocumentRedactor:
         return [[(d.start, d.end) for d in merge_overlaps(document_pass([text], [dets])[0])]
                 for text, dets in zip(cased, found)]
 
-    def _detections(self, texts: Sequence[str]):
-        """Detection and the document pass read a re-cased copy (same offsets) of one-case text."""
+    def detections(self, texts: Sequence[str]) -> list[list[Detection]]:
+        """What to replace in each text of one document, before merging. Detection and the document pass read a re-cased copy (same offsets) of one-case text."""
         cased = normalise_document(texts)
         return document_pass(cased, self._detect(texts, cased))
 

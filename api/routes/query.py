@@ -10,9 +10,15 @@ from pydantic import BaseModel, Field
 
 from api import serialize
 from api.deps import VeilDep
+from core.types import Message
 from generation.answering import Final, Token
 
 router = APIRouter(prefix="/v1", tags=["query"])
+
+
+class Turn(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=20_000)
 
 
 class QueryRequest(BaseModel):
@@ -23,16 +29,23 @@ class QueryRequest(BaseModel):
     mode: Literal["extractive", "generative"] | None = Field(
         None, description="answer mode; default: generation.answer_mode")
     stream: bool = Field(False, description="server-sent events: `token` events, then one `answer` event")
+    escalate: bool = Field(False, description="ask for the closed model (pseudonymised); the collection's "
+                           "escalation policy decides")
+    history: list[Turn] = Field(default_factory=list, max_length=50,
+                                description="earlier turns, sent pseudonymised with an escalated question")
 
 
 @router.post("/query", response_model=None)
 def query(veil: VeilDep, request: QueryRequest) -> dict | StreamingResponse:
     """Answer from the stored documents. The store is held while searching only, never while generating."""
     collection = request.collection or veil.settings.default_collection
+    history = [Message(turn.role, turn.content) for turn in request.history]
     if request.stream and request.generate:
-        events = veil.answerer.stream(request.question, collection, request.top_k, request.mode)
+        events = veil.answerer.stream(request.question, collection, request.top_k, request.mode,
+                                      escalate=request.escalate, history=history)
         return StreamingResponse(_sse(events), media_type="text/event-stream")
-    answer = veil.answerer.answer(request.question, collection, request.top_k, request.generate, request.mode)
+    answer = veil.answerer.answer(request.question, collection, request.top_k, request.generate, request.mode,
+                                  escalate=request.escalate, history=history)
     return serialize.answer(answer)
 
 

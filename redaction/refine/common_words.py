@@ -53,13 +53,13 @@ def _is_common_word(value: str, detection: Detection, lowercase: set[str]) -> bo
         return False  # "Will Rose" stays redacted even beside "will" and "rose"
     if detection.entity_type == "PERSON" and len(words) > 1 and words[0].lower() in HONORIFICS:
         return False  # "Ms S.", "Dr. Brown": whatever follows an honorific is a name
-    if detection.entity_type == "PERSON" and detection.detector == "SpacyRecognizer" and _not_a_name(words):
+    if detection.entity_type == "PERSON" and detection.detector == "SpacyRecognizer" and ordinary_words(words):
         return True
     capitalised = [w for w in words if w[0].isupper() and not w.isupper()]
     return len(capitalised) == len(words) and all(w.lower() in lowercase for w in words)
 
 
-def _not_a_name(words: list[str]) -> bool:
+def ordinary_words(words: list[str]) -> bool:
     """NER's person guesses on headings: "Discharge Diagnoses", "Admission Notes"."""
     from redaction.recognizers.names import given_names, surnames
 

@@ -16,6 +16,8 @@ _CRED = "|".join(sorted(CREDENTIALS, key=len, reverse=True))
 # What may stand between a name and one of its credentials: a comma, maybe earlier credentials.
 _AFTER_NAME = re.compile(rf",[ \t]*(?:(?:{_CRED})\.?,[ \t]*)*")
 _GUESSED_PLACES = frozenset({"LOCATION", "ORGANIZATION"})
+# In text that is already redacted (what the egress guard reads) the name is a placeholder.
+_PERSON_TOKEN_BEFORE = re.compile(rf"<PERSON_\d+>{_AFTER_NAME.pattern}\Z")
 
 
 def drop_credentials(texts: Sequence[str], detections: Sequence[Sequence[Detection]]) -> list[list[Detection]]:
@@ -25,5 +27,7 @@ def drop_credentials(texts: Sequence[str], detections: Sequence[Sequence[Detecti
 def _is_credential(text: str, detection: Detection, detections: Sequence[Detection]) -> bool:
     if detection.entity_type not in _GUESSED_PLACES or text[detection.start:detection.end] not in CREDENTIALS:
         return False
+    if _PERSON_TOKEN_BEFORE.search(text, max(0, detection.start - 80), detection.start):
+        return True
     return any(other.entity_type == "PERSON" and other.end <= detection.start
                and _AFTER_NAME.fullmatch(text, other.end, detection.start) for other in detections)

@@ -7,6 +7,7 @@ person, so the surname alone gets the full name's token (and the other way round
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 _SPACE = re.compile(r"\s+")
 _NAME_WORD = re.compile(r"[^\W\d_]{2,}")
@@ -24,11 +25,12 @@ def _name_words(value: str) -> frozenset[str]:
 class PlaceholderBook:
     """Hands out `<TYPE_n>` tokens. Holds raw values in memory only, for the lifetime of one scope."""
 
-    def __init__(self) -> None:
+    def __init__(self, reserved: Mapping[str, int] | None = None) -> None:
+        """`reserved`: per entity type, the highest number already taken (new tokens count on from it)."""
         self._tokens: dict[tuple[str, str], str] = {}
         self._people: list[tuple[frozenset[str], str]] = []  # name words -> token, first seen first
         self._originals: dict[str, str] = {}
-        self._next: dict[str, int] = {}
+        self._next: dict[str, int] = dict(reserved or {})
 
     def token_for(self, entity_type: str, value: str) -> str:
         key = (entity_type, _normalise(value))

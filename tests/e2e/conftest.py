@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.conftest import SAMPLES
@@ -22,9 +27,11 @@ class VeilRunner:
     workdir: Path
     transcript: list[str] = field(default_factory=list)  # every stdout/stderr, for the leak checks
 
+    extra_env: dict = field(default_factory=dict)  # VEIL_* settings for this runner's commands
+
     def env(self) -> dict:
         env = {k: v for k, v in os.environ.items() if not k.startswith("VEIL_")}
-        return env | {"VEIL_DATA_DIR": str(self.data_dir)}
+        return env | {"VEIL_DATA_DIR": str(self.data_dir)} | self.extra_env
 
     def run(self, *args: str, check: bool = True, timeout: int = 600) -> subprocess.CompletedProcess:
         proc = subprocess.run([*VEIL, *args], cwd=self.workdir, env=self.env(), capture_output=True,
@@ -49,3 +56,34 @@ def ingested(tmp_path_factory) -> tuple[VeilRunner, dict]:
     runner = VeilRunner(workdir / ".veil", workdir)
     report = runner.json("ingest", str(SAMPLES))
     return runner, report
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serving(runner: VeilRunner, env: dict | None = None) -> Iterator[str]:
+    """`veil serve` on the runner's data dir (plus `env`) until the block ends; yields its URL."""
+    port = free_port()
+    proc = subprocess.Popen([*VEIL, "serve", "--port", str(port)], cwd=runner.workdir,
+                            env=runner.env() | (env or {}), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail(f"veil serve did not come up: {proc.stdout.read()}")
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        runner.transcript.append(proc.communicate(timeout=30)[0])

@@ -2,47 +2,22 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import time
-
 import httpx
 import pytest
 
 from tests.conftest import SAMPLES
-from tests.e2e.conftest import VEIL, VeilRunner
+from tests.e2e.conftest import VeilRunner, serving
 from tests.e2e.leaks import leaked
 
 pytestmark = pytest.mark.e2e
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("serve")
     runner = VeilRunner(workdir / ".veil", workdir)
-    port = free_port()
-    proc = subprocess.Popen([*VEIL, "serve", "--port", str(port)], cwd=workdir, env=runner.env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail(f"veil serve did not come up: {proc.stdout.read()}")
-    yield runner, url
-    proc.terminate()
-    runner.transcript.append(proc.communicate(timeout=30)[0])
+    with serving(runner) as url:
+        yield runner, url
 
 
 def test_cli_ingest_goes_through_the_running_server(server, planted):

@@ -1,0 +1,152 @@
+"""Redacted escalation: what leaves, and how the reply comes home.
+
+1. The sources are stored redacted; their placeholders are renumbered for this prompt.
+2. The question and chat history get this request's own pseudonyms, numbered after the sources'.
+3. The egress guard re-scans the exact outbound texts (the client refuses to send otherwise).
+4. The privacy budget is charged; the audit log records route, model, entity counts and the
+   payload's SHA-256 before anything is sent.
+5. The reply's pseudonyms are restored locally and the grounding checks run, the question counting
+   as a source; a reply that fails them is not used.
+
+Any failure returns the reason the answer stays local; the caller answers locally.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from core.audit import AuditLog
+from core.placeholders import PLACEHOLDER
+from core.types import Answer, Citation, Hit, Message, Principal
+from generation.base import Pseudonymiser, RequestPseudonyms
+from generation.budget import PrivacyBudget
+from generation.citations import cited_numbers
+from generation.grounding import IDK, attribute, grounding_problems
+from generation.openai_compat import EgressBlocked, EscalationError, OpenAICompatibleChat, Outbound
+from generation.placeholders import PromptPlaceholders
+from generation.prompts import FittedPrompt, fit_prompt
+from generation.streaming import AnswerRewriter
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    prompt: FittedPrompt
+    pseudonyms: RequestPseudonyms
+    outbound: Outbound
+
+
+@dataclass(frozen=True)
+class Escalated:
+    """The external answer, or why there is none (`answer` None: answer locally, saying `why`)."""
+
+    answer: Answer | None
+    why: str = ""
+
+
+class _Restorer:
+    """The reply's own pseudonyms first (to the caller's values), then the sources' prompt numbers."""
+
+    def __init__(self, pseudonyms: RequestPseudonyms, placeholders: PromptPlaceholders) -> None:
+        self._pseudonyms, self._placeholders = pseudonyms, placeholders
+
+    def restore(self, text: str) -> str:
+        return self._placeholders.restore(self._pseudonyms.restore(text))
+
+
+class Escalator:
+    def __init__(self, client: OpenAICompatibleChat, pseudonymiser: Pseudonymiser, budget: PrivacyBudget,
+                 audit: AuditLog | None = None) -> None:
+        self._client, self._pseudonymiser, self._budget, self._audit = client, pseudonymiser, budget, audit
+        self.model = client.name
+
+    def answer(self, question: str, history: Sequence[Message], hits: Sequence[Hit], principal: Principal,
+               collection: str, reason: str, cite: Callable[[Hit], Citation]) -> Escalated:
+        ready = self._prepare(question, history, hits, principal, collection, reason, stream=False)
+        if isinstance(ready, Escalated):
+            return ready
+        try:
+            reply = self._client.send(ready.outbound).text
+        except EscalationError as exc:
+            return Escalated(None, str(exc))
+        return self._checked(question, ready, reply, reason, cite)
+
+    def stream(self, question: str, history: Sequence[Message], hits: Sequence[Hit], principal: Principal,
+               collection: str, reason: str, cite: Callable[[Hit], Citation]) -> Iterator[str]:
+        """Yields answer text as it arrives (already restored); returns the checked Escalated."""
+        ready = self._prepare(question, history, hits, principal, collection, reason, stream=True)
+        if isinstance(ready, Escalated):
+            return ready
+        rewriter = AnswerRewriter(_Restorer(ready.pseudonyms, ready.prompt.placeholders))
+        raw: list[str] = []
+        try:
+            for piece in self._client.send_stream(ready.outbound):
+                raw.append(piece)
+                if text := rewriter.feed(piece):
+                    yield text
+        except EscalationError as exc:
+            return Escalated(None, str(exc))
+        if rest := rewriter.flush():
+            yield rest
+        return self._checked(question, ready, "".join(raw).strip(), reason, cite)
+
+    def close(self) -> None:
+        self._client.close()
+        self._budget.close()
+
+    def _prepare(self, question, history, hits, principal, collection, reason, stream) -> Prepared | Escalated:
+        numbering = PromptPlaceholders()
+        for hit in hits:  # the sources' numbers: the question's pseudonyms count on from them
+            numbering.renumber(hit.doc_id, hit.text)
+        pseudonyms = self._pseudonymiser.session(numbering.highest())
+        question_out, *history_texts = pseudonyms.pseudonymise([question, *(m.content for m in history)])
+        history_out = [Message(m.role, text) for m, text in zip(history, history_texts)]
+        prompt = fit_prompt(self._client, question_out, hits, history_out)
+        if prompt is None:
+            return Escalated(None, "the question and its sources do not fit the closed model's context")
+        try:
+            outbound = self._client.prepare(prompt.messages, stream=stream)
+        except EgressBlocked as exc:
+            self._record(principal, collection, reason, "blocked", exc.findings, None)
+            return Escalated(None, str(exc))
+        sent = entity_counts(prompt.messages)
+        if refused := self._budget.reserve(principal.name, sum(sent.values())):
+            self._record(principal, collection, reason, "refused", sent, None)
+            return Escalated(None, refused)
+        self._record(principal, collection, reason, "sent", sent, outbound)
+        return Prepared(prompt, pseudonyms, outbound)
+
+    def _checked(self, question: str, ready: Prepared, reply: str, reason: str, cite: Callable[[Hit], Citation]) -> Escalated:
+        prompt = ready.prompt
+        restored = ready.pseudonyms.restore(reply)
+        if not cited_numbers(restored) and not IDK.search(restored):
+            restored = attribute(restored, prompt.texts)
+        if problems := grounding_problems(restored, question, prompt.texts):
+            log.info("withheld the external answer: %s", "; ".join(problems))
+            return Escalated(None, f"the external answer was withheld ({'; '.join(problems)})")
+        order = cited_numbers(restored) or list(range(1, len(prompt.hits) + 1))
+        text = AnswerRewriter(prompt.placeholders, order).rewrite(restored)
+        citations: tuple[Citation, ...] = tuple(cite(prompt.hits[n - 1]) for n in order)
+        return Escalated(Answer(text, "external", citations, "generative",
+                                f"escalated to {self.model}: {reason}", ready.outbound.body))
+
+    def _record(self, principal: Principal, collection: str, reason: str, status: str,
+                entities: dict[str, int], outbound: Outbound | None) -> None:
+        if self._audit is None:
+            return
+        self._audit.append("escalation", {
+            "status": status, "route": "external" if status == "sent" else "local",
+            "reason": reason, "model": self.model, "collection": collection, "principal": principal.name,
+            "entities": dict(sorted(entities.items())),
+            "payload_sha256": outbound.sha256 if outbound else None,
+        })
+
+
+def entity_counts(messages: Sequence[Message]) -> dict[str, int]:
+    """Distinct placeholders in the outbound texts, by type: what the budget and the audit count."""
+    tokens = {m.group() for message in messages for m in PLACEHOLDER.finditer(message.content)}
+    return dict(Counter(PLACEHOLDER.fullmatch(t).group(1) for t in tokens))

@@ -1,0 +1,219 @@
+"""Redacted escalation on the real stack (Presidio, MiniLM, Qdrant Edge, Gemma) against real HTTP
+servers on loopback: a recording server playing the closed API, and llama-cpp-python's own
+OpenAI-compatible server with the packaged model."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from core.settings import EscalationSettings
+from core.types import Message
+from generation.openai_compat import OpenAICompatibleChat
+from tests.conftest import SAMPLES
+from tests.e2e.closed_api import ClosedAPI
+from tests.e2e.conftest import VeilRunner, free_port, serving
+from tests.e2e.leaks import leaked
+
+pytestmark = pytest.mark.e2e
+
+FIRST = ["Oliver", "Amelia", "Jonas", "Priya", "Mateo", "Ingrid", "Samira", "Tobias", "Nadia", "Felix"]
+LAST = ["Hartwell", "Brannigan"]
+CALLERS = [f"{first} {last}" for last in LAST for first in FIRST]  # 20 invented people
+
+
+def escalation_env(api: ClosedAPI, **more) -> dict:
+    env = {"VEIL_ESCALATION__BASE_URL": api.base_url, "VEIL_ESCALATION__MODEL": "closed-test",
+           "VEIL_ESCALATION__API_KEY": "sk-loopback", "VEIL_ESCALATION__TIMEOUT_S": "2",
+           "VEIL_ESCALATION__RETRIES": "1", "VEIL_ESCALATION__BACKOFF_S": "0.1",
+           "VEIL_ESCALATION__DAILY_ESCALATIONS": "1000", "VEIL_ESCALATION__DAILY_ENTITIES": "100000",
+           "VEIL_ESCALATION__POLICIES": json.dumps({"restricted": "never"})}
+    return env | {f"VEIL_ESCALATION__{k.upper()}": str(v) for k, v in more.items()}
+
+
+@pytest.fixture(scope="module")
+def closed_api():
+    api = ClosedAPI()
+    yield api
+    api.shutdown()
+
+
+@pytest.fixture(scope="module")
+def server(ingested, closed_api):
+    runner, _ = ingested
+    with serving(runner, escalation_env(closed_api)) as url:
+        yield runner, url
+
+
+def ask(url: str, question: str, **body) -> dict:
+    response = httpx.post(f"{url}/v1/query", json={"question": question, "escalate": True} | body, timeout=300)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def planted_person(planted: list[dict], file: str) -> str:
+    return max((p["value"] for p in planted if p["file"] == file and p["label"] == "PERSON"), key=len)
+
+
+def test_escalated_answers_send_no_planted_value_and_restore_exactly(server, closed_api, planted, sample_questions):
+    _, url = server
+    closed_api.mode = "echo"
+    for item in sample_questions:
+        name = planted_person(planted, item["file"])
+        answer = ask(url, f"{item['question'].rstrip('?')} for {name}?")
+        assert answer["route"] == "external", answer["reason"]
+        assert answer["reason"].startswith("escalated to closed-test")
+        assert answer["answer"].startswith(f"For {name}")  # the reply's pseudonym, restored
+        assert answer["outbound"] == closed_api.bodies()[-1]  # exactly what crossed the wire
+        assert answer["citations"] and answer["citations"][0]["text"]
+    assert closed_api.requests[0]["authorization"] == "Bearer sk-loopback"
+    assert leaked(planted, "\n".join(closed_api.bodies())) == []
+
+
+def test_twenty_concurrent_escalations_never_mix_pseudonyms(server, closed_api):
+    _, url = server
+    closed_api.mode = "echo"
+    sent_before = len(closed_api.requests)
+    question = "What dose of the blood thinner was Ms {} sent home on?"
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(lambda name: ask(url, question.format(name)), CALLERS))
+    for name, answer in zip(CALLERS, answers):
+        assert answer["route"] == "external", answer["reason"]
+        assert name in answer["answer"]
+        assert not [other for other in CALLERS if other != name and other in answer["answer"]]
+    new = "\n".join(closed_api.bodies()[sent_before:])
+    assert len(closed_api.requests) - sent_before == 20
+    assert not [name for name in CALLERS for part in name.split() if part in new]
+
+
+def test_streamed_escalation_sends_tokens_then_the_checked_answer(server, closed_api, planted):
+    _, url = server
+    closed_api.mode = "echo"
+    name = planted_person(planted, "discharge_summary.pdf")
+    body = {"question": f"What dose of the blood thinner was {name} sent home on?", "escalate": True, "stream": True}
+    with httpx.stream("POST", f"{url}/v1/query", json=body, timeout=300) as response:
+        events = [line for line in response.iter_lines() if line.startswith("data:")]
+    final = json.loads(events[-1][5:])
+    streamed = "".join(json.loads(e[5:])["text"] for e in events[:-1])
+    assert final["route"] == "external" and not final["replaces_stream"]
+    assert streamed == final["answer"] and name in streamed
+    assert leaked(planted, closed_api.bodies()[-1]) == []
+
+
+def test_a_restricted_collection_never_escalates(server, closed_api):
+    _, url = server
+    upload = httpx.post(f"{url}/v1/documents", data={"collection": "restricted"}, timeout=300, files=[
+        ("files", ("board.md", b"# Board minutes\n\nThe merger with the supplier closes in the third quarter."))])
+    assert upload.status_code == 200
+    sent_before = len(closed_api.requests)
+    answer = ask(url, "When does the merger close?", collection="restricted")
+    assert answer["route"] == "local" and "policy never" in answer["reason"]
+    assert len(closed_api.requests) == sent_before
+
+
+@pytest.mark.parametrize("mode, why", [("error", "HTTP 500 (server_error)"), ("slow", "timed out")])
+def test_api_errors_and_timeouts_answer_locally_with_the_reason(server, closed_api, mode, why):
+    _, url = server
+    closed_api.mode = mode
+    try:
+        answer = ask(url, "What did the body shop estimate it would cost to fix the damaged car?")
+    finally:
+        closed_api.mode = "echo"
+    assert answer["route"] == "local" and why in answer["reason"] and answer["outbound"] is None
+    assert "upstream exploded" not in answer["reason"]
+    assert answer["answer"] and answer["citations"]
+
+
+def test_cli_escalates_until_the_budget_is_spent_and_audits_each_payload(tmp_path, closed_api):
+    closed_api.mode = "echo"
+    runner = VeilRunner(tmp_path / ".veil", tmp_path, extra_env=escalation_env(closed_api, daily_escalations=1))
+    runner.run("ingest", str(SAMPLES / "insurance_claim.txt"))
+    question = "What did the body shop estimate it would cost to fix the damaged car?"
+    first = runner.json("query", question, "--escalate")
+    second = runner.json("query", question, "--escalate")
+    assert first["route"] == "external" and second["route"] == "local"
+    assert "escalation budget is spent" in second["reason"]
+    events = [json.loads(line) for line in runner.run("audit", "report", "--json").stdout.splitlines()[-1:]]
+    assert events  # the report is readable after escalations
+    sent = hashlib.sha256(first["outbound"].encode("utf-8")).hexdigest()
+    assert sent in (runner.data_dir / "audit.db").read_bytes().decode("latin-1")
+
+
+def test_the_guard_blocks_what_a_narrower_older_policy_stored(tmp_path, closed_api, planted):
+    """Stored under a policy that redacted e-mail addresses only, the names are in the store; the
+    guard, reading with today's policy, stops them at the door."""
+    closed_api.mode = "echo"
+    runner = VeilRunner(tmp_path / ".veil", tmp_path, extra_env=escalation_env(closed_api))
+    narrow = runner.env() | {"VEIL_REDACTION__ENTITIES": '["EMAIL_ADDRESS"]'}
+    subprocess.run([sys.executable, "-m", "api", "ingest", str(SAMPLES / "insurance_claim.txt")], cwd=tmp_path,
+                   env=narrow, check=True, capture_output=True)
+    sent_before = len(closed_api.requests)
+    answer = runner.json("query", "What did the body shop estimate it would cost to fix the damaged car?",
+                         "--escalate")
+    assert answer["route"] == "local" and "egress guard found personal data" in answer["reason"]
+    assert "PERSON" in answer["reason"] and len(closed_api.requests) == sent_before
+    assert leaked(planted, answer["reason"]) == []
+
+
+@pytest.fixture(scope="module")
+def llama_server():
+    """llama-cpp-python's own OpenAI-compatible server, with the packaged Gemma, on loopback."""
+    from generation.llamacpp import packaged_gemma_path
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(packaged_gemma_path()),
+                             "--model_alias", "gemma-270m", "--chat_format", "gemma", "--n_ctx", "4096",
+                             "--n_threads", "2", "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/v1"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/models", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("llama_cpp.server did not come up")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+class PassingGuard:
+    """This test is about the client on a real server; the guard has its own tests."""
+
+    def findings(self, texts):
+        return {}
+
+
+def test_the_client_works_against_llama_cpp_servers_openai_api(llama_server):
+    settings = EscalationSettings(base_url=llama_server, model="gemma-270m", max_tokens=24)
+    client = OpenAICompatibleChat(settings, PassingGuard())
+    messages = [Message("system", "Answer briefly."), Message("user", "The office closes on 3 May. When does it close?")]
+    completion = client.complete(messages)
+    assert completion.text and completion.prompt_tokens > 0 and completion.completion_tokens > 0
+    assert "".join(client.stream(messages)).strip()
+    client.close()
+
+
+def test_eval_answers_measures_the_external_route_beside_local(tmp_path, llama_server, sample_questions):
+    qa = tmp_path / "qa.jsonl"
+    qa.write_text("".join(json.dumps({"question": q["question"], "answers": [q["expected_phrase"]]}) + "\n"
+                          for q in sample_questions[:3]))
+    env = {"VEIL_ESCALATION__BASE_URL": llama_server, "VEIL_ESCALATION__MODEL": "gemma-270m",
+           "VEIL_ESCALATION__DAILY_ESCALATIONS": "1"}  # the evaluation lifts the budget on purpose
+    runner = VeilRunner(tmp_path / ".veil", tmp_path, extra_env=env)
+    result = json.loads(runner.run("eval", "answers", str(qa), "--docs", str(SAMPLES), "--json").stdout.splitlines()[-1])
+    assert set(result["modes"]) == {"extractive", "generative", "external"}
+    assert result["modes"]["external"]["latency_ms"]["p50"] > 0
+    assert set(result["auto"]) == {"escalated", "picked_right", "external_answered"}
+    assert 0 <= result["auto"]["picked_right"] <= 1
