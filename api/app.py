@@ -4,31 +4,68 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.exceptions import HTTPException
 
+from api.auth.keystore import KeyStore
+from api.auth.limits import KeyLimiter
+from api.auth.principals import Authenticator, authenticate
 from api.routes import documents, health, query
 from api.wiring import Veil
-from core.errors import VeilError
+from core.errors import AuthenticationError, VeilError
 
 log = logging.getLogger(__name__)
 
 
-def create_app(veil: Veil) -> FastAPI:
-    app = FastAPI(title="Veil", version="0.1.0",
-                  description="Privacy-preserving RAG: redacted ingest, local answers, auditable.")
+def create_app(veil: Veil, admin_token: str | None = None) -> FastAPI:
+    """`admin_token`: the server's local admin token (written to the data dir by `veil serve`)."""
+    app = FastAPI(title="Veil", version="0.1.0", docs_url=None, redoc_url=None, openapi_url=None,
+                  description="Privacy-preserving RAG: redacted ingest, local answers, auditable. "
+                              "Every route but /healthz and /readyz needs Authorization: Bearer KEY.")
     app.state.veil = veil
+    limits = KeyLimiter(veil.settings.api.max_in_flight_per_key, veil.settings.api.requests_per_minute_per_key)
+    app.state.auth = Authenticator(KeyStore(veil.settings.data_dir / "veil.db"), limits, admin_token)
     for module in (health, documents, query):
         app.include_router(module.router)
+    _add_docs(app)
+    _add_error_handlers(app)
+    return app
+
+
+def _add_docs(app: FastAPI) -> None:
+    """The schema and its page need a key (any role)."""
+
+    @app.get("/openapi.json", include_in_schema=False, dependencies=[Depends(authenticate)])
+    def openapi() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
+    @app.get("/docs", include_in_schema=False, dependencies=[Depends(authenticate)])
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="Veil API")
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    """Every error is {"error": message}: no stack trace, no document text."""
 
     @app.exception_handler(VeilError)
     def veil_error(_: Request, exc: VeilError) -> JSONResponse:
-        return JSONResponse({"error": str(exc)}, status_code=exc.http_status)
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, AuthenticationError) else None
+        return JSONResponse({"error": str(exc)}, status_code=exc.http_status, headers=headers)
+
+    @app.exception_handler(HTTPException)
+    def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
+        return JSONResponse({"error": f"invalid request: {problems}"}, status_code=422)
 
     @app.exception_handler(Exception)
     def unexpected(_: Request, exc: Exception) -> JSONResponse:
         # The message of a library exception may quote a document: log and answer with the type only.
         log.error("unexpected %s while serving a request", type(exc).__name__)
         return JSONResponse({"error": f"internal error ({type(exc).__name__})"}, status_code=500)
-
-    return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ import typer
 
 from api.audit_cli import audit_app, eval_app, vault_app
 from api.cli_support import JsonFlag, settings_for_cli, user_errors
+from api.keys_cli import keys_app
 from core.errors import VeilError
 from core.settings import Settings
 
@@ -24,6 +26,7 @@ app.add_typer(config_app, name="config")
 app.add_typer(audit_app, name="audit")
 app.add_typer(eval_app, name="eval")
 app.add_typer(vault_app, name="vault")
+app.add_typer(keys_app, name="keys")
 
 class AnswerMode(str, Enum):
     extractive = "extractive"
@@ -47,6 +50,7 @@ def local_veil(settings: Settings, console_level: str = "WARNING") -> Iterator:
 
 
 def _server(settings: Settings, doing: str):
+    from api.auth.principals import read_admin_token
     from api.remote import RemoteVeil
     from api.server_info import running_server
 
@@ -56,7 +60,7 @@ def _server(settings: Settings, doing: str):
     pid, url = found
     typer.echo(f"veil serve (pid {pid}) holds the store in {settings.data_dir}; {doing} through {url}",
                err=True)
-    return RemoteVeil(url)
+    return RemoteVeil(url, key=os.environ.get("VEIL_API_KEY") or read_admin_token(settings.data_dir))
 
 
 @app.command()

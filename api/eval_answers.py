@@ -71,7 +71,7 @@ def _ask(veil, items: Sequence[QAItem], modes: Sequence[Mode], say) -> tuple[dic
         local = None
         for mode in modes:
             started = time.perf_counter()
-            answer, signals = veil.answerer.assess(item.question, COLLECTION, mode=mode)
+            answer, signals = veil.answerer.assess(item.question, COLLECTION, mode=mode, logprobs=escalating)
             tallies[mode].add(answer, item, (time.perf_counter() - started) * 1000)
             local = (answer, signals) if mode == veil.answerer.default_mode else local
         if escalating:

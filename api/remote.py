@@ -12,8 +12,10 @@ from ingest.pipeline import FileResult, SourceFile
 
 
 class RemoteVeil:
-    def __init__(self, url: str, transport: httpx.BaseTransport | None = None) -> None:
-        self._http = httpx.Client(base_url=url, timeout=600.0, transport=transport)
+    def __init__(self, url: str, transport: httpx.BaseTransport | None = None, key: str | None = None) -> None:
+        """`key`: VEIL_API_KEY, or the server's local admin token from the data dir."""
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        self._http = httpx.Client(base_url=url, timeout=600.0, transport=transport, headers=headers)
 
     def ingest_file(self, source: SourceFile, collection: str, groups: tuple[str, ...] = ("everyone",)) -> FileResult:
         """The resolved path travels as the identity only; the server stores `source.name`."""

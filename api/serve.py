@@ -6,6 +6,7 @@ import logging
 
 from api import server_info
 from api.app import create_app
+from api.auth.principals import ADMIN_TOKEN, write_admin_token
 from api.wiring import Veil
 
 log = logging.getLogger(__name__)
@@ -18,14 +19,16 @@ def run_server(veil: Veil, host: str, port: int) -> None:
     data_dir = veil.settings.data_dir
     print("loading models...", flush=True)
     veil.warm_up()
+    token = write_admin_token(data_dir)
     server_info.publish(data_dir, url)
     print(f"Veil is serving {data_dir.resolve()} on {url}  (API docs: {url}/docs)\n"
+          f"Every route needs an API key (create one: .venv/bin/veil keys create --role user).\n"
           f"Ask a question:\n"
-          f"  curl -s {url}/v1/query -H 'content-type: application/json' "
-          f"-d '{{\"question\": \"What dose of apixaban was prescribed?\"}}'\n"
+          f"  curl -s {url}/v1/query -H \"Authorization: Bearer $(cat {data_dir / ADMIN_TOKEN})\" "
+          f"-H 'content-type: application/json' -d '{{\"question\": \"What dose of apixaban was prescribed?\"}}'\n"
           f"  or, in another terminal: .venv/bin/veil query \"What dose of apixaban was prescribed?\"",
           flush=True)
     try:
-        uvicorn.run(create_app(veil), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(veil, token), host=host, port=port, log_level="warning")
     finally:
         server_info.withdraw(data_dir)

@@ -38,3 +38,14 @@ class NotFoundError(VeilError):
 class PermissionDeniedError(VeilError):
     exit_code = 5
     http_status = 403
+
+
+class AuthenticationError(VeilError):
+    """No key, or an unknown or revoked one."""
+
+    exit_code = 5
+    http_status = 401
+
+
+class RateLimitedError(VeilError):
+    http_status = 429

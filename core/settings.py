@@ -193,6 +193,8 @@ class ApiSettings(Section):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     max_upload_mb: int = Field(100, ge=1)
+    max_in_flight_per_key: int = Field(64, ge=1, description="requests one API key may have in flight")
+    requests_per_minute_per_key: int = Field(1200, ge=1)
 
 
 class Settings(BaseSettings):

@@ -146,11 +146,12 @@ class Answerer:
             self._audit_query(question, collection, final.answer if final else None)
 
     def assess(self, question: str, collection: str, mode: Mode | None = None,
-               principal: Principal = LOCAL_ADMIN) -> tuple[Answer, Signals]:
-        """The local answer and the signals `auto` would route it by (for evaluation)."""
+               principal: Principal = LOCAL_ADMIN, logprobs: bool = False) -> tuple[Answer, Signals]:
+        """The local answer and the signals `auto` would route it by (for evaluation); the
+        generated answer's log-probabilities only when asked (they cost about 8 ms a token)."""
         k = self._retrieval.top_k
         found = self._find(question, collection, k * QUOTE_POOL, principal)
-        local = self._answer(question, found.hits, k, True, mode or self.default_mode, logprobs=True)
+        local = self._answer(question, found.hits, k, True, mode or self.default_mode, logprobs=logprobs)
         return local.answer, local.signals(found.top_score)
 
     def _decide(self, question: str, found: Found, k: int, mode: Mode, collection: str,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import StreamingResponse
 
 from api import serialize
+from api.auth.principals import AdminDep, ReaderDep
 from api.deps import VeilDep
 from core.errors import NotFoundError, VeilError
 from ingest.pipeline import FileResult, IngestReport
@@ -19,6 +20,7 @@ router = APIRouter(prefix="/v1", tags=["documents"])
 @router.post("/documents")
 def upload_documents(
     veil: VeilDep,
+    _: AdminDep,
     files: Annotated[list[UploadFile], File(description="documents to parse, redact and index")],
     collection: Annotated[str | None, Form()] = None,
     source: Annotated[list[str] | None, Form(description="client-side path of each file (its identity)")] = None,
@@ -50,12 +52,15 @@ def _ingest_upload(veil, upload: UploadFile, source: str | None, stored_name: st
 
 
 @router.get("/documents")
-def list_documents(veil: VeilDep, collection: str | None = None) -> dict:
-    return {"documents": [serialize.document(d) for d in veil.registry.list(collection)]}
+def list_documents(veil: VeilDep, principal: ReaderDep, collection: str | None = None) -> dict:
+    """The documents the caller may read (an admin: all)."""
+    visible = [d for d in veil.registry.list(collection)
+               if principal.is_admin or set(d.groups) & principal.groups]
+    return {"documents": [serialize.document(d) for d in visible]}
 
 
 @router.delete("/documents/{doc_id}")
-def delete_document(veil: VeilDep, doc_id: str) -> dict:
+def delete_document(veil: VeilDep, _: AdminDep, doc_id: str) -> dict:
     info = veil.registry.get(doc_id)
     if info is None:
         raise NotFoundError(f"no document with id {doc_id}")
@@ -65,7 +70,7 @@ def delete_document(veil: VeilDep, doc_id: str) -> dict:
 
 
 @router.get("/export")
-def export(veil: VeilDep, collection: str | None = None) -> StreamingResponse:
+def export(veil: VeilDep, _: AdminDep, collection: str | None = None) -> StreamingResponse:
     """Every stored chunk as JSON lines: exactly what the store holds."""
     name = collection or veil.settings.default_collection
     if name not in veil.store.collections():

@@ -6,5 +6,12 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz")
-def healthz(veil: VeilDep) -> dict:
-    return {"status": "ok", "data_dir": str(veil.settings.data_dir.resolve())}
+def healthz() -> dict:
+    return {"status": "ok"}
+
+
+@router.get("/readyz")
+def readyz(veil: VeilDep) -> dict:
+    """Ready once the store answers (the server loads its models before it listens)."""
+    with veil.lock:
+        return {"status": "ready", "collections": len(veil.store.collections())}

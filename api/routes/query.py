@@ -9,6 +9,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from api import serialize
+from api.auth.principals import ReaderDep
 from api.deps import VeilDep
 from core.types import Message
 from generation.answering import Final, Token
@@ -36,16 +37,16 @@ class QueryRequest(BaseModel):
 
 
 @router.post("/query", response_model=None)
-def query(veil: VeilDep, request: QueryRequest) -> dict | StreamingResponse:
-    """Answer from the stored documents. The store is held while searching only, never while generating."""
+def query(veil: VeilDep, principal: ReaderDep, request: QueryRequest) -> dict | StreamingResponse:
+    """Answer from the chunks the caller may read. The store is held while searching only, never while generating."""
     collection = request.collection or veil.settings.default_collection
     history = [Message(turn.role, turn.content) for turn in request.history]
     if request.stream and request.generate:
-        events = veil.answerer.stream(request.question, collection, request.top_k, request.mode,
+        events = veil.answerer.stream(request.question, collection, request.top_k, request.mode, principal,
                                       escalate=request.escalate, history=history)
         return StreamingResponse(_sse(events), media_type="text/event-stream")
     answer = veil.answerer.answer(request.question, collection, request.top_k, request.generate, request.mode,
-                                  escalate=request.escalate, history=history)
+                                  principal, escalate=request.escalate, history=history)
     return serialize.answer(answer)
 
 

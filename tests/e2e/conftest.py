@@ -65,8 +65,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(runner: VeilRunner, env: dict | None = None) -> Iterator[str]:
-    """`veil serve` on the runner's data dir (plus `env`) until the block ends; yields its URL."""
+def serving(runner: VeilRunner, env: dict | None = None) -> Iterator[httpx.Client]:
+    """`veil serve` on the runner's data dir (plus `env`) until the block ends; yields a client of
+    it that sends the server's local admin token."""
     port = free_port()
     proc = subprocess.Popen([*VEIL, "serve", "--port", str(port)], cwd=runner.workdir,
                             env=runner.env() | (env or {}), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -82,8 +83,10 @@ def serving(runner: VeilRunner, env: dict | None = None) -> Iterator[str]:
     else:
         proc.kill()
         pytest.fail(f"veil serve did not come up: {proc.stdout.read()}")
+    token = (runner.data_dir / "keys" / "admin.token").read_text().strip()
     try:
-        yield url
+        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=300) as client:
+            yield client
     finally:
         proc.terminate()
         runner.transcript.append(proc.communicate(timeout=30)[0])

@@ -48,12 +48,12 @@ def closed_api():
 @pytest.fixture(scope="module")
 def server(ingested, closed_api):
     runner, _ = ingested
-    with serving(runner, escalation_env(closed_api)) as url:
-        yield runner, url
+    with serving(runner, escalation_env(closed_api)) as client:
+        yield runner, client
 
 
-def ask(url: str, question: str, **body) -> dict:
-    response = httpx.post(f"{url}/v1/query", json={"question": question, "escalate": True} | body, timeout=300)
+def ask(client: httpx.Client, question: str, **body) -> dict:
+    response = client.post("/v1/query", json={"question": question, "escalate": True} | body, timeout=300)
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -63,11 +63,11 @@ def planted_person(planted: list[dict], file: str) -> str:
 
 
 def test_escalated_answers_send_no_planted_value_and_restore_exactly(server, closed_api, planted, sample_questions):
-    _, url = server
+    _, client = server
     closed_api.mode = "echo"
     for item in sample_questions:
         name = planted_person(planted, item["file"])
-        answer = ask(url, f"{item['question'].rstrip('?')} for {name}?")
+        answer = ask(client, f"{item['question'].rstrip('?')} for {name}?")
         assert answer["route"] == "external", answer["reason"]
         assert answer["reason"].startswith("escalated to closed-test")
         assert answer["answer"].startswith(f"For {name}")  # the reply's pseudonym, restored
@@ -78,12 +78,12 @@ def test_escalated_answers_send_no_planted_value_and_restore_exactly(server, clo
 
 
 def test_twenty_concurrent_escalations_never_mix_pseudonyms(server, closed_api):
-    _, url = server
+    _, client = server
     closed_api.mode = "echo"
     sent_before = len(closed_api.requests)
     question = "What dose of the blood thinner was Ms {} sent home on?"
     with ThreadPoolExecutor(max_workers=20) as pool:
-        answers = list(pool.map(lambda name: ask(url, question.format(name)), CALLERS))
+        answers = list(pool.map(lambda name: ask(client, question.format(name)), CALLERS))
     for name, answer in zip(CALLERS, answers):
         assert answer["route"] == "external", answer["reason"]
         assert name in answer["answer"]
@@ -94,11 +94,11 @@ def test_twenty_concurrent_escalations_never_mix_pseudonyms(server, closed_api):
 
 
 def test_streamed_escalation_sends_tokens_then_the_checked_answer(server, closed_api, planted):
-    _, url = server
+    _, client = server
     closed_api.mode = "echo"
     name = planted_person(planted, "discharge_summary.pdf")
     body = {"question": f"What dose of the blood thinner was {name} sent home on?", "escalate": True, "stream": True}
-    with httpx.stream("POST", f"{url}/v1/query", json=body, timeout=300) as response:
+    with client.stream("POST", "/v1/query", json=body, timeout=300) as response:
         events = [line for line in response.iter_lines() if line.startswith("data:")]
     final = json.loads(events[-1][5:])
     streamed = "".join(json.loads(e[5:])["text"] for e in events[:-1])
@@ -108,22 +108,22 @@ def test_streamed_escalation_sends_tokens_then_the_checked_answer(server, closed
 
 
 def test_a_restricted_collection_never_escalates(server, closed_api):
-    _, url = server
-    upload = httpx.post(f"{url}/v1/documents", data={"collection": "restricted"}, timeout=300, files=[
+    _, client = server
+    upload = client.post("/v1/documents", data={"collection": "restricted"}, timeout=300, files=[
         ("files", ("board.md", b"# Board minutes\n\nThe merger with the supplier closes in the third quarter."))])
     assert upload.status_code == 200
     sent_before = len(closed_api.requests)
-    answer = ask(url, "When does the merger close?", collection="restricted")
+    answer = ask(client, "When does the merger close?", collection="restricted")
     assert answer["route"] == "local" and "policy never" in answer["reason"]
     assert len(closed_api.requests) == sent_before
 
 
 @pytest.mark.parametrize("mode, why", [("error", "HTTP 500 (server_error)"), ("slow", "timed out")])
 def test_api_errors_and_timeouts_answer_locally_with_the_reason(server, closed_api, mode, why):
-    _, url = server
+    _, client = server
     closed_api.mode = mode
     try:
-        answer = ask(url, "What did the body shop estimate it would cost to fix the damaged car?")
+        answer = ask(client, "What did the body shop estimate it would cost to fix the damaged car?")
     finally:
         closed_api.mode = "echo"
     assert answer["route"] == "local" and why in answer["reason"] and answer["outbound"] is None

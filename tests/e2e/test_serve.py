@@ -16,49 +16,50 @@ pytestmark = pytest.mark.e2e
 def server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("serve")
     runner = VeilRunner(workdir / ".veil", workdir)
-    with serving(runner) as url:
-        yield runner, url
+    with serving(runner) as client:
+        yield runner, client
 
 
 def test_cli_ingest_goes_through_the_running_server(server, planted):
-    runner, url = server
+    runner, client = server
     proc = runner.run("ingest", str(SAMPLES / "insurance_claim.txt"), str(SAMPLES / "wire_transfer.eml"))
-    assert "holds the store" in proc.stderr and url in proc.stderr
-    docs = httpx.get(f"{url}/v1/documents").json()["documents"]
+    assert "holds the store" in proc.stderr and str(client.base_url).rstrip("/") in proc.stderr
+    docs = client.get("/v1/documents").json()["documents"]
     assert sorted(d["source"].rsplit("/", 1)[-1] for d in docs) == ["insurance_claim.txt", "wire_transfer.eml"]
     again = runner.json("ingest", str(SAMPLES / "insurance_claim.txt"))
     assert again["files"][0]["status"] == "unchanged"
 
 
 def test_rest_query_upload_export_and_delete(server, planted):
-    runner, url = server
+    runner, client = server
     runner.run("ingest", str(SAMPLES / "insurance_claim.txt"))
-    upload = httpx.post(f"{url}/v1/documents", files=[
+    upload = client.post("/v1/documents", files=[
         ("files", ("notes.md", b"# Fleet policy\n\nCompany cars are replaced every four years.")),
         ("files", ("broken.pdf", b"%PDF-1.4 not really")),
     ], timeout=120).json()
     statuses = {f["path"]: f["status"] for f in upload["files"]}
     assert statuses == {"notes.md": "ingested", "broken.pdf": "failed"}
 
-    answer = httpx.post(f"{url}/v1/query", json={"question": "How often are company cars replaced?",
+    answer = client.post("/v1/query", json={"question": "How often are company cars replaced?",
                                                  "generate": False}, timeout=120).json()
     assert answer["citations"][0]["document"] == "notes.md"
 
-    exported = httpx.get(f"{url}/v1/export").text
+    exported = client.get("/v1/export").text
     assert "four years" in exported
     assert leaked(planted, exported) == []
     cli_export = runner.run("export").stdout
     assert cli_export.count("\n") == exported.count("\n")
 
     doc_id = upload["files"][0]["doc_id"]
-    deleted = httpx.delete(f"{url}/v1/documents/{doc_id}").json()
+    deleted = client.delete(f"/v1/documents/{doc_id}").json()
     assert deleted["chunks"] >= 1
-    assert "four years" not in httpx.get(f"{url}/v1/export").text
-    assert httpx.delete(f"{url}/v1/documents/{doc_id}").status_code == 404
+    assert "four years" not in client.get("/v1/export").text
+    assert client.delete(f"/v1/documents/{doc_id}").status_code == 404
 
 
 def test_openapi_docs_and_health(server):
-    _, url = server
-    assert httpx.get(f"{url}/healthz").json()["status"] == "ok"
-    paths = httpx.get(f"{url}/openapi.json").json()["paths"]
+    _, client = server
+    assert client.get("/healthz").json()["status"] == "ok"
+    assert httpx.get(str(client.base_url.join("/openapi.json"))).status_code == 401  # the schema needs a key
+    paths = client.get("/openapi.json").json()["paths"]
     assert {"/v1/documents", "/v1/documents/{doc_id}", "/v1/query", "/healthz"} <= paths.keys()

@@ -9,6 +9,7 @@ from api.app import create_app
 from tests.fakes import ScriptedChat
 from tests.unit.helpers import fake_veil
 
+ADMIN = "veil_admin_test-token"
 TEXT = b"Refunds are issued within 14 days. Questions go to refunds.desk@example.com."
 
 
@@ -20,7 +21,7 @@ def chat():
 @pytest.fixture
 def client(tmp_path, chat):
     veil = fake_veil(tmp_path / "data", chat=chat, retrieval={"min_score": 0.01})
-    with TestClient(create_app(veil)) as c:
+    with TestClient(create_app(veil, ADMIN), headers={"Authorization": f"Bearer {ADMIN}"}) as c:
         yield c
     veil.close()
 
