@@ -63,3 +63,22 @@ def test_openapi_docs_and_health(server):
     assert httpx.get(str(client.base_url.join("/openapi.json"))).status_code == 401  # the schema needs a key
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/v1/documents", "/v1/documents/{doc_id}", "/v1/query", "/healthz"} <= paths.keys()
+
+
+def test_the_official_openai_client_against_a_live_server(server):
+    from openai import OpenAI
+
+    runner, client = server
+    runner.run("ingest", str(SAMPLES / "insurance_claim.txt"))
+    user_key = runner.json("keys", "create", "--role", "user", "--name", "e2e")["key"]
+    ai = OpenAI(base_url=str(client.base_url.join("/v1")), api_key=user_key)
+    question = "What did the body shop estimate it would cost to fix the damaged car?"
+    reply = ai.chat.completions.create(model="veil", messages=[{"role": "user", "content": question}])
+    assert reply.choices[0].message.content and reply.model_extra["citations"]
+    assert reply.model_extra["route"] == "local"
+    streamed = ai.chat.completions.create(model="veil", stream=True, messages=[{"role": "user", "content": question}])
+    assert "".join(c.choices[0].delta.content or "" for c in streamed) == reply.choices[0].message.content
+    auditor_key = runner.json("keys", "create", "--role", "auditor")["key"]
+    denied = httpx.post(str(client.base_url.join("/v1/query")), json={"question": question},
+                        headers={"Authorization": f"Bearer {auditor_key}"})
+    assert denied.status_code == 403 and set(denied.json()) == {"error"}

@@ -145,3 +145,27 @@ def test_an_upload_can_name_the_groups_that_may_read_it(client):
     assert client.get("/v1/documents").json()["documents"][0]["groups"] == ["hr", "legal"]
     bad = client.post("/v1/documents", files={"files": ("b.txt", TEXT)}, data={"groups": ["no spaces"]})
     assert bad.json()["files"][0]["status"] == "failed" and "invalid group name" in bad.json()["files"][0]["error"]
+
+
+def test_the_official_openai_client_plain_and_streaming(client):
+    from openai import OpenAI
+
+    upload(client)
+    ai = OpenAI(base_url="http://testserver/v1", api_key=ADMIN, http_client=client)
+    assert [m.id for m in ai.models.list().data] == ["veil"]
+    reply = ai.chat.completions.create(model="veil", messages=[
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "Refunds are issued within how many days?"}])
+    assert "14 days" in reply.choices[0].message.content
+    extra = reply.model_extra
+    assert extra["route"] == "local" and extra["citations"][0]["document"] == "refunds.txt" and extra["reason"]
+    chunks = list(ai.chat.completions.create(model="veil", stream=True, messages=[
+        {"role": "user", "content": "Refunds are issued within how many days?"}]))
+    assert "".join(c.choices[0].delta.content or "" for c in chunks) == reply.choices[0].message.content
+    assert chunks[-1].choices[0].finish_reason == "stop" and chunks[-1].model_extra["route"] == "local"
+
+
+def test_chat_completions_needs_a_user_question_last(client):
+    response = client.post("/v1/chat/completions", json={"model": "veil", "messages": [
+        {"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]})
+    assert response.status_code == 400 and response.json() == {"error": "the last message must be the user's question"}
