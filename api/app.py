@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from api.auth.keystore import KeyStore
 from api.auth.limits import KeyLimiter
 from api.auth.principals import Authenticator, authenticate
-from api.routes import chat_completions, documents, health, query
+from api.routes import audit, chat_completions, documents, health, query
 from api.wiring import Veil
 from core.errors import AuthenticationError, VeilError
 
@@ -28,7 +28,7 @@ def create_app(veil: Veil, admin_token: str | None = None) -> FastAPI:
     app.state.veil = veil
     limits = KeyLimiter(veil.settings.api.max_in_flight_per_key, veil.settings.api.requests_per_minute_per_key)
     app.state.auth = Authenticator(KeyStore(veil.settings.data_dir / "veil.db"), limits, admin_token)
-    for module in (health, documents, query, chat_completions):
+    for module in (health, documents, query, chat_completions, audit):
         app.include_router(module.router)
     _add_docs(app)
     _add_error_handlers(app)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-from collections import Counter
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from api import audit_views
 from api.cli_support import JsonFlag, settings_for_cli, user_errors
 from core.audit import AuditLog
 
@@ -28,17 +28,15 @@ def open_audit() -> AuditLog:
 @user_errors
 def verify(as_json: JsonFlag = False) -> None:
     """Check the whole chain; name the first edited, deleted, inserted or reordered event."""
-    result = open_audit().verify()
-    body = {"ok": result.ok, "events": result.events, "first_bad_seq": result.first_bad_seq,
-            "problem": result.problem, "head": result.head_mac}
+    body = audit_views.verification(open_audit())
     if as_json:
         typer.echo(json.dumps(body))
-    elif result.ok:
-        typer.echo(f"audit log OK: {result.events} events, head {result.head_mac}")
+    elif body["ok"]:
+        typer.echo(f"audit log OK: {body['events']} events, head {body['head']}")
     else:
-        typer.echo(f"audit log BROKEN at event {result.first_bad_seq}: {result.problem} "
-                   f"({result.events} events verified before it)")
-    if not result.ok:
+        typer.echo(f"audit log BROKEN at event {body['first_bad_seq']}: {body['problem']} "
+                   f"({body['events']} events verified before it)")
+    if not body["ok"]:
         raise typer.Exit(4)
 
 
@@ -47,21 +45,13 @@ def verify(as_json: JsonFlag = False) -> None:
 def search(value: Annotated[str, typer.Option("--value", help="the personal value to look for")],
            as_json: JsonFlag = False) -> None:
     """Was this value ever redacted, and where? Matched through its keyed HMAC, never stored in clear."""
-    audit = open_audit()
-    digest = audit.hash_value(value)
-    sources = {e.payload["doc_id"]: e.payload["source"] for e in audit.events("document.ingested")}
-    matches = [{"seq": e.seq, "ts": e.ts, "doc_id": e.payload["doc_id"],
-                "source": sources.get(e.payload["doc_id"]), "chunk_id": e.payload["chunk_id"],
-                "field": e.payload.get("field", "text"), "entity_type": e.payload["entity_type"],
-                "detector": e.payload["detector"]}
-               for e in audit.events("redaction") if e.payload.get("value_hmac") == digest]
-    audit.append("audit.search", {"value_hmac": digest, "matches": len(matches)})
+    body = audit_views.search(open_audit(), value)
     if as_json:
-        typer.echo(json.dumps({"found": bool(matches), "matches": matches}))
+        typer.echo(json.dumps(body))
         return
-    if not matches:
+    if not body["matches"]:
         typer.echo("never redacted")
-    for m in matches:
+    for m in body["matches"]:
         where = "file name" if m["field"] == "source" else f"chunk {m['chunk_id']}"
         typer.echo(f"{m['ts']}  {m['entity_type']:<15} {m['source']}  {where}  ({m['detector']})")
 
@@ -71,22 +61,14 @@ def search(value: Annotated[str, typer.Option("--value", help="the personal valu
 def report(document: Annotated[Optional[str], typer.Option("--document", help="document id")] = None,
            as_json: JsonFlag = False) -> None:
     """Redactions by entity type and by detector (one document or all), plus event counts."""
-    audit = open_audit()
-    by_type, by_detector, kinds = Counter(), Counter(), Counter()
-    for event in audit.events():
-        kinds[event.kind] += 1
-        if event.kind == "redaction" and document in (None, event.payload["doc_id"]):
-            by_type[event.payload["entity_type"]] += 1
-            by_detector[event.payload["detector"]] += 1
-    body = {"document": document, "redactions": sum(by_type.values()), "by_type": dict(by_type.most_common()),
-            "by_detector": dict(by_detector.most_common()), "events": dict(kinds.most_common())}
+    body = audit_views.report(open_audit(), document)
     if as_json:
         typer.echo(json.dumps(body))
         return
     typer.echo(f"{body['redactions']} redactions" + (f" in document {document}" if document else ""))
-    for title, counts in (("by type", by_type), ("by detector", by_detector), ("events", kinds)):
+    for title, key in (("by type", "by_type"), ("by detector", "by_detector"), ("events", "events")):
         typer.echo(f"\n{title}:")
-        for name, n in counts.most_common():
+        for name, n in body[key].items():
             typer.echo(f"  {name:<28} {n}")
 
 

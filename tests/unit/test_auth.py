@@ -152,3 +152,29 @@ def test_keys_cli_prints_a_key_once_and_stores_only_its_hash(tmp_path, monkeypat
     assert again.exit_code == 1 and "already revoked" in again.output
     bad = runner.invoke(cli, ["keys", "create", "--role", "root"])
     assert bad.exit_code == 1 and "role must be one of" in bad.output
+
+
+def test_auditors_read_the_audit_log_over_rest_and_users_cannot(api):
+    client, keys = api
+    auditor, user = bearer(keys, "auditor"), bearer(keys, "user")
+    verified = client.get("/v1/audit/verify", headers=auditor).json()
+    assert verified["ok"] is True and verified["events"] > 0
+    report = client.get("/v1/audit/report", headers=auditor).json()
+    assert report["events"]["document.ingested"] == 2
+    found = client.post("/v1/audit/search", headers=auditor, json={"value": "nobody@example.com"}).json()
+    assert found == {"found": False, "matches": []}
+    ingested = client.get("/v1/audit/events", headers=auditor, params={"kind": "document.ingested", "limit": 1}).json()
+    assert ingested["total"] == 2 and len(ingested["events"]) == 1 and ingested["events"][0]["kind"] == "document.ingested"
+    assert client.get("/v1/audit/events", headers=auditor, params={"since": "2999-01-01"}).json()["total"] == 0
+    for path in ("/v1/audit/verify", "/v1/audit/report", "/v1/audit/events"):
+        assert client.get(path, headers=user).status_code == 403
+    assert client.post("/v1/audit/search", headers=user, json={"value": "x"}).status_code == 403
+
+
+def test_an_audit_search_finds_a_redacted_value_by_its_hmac(api):
+    client, keys = api
+    admin = {"Authorization": f"Bearer {ADMIN}"}
+    client.post("/v1/documents", headers=admin, files={"files": ("mail.txt", b"Write to ana.h@example.org today.")})
+    found = client.post("/v1/audit/search", headers=bearer(keys, "auditor"), json={"value": "ana.h@example.org"}).json()
+    assert found["found"] and found["matches"][0]["entity_type"] == "EMAIL_ADDRESS"
+    assert found["matches"][0]["source"] == "mail.txt"

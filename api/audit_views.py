@@ -1,0 +1,57 @@
+"""What the compliance officer reads, in the JSON shapes the CLI (`veil audit ... --json`) and REST
+(`/v1/audit/...`) share. No shape holds a raw value: values are matched through their keyed HMAC."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from core.audit import AuditLog
+
+
+def verification(audit: AuditLog) -> dict:
+    result = audit.verify()
+    return {"ok": result.ok, "events": result.events, "first_bad_seq": result.first_bad_seq,
+            "problem": result.problem, "head": result.head_mac}
+
+
+def search(audit: AuditLog, value: str) -> dict:
+    """Was this value ever redacted, and where? The search itself is audited (its HMAC only)."""
+    digest = audit.hash_value(value)
+    sources = {e.payload["doc_id"]: e.payload["source"] for e in audit.events("document.ingested")}
+    matches = [{"seq": e.seq, "ts": e.ts, "doc_id": e.payload["doc_id"],
+                "source": sources.get(e.payload["doc_id"]), "chunk_id": e.payload["chunk_id"],
+                "field": e.payload.get("field", "text"), "entity_type": e.payload["entity_type"],
+                "detector": e.payload["detector"]}
+               for e in audit.events("redaction") if e.payload.get("value_hmac") == digest]
+    audit.append("audit.search", {"value_hmac": digest, "matches": len(matches)})
+    return {"found": bool(matches), "matches": matches}
+
+
+def report(audit: AuditLog, document: str | None = None) -> dict:
+    """Redactions by entity type and by detector (one document or all), plus event counts."""
+    by_type, by_detector, kinds = Counter(), Counter(), Counter()
+    for event in audit.events():
+        kinds[event.kind] += 1
+        if event.kind == "redaction" and document in (None, event.payload["doc_id"]):
+            by_type[event.payload["entity_type"]] += 1
+            by_detector[event.payload["detector"]] += 1
+    return {"document": document, "redactions": sum(by_type.values()), "by_type": dict(by_type.most_common()),
+            "by_detector": dict(by_detector.most_common()), "events": dict(kinds.most_common())}
+
+
+def events(audit: AuditLog, kind: str | None = None, document: str | None = None,
+           entity_type: str | None = None, since: str | None = None, until: str | None = None,
+           limit: int = 200) -> dict:
+    """Events newest first, filtered by kind, document, entity type and ISO date range."""
+    found = []
+    for event in audit.events(kind):
+        payload = event.payload
+        if document and payload.get("doc_id") != document:
+            continue
+        if entity_type and payload.get("entity_type") != entity_type:
+            continue
+        if (since and event.ts < since) or (until and event.ts[:len(until)] > until):
+            continue
+        found.append({"seq": event.seq, "ts": event.ts, "kind": event.kind, "payload": payload})
+    found.reverse()
+    return {"events": found[:limit], "total": len(found)}

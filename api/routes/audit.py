@@ -1,0 +1,85 @@
+"""The compliance officer's API (role auditor, or admin): the CLI's `veil audit` shapes over REST.
+The searched value travels in the request body, never in a URL or a log line."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from api import audit_views
+from api.auth.principals import AuditorDep
+from api.deps import VeilDep
+
+router = APIRouter(prefix="/v1/audit", tags=["audit"])
+
+
+class Verification(BaseModel):
+    ok: bool
+    events: int
+    first_bad_seq: int | None
+    problem: str | None
+    head: str | None
+
+
+class SearchRequest(BaseModel):
+    value: str = Field(min_length=1, max_length=1000, description="the personal value to look for")
+
+
+class SearchMatch(BaseModel):
+    seq: int
+    ts: str
+    doc_id: str
+    source: str | None
+    chunk_id: str | None
+    field: str
+    entity_type: str
+    detector: str
+
+
+class SearchResult(BaseModel):
+    found: bool
+    matches: list[SearchMatch]
+
+
+class Report(BaseModel):
+    document: str | None
+    redactions: int
+    by_type: dict[str, int]
+    by_detector: dict[str, int]
+    events: dict[str, int]
+
+
+class Event(BaseModel):
+    seq: int
+    ts: str
+    kind: str
+    payload: dict
+
+
+class EventPage(BaseModel):
+    events: list[Event]
+    total: int
+
+
+@router.get("/verify", response_model=Verification)
+def verify(veil: VeilDep, _: AuditorDep) -> dict:
+    return audit_views.verification(veil.audit)
+
+
+@router.post("/search", response_model=SearchResult)
+def search(veil: VeilDep, _: AuditorDep, request: SearchRequest) -> dict:
+    return audit_views.search(veil.audit, request.value)
+
+
+@router.get("/report", response_model=Report)
+def report(veil: VeilDep, _: AuditorDep, document: str | None = None) -> dict:
+    return audit_views.report(veil.audit, document)
+
+
+@router.get("/events", response_model=EventPage)
+def events(veil: VeilDep, _: AuditorDep, kind: str | None = None, document: str | None = None,
+           entity_type: str | None = None, since: str | None = Query(None, description="ISO date or time"),
+           until: str | None = Query(None, description="ISO date or time"),
+           limit: int = Query(200, ge=1, le=5000)) -> dict:
+    """Redaction, query, escalation and other events, newest first."""
+    return audit_views.events(veil.audit, kind, document, entity_type, since, until, limit)
