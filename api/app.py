@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from api.auth.keystore import KeyStore
 from api.auth.limits import KeyLimiter
 from api.auth.principals import Authenticator, authenticate
+from api.metrics import Metrics
 from api.routes import audit, chat_completions, documents, health, query
 from api.wiring import Veil
 from core.errors import AuthenticationError, VeilError
@@ -28,9 +30,11 @@ def create_app(veil: Veil, admin_token: str | None = None) -> FastAPI:
     app.state.veil = veil
     limits = KeyLimiter(veil.settings.api.max_in_flight_per_key, veil.settings.api.requests_per_minute_per_key)
     app.state.auth = Authenticator(KeyStore(veil.settings.data_dir / "veil.db"), limits, admin_token)
+    app.state.metrics = Metrics()
     for module in (health, documents, query, chat_completions, audit):
         app.include_router(module.router)
     _add_docs(app)
+    _add_metrics(app)
     _add_error_handlers(app)
     return app
 
@@ -45,6 +49,22 @@ def _add_docs(app: FastAPI) -> None:
     @app.get("/docs", include_in_schema=False, dependencies=[Depends(authenticate)])
     def docs() -> HTMLResponse:
         return get_swagger_ui_html(openapi_url="/openapi.json", title="Veil API")
+
+
+def _add_metrics(app: FastAPI) -> None:
+    """Requests counted by route template (never the raw path: it may hold an id); any key reads them."""
+
+    @app.middleware("http")
+    async def count(request: Request, call_next):
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = getattr(request.scope.get("route"), "path", "unmatched")
+        app.state.metrics.request(request.method, route, response.status_code, time.perf_counter() - started)
+        return response
+
+    @app.get("/metrics", include_in_schema=False, dependencies=[Depends(authenticate)])
+    def metrics() -> Response:
+        return Response(app.state.metrics.exposition(), media_type="text/plain; version=0.0.4")
 
 
 def _add_error_handlers(app: FastAPI) -> None:

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from api.metrics import Metrics
 from api.wiring import Veil
 
 
@@ -12,3 +13,10 @@ def get_veil(request: Request) -> Veil:
 
 
 VeilDep = Annotated[Veil, Depends(get_veil)]
+
+
+def get_metrics(request: Request) -> Metrics:
+    return request.app.state.metrics
+
+
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 
 from api import serialize
 from api.auth.principals import ReaderDep
-from api.deps import VeilDep
+from api.deps import MetricsDep, VeilDep
 from core.errors import VeilError
 from core.types import Answer, Message
 
@@ -64,11 +64,13 @@ def models(_: ReaderDep) -> ModelList:
 
 
 @router.post("/chat/completions", response_model=None)
-def chat_completions(veil: VeilDep, principal: ReaderDep, request: ChatRequest) -> dict | StreamingResponse:
+def chat_completions(veil: VeilDep, principal: ReaderDep, metrics: MetricsDep,
+                     request: ChatRequest) -> dict | StreamingResponse:
     question, history = _conversation(request.messages)
     collection = request.collection or veil.settings.default_collection
     answer = veil.answerer.answer(question, collection, mode=request.mode, principal=principal,
                                   escalate=request.escalate, history=history)
+    metrics.answer(answer)
     completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
     if request.stream:
         return StreamingResponse(_chunks(answer, completion_id, created), media_type="text/event-stream")

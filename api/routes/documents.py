@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 
 from api import serialize
 from api.auth.principals import AdminDep, ReaderDep
-from api.deps import VeilDep
+from api.deps import MetricsDep, VeilDep
 from core.errors import NotFoundError, VeilError
 from ingest.pipeline import FileResult, IngestReport
 
@@ -21,6 +21,7 @@ router = APIRouter(prefix="/v1", tags=["documents"])
 def upload_documents(
     veil: VeilDep,
     _: AdminDep,
+    metrics: MetricsDep,
     files: Annotated[list[UploadFile], File(description="documents to parse, redact and index")],
     collection: Annotated[str | None, Form()] = None,
     source: Annotated[list[str] | None, Form(description="client-side path of each file (its identity)")] = None,
@@ -32,7 +33,9 @@ def upload_documents(
     readers = tuple(groups or ())
     results = [_ingest_upload(veil, f, _nth(source, i), _nth(name, i), collection, readers)
                for i, f in enumerate(files)]
-    return serialize.ingest_report(IngestReport(tuple(results)))
+    report = IngestReport(tuple(results))
+    metrics.ingest(report)
+    return serialize.ingest_report(report)
 
 
 def _nth(values: list[str] | None, index: int) -> str | None:

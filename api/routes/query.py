@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from api import serialize
 from api.auth.principals import ReaderDep
-from api.deps import VeilDep
+from api.deps import MetricsDep, VeilDep
 from core.types import Message
 from generation.answering import Final, Token
 
@@ -37,25 +37,27 @@ class QueryRequest(BaseModel):
 
 
 @router.post("/query", response_model=None)
-def query(veil: VeilDep, principal: ReaderDep, request: QueryRequest) -> dict | StreamingResponse:
+def query(veil: VeilDep, principal: ReaderDep, metrics: MetricsDep, request: QueryRequest) -> dict | StreamingResponse:
     """Answer from the chunks the caller may read. The store is held while searching only, never while generating."""
     collection = request.collection or veil.settings.default_collection
     history = [Message(turn.role, turn.content) for turn in request.history]
     if request.stream and request.generate:
         events = veil.answerer.stream(request.question, collection, request.top_k, request.mode, principal,
                                       escalate=request.escalate, history=history)
-        return StreamingResponse(_sse(events), media_type="text/event-stream")
+        return StreamingResponse(_sse(events, metrics), media_type="text/event-stream")
     answer = veil.answerer.answer(request.question, collection, request.top_k, request.generate, request.mode,
                                   principal, escalate=request.escalate, history=history)
+    metrics.answer(answer)
     return serialize.answer(answer)
 
 
-def _sse(events: Iterator[Token | Final]) -> Iterator[str]:
+def _sse(events: Iterator[Token | Final], metrics) -> Iterator[str]:
     """`token` events carry text; the `answer` event is the checked answer. When `replaces_stream` is
     true the streamed text failed a grounding check and the answer event's text replaces it."""
     for event in events:
         if isinstance(event, Token):
             yield f"event: token\ndata: {json.dumps({'text': event.text}, ensure_ascii=False)}\n\n"
         else:
+            metrics.answer(event.answer)
             body = serialize.answer(event.answer) | {"replaces_stream": event.replaces_stream}
             yield f"event: answer\ndata: {json.dumps(body, ensure_ascii=False)}\n\n"

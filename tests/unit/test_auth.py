@@ -178,3 +178,15 @@ def test_an_audit_search_finds_a_redacted_value_by_its_hmac(api):
     found = client.post("/v1/audit/search", headers=bearer(keys, "auditor"), json={"value": "ana.h@example.org"}).json()
     assert found["found"] and found["matches"][0]["entity_type"] == "EMAIL_ADDRESS"
     assert found["matches"][0]["source"] == "mail.txt"
+
+
+def test_metrics_count_requests_ingest_redactions_and_answers_for_key_holders(api):
+    client, keys = api
+    user = bearer(keys, "user")
+    client.post("/v1/query", headers=user, json={"question": "When does the canteen open?"})
+    assert client.get("/metrics").status_code == 401
+    text = client.get("/metrics", headers=user).text
+    assert 'veil_requests_total{method="POST",route="/v1/query",status="200"} 1.0' in text
+    assert 'veil_ingested_files_total{status="ingested"} 2.0' in text
+    assert 'veil_answers_total{mode="extractive",route="local"} 1.0' in text
+    assert "veil_request_seconds_bucket" in text and "canteen" not in text
