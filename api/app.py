@@ -9,13 +9,14 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from api.auth.keystore import KeyStore
 from api.auth.limits import KeyLimiter
 from api.auth.principals import Authenticator, authenticate
 from api.metrics import Metrics
-from api.routes import audit, chat_completions, documents, health, query
+from api.routes import audit, chat_completions, documents, health, query, ui
 from api.wiring import Veil
 from core.errors import AuthenticationError, VeilError
 
@@ -31,8 +32,9 @@ def create_app(veil: Veil, admin_token: str | None = None) -> FastAPI:
     limits = KeyLimiter(veil.settings.api.max_in_flight_per_key, veil.settings.api.requests_per_minute_per_key)
     app.state.auth = Authenticator(KeyStore(veil.settings.data_dir / "veil.db"), limits, admin_token)
     app.state.metrics = Metrics()
-    for module in (health, documents, query, chat_completions, audit):
+    for module in (health, documents, query, chat_completions, audit, ui):
         app.include_router(module.router)
+    app.mount("/ui", StaticFiles(directory=ui.UI_DIR), name="ui")
     _add_docs(app)
     _add_metrics(app)
     _add_error_handlers(app)

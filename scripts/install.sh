@@ -17,6 +17,16 @@ LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -
 # which breaks torch 2.13.0 and sentence-transformers: install it alone (pyproject lists what it needs).
 INFERENCE_VERSION=1.6.14
 
+# The browser tests drive Debian's chromium (Playwright's own browser download is out of reach offline).
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing Debian's chromium for the browser tests..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "chromium is missing: install it (apt-get install chromium) for the browser tests" >&2
+  fi
+fi
+
 stamp="$VENV/.veil-installed"
 fingerprint=$(cat pyproject.toml scripts/install.sh | sha256sum | cut -c1-16)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$fingerprint" ]; then

@@ -190,3 +190,14 @@ def test_metrics_count_requests_ingest_redactions_and_answers_for_key_holders(ap
     assert 'veil_ingested_files_total{status="ingested"} 2.0' in text
     assert 'veil_answers_total{mode="extractive",route="local"} 1.0' in text
     assert "veil_request_seconds_bucket" in text and "canteen" not in text
+
+
+def test_the_page_and_its_files_are_public_and_me_needs_a_key(api):
+    client, keys = api
+    page = client.get("/")
+    assert page.status_code == 200 and "/ui/app.js" in page.text and "http" not in page.text.split("<body>")[0]
+    assert client.get("/ui/app.js").status_code == 200 and client.get("/ui/style.css").status_code == 200
+    assert client.get("/v1/me").status_code == 401
+    assert client.get("/v1/me", headers=bearer(keys, "user", "hr")).json()["groups"] == ["everyone", "hr"]
+    schema = client.get("/openapi.json", headers=bearer(keys, "user")).json()["paths"]
+    assert "/" not in schema and not any(p.startswith("/ui") for p in schema)

@@ -1,0 +1,32 @@
+"""The web page (chat, documents, audit) and who the caller is. The page and its files are public
+(they hold no data); every call they make needs the key the user signs in with."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse
+from pydantic import BaseModel
+
+from api.auth.principals import PrincipalDep
+
+UI_DIR = Path(__file__).resolve().parents[1] / "ui"
+router = APIRouter()
+
+
+class Me(BaseModel):
+    name: str
+    roles: list[str]
+    groups: list[str]
+
+
+@router.get("/v1/me", response_model=Me, tags=["auth"])
+def me(principal: PrincipalDep) -> Me:
+    """The signed-in key's principal: its role(s) and groups."""
+    return Me(name=principal.name, roles=sorted(principal.roles), groups=sorted(principal.groups))
+
+
+@router.get("/", include_in_schema=False)
+def index() -> FileResponse:
+    return FileResponse(UI_DIR / "index.html", headers={"Cache-Control": "no-cache"})

@@ -1,0 +1,114 @@
+"""The web page in headless Chromium (Debian's, driven by Playwright): sign in, ask, open a
+citation; a user cannot open the audit page; an auditor verifies the chain; an admin uploads.
+Screenshots go to $UI_SCREENSHOTS when set (the README's come from here)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLES
+from tests.e2e.conftest import serving
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def site(ingested):
+    runner, _ = ingested
+    with serving(runner) as client:
+        keys = {role: runner.json("keys", "create", "--role", role, "--name", f"ui-{role}")["key"]
+                for role in ("user", "auditor", "admin")}
+        yield str(client.base_url).rstrip("/"), keys
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.fail("Debian's chromium is missing: scripts/install.sh installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                              args=["--no-sandbox", "--disable-dev-shm-usage"])
+        yield chromium
+        chromium.close()
+
+
+def signed_in(browser, url: str, key: str):
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(url)
+    page.get_by_label("API key").fill(key)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("navigation", name="Pages").wait_for()
+    page.requests = requests
+    return page
+
+
+def screenshot(page, name: str) -> None:
+    folder = os.environ.get("UI_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=name != "audit")
+
+
+def test_a_user_signs_in_asks_and_opens_a_citation(browser, site):
+    url, keys = site
+    page = signed_in(browser, url, keys["user"])
+    page.get_by_label("Question").fill("What dose of the blood thinner was the patient sent home on?")
+    page.keyboard.press("Tab")
+    page.get_by_role("button", name="Ask").click()
+    page.locator("#route.local").wait_for(timeout=120_000)
+    assert "5 mg twice daily" in page.locator("#answer-text").inner_text()
+    toggle = page.locator("#citations li button").first
+    assert toggle.inner_text() == "Show passage"
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert page.locator(".chunk").first.is_visible() and page.locator(".chunk").first.inner_text()
+    screenshot(page, "chat")
+    assert all(r.startswith(url) for r in page.requests), "the page loaded something not served by Veil"
+    page.close()
+
+
+def test_a_user_cannot_open_the_audit_page(browser, site):
+    url, keys = site
+    page = signed_in(browser, url, keys["user"])
+    assert page.locator("#nav-audit").is_hidden()
+    page.goto(f"{url}/#audit")
+    page.locator("#audit-denied").wait_for()
+    assert "needs the auditor role" in page.locator("#audit-denied").inner_text()
+    assert page.locator("#audit-tools").is_hidden()
+    page.close()
+
+
+def test_an_auditor_verifies_the_chain_and_browses_events(browser, site):
+    url, keys = site
+    page = signed_in(browser, url, keys["auditor"])
+    page.goto(f"{url}/#audit")
+    page.get_by_role("button", name="Verify the chain").click()
+    page.get_by_text("The audit log verifies").wait_for()
+    page.get_by_label("Event kind").select_option("redaction")
+    page.get_by_role("button", name="Show events").click()
+    page.locator("#events tbody tr").first.wait_for()
+    assert "redaction" in page.locator("#events tbody tr").first.inner_text()
+    screenshot(page, "audit")
+    page.close()
+
+
+def test_an_admin_uploads_and_sees_the_ingest_report(browser, site):
+    url, keys = site
+    page = signed_in(browser, url, keys["admin"])
+    page.goto(f"{url}/#admin")
+    page.get_by_label("Files").set_input_files([str(SAMPLES / "incident_report.md")])
+    page.get_by_role("button", name="Upload and ingest").click()
+    row = page.locator("#upload-results tbody tr").first
+    row.wait_for(timeout=120_000)
+    assert "incident_report.md" in row.inner_text() and ("unchanged" in row.inner_text() or "ingested" in row.inner_text())
+    screenshot(page, "documents")
+    page.close()
