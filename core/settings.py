@@ -21,6 +21,7 @@ from pydantic_settings import (
 from core.errors import ConfigError
 
 CONFIG_FILE_NAMES = ("veil.toml", "veil.yaml", "veil.yml")
+COLLECTION_NAME = r"^[A-Za-z0-9_-]{1,64}$"
 
 
 class Section(BaseModel):
@@ -203,7 +204,7 @@ class Settings(BaseSettings):
     )
 
     data_dir: Path = Path(".veil")
-    default_collection: str = Field("default", pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    default_collection: str = Field("default", pattern=COLLECTION_NAME)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     redaction: RedactionSettings = RedactionSettings()
     parsing: ParsingSettings = ParsingSettings()

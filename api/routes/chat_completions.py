@@ -23,7 +23,9 @@ from pydantic import BaseModel, Field
 from api import serialize
 from api.auth.principals import ReaderDep
 from api.deps import MetricsDep, VeilDep
+from api.schemas import CitationOut
 from core.errors import VeilError
+from core.settings import COLLECTION_NAME
 from core.types import Answer, Message
 
 router = APIRouter(prefix="/v1", tags=["openai"])
@@ -40,7 +42,8 @@ class ChatRequest(BaseModel):
     model: str = MODEL_ID
     messages: list[ChatMessage] = Field(min_length=1, max_length=100)
     stream: bool = False
-    collection: str | None = Field(None, description="Veil: the collection to ask (default: the configured one)")
+    collection: str | None = Field(None, pattern=COLLECTION_NAME,
+                                   description="Veil: the collection to ask (default: the configured one)")
     escalate: bool = Field(False, description="Veil: ask for the closed model (the collection's policy decides)")
     mode: Literal["extractive", "generative"] | None = None
     model_config = {"extra": "ignore"}  # temperature, max_tokens, ...: Veil answers from its sources
@@ -63,7 +66,34 @@ def models(_: ReaderDep) -> ModelList:
     return ModelList(data=[ModelCard(id=MODEL_ID)])
 
 
-@router.post("/chat/completions", response_model=None)
+class ReplyMessage(BaseModel):
+    role: Literal["assistant"] = "assistant"
+    content: str
+
+
+class Choice(BaseModel):
+    index: int
+    message: ReplyMessage
+    finish_reason: str
+
+
+class ChatCompletion(BaseModel):
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str
+    choices: list[Choice]
+    usage: dict[str, int]
+    citations: list[CitationOut]  # Veil's own fields, beside OpenAI's
+    route: str
+    reason: str
+    mode: str
+    outbound: str | None
+
+
+@router.post("/chat/completions", response_model=ChatCompletion,
+             responses={200: {"content": {"text/event-stream": {}},
+                              "description": "with stream: chat.completion.chunk events, then [DONE]"}})
 def chat_completions(veil: VeilDep, principal: ReaderDep, metrics: MetricsDep,
                      request: ChatRequest) -> dict | StreamingResponse:
     question, history = _conversation(request.messages)

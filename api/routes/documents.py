@@ -11,13 +11,14 @@ from fastapi.responses import StreamingResponse
 from api import serialize
 from api.auth.principals import AdminDep, ReaderDep
 from api.deps import MetricsDep, VeilDep
+from api.schemas import CollectionList, Deleted, DocumentList, IngestReportOut
 from core.errors import NotFoundError, VeilError
 from ingest.pipeline import FileResult, IngestReport
 
 router = APIRouter(prefix="/v1", tags=["documents"])
 
 
-@router.post("/documents")
+@router.post("/documents", response_model=IngestReportOut)
 def upload_documents(
     veil: VeilDep,
     _: AdminDep,
@@ -54,7 +55,7 @@ def _ingest_upload(veil, upload: UploadFile, source: str | None, stored_name: st
         return veil.pipeline.ingest_bytes(data, name=name, source_key=key, collection=collection, groups=groups)
 
 
-@router.get("/documents")
+@router.get("/documents", response_model=DocumentList)
 def list_documents(veil: VeilDep, principal: ReaderDep, collection: str | None = None) -> dict:
     """The documents the caller may read (an admin: all)."""
     visible = [d for d in veil.registry.list(collection)
@@ -62,7 +63,7 @@ def list_documents(veil: VeilDep, principal: ReaderDep, collection: str | None =
     return {"documents": [serialize.document(d) for d in visible]}
 
 
-@router.delete("/documents/{doc_id}")
+@router.delete("/documents/{doc_id}", response_model=Deleted)
 def delete_document(veil: VeilDep, _: AdminDep, doc_id: str) -> dict:
     info = veil.registry.get(doc_id)
     if info is None:
@@ -72,7 +73,9 @@ def delete_document(veil: VeilDep, _: AdminDep, doc_id: str) -> dict:
     return {"deleted": doc_id, "chunks": removed}
 
 
-@router.get("/export")
+@router.get("/export", response_class=StreamingResponse,
+            responses={200: {"content": {"application/x-ndjson": {}},
+                             "description": "JSON lines {chunk_id, text, metadata}"}})
 def export(veil: VeilDep, _: AdminDep, collection: str | None = None) -> StreamingResponse:
     """Every stored chunk as JSON lines: exactly what the store holds."""
     name = collection or veil.settings.default_collection
@@ -85,3 +88,14 @@ def export(veil: VeilDep, _: AdminDep, collection: str | None = None) -> Streami
                 yield json.dumps(serialize.stored_chunk(chunk), ensure_ascii=False) + "\n"
 
     return StreamingResponse(lines(), media_type="application/x-ndjson")
+
+
+@router.get("/collections", response_model=CollectionList)
+def collections(veil: VeilDep, _: AdminDep) -> dict:
+    """Every collection with its chunks and documents."""
+    documents = veil.registry.list()
+    with veil.lock:
+        names = veil.store.collections()
+        counts = {name: veil.store.count(name) for name in names}
+    return {"collections": [{"name": n, "chunks": counts[n], "documents": sum(d.collection == n for d in documents)}
+                            for n in sorted(names)]}

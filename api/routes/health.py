@@ -1,16 +1,17 @@
 from fastapi import APIRouter
 
 from api.deps import VeilDep
+from api.schemas import Health, Ready
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
+@router.get("/healthz", response_model=Health)
 def healthz() -> dict:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+@router.get("/readyz", response_model=Ready)
 def readyz(veil: VeilDep) -> dict:
     """Ready once the store answers (the server loads its models before it listens)."""
     with veil.lock:

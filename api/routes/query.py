@@ -11,6 +11,9 @@ from pydantic import BaseModel, Field
 from api import serialize
 from api.auth.principals import ReaderDep
 from api.deps import MetricsDep, VeilDep
+from api.schemas import AnswerOut
+from core.errors import VeilError
+from core.settings import COLLECTION_NAME
 from core.types import Message
 from generation.answering import Final, Token
 
@@ -24,7 +27,7 @@ class Turn(BaseModel):
 
 class QueryRequest(BaseModel):
     question: str = Field(min_length=1, max_length=4000)
-    collection: str | None = None
+    collection: str | None = Field(None, pattern=COLLECTION_NAME)
     top_k: int | None = Field(None, ge=1, le=100)
     generate: bool = True
     mode: Literal["extractive", "generative"] | None = Field(
@@ -36,7 +39,9 @@ class QueryRequest(BaseModel):
                                 description="earlier turns, sent pseudonymised with an escalated question")
 
 
-@router.post("/query", response_model=None)
+@router.post("/query", response_model=AnswerOut,
+             responses={200: {"content": {"text/event-stream": {}},
+                              "description": "the answer, or with stream: token events then one answer event"}})
 def query(veil: VeilDep, principal: ReaderDep, metrics: MetricsDep, request: QueryRequest) -> dict | StreamingResponse:
     """Answer from the chunks the caller may read. The store is held while searching only, never while generating."""
     collection = request.collection or veil.settings.default_collection
@@ -54,10 +59,14 @@ def query(veil: VeilDep, principal: ReaderDep, metrics: MetricsDep, request: Que
 def _sse(events: Iterator[Token | Final], metrics) -> Iterator[str]:
     """`token` events carry text; the `answer` event is the checked answer. When `replaces_stream` is
     true the streamed text failed a grounding check and the answer event's text replaces it."""
-    for event in events:
-        if isinstance(event, Token):
-            yield f"event: token\ndata: {json.dumps({'text': event.text}, ensure_ascii=False)}\n\n"
-        else:
-            metrics.answer(event.answer)
-            body = serialize.answer(event.answer) | {"replaces_stream": event.replaces_stream}
-            yield f"event: answer\ndata: {json.dumps(body, ensure_ascii=False)}\n\n"
+    try:
+        for event in events:
+            if isinstance(event, Token):
+                yield f"event: token\ndata: {json.dumps({'text': event.text}, ensure_ascii=False)}\n\n"
+            else:
+                metrics.answer(event.answer)
+                body = serialize.answer(event.answer) | {"replaces_stream": event.replaces_stream}
+                yield f"event: answer\ndata: {json.dumps(body, ensure_ascii=False)}\n\n"
+    except Exception as exc:  # the response has started: the failure becomes the stream's last event
+        message = str(exc) if isinstance(exc, VeilError) else f"internal error ({type(exc).__name__})"
+        yield f"event: error\ndata: {json.dumps({'error': message}, ensure_ascii=False)}\n\n"

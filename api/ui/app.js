@@ -128,6 +128,7 @@ function handleEvent(raw) {
   const payload = JSON.parse(data);
   if (kind === "token") $("answer-text").textContent += payload.text;
   if (kind === "answer") renderAnswer(payload);
+  if (kind === "error") $("chat-error").textContent = payload.error;
 }
 
 function setRoute(route, reason) {

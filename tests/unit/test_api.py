@@ -169,3 +169,15 @@ def test_chat_completions_needs_a_user_question_last(client):
     response = client.post("/v1/chat/completions", json={"model": "veil", "messages": [
         {"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]})
     assert response.status_code == 400 and response.json() == {"error": "the last message must be the user's question"}
+
+
+def test_a_failure_mid_stream_ends_the_stream_with_an_error_event(client, chat):
+    upload(client)
+    chat.fail = RuntimeError("model crashed on: refunds.desk@example.com")
+    body = {"question": "Refunds are issued within how many days?", "mode": "generative", "stream": True}
+    with client.stream("POST", "/v1/query", json=body) as response:
+        lines = list(response.iter_lines())
+    events = [line for line in lines if line.startswith("event:")]
+    assert events[-1] == "event: error" and "internal error (RuntimeError)" in lines[-2] + lines[-1]
+    assert "refunds.desk" not in "".join(lines)
+    assert client.post("/v1/query", json={"question": "x", "collection": "bad name!"}).status_code == 422

@@ -201,3 +201,16 @@ def test_the_page_and_its_files_are_public_and_me_needs_a_key(api):
     assert client.get("/v1/me", headers=bearer(keys, "user", "hr")).json()["groups"] == ["everyone", "hr"]
     schema = client.get("/openapi.json", headers=bearer(keys, "user")).json()["paths"]
     assert "/" not in schema and not any(p.startswith("/ui") for p in schema)
+
+
+def test_every_route_declares_its_response_model_and_collections_are_listed(api):
+    client, keys = api
+    schema = client.get("/openapi.json", headers=bearer(keys, "admin")).json()
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            content = operation["responses"]["200"]["content"]
+            declared = content.get("application/json", {}).get("schema", {}).get("$ref")
+            assert declared or path == "/v1/export" and "application/x-ndjson" in content, (method, path)
+    listed = client.get("/v1/collections", headers={"Authorization": f"Bearer {ADMIN}"}).json()
+    assert listed == {"collections": [{"name": "default", "chunks": 2, "documents": 2}]}
+    assert client.get("/v1/collections", headers=bearer(keys, "user")).status_code == 403
