@@ -42,7 +42,10 @@ def create_app(veil: Veil, admin_token: str | None = None) -> FastAPI:
 
 
 def _add_docs(app: FastAPI) -> None:
-    """The schema and its page need a key (any role)."""
+    """The schema and its page need a key (any role); Swagger UI's files are served by Veil, no CDN."""
+    from swagger_ui_bundle import swagger_ui_path
+
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
 
     @app.get("/openapi.json", include_in_schema=False, dependencies=[Depends(authenticate)])
     def openapi() -> JSONResponse:
@@ -50,7 +53,10 @@ def _add_docs(app: FastAPI) -> None:
 
     @app.get("/docs", include_in_schema=False, dependencies=[Depends(authenticate)])
     def docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/openapi.json", title="Veil API")
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="Veil API",
+                                   swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+                                   swagger_css_url="/docs-assets/swagger-ui.css",
+                                   swagger_favicon_url="/docs-assets/favicon-32x32.png")
 
 
 def _add_metrics(app: FastAPI) -> None:

@@ -214,3 +214,11 @@ def test_every_route_declares_its_response_model_and_collections_are_listed(api)
     listed = client.get("/v1/collections", headers={"Authorization": f"Bearer {ADMIN}"}).json()
     assert listed == {"collections": [{"name": "default", "chunks": 2, "documents": 2}]}
     assert client.get("/v1/collections", headers=bearer(keys, "user")).status_code == 403
+
+
+def test_the_api_docs_load_nothing_from_outside(api):
+    client, keys = api
+    page = client.get("/docs", headers=bearer(keys, "user")).text
+    assert "/docs-assets/swagger-ui-bundle.js" in page and "cdn" not in page.lower()
+    assert "https://" not in page and "http://" not in page
+    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
