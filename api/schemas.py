@@ -1,9 +1,12 @@
 """Response models of the REST API: every route declares one, so /openapi.json says what comes back.
-They mirror the JSON shapes of `api/serialize.py` (the CLI's --json output)."""
+They mirror the JSON shapes of `api/serialize.py` (the CLI's --json output); domain dataclasses
+(`DocumentInfo`, `Citation`) serve as they are."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel
+
+from core.types import Citation, DocumentInfo
 
 
 class FileResultOut(BaseModel):
@@ -20,19 +23,8 @@ class IngestReportOut(BaseModel):
     totals: dict[str, int]
 
 
-class DocumentOut(BaseModel):
-    doc_id: str
-    collection: str
-    source: str
-    content_hash: str
-    ingested_at: str
-    chunks: int
-    redactions: dict[str, int]
-    groups: list[str]
-
-
 class DocumentList(BaseModel):
-    documents: list[DocumentOut]
+    documents: list[DocumentInfo]
 
 
 class Deleted(BaseModel):
@@ -40,24 +32,12 @@ class Deleted(BaseModel):
     chunks: int
 
 
-class CitationOut(BaseModel):
-    document: str
-    page: int | None
-    chunk_id: str
-    score: float
-    text: str
-    doc_id: str
-    source: str
-    start: int | None
-    end: int | None
-
-
 class AnswerOut(BaseModel):
     answer: str
     route: str
     mode: str
     reason: str
-    citations: list[CitationOut]
+    citations: list[Citation]
     outbound: str | None
 
 

@@ -23,10 +23,9 @@ from pydantic import BaseModel, Field
 from api import serialize
 from api.auth.principals import ReaderDep
 from api.deps import MetricsDep, VeilDep
-from api.schemas import CitationOut
 from core.errors import VeilError
 from core.settings import COLLECTION_NAME
-from core.types import Answer, Message
+from core.types import Answer, Citation, Message
 
 router = APIRouter(prefix="/v1", tags=["openai"])
 MODEL_ID = "veil"
@@ -84,7 +83,7 @@ class ChatCompletion(BaseModel):
     model: str
     choices: list[Choice]
     usage: dict[str, int]
-    citations: list[CitationOut]  # Veil's own fields, beside OpenAI's
+    citations: list[Citation]  # Veil's own fields, beside OpenAI's
     route: str
     reason: str
     mode: str

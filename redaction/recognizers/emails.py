@@ -8,7 +8,6 @@ URL. An address needs no registry to be personal data. Addresses written to dodg
 
 from __future__ import annotations
 
-import re
 
 from presidio_analyzer import Pattern, PatternRecognizer
 

@@ -4,7 +4,6 @@ National Insurance numbers (HMRC's prefix letters, six digits, suffix A-D)."""
 
 from __future__ import annotations
 
-import re
 
 from presidio_analyzer import Pattern, PatternRecognizer
 

@@ -64,6 +64,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_up(probe: str, proc: subprocess.Popen, what: str, seconds: float = 120) -> None:
+    """Poll `probe` until it answers 200; fail (and kill `proc`) if it never does."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(probe, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    proc.kill()
+    pytest.fail(f"{what} did not come up: {proc.stdout.read() if proc.stdout else ''}")
+
+
 @contextmanager
 def serving(runner: VeilRunner, env: dict | None = None) -> Iterator[httpx.Client]:
     """`veil serve` on the runner's data dir (plus `env`) until the block ends; yields a client of
@@ -73,16 +86,7 @@ def serving(runner: VeilRunner, env: dict | None = None) -> Iterator[httpx.Clien
                             env=runner.env() | (env or {}), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail(f"veil serve did not come up: {proc.stdout.read()}")
+    wait_until_up(f"{url}/healthz", proc, "veil serve")
     token = (runner.data_dir / "keys" / "admin.token").read_text().strip()
     try:
         with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=300) as client:

@@ -8,7 +8,6 @@ import hashlib
 import json
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -19,7 +18,7 @@ from core.types import Message
 from generation.openai_compat import OpenAICompatibleChat
 from tests.conftest import SAMPLES
 from tests.e2e.closed_api import ClosedAPI
-from tests.e2e.conftest import VeilRunner, free_port, serving
+from tests.e2e.conftest import VeilRunner, free_port, serving, wait_until_up
 from tests.e2e.leaks import leaked
 
 pytestmark = pytest.mark.e2e
@@ -173,16 +172,7 @@ def llama_server():
                              "--n_threads", "2", "--host", "127.0.0.1", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/models", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("llama_cpp.server did not come up")
+    wait_until_up(f"{url}/models", proc, "llama_cpp.server")
     yield url
     proc.terminate()
     proc.wait(timeout=30)

@@ -10,7 +10,7 @@ from core.settings import GenerationSettings, RetrievalSettings
 from core.types import Hit, Message
 from generation.answering import QUOTE_POOL, Answerer, Final, Token
 from generation.llamacpp import LlamaCppChat, completion_prompt, gemma_prompt
-from generation.prompts import NO_ANSWER, UNSUPPORTED_ANSWER, build_prompt, fit_prompt, grounded_messages
+from generation.prompts import NO_ANSWER, build_prompt, fit_prompt, grounded_messages
 from retrieval.hashing import HashingEmbedder
 from tests.fakes import ScriptedChat
 
