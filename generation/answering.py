@@ -125,7 +125,7 @@ class Answerer:
                 answer = self._routed(question, history, found, k, mode, collection, principal, escalate)
             return answer
         finally:  # a query whose generation failed is audited too
-            self._audit_query(question, collection, answer)
+            self._audit_query(question, collection, answer, principal)
 
     def stream(self, question: str, collection: str, top_k: int | None = None,
                mode: Mode | None = None, principal: Principal = LOCAL_ADMIN,
@@ -143,7 +143,7 @@ class Answerer:
                                                        principal, escalate)
             yield final
         finally:
-            self._audit_query(question, collection, final.answer if final else None)
+            self._audit_query(question, collection, final.answer if final else None, principal)
 
     def assess(self, question: str, collection: str, mode: Mode | None = None,
                principal: Principal = LOCAL_ADMIN, logprobs: bool = False) -> tuple[Answer, Signals]:
@@ -279,11 +279,12 @@ class Answerer:
             return None
         return self._escalator.model if answer.route == "external" and self._escalator else self._chat.name
 
-    def _audit_query(self, question: str, collection: str, answer: Answer | None) -> None:
+    def _audit_query(self, question: str, collection: str, answer: Answer | None,
+                     principal: Principal) -> None:
         if not self._audit:  # the question may hold personal data: only its keyed HMAC is kept
             return
         self._audit.append("query", {
-            "collection": collection, "question_hmac": self._audit.hash_value(question),
+            "collection": collection, "principal": principal.name, "question_hmac": self._audit.hash_value(question),
             "outcome": "failed" if answer is None else "answered",
             "route": answer.route if answer else "none", "mode": answer.mode if answer else None,
             "model": self._model_of(answer),

@@ -222,3 +222,11 @@ def test_the_api_docs_load_nothing_from_outside(api):
     assert "/docs-assets/swagger-ui-bundle.js" in page and "cdn" not in page.lower()
     assert "https://" not in page and "http://" not in page
     assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
+
+
+def test_each_query_is_audited_with_the_key_that_asked(api):
+    client, keys = api
+    secret, key = keys.create("user", ("hr",), "ana")
+    client.post("/v1/query", headers={"Authorization": f"Bearer {secret}"}, json={"question": "When are salaries reviewed?"})
+    events = client.get("/v1/audit/events", headers={"Authorization": f"Bearer {ADMIN}"}, params={"kind": "query"}).json()
+    assert events["events"][0]["payload"]["principal"] == key.id

@@ -241,9 +241,11 @@ def test_one_model_serves_concurrent_requests_one_at_a_time_in_order():
     results = []
     threads = [threading.Thread(target=lambda n=n: results.append(queued.complete([Message("user", str(n))])))
                for n in range(6)]
-    for t in threads:
+    for n, t in enumerate(threads):
         t.start()
-        time.sleep(0.002)
+        deadline = time.monotonic() + 10
+        while len(model.order) + model.active + queued.waiting < n + 1 and time.monotonic() < deadline:
+            time.sleep(0.001)  # request n is queued (or served) before request n+1 is sent
     for t in threads:
         t.join()
     assert model.most_active == 1 and len(results) == 6 and model.order == [str(n) for n in range(6)]
