@@ -21,11 +21,10 @@ from collections.abc import Sequence
 
 from core.placeholders import PLACEHOLDER
 from redaction.redactor import DocumentRedactor
-from redaction.refine.common_words import PROPER_NOUN_TYPES, ordinary_words
+from redaction.refine.common_words import PROPER_NOUN_TYPES, ordinary_phrase
 from redaction.spans import Detection, merge_overlaps
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-_WORD = re.compile(r"[^\W\d_]+")
 
 
 class EgressGuard:
@@ -64,5 +63,4 @@ def _outside_placeholders(text: str, det: Detection, inside: list[bool]) -> bool
 
 
 def _ordinary_guess(text: str, det: Detection) -> bool:
-    words = _WORD.findall(PLACEHOLDER.sub(" ", text[det.start:det.end]))
-    return det.entity_type in PROPER_NOUN_TYPES and bool(words) and ordinary_words(words)
+    return det.entity_type in PROPER_NOUN_TYPES and ordinary_phrase(PLACEHOLDER.sub(" ", text[det.start:det.end]))

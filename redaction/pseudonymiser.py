@@ -18,7 +18,7 @@ from redaction.transform.placeholders import PlaceholderBook
 from redaction.transform.splice import apply_placeholders
 
 
-class RequestBook:
+class PseudonymBook:
     def __init__(self, redactor: DocumentRedactor, reserved: Mapping[str, int]) -> None:
         self._redactor = redactor
         self._book = PlaceholderBook(reserved)
@@ -46,5 +46,5 @@ class Pseudonymiser:
     def __init__(self, redactor: DocumentRedactor) -> None:
         self._redactor = redactor
 
-    def session(self, reserved: Mapping[str, int]) -> RequestBook:
-        return RequestBook(self._redactor, reserved)
+    def session(self, reserved: Mapping[str, int]) -> PseudonymBook:
+        return PseudonymBook(self._redactor, reserved)

@@ -59,6 +59,12 @@ def _is_common_word(value: str, detection: Detection, lowercase: set[str]) -> bo
     return len(capitalised) == len(words) and all(w.lower() in lowercase for w in words)
 
 
+def ordinary_phrase(value: str) -> bool:
+    """Every word of `value` (function words aside) is an ordinary word no census list has as a name."""
+    words = [w for w in _WORD.findall(value) if w.lower() not in _FUNCTION_WORDS]
+    return bool(words) and ordinary_words(words)
+
+
 def ordinary_words(words: list[str]) -> bool:
     """NER's person guesses on headings: "Discharge Diagnoses", "Admission Notes"."""
     from redaction.recognizers.names import given_names, surnames
