@@ -9,6 +9,7 @@ pytest.importorskip("presidio_analyzer")
 from redaction.casing import normalise_case, normalise_document  # noqa: E402
 from redaction.recognizers.cued_names import CuedNameRecognizer  # noqa: E402
 from redaction.recognizers.names import is_probable_name  # noqa: E402
+from redaction.refine.abbreviations import defined_abbreviations, drop_defined_abbreviations  # noqa: E402
 from redaction.refine.institutions import keep_institutions  # noqa: E402
 from redaction.refine.propagation import propagate  # noqa: E402
 from redaction.refine.shorthand import drop_shorthand_guesses, is_shorthand  # noqa: E402
@@ -79,6 +80,33 @@ def test_in_shorthand_notes_one_word_guesses_need_name_evidence():
                Detection("PERSON", note.index("Okafor"), note.index("Okafor") + 6, 0.6, "CuedNameRecognizer")]
     kept = drop_shorthand_guesses([note], [guesses])[0]
     assert [note[d.start:d.end] for d in kept] == ["Hernandez", "Okafor"]
+
+
+def _guesses(text, *values, detector="SpacyRecognizer"):
+    spans = []
+    for value in values:
+        start = -1
+        while (start := text.find(value, start + 1)) >= 0:
+            spans.append(Detection("ORGANIZATION", start, start + len(value), 0.85, detector))
+    return spans
+
+
+def test_abbreviations_defined_from_lower_case_words_are_terms_not_names():
+    text = ("Tumour necrosis factor (TNF) and interleukin-6 (IL-6) rose in mice given the vaccine. "
+            "TNF-alpha and IL-6 stayed high; anti-TNF treatment lowered TNFs. NICE was not consulted.")
+    assert defined_abbreviations(text) == {"TNF", "IL-6"}
+    kept = drop_defined_abbreviations([text], [_guesses(text, "TNF", "IL-6", "NICE")])[0]
+    assert [text[d.start:d.end] for d in kept] == ["NICE"]  # used, never defined: NER decides
+
+
+def test_names_and_capitalised_long_forms_define_nothing_and_labels_stay():
+    text = ("Jane Smith (JS) met the High Court (HC) clerk; the patient (PT) and his son (DS) came. "
+            "JS and HC left. Signed by the data subject (DS).")
+    assert defined_abbreviations(text) == {"PT", "DS"}  # "patient" spells PT, "his son" does not spell DS
+    guesses = _guesses(text, "JS", "HC")
+    labelled = [Detection("PERSON", s, s + 2, 1.0, "CuedNameRecognizer") for s in (text.index("DS"),)]
+    kept = drop_defined_abbreviations([text], [guesses + labelled])[0]
+    assert sorted(text[d.start:d.end] for d in kept) == ["DS", "HC", "HC", "JS", "JS"]
 
 
 def test_in_an_upper_case_document_a_mixed_case_line_keeps_its_capitals():
