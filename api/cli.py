@@ -66,14 +66,19 @@ def _server(settings: Settings, doing: str):
 @app.command()
 @user_errors
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="files or folders (recursive)")],
+    paths: Annotated[list[Path], typer.Argument(help="files or folders (recursive; links are not followed)")],
     collection: CollectionOpt = None,
     groups: Annotated[Optional[list[str]], typer.Option(
         "--groups", "-g", help="a group allowed to read these documents (repeatable; default: everyone)")] = None,
+    workers: Annotated[Optional[int], typer.Option(
+        "--workers", "-w", min=1, help="parsing worker processes (default: one per core)")] = None,
+    sync: Annotated[bool, typer.Option(
+        "--sync", help="also remove the documents of files that are gone from the folders given")] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Parse, redact, chunk, embed and store documents. A broken file never stops the batch."""
-    from api.ingest_cli import run_ingest
+    """Parse, redact, chunk, embed and store documents. A broken file never stops the batch; exit code 1
+    when any file failed (the summary still lists every file)."""
+    from api.ingest_cli import run_remote_ingest
     from ingest.pipeline import reader_groups
 
     settings = settings_for_cli()
@@ -81,16 +86,25 @@ def ingest(
     readers = reader_groups(groups or [])  # a bad group name stops the command before any work
     remote = _server(settings, "sending files")
     if remote is not None:
-        report = run_ingest(paths, lambda p: remote.ingest_file(p, name, readers), as_json)
+        if sync:
+            raise VeilError("--sync needs the store itself: stop `veil serve` and run the command again")
+        report = run_remote_ingest(paths, lambda p: remote.ingest_file(p, name, readers), as_json)
     else:
         with local_veil(settings) as veil:
-            report = run_ingest(paths, lambda p: _local_ingest(veil, p, name, readers), as_json)
+            report = _bulk_ingest(veil, paths, name, readers, workers or os.cpu_count() or 1, sync, as_json)
     if report.totals()["failed"]:
         raise typer.Exit(1)
 
 
-def _local_ingest(veil, source, collection: str, groups: tuple[str, ...]):
-    return veil.pipeline.ingest_file(source.path, collection, source.name, groups)
+def _bulk_ingest(veil, paths, collection: str, groups: tuple[str, ...], workers: int, sync: bool, as_json: bool):
+    from api.ingest_cli import progress_bar, report_out
+    from api.wiring import build_parser
+    from ingest.bulk import BulkIngest
+
+    with build_parser(veil.settings, workers) as parser, progress_bar(as_json) as show:
+        report = BulkIngest(veil.pipeline, parser, on_result=show).run(paths, collection, groups, sync)
+    report_out(report, as_json)
+    return report
 
 
 @app.command()

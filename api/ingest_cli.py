@@ -1,45 +1,75 @@
-"""Progress and summary for `veil ingest`, shared by the local and the through-the-server paths."""
+"""Progress and summary for `veil ingest`, shared by the local (bulk) and the through-the-server paths."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
 
 from api import serialize
+from ingest.bulk import Progress as BulkProgress
 from ingest.pipeline import FileResult, IngestReport, SourceFile, iter_sources
 
-_MARK = {"ingested": "[green]ingested[/]", "unchanged": "[dim]unchanged[/]", "failed": "[red]failed[/]"}
+_MARK = {"ingested": "[green]ingested[/]", "updated": "[cyan]updated[/]", "unchanged": "[dim]unchanged[/]",
+         "deleted": "[yellow]deleted[/]", "failed": "[red]failed[/]"}
 
 
-def run_ingest(paths: Sequence[Path], ingest_one: Callable[[SourceFile], FileResult], as_json: bool) -> IngestReport:
-    files = list(iter_sources(paths))
+@contextmanager
+def progress_bar(as_json: bool):
+    """A live bar on stderr (files done/total, chunks, files/s, ETA); each file's line above it,
+    except with --json, where stdout carries the summary and stderr only the bar."""
     console = Console(stderr=True)
-    results = []
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, disable=as_json, transient=True) as progress:
-        task = progress.add_task("ingesting", total=len(files))
-        for source in files:
-            progress.update(task, description=f"ingesting {source.path.name}")
-            result = ingest_one(source)
-            results.append(result)
-            progress.advance(task)
+    columns = (TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+               TextColumn("{task.fields[chunks]} chunks"), TextColumn("{task.fields[rate]:.2f} files/s"),
+               TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("ingest", total=None, chunks=0, rate=0.0)
+
+        def show(result: FileResult, state: BulkProgress) -> None:
+            progress.update(task, total=state.total, completed=state.done, chunks=state.chunks, rate=state.files_per_s)
             if not as_json:
-                console.print(_line(result), highlight=False)
-    report = IngestReport(tuple(results))
+                console.print(_line(result), highlight=False, markup=True)
+
+        yield show
+
+
+def report_out(report: IngestReport, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(serialize.ingest_report(report), ensure_ascii=False))
-    else:
-        t = report.totals()
-        console.print(f"{t['files']} files: {t['ingested']} ingested, {t['unchanged']} unchanged, "
-                      f"{t['failed']} failed; {t['chunks']} chunks, {t['redactions']} redactions")
+        return
+    t = report.totals()
+    Console(stderr=True).print(
+        f"{t['files']} files: {t['ingested']} ingested, {t['updated']} updated, {t['unchanged']} unchanged, "
+        f"{t['deleted']} deleted, {t['failed']} failed; {t['chunks']} chunks, {t['redactions']} redactions")
+
+
+def run_remote_ingest(paths: Sequence[Path], ingest_one: Callable[[SourceFile], FileResult],
+                      as_json: bool) -> IngestReport:
+    """Through a running server: one upload at a time (the server owns the store)."""
+    sources = list(iter_sources(paths))
+    state = BulkProgress(total=len(sources))
+    results = []
+    with progress_bar(as_json) as show:
+        for source in sources:
+            result = (FileResult(source.name, "failed", error=source.problem) if source.problem
+                      else ingest_one(source))
+            results.append(result)
+            state.done += 1
+            state.chunks += result.chunks
+            show(result, state)
+    report = IngestReport(tuple(results))
+    report_out(report, as_json)
     return report
 
 
 def _line(result: FileResult) -> str:
-    detail = f"{result.chunks} chunks" if result.status == "ingested" else (result.error or "")
-    return f"{_MARK[result.status]} {result.path}  {detail}"
+    from rich.markup import escape
+
+    detail = f"{result.chunks} chunks" if result.status in ("ingested", "updated") else (result.error or "")
+    return f"{_MARK[result.status]} {escape(result.path)}  {escape(detail)}"

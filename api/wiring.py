@@ -19,6 +19,7 @@ from generation.escalation import Escalator
 from generation.router import Router
 from ingest.base import Parser
 from ingest.pipeline import IngestPipeline
+from ingest.sandbox import SandboxedParser
 from ingest.registry import DocumentRegistry
 from redaction.base import Detector, Redactor
 from redaction.transform.operators import ReplacementPolicy
@@ -53,10 +54,11 @@ def build_redactor(settings: Settings, audit: AuditLog, detector: Detector,
     return DocumentRedactor(detector, policy, audit.hash_value, vault)
 
 
-def build_parser(settings: Settings) -> Parser:
-    from ingest.unstructured_parser import UnstructuredParser
+def build_parser(settings: Settings, workers: int = 1) -> SandboxedParser:
+    """Parsing runs in limited worker processes (started on first use): a hostile file costs a worker."""
+    from ingest.sandbox import SandboxedParser
 
-    return UnstructuredParser(settings.parsing)
+    return SandboxedParser(settings.parsing, workers)
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -142,6 +144,8 @@ class Veil:
         self.redactor.redact(["warm-up"])
 
     def close(self) -> None:
+        if hasattr(self.parser, "close"):
+            self.parser.close()
         self.store.close()
         self.registry.close()
         self.audit.close()
@@ -164,7 +168,7 @@ def build_veil(settings: Settings) -> Veil:
     audit = build_audit(settings)
     detector = build_detector(settings)  # one set of detection models, shared by redactor and vault
     vault = build_vault(settings, audit, detector)
-    return Veil(
+    veil = Veil(
         settings=settings,
         registry=DocumentRegistry(settings.data_dir / "veil.db"),
         store=store,
@@ -176,3 +180,5 @@ def build_veil(settings: Settings) -> Veil:
         vault=vault,
         escalator=build_escalator(settings, audit, detector),
     )
+    veil.pipeline.repair()  # an ingest that a crash interrupted is finished or undone before anything reads
+    return veil

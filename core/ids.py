@@ -10,8 +10,14 @@ def document_id(collection: str, source_key: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, f"{collection}\x00{source_key}"))
 
 
-def chunk_id(doc_id: str, index: int) -> str:
-    return str(uuid.uuid5(_NAMESPACE, f"{doc_id}\x00{index}"))
+def chunk_id(doc_id: str, index: int, version: str = "") -> str:
+    """A new version of a document gets new point ids, so it can be written beside the old one."""
+    return str(uuid.uuid5(_NAMESPACE, f"{doc_id}\x00{index}" + (f"\x00{version}" if version else "")))
+
+
+def document_version(content_hash: str, groups: tuple[str, ...]) -> str:
+    """What a document's stored chunks depend on: its bytes and who may read them."""
+    return hashlib.sha256(f"{content_hash}\x00{','.join(sorted(groups))}".encode()).hexdigest()[:16]
 
 
 def content_hash(data: bytes) -> str:

@@ -58,6 +58,10 @@ class ChunkingSettings(Section):
 class ParsingSettings(Section):
     pdf_strategy: Literal["fast"] = "fast"  # hi_res/OCR need hub models: out of reach offline
     max_file_mb: int = Field(100, ge=1)
+    ocr: Literal["auto", "always", "never"] = Field(
+        "auto", description="Tesseract on scanned pages and images: auto = where a page has no text layer")
+    timeout_s: float = Field(120.0, gt=0, description="a file whose parsing takes longer fails (its worker is killed)")
+    max_memory_mb: int = Field(2048, ge=256, description="address-space limit of each parsing worker process")
 
 
 class EmbeddingSettings(Section):

@@ -77,6 +77,13 @@ class DocumentInfo:
     redactions: dict[str, int] = field(default_factory=dict)
     groups: tuple[str, ...] = ("everyone",)  # who may read it: a principal whose groups overlap these
 
+    @property
+    def version(self) -> str:
+        """Changes with the content or the readers; names the document's points in the store."""
+        from core.ids import document_version
+
+        return document_version(self.content_hash, self.groups)
+
 
 @dataclass(frozen=True, eq=False)
 class EmbeddedChunk:

@@ -1,6 +1,9 @@
-"""The ingest pipeline: parse -> redact -> chunk -> embed -> upsert, one file at a time.
+"""The ingest pipeline: parse -> redact -> chunk -> embed -> write, in stages a caller can run one file at a time.
 
-One broken file never stops a batch: every failure becomes a FileResult with a reason, and the
+`prepare` (redact and chunk parsed elements), `embed` (any number of prepared documents in one batch)
+and `write` (stage, audit, publish, record) are separate so that the bulk ingest (`ingest.bulk`) can
+parse in worker processes and batch the embedding across files, and a queue worker can run the same
+stages. One broken file never stops a batch: every failure becomes a FileResult with a reason, and the
 reason itself passes through the redactor before anyone sees it.
 """
 
@@ -8,21 +11,24 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path, PurePath
 from typing import Literal
 
+import numpy as np
+
 from core import ids
+from core.audit import AuditLog
 from core.errors import VeilError
 from core.settings import ChunkingSettings
-from core.types import Chunk, DocumentInfo, EmbeddedChunk, Redacted, RedactedElement
-from ingest.base import Parser
-from core.audit import AuditLog
+from core.types import Chunk, DocumentInfo, Element, EmbeddedChunk, Redacted, RedactedElement, Span
 from ingest.auditing import LocatedSpan, ingest_events, locate_spans
+from ingest.base import Parser
 from ingest.chunking import chunk_document
 from ingest.registry import DocumentRegistry
+from ingest.sources import SourceFile, iter_sources, read_source
 from redaction.base import Redactor
 from redaction.source_names import SourceName
 from redaction.vault import PseudonymVault
@@ -30,7 +36,10 @@ from retrieval.base import Embedder, VectorStore
 
 log = logging.getLogger(__name__)
 
-Status = Literal["ingested", "unchanged", "failed"]
+Status = Literal["ingested", "unchanged", "updated", "deleted", "failed"]
+STATUSES: tuple[Status, ...] = ("ingested", "unchanged", "updated", "deleted", "failed")
+__all__ = ["FileResult", "IngestPipeline", "IngestReport", "PreparedDocument", "SourceFile", "iter_sources",
+           "reader_groups"]
 
 
 @dataclass(frozen=True)
@@ -48,8 +57,7 @@ class IngestReport:
     files: tuple[FileResult, ...]
 
     def totals(self) -> dict[str, int]:
-        out = {"files": len(self.files), "ingested": 0, "unchanged": 0, "failed": 0, "chunks": 0,
-               "redactions": 0}
+        out = {"files": len(self.files), **{s: 0 for s in STATUSES}, "chunks": 0, "redactions": 0}
         for result in self.files:
             out[result.status] += 1
             out["chunks"] += result.chunks
@@ -58,29 +66,14 @@ class IngestReport:
 
 
 @dataclass(frozen=True)
-class SourceFile:
-    path: Path  # where to read it
-    name: str   # what Veil stores and shows: the folder given and the path below it, or the file name
+class PreparedDocument:
+    """A document redacted and chunked, ready to embed: nothing in it is raw."""
 
-
-def iter_sources(paths: Iterable[Path]) -> Iterator[SourceFile]:
-    """Expand folders recursively in a stable order; skip hidden files and folders.
-
-    Names keep only what tells documents apart ("patients/2024/a.pdf" for a folder "/home/jo/patients"):
-    nothing above the folder the admin named reaches the store (data minimisation).
-    """
-    for path in paths:
-        if path.is_dir():
-            root = path.resolve().name
-            for file in sorted(path.rglob("*")):
-                if file.is_file() and not _hidden(file, path):
-                    yield SourceFile(file, PurePath(root, file.relative_to(path)).as_posix())
-        else:
-            yield SourceFile(path, path.name)
-
-
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+    info: DocumentInfo
+    chunks: list[Chunk]
+    located: list[LocatedSpan]
+    name_spans: list[Span]
+    replaces: bool  # an earlier version is published
 
 
 DEFAULT_GROUPS = ("everyone",)
@@ -96,20 +89,34 @@ def reader_groups(groups: Sequence[str]) -> tuple[str, ...]:
     return cleaned
 
 
+@dataclass(frozen=True)
+class Incoming:
+    """A file's bytes, checked against the registry: what must happen to it."""
+
+    data: bytes
+    name: str
+    doc_id: str
+    digest: str
+    collection: str
+    groups: tuple[str, ...]
+
+
 class IngestPipeline:
     def __init__(self, parser: Parser, redactor: Redactor, embedder: Embedder, store: VectorStore,
                  registry: DocumentRegistry, chunking: ChunkingSettings, max_file_bytes: int,
                  audit: AuditLog | None = None, vault: PseudonymVault | None = None) -> None:
         self._parser, self._redactor, self._embedder = parser, redactor, embedder
         self._store, self._registry, self._chunking = store, registry, chunking
-        self._max_file_bytes = max_file_bytes
+        self.max_file_bytes = max_file_bytes
         self._audit, self._vault = audit, vault
+
+    # -- one file, start to end (REST uploads, small batches) ------------------------------------
 
     def ingest_paths(self, paths: Sequence[Path], collection: str,
                      on_result: Callable[[FileResult], None] | None = None) -> IngestReport:
         results = []
         for source in iter_sources(paths):
-            result = self.ingest_file(source.path, collection, source.name)
+            result = self.ingest_source(source, collection)
             results.append(result)
             if on_result:
                 on_result(result)
@@ -118,17 +125,33 @@ class IngestPipeline:
     def ingest_file(self, path: Path, collection: str, name: str | None = None,
                     groups: Sequence[str] = DEFAULT_GROUPS) -> FileResult:
         """`name` is what is stored (redacted) and shown; the resolved path is the identity."""
-        name = name or path.name
+        return self.ingest_source(SourceFile(path, name or path.name), collection, groups)
+
+    def ingest_source(self, source: SourceFile, collection: str,
+                      groups: Sequence[str] = DEFAULT_GROUPS) -> FileResult:
         try:
-            data = self._read(path)
+            data = read_source(source, self.max_file_bytes)
         except VeilError as exc:
-            return FileResult(name, "failed", error=str(exc))
-        return self.ingest_bytes(data, name=name, source_key=str(path.resolve()), collection=collection,
-                                 groups=groups)
+            return FileResult(source.name, "failed", error=str(exc))
+        return self.ingest_bytes(data, source.name, source.source_key, collection, groups, source.folder_id)
 
     def ingest_bytes(self, data: bytes, name: str, source_key: str, collection: str,
-                     groups: Sequence[str] = DEFAULT_GROUPS) -> FileResult:
+                     groups: Sequence[str] = DEFAULT_GROUPS, folder_id: str | None = None) -> FileResult:
         """`groups`: who may read the document (a principal whose groups overlap these)."""
+        checked = self.check(data, name, source_key, collection, groups)
+        if isinstance(checked, FileResult):
+            return checked
+        try:
+            prepared = self.prepare(checked, self._parser.parse(data, PurePath(name).name))
+            return self.write(prepared, self.embed([prepared])[0], folder_id)
+        except Exception as exc:  # one broken file never stops the batch
+            return self.failed(name, exc, checked.doc_id)
+
+    # -- the stages ------------------------------------------------------------------------------
+
+    def check(self, data: bytes, name: str, source_key: str, collection: str,
+              groups: Sequence[str] = DEFAULT_GROUPS) -> Incoming | FileResult:
+        """One hash decides: an unchanged file ends here."""
         try:
             readers = reader_groups(groups)
         except VeilError as exc:
@@ -137,52 +160,87 @@ class IngestPipeline:
         digest = ids.content_hash(data)
         if self._registry.is_current(doc_id, digest, readers):
             return FileResult(name, "unchanged", doc_id=doc_id)
+        return Incoming(data, name, doc_id, digest, collection, readers)
+
+    def prepare(self, incoming: Incoming, elements: Sequence[Element]) -> PreparedDocument:
+        """Redact the parsed elements and the file name, then chunk the redacted text."""
+        red_name, redacted = self._redact_document(incoming.name, [e.text for e in elements], incoming.doc_id)
+        red_elements = [RedactedElement(r.text, e.page, e.category, r.spans) for e, r in zip(elements, redacted)]
+        located = locate_spans(red_elements)
+        spans = chunk_document(red_elements, self._chunking.size, self._chunking.overlap)
+        info = DocumentInfo(incoming.doc_id, incoming.collection, red_name.text, incoming.digest, _now(),
+                            len(spans), _sum_counts([red_name, *redacted]), incoming.groups)
+        chunks = [Chunk(ids.chunk_id(info.doc_id, i, info.version), info.doc_id, i, s.text, s.page, s.start,
+                        s.end, _counts_in(located, s.start, s.end)) for i, s in enumerate(spans)]
+        replaces = self._registry.get(incoming.doc_id) is not None
+        return PreparedDocument(info, chunks, located, list(red_name.spans), replaces)
+
+    def embed(self, documents: Sequence[PreparedDocument]) -> list[np.ndarray]:
+        """One embedding batch for all their chunks; one array of vectors per document."""
+        texts = [c.text for d in documents for c in d.chunks]
+        vectors = self._embedder.embed_documents(texts) if texts else np.zeros((0, self._embedder.dim))
+        out, start = [], 0
+        for document in documents:
+            out.append(vectors[start:start + len(document.chunks)])
+            start += len(document.chunks)
+        return out
+
+    def write(self, prepared: PreparedDocument, vectors: np.ndarray, folder_id: str | None = None) -> FileResult:
+        """Stage the new version, audit it, publish it (the old version goes in the same step), record it.
+
+        The journal names each step first, so `repair` can finish or undo it after a crash."""
+        info = prepared.info
+        self._registry.begin("writing", info, folder_id)
         try:
-            info = self._ingest(data, name, doc_id, digest, collection, readers)
-        except Exception as exc:  # one broken file never stops the batch
-            reason = self._safe_reason(exc)
-            log.warning("ingest failed for %s (%s): %s", self._safe_name(name), doc_id, reason)
-            return FileResult(name, "failed", error=reason, doc_id=doc_id)
+            self._store.stage([EmbeddedChunk(c, info, v) for c, v in zip(prepared.chunks, vectors)])
+        except Exception:
+            self._store.discard(info.collection, info.doc_id, info.version)
+            self._registry.abandon(info.doc_id)
+            raise
+        if self._audit:  # before publishing: a crash here re-ingests, and the audit trail is complete
+            self._audit.append_many(ingest_events(info, prepared.chunks, prepared.located, prepared.name_spans))
+        self._registry.advance(info.doc_id, "publishing")
+        self._store.publish(info.collection, info.doc_id, info.version)
+        self._registry.published(info, folder_id)
         log.info("ingested %s: %d chunks, redactions %s", info.source, info.chunks, info.redactions)
-        return FileResult(name, "ingested", chunks=info.chunks, doc_id=doc_id, redactions=info.redactions)
+        return FileResult(info.source, "updated" if prepared.replaces else "ingested", chunks=info.chunks,
+                          doc_id=info.doc_id, redactions=info.redactions)
+
+    def failed(self, name: str, exc: Exception, doc_id: str | None = None) -> FileResult:
+        reason = self._safe_reason(exc)
+        log.warning("ingest failed for %s (%s): %s", self._safe_name(name), doc_id, reason)
+        return FileResult(name, "failed", error=reason, doc_id=doc_id)
 
     def delete(self, collection: str, doc_id: str) -> int:
+        info = self._registry.get(doc_id) or DocumentInfo(doc_id, collection, "", "", _now(), 0)
+        self._registry.begin("deleting", info)
         removed = self._store.delete_document(collection, doc_id)
-        self._registry.delete(doc_id)
         if self._vault:
             self._vault.forget(doc_id)
         if self._audit:
             self._audit.append("document.deleted", {"doc_id": doc_id, "collection": collection, "chunks": removed})
+        self._registry.removed(doc_id)
         return removed
 
-    def _read(self, path: Path) -> bytes:
-        if not path.exists():
-            raise VeilError("file not found")
-        size = path.stat().st_size
-        if size > self._max_file_bytes:
-            raise VeilError(f"file is {size / 1e6:.0f} MB, over the {self._max_file_bytes / 1e6:.0f} MB limit")
-        try:
-            return path.read_bytes()
-        except OSError as exc:
-            raise VeilError(f"cannot read file: {exc.strerror}") from None
+    def documents_in_folder(self, folder_id: str, collection: str) -> list[DocumentInfo]:
+        return self._registry.in_folder(folder_id, collection)
 
-    def _ingest(self, data: bytes, name: str, doc_id: str, digest: str, collection: str,
-                groups: tuple[str, ...]) -> DocumentInfo:
-        elements = self._parser.parse(data, Path(name).name)
-        red_name, redacted = self._redact_document(name, [e.text for e in elements], doc_id)
-        red_elements = [RedactedElement(r.text, e.page, e.category, r.spans) for e, r in zip(elements, redacted)]
-        located = locate_spans(red_elements)
-        chunks = self._chunks(red_elements, doc_id, located)
-        info = DocumentInfo(doc_id, collection, red_name.text, digest, _now(), len(chunks),
-                            _sum_counts([red_name, *redacted]), groups)
-        vectors = self._embedder.embed_documents([c.text for c in chunks])
-        self._registry.mark_pending(info)
-        self._store.delete_document(collection, doc_id)  # a changed file replaces its old chunks
-        self._store.upsert([EmbeddedChunk(c, info, v) for c, v in zip(chunks, vectors)])
-        if self._audit:  # before mark_done: a crash here re-ingests, and the audit trail is complete
-            self._audit.append_many(ingest_events(info, chunks, located, red_name.spans))
-        self._registry.mark_done(info)
-        return info
+    def repair(self) -> list[str]:
+        """Finish or undo what a crash interrupted (see `ingest.registry`); returns the doc ids touched."""
+        touched = []
+        for entry in self._registry.unfinished():
+            info = entry.document
+            if entry.step == "writing":
+                self._store.discard(info.collection, info.doc_id, info.version)
+                self._registry.abandon(info.doc_id)
+            elif entry.step == "publishing":
+                self._store.publish(info.collection, info.doc_id, info.version)
+                self._registry.published(info, entry.folder_id)
+            else:
+                self.delete(info.collection, info.doc_id)
+            log.info("repaired an interrupted %s of %s", entry.step, info.doc_id)
+            touched.append(info.doc_id)
+        return touched
 
     def _redact_document(self, name: str, texts: list[str], doc_id: str) -> tuple[Redacted, list[Redacted]]:
         """The file name is redacted with its text: one placeholder numbering, one propagation pass.
@@ -192,14 +250,6 @@ class IngestPipeline:
         source = SourceName(name)
         redacted = self._redactor.redact([*texts, *source.texts()], scope=doc_id)
         return source.rebuild(redacted[len(texts):]), redacted[:len(texts)]
-
-    def _chunks(self, elements: Sequence[RedactedElement], doc_id: str, located: list[LocatedSpan]) -> list[Chunk]:
-        spans = chunk_document(elements, self._chunking.size, self._chunking.overlap)
-        return [
-            Chunk(ids.chunk_id(doc_id, i), doc_id, i, s.text, s.page, s.start, s.end,
-                  _counts_in(located, s.start, s.end))
-            for i, s in enumerate(spans)
-        ]
 
     def _safe_name(self, name: str) -> str:
         """A failed file's name for the logs: redacted on its own, or withheld."""

@@ -1,8 +1,15 @@
 """Document registry and ingest journal (SQLite under the data dir).
 
-A document is `pending` while its chunks are being written and `done` once they all are, so a crash
-mid-ingest is repaired on the next run: the pending document is re-ingested under the same
-deterministic point ids, which overwrites rather than duplicates.
+`documents` lists the published version of every document. `ingest_journal` records the one write in
+flight per document and how far it got, so that a crash at any moment is repaired on the next start:
+
+- `writing`: the new version's points are being staged (invisible). Repair discards them; the file is
+  ingested again by the next run, since its registry row still names the old version.
+- `publishing`: every point is staged. Repair publishes (idempotent), then records the new version.
+- `deleting`: the document is being removed. Repair removes it again.
+
+Publishing the new version and recording it are separate steps, but in between the store already shows
+exactly one version; the row's update and the journal's end share one transaction.
 """
 
 from __future__ import annotations
@@ -10,9 +17,15 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from core.types import DocumentInfo
+
+Step = Literal["writing", "publishing", "deleting"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -24,35 +37,50 @@ CREATE TABLE IF NOT EXISTS documents (
     chunks       INTEGER NOT NULL,
     redactions   TEXT NOT NULL,
     status       TEXT NOT NULL CHECK (status IN ('pending', 'done')),
-    groups       TEXT NOT NULL DEFAULT '["everyone"]'
+    groups       TEXT NOT NULL DEFAULT '["everyone"]',
+    folder_id    TEXT
 );
 CREATE INDEX IF NOT EXISTS documents_by_collection ON documents (collection);
+CREATE TABLE IF NOT EXISTS ingest_journal (
+    doc_id    TEXT PRIMARY KEY,
+    step      TEXT NOT NULL CHECK (step IN ('writing', 'publishing', 'deleting')),
+    document  TEXT NOT NULL,
+    folder_id TEXT
+);
 """
-_MIGRATIONS = {"groups": """ALTER TABLE documents ADD COLUMN groups TEXT NOT NULL DEFAULT '["everyone"]'"""}
+_MIGRATIONS = {  # registries written before a column existed
+    "groups": """ALTER TABLE documents ADD COLUMN groups TEXT NOT NULL DEFAULT '["everyone"]'""",
+    "folder_id": "ALTER TABLE documents ADD COLUMN folder_id TEXT",
+}
+_COLUMNS = "doc_id, collection, source, content_hash, ingested_at, chunks, redactions, groups"
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    step: Step
+    document: DocumentInfo
+    folder_id: str | None
 
 
 class DocumentRegistry:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
-        for column, statement in _MIGRATIONS.items():  # registries written before the column existed
+        for column, statement in _MIGRATIONS.items():
             if column not in columns:
                 self._db.execute(statement)
+        self._db.execute("CREATE INDEX IF NOT EXISTS documents_by_folder ON documents (folder_id)")
         self._lock = threading.Lock()
 
+    # -- reading ---------------------------------------------------------------------------------
+
     def is_current(self, doc_id: str, content_hash: str, groups: tuple[str, ...] = ("everyone",)) -> bool:
-        """Done with this content and these readers: a new group list is a change like new content."""
+        """Published with this content and these readers: a new group list is a change like new content."""
         row = self._one("SELECT content_hash, status, groups FROM documents WHERE doc_id = ?", doc_id)
         return row is not None and row == (content_hash, "done", _groups_json(groups))
-
-    def mark_pending(self, info: DocumentInfo) -> None:
-        self._write(info, "pending")
-
-    def mark_done(self, info: DocumentInfo) -> None:
-        self._write(info, "done")
 
     def get(self, doc_id: str) -> DocumentInfo | None:
         row = self._one(f"SELECT {_COLUMNS} FROM documents WHERE doc_id = ? AND status = 'done'", doc_id)
@@ -67,27 +95,67 @@ class DocumentRegistry:
             rows = self._db.execute(sql + " ORDER BY source", args).fetchall()
         return [_to_info(r) for r in rows]
 
-    def delete(self, doc_id: str) -> None:
+    def in_folder(self, folder_id: str, collection: str) -> list[DocumentInfo]:
+        """Documents last ingested from the folder with this id (for `--sync`)."""
         with self._lock:
-            self._db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+            rows = self._db.execute(f"SELECT {_COLUMNS} FROM documents WHERE folder_id = ? AND collection = ? "
+                                    "ORDER BY source", (folder_id, collection)).fetchall()
+        return [_to_info(r) for r in rows]
+
+    def unfinished(self) -> list[JournalEntry]:
+        with self._lock:
+            rows = self._db.execute("SELECT step, document, folder_id FROM ingest_journal").fetchall()
+        return [JournalEntry(step, _info_from_json(document), folder) for step, document, folder in rows]
+
+    # -- the journal -----------------------------------------------------------------------------
+
+    def begin(self, step: Step, info: DocumentInfo, folder_id: str | None = None) -> None:
+        """Record a write (or a removal) before the store sees it."""
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO ingest_journal (doc_id, step, document, folder_id) "
+                             "VALUES (?, ?, ?, ?)", (info.doc_id, step, _info_json(info), folder_id))
+
+    def advance(self, doc_id: str, step: Step) -> None:
+        with self._lock:
+            self._db.execute("UPDATE ingest_journal SET step = ? WHERE doc_id = ?", (step, doc_id))
+
+    def published(self, info: DocumentInfo, folder_id: str | None = None) -> None:
+        """The new version is what the store shows: record it and close the journal entry."""
+        with self._transaction() as db:
+            db.execute(
+                f"INSERT OR REPLACE INTO documents ({_COLUMNS}, status, folder_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'done', ?)",
+                (info.doc_id, info.collection, info.source, info.content_hash, info.ingested_at, info.chunks,
+                 json.dumps(info.redactions, sort_keys=True), _groups_json(info.groups), folder_id))
+            db.execute("DELETE FROM ingest_journal WHERE doc_id = ?", (info.doc_id,))
+
+    def abandon(self, doc_id: str) -> None:
+        """A write that was undone (its staged points discarded): the published version stays."""
+        with self._lock:
+            self._db.execute("DELETE FROM ingest_journal WHERE doc_id = ?", (doc_id,))
+
+    def removed(self, doc_id: str) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+            db.execute("DELETE FROM ingest_journal WHERE doc_id = ?", (doc_id,))
 
     def close(self) -> None:
         self._db.close()
 
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
     def _one(self, sql: str, *args):
         with self._lock:
             return self._db.execute(sql, args).fetchone()
-
-    def _write(self, info: DocumentInfo, status: str) -> None:
-        with self._lock:
-            self._db.execute(
-                f"INSERT OR REPLACE INTO documents ({_COLUMNS}, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (info.doc_id, info.collection, info.source, info.content_hash, info.ingested_at,
-                 info.chunks, json.dumps(info.redactions, sort_keys=True), _groups_json(info.groups), status),
-            )
-
-
-_COLUMNS = "doc_id, collection, source, content_hash, ingested_at, chunks, redactions, groups"
 
 
 def _groups_json(groups: tuple[str, ...]) -> str:
@@ -98,3 +166,15 @@ def _to_info(row) -> DocumentInfo:
     doc_id, collection, source, content_hash, ingested_at, chunks, redactions, groups = row
     return DocumentInfo(doc_id, collection, source, content_hash, ingested_at, chunks, json.loads(redactions),
                         tuple(json.loads(groups)))
+
+
+def _info_json(info: DocumentInfo) -> str:
+    return json.dumps({"doc_id": info.doc_id, "collection": info.collection, "source": info.source,
+                       "content_hash": info.content_hash, "ingested_at": info.ingested_at, "chunks": info.chunks,
+                       "redactions": info.redactions, "groups": list(info.groups)}, sort_keys=True)
+
+
+def _info_from_json(text: str) -> DocumentInfo:
+    d = json.loads(text)
+    return DocumentInfo(d["doc_id"], d["collection"], d["source"], d["content_hash"], d["ingested_at"],
+                        d["chunks"], d["redactions"], tuple(d["groups"]))

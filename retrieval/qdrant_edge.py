@@ -3,6 +3,10 @@
 An embedded store belongs to one process. Opening it takes an exclusive lock on the store folder;
 a second process gets StoreBusyError at once instead of corrupting or waiting.
 
+A new version of a document is written beside the old one as *staged* points, which no search, count
+or scroll sees; `publish` then shows the new version and drops the old one under the store's lock, so
+a search sees one version of a document, never both and never neither.
+
 Search runs inside the engine: dense (cosine), BM25 (Qdrant's own model, IDF modifier) or hybrid
 (both rankings fused: DBSF, each ranking's scores normalised by their spread and summed, by default;
 RRF on request), always under the caller's group filter, so a chunk the caller may not read is never
@@ -15,6 +19,7 @@ import fcntl
 import logging
 import os
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -26,7 +31,8 @@ log = logging.getLogger(__name__)
 
 DENSE, SPARSE = "dense", "bm25"
 _COLLECTION = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-INDEXED_FIELDS = ("doc_id", "collection", "groups")  # keyword indexes: deletes and the ACL filter
+INDEXED_FIELDS = ("doc_id", "collection", "groups", "version", "state")  # keyword indexes: deletes, ACL, publishing
+STAGED, PUBLISHED = "staged", "published"  # `state` of a point (points written before it existed: published)
 FUSION_DEPTH = 100  # each ranking contributes its top max(this, top_k) to the fusion
 RRF_K = 60  # the usual constant of reciprocal rank fusion
 
@@ -37,7 +43,7 @@ def payload_for(item: EmbeddedChunk) -> dict:
         "doc_id": doc.doc_id, "collection": doc.collection, "source": doc.source, "page": chunk.page,
         "chunk_index": chunk.index, "start": chunk.start, "end": chunk.end,
         "content_hash": doc.content_hash, "ingested_at": doc.ingested_at, "groups": list(doc.groups),
-        "redactions": chunk.redactions, "text": chunk.text,
+        "redactions": chunk.redactions, "text": chunk.text, "version": doc.version, "state": PUBLISHED,
     }
 
 
@@ -76,6 +82,7 @@ class QdrantEdgeStore:
         self._lock = StoreLock(root)
         self._shards: dict[str, object] = {}
         self._bm25 = qe.Bm25(qe.Bm25Config())
+        self._publishing = threading.RLock()  # a search never runs in the middle of a publish
 
     def _shard(self, collection: str, dim: int | None = None):
         if not _COLLECTION.match(collection):
@@ -105,18 +112,72 @@ class QdrantEdgeStore:
         return shard
 
     def upsert(self, chunks: Sequence[EmbeddedChunk]) -> None:
+        """Write chunks searchable at once (one document version's points as they are ready)."""
+        self._write(chunks, staged=False)
+
+    def stage(self, chunks: Sequence[EmbeddedChunk]) -> None:
+        """Write chunks that no one sees until `publish` names their document version."""
+        self._write(chunks, staged=True)
+
+    def publish(self, collection: str, doc_id: str, version: str) -> int:
+        """Show `version` of the document and drop every other version, in one step for searches.
+
+        Idempotent: a crash during a publish is repaired by publishing again. Returns how many old
+        points were dropped."""
+        shard = self._shard(collection)
+        if shard is None:
+            return 0
+        qe = self._qe
+        this_version = self._document_filter(doc_id, must=[self._match("version", version)])
+        older = self._document_filter(doc_id, must_not=[self._match("version", version)])
+        with self._publishing:
+            removed = shard.count(qe.CountRequest(filter=older, exact=True))
+            shard.update(qe.UpdateOperation.set_payload_by_filter(this_version, {"state": PUBLISHED}))
+            if removed:
+                shard.update(qe.UpdateOperation.delete_points_by_filter(older))
+            shard.flush()
+        return removed
+
+    def discard(self, collection: str, doc_id: str, version: str) -> int:
+        """Drop the staged points of a version that was never published (an interrupted write)."""
+        shard = self._shard(collection)
+        if shard is None:
+            return 0
+        staged = self._document_filter(doc_id, must=[self._match("version", version), self._match("state", STAGED)])
+        return self._delete(shard, staged)
+
+    def _write(self, chunks: Sequence[EmbeddedChunk], staged: bool) -> None:
         by_collection: dict[str, list[EmbeddedChunk]] = {}
         for item in chunks:
             by_collection.setdefault(item.document.collection, []).append(item)
         for collection, items in by_collection.items():
             shard = self._shard(collection, dim=len(items[0].vector))
-            points = [self._point(item) for item in items]
+            points = [self._point(item, staged) for item in items]
             shard.update(self._qe.UpdateOperation.upsert_points(points))
             shard.flush()
 
-    def _point(self, item: EmbeddedChunk):
+    def _point(self, item: EmbeddedChunk, staged: bool = False):
         vectors = {DENSE: item.vector.tolist(), SPARSE: self._bm25.embed_document(lexical_text(item.chunk.text))}
-        return self._qe.Point(item.chunk.chunk_id, vectors, payload_for(item))
+        return self._qe.Point(item.chunk.chunk_id, vectors,
+                              {**payload_for(item), "state": STAGED if staged else PUBLISHED})
+
+    def _match(self, key: str, value):
+        return self._qe.FieldCondition(key=key, match=self._qe.MatchValue(value))
+
+    def _document_filter(self, doc_id: str, must=(), must_not=()):
+        return self._qe.Filter(must=[self._match("doc_id", doc_id), *must], must_not=list(must_not) or None)
+
+    def _visible(self, must=()):
+        """Published points only, under the given conditions."""
+        return self._qe.Filter(must=list(must) or None, must_not=[self._match("state", STAGED)])
+
+    def _delete(self, shard, points_filter) -> int:
+        qe = self._qe
+        removed = shard.count(qe.CountRequest(filter=points_filter, exact=True))
+        if removed:
+            shard.update(qe.UpdateOperation.delete_points_by_filter(points_filter))
+            shard.flush()
+        return removed
 
     def search(self, query: SearchQuery) -> list[Hit]:
         shard = self._shard(query.collection)
@@ -136,32 +197,27 @@ class QdrantEdgeStore:
         else:
             request = qe.QueryRequest(query=sparse if mode == "bm25" else dense, filter=acl,
                                       limit=query.top_k, with_payload=True)
-        return [hit_from(p) for p in shard.query(request)]
+        with self._publishing:
+            return [hit_from(p) for p in shard.query(request)]
 
     def _acl_filter(self, principal: Principal):
-        """Admins see all; anyone else sees the chunks whose groups overlap theirs."""
+        """Published chunks; admins see all of them, anyone else those whose groups overlap theirs."""
         if principal.is_admin:
-            return None
+            return self._visible()
         qe = self._qe
-        return qe.Filter(must=[qe.FieldCondition(key="groups", match=qe.MatchAny(any=sorted(principal.groups)))])
+        return self._visible([qe.FieldCondition(key="groups", match=qe.MatchAny(any=sorted(principal.groups)))])
 
     def delete_document(self, collection: str, doc_id: str) -> int:
+        """Every point of the document, staged or published."""
         shard = self._shard(collection)
-        if shard is None:
-            return 0
-        qe = self._qe
-        doc_filter = qe.Filter(must=[qe.FieldCondition(key="doc_id", match=qe.MatchValue(doc_id))])
-        removed = shard.count(qe.CountRequest(filter=doc_filter, exact=True))
-        if removed:
-            shard.update(qe.UpdateOperation.delete_points_by_filter(doc_filter))
-            shard.flush()
-        return removed
+        return 0 if shard is None else self._delete(shard, self._document_filter(doc_id))
 
     def iter_chunks(self, collection: str) -> Iterator[StoredChunk]:
         shard = self._shard(collection)
         offset = None
         while shard is not None:
-            records, offset = shard.scroll(self._qe.ScrollRequest(offset=offset, limit=256, with_payload=True))
+            records, offset = shard.scroll(self._qe.ScrollRequest(offset=offset, limit=256, with_payload=True,
+                                                                  filter=self._visible()))
             for record in records:
                 payload = dict(record.payload or {})
                 yield StoredChunk(str(record.id), payload.pop("text", ""), payload)
@@ -170,7 +226,7 @@ class QdrantEdgeStore:
 
     def count(self, collection: str) -> int:
         shard = self._shard(collection)
-        return 0 if shard is None else shard.count(self._qe.CountRequest(exact=True))
+        return 0 if shard is None else shard.count(self._qe.CountRequest(filter=self._visible(), exact=True))
 
     def collections(self) -> list[str]:
         return sorted(p.name for p in self._root.iterdir() if p.is_dir() and _COLLECTION.match(p.name))

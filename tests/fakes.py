@@ -62,3 +62,56 @@ class ScriptedChat:
     def stream(self, messages: Sequence[Message], **opts) -> Iterator[str]:
         text = self.complete(messages).text
         yield from re.findall(r"\S+\s*|\s+", text)
+
+
+class HostileParser(TextParser):
+    """For the parsing sandbox: files named to misbehave do so inside the worker process."""
+
+    def __init__(self, settings=None) -> None:
+        pass
+
+    def parse(self, data: bytes, filename: str) -> list[Element]:
+        import os
+        import time
+
+        if filename.startswith("hang"):
+            time.sleep(3600)
+        if filename.startswith("crash"):
+            os._exit(139)  # what a segfault in a C parser looks like from outside
+        if filename.startswith("hog"):
+            hog = bytearray(4 * 1024 ** 3)  # over the worker's memory limit
+            return [Element(str(len(hog)), 1)]
+        if filename.startswith("tempfile"):
+            import tempfile
+
+            handle, _ = tempfile.mkstemp(suffix=".part")  # a parser's scratch file, left behind
+            os.close(handle)
+        return super().parse(data, filename)
+
+
+class InlineParser:
+    """The parsing pool's interface, parsing in this process (fast unit tests of the bulk ingest)."""
+
+    workers = 1
+
+    def __init__(self, parser=None) -> None:
+        self._parser = parser or TextParser()
+
+    def parse(self, data: bytes, filename: str) -> list[Element]:
+        return self._parser.parse(data, filename)
+
+    def submit(self, data: bytes, filename: str):
+        from concurrent.futures import Future
+
+        future: Future = Future()
+        try:
+            future.set_result(self._parser.parse(data, filename))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
+
+    def result(self, future):
+        return future.result()
+
+    def close(self) -> None:
+        pass

@@ -49,7 +49,7 @@ def test_changed_file_replaces_its_chunks(veil, tmp_path):
     veil.pipeline.ingest_file(path, "default")
     path.write_text("Only one short sentence now.")
     result = veil.pipeline.ingest_file(path, "default")
-    assert result.status == "ingested"
+    assert result.status == "updated"
     assert [c.text for c in veil.store.iter_chunks("default")] == ["Only one short sentence now."]
 
 
@@ -69,24 +69,86 @@ def test_broken_files_are_reported_and_never_stop_the_batch(veil, tmp_path):
     assert report.totals()["failed"] == 3 and report.totals()["ingested"] == 2
 
 
-def test_crash_mid_ingest_resumes_without_duplicates(veil, tmp_path, monkeypatch):
+def test_a_failed_write_leaves_the_published_version_alone(veil, tmp_path, monkeypatch):
     path = write(tmp_path, "policy.txt", DOC)
-    real_upsert = veil.store.upsert
+    first = veil.pipeline.ingest_file(path, "default")
+    before = sorted(c.text for c in veil.store.iter_chunks("default"))
+    real_stage = veil.store.stage
 
     def crash_after_half(chunks):
-        real_upsert(chunks[: len(chunks) // 2])
+        real_stage(chunks[: len(chunks) // 2])
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(veil.store, "upsert", crash_after_half)
+    monkeypatch.setattr(veil.store, "stage", crash_after_half)
+    path.write_text(DOC.replace("24 months", "36 months"))
     crashed = veil.pipeline.ingest_file(path, "default")
     assert crashed.status == "failed" and "RuntimeError" in crashed.error
-    assert veil.registry.list() == []  # pending documents are not listed as ingested
+    assert sorted(c.text for c in veil.store.iter_chunks("default")) == before
+    assert veil.registry.get(first.doc_id).content_hash == first_hash(veil, first.doc_id)
+    assert veil.registry.unfinished() == []  # the staged half was discarded at once
 
-    monkeypatch.setattr(veil.store, "upsert", real_upsert)
+    monkeypatch.setattr(veil.store, "stage", real_stage)
     resumed = veil.pipeline.ingest_file(path, "default")
-    assert resumed.status == "ingested"
-    ids = [c.chunk_id for c in veil.store.iter_chunks("default")]
-    assert len(ids) == len(set(ids)) == resumed.chunks
+    assert resumed.status == "updated"
+    stored = list(veil.store.iter_chunks("default"))
+    assert len({c.chunk_id for c in stored}) == len(stored) == resumed.chunks
+    assert all("36 months" in c.text for c in stored if "months" in c.text)
+
+
+def first_hash(veil, doc_id):
+    return {c.payload["content_hash"] for c in veil.store.iter_chunks("default") if c.payload["doc_id"] == doc_id}.pop()
+
+
+def test_a_search_sees_one_version_during_a_replace(veil, tmp_path, monkeypatch):
+    """Never both versions, never neither: the new one is staged unseen, then published in one step."""
+    path = write(tmp_path, "policy.txt", "Refunds take 14 days.")
+    veil.pipeline.ingest_file(path, "default")
+    seen = []
+    real_publish = veil.store.publish
+
+    def watch(collection, doc_id, version):
+        seen.append(sorted(c.text for c in veil.store.iter_chunks("default")))
+        removed = real_publish(collection, doc_id, version)
+        seen.append(sorted(c.text for c in veil.store.iter_chunks("default")))
+        return removed
+
+    monkeypatch.setattr(veil.store, "publish", watch)
+    path.write_text("Refunds take 30 days.")
+    assert veil.pipeline.ingest_file(path, "default").status == "updated"
+    assert seen == [["Refunds take 14 days."], ["Refunds take 30 days."]]
+    hits = veil.answerer.answer("How long do refunds take?", "default", mode="extractive").citations
+    assert [c.text for c in hits] == ["Refunds take 30 days."]
+
+
+@pytest.mark.parametrize("step", ["writing", "publishing", "deleting"])
+def test_repair_finishes_or_undoes_each_interrupted_step(veil, tmp_path, step):
+    """A crash inside write() or delete(): the journal names the step, the store holds what it had done."""
+    from core.types import EmbeddedChunk
+    from ingest.pipeline import Incoming
+
+    path = write(tmp_path, "policy.txt", "Refunds take 14 days.")
+    old = veil.pipeline.ingest_file(path, "default")
+    old_hash = veil.registry.get(old.doc_id).content_hash
+    data = b"Refunds take 30 days."
+    incoming = veil.pipeline.check(data, "policy.txt", str(path.resolve()), "default")
+    assert isinstance(incoming, Incoming)
+    prepared = veil.pipeline.prepare(incoming, veil.parser.parse(data, "policy.txt"))
+    info, [vectors] = prepared.info, veil.pipeline.embed([prepared])
+    veil.registry.begin("writing", info)
+    veil.store.stage([EmbeddedChunk(c, info, v) for c, v in zip(prepared.chunks, vectors)])
+    if step == "publishing":
+        veil.registry.advance(info.doc_id, "publishing")
+    if step == "deleting":
+        veil.registry.begin("deleting", info)
+    assert [c.text for c in veil.store.iter_chunks("default")] == ["Refunds take 14 days."]
+
+    assert veil.pipeline.repair() == [old.doc_id]
+    expected = {"writing": (["Refunds take 14 days."], [old_hash]),
+                "publishing": (["Refunds take 30 days."], [info.content_hash]),
+                "deleting": ([], [])}[step]
+    assert [c.text for c in veil.store.iter_chunks("default")] == expected[0]
+    assert [d.content_hash for d in veil.registry.list()] == expected[1]
+    assert veil.registry.unfinished() == [] and veil.pipeline.repair() == []
 
 
 def test_library_error_messages_are_redacted(veil, tmp_path, monkeypatch):
@@ -188,7 +250,7 @@ def test_reader_groups_are_stored_on_every_chunk_and_a_new_list_re_ingests(veil,
     assert veil.registry.get(first.doc_id).groups == ("finance", "hr")
     assert veil.pipeline.ingest_file(path, "default", groups=["finance", "hr"]).status == "unchanged"
     again = veil.pipeline.ingest_file(path, "default", groups=["legal"])
-    assert again.status == "ingested" and again.doc_id == first.doc_id
+    assert again.status == "updated" and again.doc_id == first.doc_id
     assert {tuple(c.payload["groups"]) for c in veil.store.iter_chunks("default")} == {("legal",)}
     assert veil.store.count("default") == first.chunks
 

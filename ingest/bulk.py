@@ -1,0 +1,143 @@
+"""Bulk ingest of folders: parsing in worker processes, embedding batched across files, crash-safe writes.
+
+The parent reads and hashes each file (an unchanged file costs one hash and nothing else), hands the
+changed ones to the parsing workers, redacts and chunks what comes back, embeds the chunks of several
+files in one batch and writes each document through the journal (`IngestPipeline.write`). At most
+`2 × workers` files are in flight, so memory does not grow with the folder. `sync` then removes the
+documents of files that are gone from each folder given.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core import ids
+from core.errors import VeilError
+from ingest.pipeline import DEFAULT_GROUPS, FileResult, IngestPipeline, IngestReport, Incoming, PreparedDocument
+from ingest.sandbox import SandboxedParser
+from ingest.sources import SourceFile, folder_id, iter_sources, read_source
+
+EMBED_BATCH_CHUNKS = 256  # chunks of several files embedded together
+
+
+@dataclass
+class Progress:
+    """What the progress bar shows."""
+
+    total: int
+    done: int = 0
+    chunks: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def files_per_s(self) -> float:
+        elapsed = time.monotonic() - self.started
+        return self.done / elapsed if elapsed > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class _InFlight:
+    source: SourceFile
+    incoming: Incoming
+    future: Future
+
+
+class BulkIngest:
+    def __init__(self, pipeline: IngestPipeline, parser: SandboxedParser,
+                 on_result: Callable[[FileResult, Progress], None] | None = None) -> None:
+        self._pipeline, self._parser = pipeline, parser
+        self._on_result = on_result or (lambda result, progress: None)
+
+    def run(self, paths: Sequence[Path], collection: str, groups: Sequence[str] = DEFAULT_GROUPS,
+            sync: bool = False) -> IngestReport:
+        self._pipeline.repair()
+        progress = Progress(total=sum(1 for _ in iter_sources(paths)))
+        results: list[FileResult] = []
+
+        def finish(result: FileResult) -> None:
+            results.append(result)
+            progress.done += 1
+            progress.chunks += result.chunks
+            self._on_result(result, progress)
+
+        seen: set[str] = set()
+        self._ingest(iter_sources(paths), collection, groups, finish, seen)
+        if sync:
+            for folder in (p for p in paths if p.is_dir() and not p.is_symlink()):
+                for result in self._remove_missing(folder, collection, seen):
+                    results.append(result)
+                    self._on_result(result, progress)
+        return IngestReport(tuple(sorted(results, key=lambda r: r.path)))
+
+    def _ingest(self, sources: Iterable[SourceFile], collection: str, groups: Sequence[str],
+                finish: Callable[[FileResult], None], seen: set[str]) -> None:
+        in_flight: deque[_InFlight] = deque()
+        ready: list[tuple[PreparedDocument, str | None]] = []
+        limit = 2 * self._parser.workers
+        for source in sources:
+            started = self._start(source, collection, groups, finish, seen)
+            if started is not None:
+                in_flight.append(started)
+            while len(in_flight) >= limit or (in_flight and in_flight[0].future.done()):
+                self._collect(in_flight.popleft(), ready, finish)
+                if sum(len(d.chunks) for d, _ in ready) >= EMBED_BATCH_CHUNKS:
+                    self._write(ready, finish)
+        while in_flight:
+            self._collect(in_flight.popleft(), ready, finish)
+            if sum(len(d.chunks) for d, _ in ready) >= EMBED_BATCH_CHUNKS:
+                self._write(ready, finish)
+        self._write(ready, finish)
+
+    def _start(self, source: SourceFile, collection: str, groups: Sequence[str],
+               finish: Callable[[FileResult], None], seen: set[str]) -> _InFlight | None:
+        seen.add(ids.document_id(collection, source.source_key))  # a file that fails is still there
+        try:
+            data = read_source(source, self._pipeline.max_file_bytes)
+        except VeilError as exc:
+            finish(FileResult(source.name, "failed", error=str(exc)))
+            return None
+        checked = self._pipeline.check(data, source.name, source.source_key, collection, groups)
+        if isinstance(checked, FileResult):
+            finish(checked)
+            return None
+        return _InFlight(source, checked, self._parser.submit(data, Path(source.name).name))
+
+    def _collect(self, item: _InFlight, ready: list, finish: Callable[[FileResult], None]) -> None:
+        """Parse result in, redacted and chunked document out (or a failed file)."""
+        try:
+            elements = self._parser.result(item.future)
+            ready.append((self._pipeline.prepare(item.incoming, elements), item.source.folder_id))
+        except Exception as exc:  # one broken file never stops the batch
+            finish(self._pipeline.failed(item.source.name, exc, item.incoming.doc_id))
+
+    def _write(self, ready: list[tuple[PreparedDocument, str | None]], finish: Callable[[FileResult], None]) -> None:
+        if not ready:
+            return
+        documents = [d for d, _ in ready]
+        try:
+            vectors = self._pipeline.embed(documents)
+        except Exception as exc:
+            for document, _ in ready:
+                finish(self._pipeline.failed(document.info.source, exc, document.info.doc_id))
+            ready.clear()
+            return
+        for (document, folder), doc_vectors in zip(ready, vectors):
+            try:
+                finish(self._pipeline.write(document, doc_vectors, folder))
+            except Exception as exc:
+                finish(self._pipeline.failed(document.info.source, exc, document.info.doc_id))
+        ready.clear()
+
+    def _remove_missing(self, folder: Path, collection: str, seen: set[str]) -> list[FileResult]:
+        """`--sync`: documents last ingested from this folder whose file is gone."""
+        out = []
+        for info in self._pipeline.documents_in_folder(folder_id(folder), collection):
+            if info.doc_id not in seen:
+                self._pipeline.delete(collection, info.doc_id)
+                out.append(FileResult(info.source, "deleted", doc_id=info.doc_id))
+        return out

@@ -1,0 +1,158 @@
+"""Bulk ingest: every file reported, incremental, --sync, and the parsing sandbox's limits."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from core.errors import ParseError
+from core.settings import ParsingSettings
+from ingest.bulk import BulkIngest
+from ingest.sandbox import SandboxedParser
+from ingest.sources import iter_sources
+from tests.fakes import InlineParser
+from tests.unit.helpers import fake_veil
+
+
+@pytest.fixture
+def veil(tmp_path):
+    v = fake_veil(tmp_path / "data")
+    yield v
+    v.close()
+
+
+def write(path, text: str | bytes):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    return path
+
+
+def run(veil, *paths, sync=False, **kw):
+    return BulkIngest(veil.pipeline, InlineParser(), **kw).run(list(paths), "default", sync=sync)
+
+
+def statuses(report):
+    return {r.path: (r.status, r.error) for r in report.files}
+
+
+def test_every_file_is_reported_with_its_status(veil, tmp_path):
+    share = tmp_path / "share"
+    write(share / "a.txt", "Refunds take 14 days.")
+    write(share / "sub" / "b.txt", "Parcels ship on weekdays.")
+    write(share / "empty.txt", "")
+    write(share / "slides.key", b"\x00\x01binary")
+    os.symlink(share / "a.txt", share / "link.txt")
+    os.symlink(share / "sub", share / "linked-folder")
+    os.mkfifo(share / "pipe.txt")
+    write(share / os.fsdecode(b"caf\xe9.txt"), "Menus change on Mondays.")  # a Latin-1 name: not UTF-8
+    report = run(veil, share)
+    assert statuses(report) == {
+        "share/a.txt": ("ingested", None),
+        "share/sub/b.txt": ("ingested", None),
+        "share/caf\ufffd.txt": ("ingested", None),
+        "share/empty.txt": ("failed", "the file is empty"),
+        "share/slides.key": ("failed", "unsupported file type (key)"),
+        "share/link.txt": ("failed", "symbolic link: not followed"),
+        "share/linked-folder": ("failed", "symbolic link: not followed"),
+        "share/pipe.txt": ("failed", "not a regular file (a device, socket or pipe)"),
+    }
+    totals = report.totals()
+    assert (totals["files"], totals["ingested"], totals["failed"]) == (8, 3, 5)
+    assert veil.store.count("default") == 3
+
+
+def test_a_second_run_costs_a_hash_and_a_changed_file_is_updated(veil, tmp_path):
+    share = tmp_path / "share"
+    write(share / "a.txt", "Refunds take 14 days.")
+    write(share / "b.txt", "Parcels ship on weekdays.")
+    run(veil, share)
+    write(share / "b.txt", "Parcels ship every day.")
+    parsed = []
+
+    class CountingParser(InlineParser):
+        def submit(self, data, filename):
+            parsed.append(filename)
+            return super().submit(data, filename)
+
+    report = BulkIngest(veil.pipeline, CountingParser()).run([share], "default")
+    assert statuses(report) == {"share/a.txt": ("unchanged", None), "share/b.txt": ("updated", None)}
+    assert parsed == ["b.txt"]  # the unchanged file was never parsed
+    assert sorted(c.text for c in veil.store.iter_chunks("default")) == [
+        "Parcels ship every day.", "Refunds take 14 days."]
+
+
+def test_sync_removes_documents_of_files_gone_from_that_folder_only(veil, tmp_path):
+    share, other = tmp_path / "share", tmp_path / "other"
+    write(share / "keep.txt", "Refunds take 14 days.")
+    write(share / "gone.txt", "Parcels ship on weekdays.")
+    write(share / "broken.txt", "Menus change on Mondays.")
+    write(other / "elsewhere.txt", "Payroll runs monthly.")
+    run(veil, share)
+    run(veil, other)
+    (share / "gone.txt").unlink()
+    write(share / "broken.txt", "")  # still there, now unreadable: its published version stays
+    without_sync = run(veil, share)
+    assert "deleted" not in {r.status for r in without_sync.files} and veil.store.count("default") == 4
+    report = run(veil, share, sync=True)
+    assert statuses(report) == {"share/keep.txt": ("unchanged", None), "share/gone.txt": ("deleted", None),
+                                "share/broken.txt": ("failed", "the file is empty")}
+    assert report.totals()["deleted"] == 1
+    assert sorted(d.source for d in veil.registry.list()) == ["other/elsewhere.txt", "share/broken.txt",
+                                                                "share/keep.txt"]
+    assert veil.store.count("default") == 3
+
+
+def test_a_batch_embeds_many_files_at_once(veil, tmp_path, monkeypatch):
+    share = tmp_path / "share"
+    for i in range(12):
+        write(share / f"{i:02}.txt", f"Document number {i} is about topic {i}.")
+    calls = []
+    real = veil.embedder.embed_documents
+    monkeypatch.setattr(veil.embedder, "embed_documents", lambda texts: calls.append(len(texts)) or real(texts))
+    report = run(veil, share)
+    assert report.totals()["ingested"] == 12 and sum(calls) == 12 and len(calls) < 12
+
+
+def test_a_file_name_is_never_a_path_outside_the_folder(tmp_path):
+    share = tmp_path / "private" / "share"
+    write(share / "x" / "a.txt", "text")
+    assert [s.name for s in iter_sources([share])] == ["share/x/a.txt"]
+
+
+# -- the parsing sandbox ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    settings = ParsingSettings(timeout_s=4, max_memory_mb=1024)
+    with SandboxedParser(settings, workers=2, parser_class="tests.fakes:HostileParser") as parser:
+        yield parser
+        scratch = parser.scratch
+        assert scratch is not None and any(scratch.rglob("*.part"))  # the parsers' leftovers...
+    assert not scratch.exists()  # ...went with the pool, killed workers' included
+
+
+def test_a_hanging_parser_is_stopped_and_the_next_file_still_parses(sandbox):
+    with pytest.raises(ParseError, match=r"longer than 4 s \(parsing.timeout_s\)"):
+        sandbox.parse(b"anything", "hang.txt")
+    assert sandbox.parse(b"Still here.", "ok.txt")[0].text == "Still here."
+
+
+def test_a_crashing_parser_costs_a_worker_not_the_batch(sandbox):
+    with pytest.raises(ParseError, match="the parser crashed"):
+        sandbox.parse(b"anything", "crash.txt")
+    assert sandbox.parse(b"Still here.", "ok.txt")[0].text == "Still here."
+
+
+def test_a_file_that_needs_too_much_memory_fails_with_the_setting_named(sandbox):
+    with pytest.raises(ParseError, match="parsing.max_memory_mb"):
+        sandbox.parse(b"anything", "hog.txt")
+    assert sandbox.parse(b"Still here.", "ok.txt")[0].text == "Still here."
+
+
+def test_parser_errors_keep_their_reason_and_run_concurrently(sandbox):
+    futures = [sandbox.submit(b"Text %d." % i, f"tempfile{i}.txt") for i in range(6)]
+    assert [sandbox.result(f)[0].text for f in futures] == [f"Text {i}." for i in range(6)]
+    with pytest.raises(Exception, match="the file is empty"):
+        sandbox.parse(b"", "empty.txt")
