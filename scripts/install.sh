@@ -17,15 +17,29 @@ LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -
 # which breaks torch 2.13.0 and sentence-transformers: install it alone (pyproject lists what it needs).
 INFERENCE_VERSION=1.6.14
 
-# The browser tests drive Debian's chromium (Playwright's own browser download is out of reach offline).
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian packages Veil runs (never downloaded at run time): installed when missing and we are root.
+apt_updated=
+apt_install() {  # $1: what it is for, then the packages
+  local why=$1; shift
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing Debian's chromium for the browser tests..."
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    echo "installing Debian's $* for $why..."
+    [ -n "$apt_updated" ] || { apt-get update -qq; apt_updated=1; }
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
   else
-    echo "chromium is missing: install it (apt-get install chromium) for the browser tests" >&2
+    echo "missing: install $* (apt-get install $*) for $why" >&2
   fi
-fi
+}
+# The browser tests drive Debian's chromium (Playwright's own browser download is out of reach offline).
+command -v chromium >/dev/null 2>&1 || apt_install "the browser tests" chromium
+# OCR of scanned PDFs and images (parsing.ocr): Tesseract with its English data and orientation
+# detection; Poppler's pdftoppm renders PDF pages for it.
+tesseract_langs=$(tesseract --list-langs 2>/dev/null || true)
+grep -qx eng <<<"$tesseract_langs" \
+  || apt_install "OCR of scanned pages and images" tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd
+command -v pdftoppm >/dev/null 2>&1 || apt_install "OCR of scanned PDFs" poppler-utils
+# Legacy .doc/.ppt need LibreOffice (several hundred MB): not installed here, only named.
+command -v soffice >/dev/null 2>&1 \
+  || echo "note: legacy .doc/.ppt files need LibreOffice (apt-get install libreoffice-writer-nogui libreoffice-impress-nogui)" >&2
 
 stamp="$VENV/.veil-installed"
 fingerprint=$(cat pyproject.toml scripts/install.sh | sha256sum | cut -c1-16)
