@@ -1,3 +1,4 @@
 from api.cli import main
 
-main()
+if __name__ == "__main__":  # parsing workers are spawned: they import this module without running it
+    main()

@@ -61,7 +61,7 @@ class ParsingSettings(Section):
     ocr: Literal["auto", "always", "never"] = Field(
         "auto", description="Tesseract on scanned pages and images: auto = where a page has no text layer")
     timeout_s: float = Field(120.0, gt=0, description="a file whose parsing takes longer fails (its worker is killed)")
-    max_memory_mb: int = Field(2048, ge=256, description="address-space limit of each parsing worker process")
+    max_memory_mb: int = Field(2048, ge=256, description="memory (heap) limit of each parsing worker process")
 
 
 class EmbeddingSettings(Section):

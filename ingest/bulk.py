@@ -40,6 +40,21 @@ class Progress:
         return self.done / elapsed if elapsed > 0 else 0.0
 
 
+@dataclass
+class StageTimes:
+    """Seconds the parent spent in each stage (parsing runs in the workers: `SandboxedParser.parse_seconds`)."""
+
+    read_and_hash: float = 0.0
+    waiting_for_parsers: float = 0.0
+    redact_and_chunk: float = 0.0
+    embed: float = 0.0
+    write: float = 0.0
+    chars: int = 0  # parsed text, before redaction
+
+    def as_dict(self) -> dict:
+        return {k: round(v, 3) if isinstance(v, float) else v for k, v in self.__dict__.items()}
+
+
 @dataclass(frozen=True)
 class _InFlight:
     source: SourceFile
@@ -52,6 +67,7 @@ class BulkIngest:
                  on_result: Callable[[FileResult, Progress], None] | None = None) -> None:
         self._pipeline, self._parser = pipeline, parser
         self._on_result = on_result or (lambda result, progress: None)
+        self.times = StageTimes()
 
     def run(self, paths: Sequence[Path], collection: str, groups: Sequence[str] = DEFAULT_GROUPS,
             sync: bool = False) -> IngestReport:
@@ -80,7 +96,11 @@ class BulkIngest:
         ready: list[tuple[PreparedDocument, str | None]] = []
         limit = 2 * self._parser.workers
         for source in sources:
-            started = self._start(source, collection, groups, finish, seen)
+            try:
+                started = self._start(source, collection, groups, finish, seen)
+            except Exception as exc:  # whatever one file does, the batch goes on
+                finish(self._pipeline.failed(source.name, exc))
+                continue
             if started is not None:
                 in_flight.append(started)
             while len(in_flight) >= limit or (in_flight and in_flight[0].future.done()):
@@ -96,12 +116,14 @@ class BulkIngest:
     def _start(self, source: SourceFile, collection: str, groups: Sequence[str],
                finish: Callable[[FileResult], None], seen: set[str]) -> _InFlight | None:
         seen.add(ids.document_id(collection, source.source_key))  # a file that fails is still there
+        started = time.perf_counter()
         try:
             data = read_source(source, self._pipeline.max_file_bytes)
         except VeilError as exc:
             finish(FileResult(source.name, "failed", error=str(exc)))
             return None
         checked = self._pipeline.check(data, source.name, source.source_key, collection, groups)
+        self.times.read_and_hash += time.perf_counter() - started
         if isinstance(checked, FileResult):
             finish(checked)
             return None
@@ -109,16 +131,27 @@ class BulkIngest:
 
     def _collect(self, item: _InFlight, ready: list, finish: Callable[[FileResult], None]) -> None:
         """Parse result in, redacted and chunked document out (or a failed file)."""
+        started = time.perf_counter()
         try:
             elements = self._parser.result(item.future)
-            ready.append((self._pipeline.prepare(item.incoming, elements), item.source.folder_id))
         except Exception as exc:  # one broken file never stops the batch
             finish(self._pipeline.failed(item.source.name, exc, item.incoming.doc_id))
+            return
+        finally:
+            parsed = time.perf_counter()
+            self.times.waiting_for_parsers += parsed - started
+        try:
+            ready.append((self._pipeline.prepare(item.incoming, elements), item.source.folder_id))
+            self.times.chars += sum(len(e.text) for e in elements)
+        except Exception as exc:
+            finish(self._pipeline.failed(item.source.name, exc, item.incoming.doc_id))
+        self.times.redact_and_chunk += time.perf_counter() - parsed
 
     def _write(self, ready: list[tuple[PreparedDocument, str | None]], finish: Callable[[FileResult], None]) -> None:
         if not ready:
             return
         documents = [d for d, _ in ready]
+        started = time.perf_counter()
         try:
             vectors = self._pipeline.embed(documents)
         except Exception as exc:
@@ -126,12 +159,15 @@ class BulkIngest:
                 finish(self._pipeline.failed(document.info.source, exc, document.info.doc_id))
             ready.clear()
             return
+        embedded = time.perf_counter()
+        self.times.embed += embedded - started
         for (document, folder), doc_vectors in zip(ready, vectors):
             try:
                 finish(self._pipeline.write(document, doc_vectors, folder))
             except Exception as exc:
                 finish(self._pipeline.failed(document.info.source, exc, document.info.doc_id))
         ready.clear()
+        self.times.write += time.perf_counter() - embedded
 
     def _remove_missing(self, folder: Path, collection: str, seen: set[str]) -> list[FileResult]:
         """`--sync`: documents last ingested from this folder whose file is gone."""

@@ -17,6 +17,7 @@ import resource
 import shutil
 import tempfile
 import threading
+import time
 from concurrent.futures import Future, TimeoutError as FutureTimeout
 from pathlib import Path
 
@@ -35,16 +36,17 @@ def _start_worker(settings: ParsingSettings, tmp_root: str, parser_class: str) -
     """Runs first in each worker: its memory ceiling, its own temporary folder, its parser."""
     global _parser
     limit = settings.max_memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))  # heap and anonymous maps: what a parse allocates
     tempfile.tempdir = tempfile.mkdtemp(prefix="worker-", dir=tmp_root)
     os.environ["TMPDIR"] = tempfile.tempdir
     module, name = parser_class.split(":")
     _parser = getattr(importlib.import_module(module), name)(settings)
 
 
-def _parse(data: bytes, filename: str) -> list[Element]:
+def _parse(data: bytes, filename: str) -> tuple[list[Element], float]:
+    started = time.perf_counter()
     try:
-        return _parser.parse(data, filename)
+        return _parser.parse(data, filename), time.perf_counter() - started
     except MemoryError:
         raise ParseError("the file needs more memory than parsing.max_memory_mb allows") from None
 
@@ -57,6 +59,7 @@ class SandboxedParser:
         self._settings, self._workers, self._parser_class = settings, max(1, workers), parser_class
         self._pool = None
         self._tmp_root: str | None = None
+        self.parse_seconds = 0.0  # summed over workers: the parsing stage's share of the work
         self._lock = threading.Lock()
 
     @property
@@ -79,7 +82,7 @@ class SandboxedParser:
         from pebble import ProcessExpired
 
         try:
-            return future.result()
+            elements, seconds = future.result()
         except VeilError:
             raise
         except (TimeoutError, FutureTimeout):
@@ -92,6 +95,8 @@ class SandboxedParser:
             raise ParseError("the file needs more memory than parsing.max_memory_mb allows") from None
         except Exception as exc:  # the library's message may quote the document: keep only its type
             raise ParseError(f"cannot parse this file: {type(exc).__name__}") from None
+        self.parse_seconds += seconds
+        return elements
 
     def close(self) -> None:
         with self._lock:

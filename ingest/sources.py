@@ -27,8 +27,9 @@ class SourceFile:
 
     @property
     def source_key(self) -> str:
-        """The file's identity for `doc_id`: its resolved path, bytes that are not UTF-8 as \\x escapes."""
-        return os.fsencode(self.path.resolve()).decode("utf-8", errors="backslashreplace")
+        """The file's identity for `doc_id`: its resolved folder and its own name (a link is not followed),
+        bytes that are not UTF-8 as \\x escapes."""
+        return os.fsencode(self.path.parent.resolve() / self.path.name).decode("utf-8", errors="backslashreplace")
 
 
 def folder_id(folder: Path) -> str:

@@ -127,3 +127,38 @@ def test_no_principal_ever_receives_a_chunk_outside_its_groups(docs, groups, wor
                     assert len(hits) == min(top_k, len(visible))
             finally:
                 backend.close()
+
+
+def _version(chunks, version: str) -> list[EmbeddedChunk]:
+    """The same document under another version: other point ids, `version` in the payload."""
+    from dataclasses import replace
+
+    info = replace(chunks[0].document, content_hash=version)
+    return [EmbeddedChunk(replace(c.chunk, chunk_id=_chunk_id(c.chunk.doc_id + version, c.chunk.index)), info,
+                          c.vector) for c in chunks]
+
+
+def test_staged_points_are_invisible_until_published_and_publishing_drops_the_old_version(store):
+    load(store)
+    old = [c.chunk.text for c in doc("refunds", CORPUS["refunds"])]
+    new = _version(doc("refunds", ["Refunds now take thirty days.", "Ask the desk for a form."]), "v2")
+    store.stage(new)
+    assert store.count("default") == 3  # staged: not counted, not scrolled, not found
+    assert sorted(c.text for c in store.iter_chunks("default") if c.payload["doc_id"] == "refunds") == old
+    assert all(h.doc_id != "refunds" or h.text in old for m in ("dense", "bm25", "hybrid")
+               for h in store.search(query("refunds thirty days form", mode=m)))
+    assert store.publish("default", "refunds", new[0].document.version) == 1  # the old version's one point
+    assert sorted(c.text for c in store.iter_chunks("default") if c.payload["doc_id"] == "refunds") == [
+        "Ask the desk for a form.", "Refunds now take thirty days."]
+    assert store.publish("default", "refunds", new[0].document.version) == 0  # idempotent
+    assert store.count("default") == 4
+
+
+def test_discard_drops_only_the_unpublished_version(store):
+    load(store)
+    new = _version(doc("refunds", ["Refunds now take thirty days."]), "v2")
+    store.stage(new)
+    assert store.discard("default", "refunds", new[0].document.version) == 1
+    assert store.discard("default", "refunds", doc("refunds", ["x"])[0].document.version) == 0  # published
+    assert store.count("default") == 3
+    assert store.search(query("fourteen days returned parcel"))[0].doc_id == "refunds"  # the old version
