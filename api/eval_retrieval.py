@@ -29,6 +29,9 @@ class KeepText:
     def redact(self, texts: Sequence[str], scope: str | None = None) -> list[Redacted]:
         return [Redacted(t) for t in texts]
 
+    def redact_documents(self, documents: Sequence[tuple[Sequence[str], str | None]]) -> list[list[Redacted]]:
+        return [self.redact(texts) for texts, _ in documents]
+
 
 def evaluate_retrieval(settings: Settings, beir: BeirSet, split: str, redact: bool = True,
                        say: Callable[[str], None] | None = None) -> dict:

@@ -1,8 +1,8 @@
 """Bulk ingest of folders: parsing in worker processes, embedding batched across files, crash-safe writes.
 
 The parent reads and hashes each file (an unchanged file costs one hash and nothing else), hands the
-changed ones to the parsing workers, redacts and chunks what comes back, embeds the chunks of several
-files in one batch and writes each document through the journal (`IngestPipeline.write`). At most
+changed ones to the parsing workers, redacts and chunks what comes back in batches of several files,
+embeds the chunks of several files in one batch and writes each document through the journal (`IngestPipeline.write`). At most
 `2 × workers` files are in flight, so memory does not grow with the folder. `sync` then removes the
 documents of files that are gone from each folder given.
 """
@@ -22,6 +22,7 @@ from ingest.pipeline import DEFAULT_GROUPS, FileResult, IngestPipeline, IngestRe
 from ingest.sandbox import SandboxedParser
 from ingest.sources import SourceFile, folder_id, iter_sources, read_source
 
+REDACT_BATCH_CHARS = 50_000  # parsed text of several files redacted together (NER batches small files well)
 EMBED_BATCH_CHUNKS = 256  # chunks of several files embedded together
 
 
@@ -92,9 +93,19 @@ class BulkIngest:
 
     def _ingest(self, sources: Iterable[SourceFile], collection: str, groups: Sequence[str],
                 finish: Callable[[FileResult], None], seen: set[str]) -> None:
+        """Files flow: read and hash -> parse (workers) -> redact and chunk (batched) -> embed (batched) -> write."""
         in_flight: deque[_InFlight] = deque()
+        parsed: list[tuple[_InFlight, list]] = []
         ready: list[tuple[PreparedDocument, str | None]] = []
         limit = 2 * self._parser.workers
+
+        def collect_one() -> None:
+            self._collect(in_flight.popleft(), parsed, finish)
+            if sum(len(e.text) for _, elements in parsed for e in elements) >= REDACT_BATCH_CHARS:
+                self._prepare(parsed, ready, finish)
+            if sum(len(d.chunks) for d, _ in ready) >= EMBED_BATCH_CHUNKS:
+                self._write(ready, finish)
+
         for source in sources:
             try:
                 started = self._start(source, collection, groups, finish, seen)
@@ -104,13 +115,10 @@ class BulkIngest:
             if started is not None:
                 in_flight.append(started)
             while len(in_flight) >= limit or (in_flight and in_flight[0].future.done()):
-                self._collect(in_flight.popleft(), ready, finish)
-                if sum(len(d.chunks) for d, _ in ready) >= EMBED_BATCH_CHUNKS:
-                    self._write(ready, finish)
+                collect_one()
         while in_flight:
-            self._collect(in_flight.popleft(), ready, finish)
-            if sum(len(d.chunks) for d, _ in ready) >= EMBED_BATCH_CHUNKS:
-                self._write(ready, finish)
+            collect_one()
+        self._prepare(parsed, ready, finish)
         self._write(ready, finish)
 
     def _start(self, source: SourceFile, collection: str, groups: Sequence[str],
@@ -129,23 +137,29 @@ class BulkIngest:
             return None
         return _InFlight(source, checked, self._parser.submit(data, Path(source.name).name))
 
-    def _collect(self, item: _InFlight, ready: list, finish: Callable[[FileResult], None]) -> None:
-        """Parse result in, redacted and chunked document out (or a failed file)."""
+    def _collect(self, item: _InFlight, parsed: list, finish: Callable[[FileResult], None]) -> None:
+        """A parse result in: its elements join the redaction batch, or the file fails."""
         started = time.perf_counter()
         try:
-            elements = self._parser.result(item.future)
+            parsed.append((item, self._parser.result(item.future)))
         except Exception as exc:  # one broken file never stops the batch
             finish(self._pipeline.failed(item.source.name, exc, item.incoming.doc_id))
+        self.times.waiting_for_parsers += time.perf_counter() - started
+
+    def _prepare(self, parsed: list, ready: list, finish: Callable[[FileResult], None]) -> None:
+        """Redact and chunk the parsed files together (one detection batch)."""
+        if not parsed:
             return
-        finally:
-            parsed = time.perf_counter()
-            self.times.waiting_for_parsers += parsed - started
-        try:
-            ready.append((self._pipeline.prepare(item.incoming, elements), item.source.folder_id))
-            self.times.chars += sum(len(e.text) for e in elements)
-        except Exception as exc:
-            finish(self._pipeline.failed(item.source.name, exc, item.incoming.doc_id))
-        self.times.redact_and_chunk += time.perf_counter() - parsed
+        started = time.perf_counter()
+        prepared = self._pipeline.prepare_many([(item.incoming, elements) for item, elements in parsed])
+        for (item, elements), document in zip(parsed, prepared):
+            if isinstance(document, Exception):
+                finish(self._pipeline.failed(item.source.name, document, item.incoming.doc_id))
+            else:
+                ready.append((document, item.source.folder_id))
+                self.times.chars += sum(len(e.text) for e in elements)
+        parsed.clear()
+        self.times.redact_and_chunk += time.perf_counter() - started
 
     def _write(self, ready: list[tuple[PreparedDocument, str | None]], finish: Callable[[FileResult], None]) -> None:
         if not ready:

@@ -164,7 +164,19 @@ class IngestPipeline:
 
     def prepare(self, incoming: Incoming, elements: Sequence[Element]) -> PreparedDocument:
         """Redact the parsed elements and the file name, then chunk the redacted text."""
-        red_name, redacted = self._redact_document(incoming.name, [e.text for e in elements], incoming.doc_id)
+        return self._assemble(incoming, elements, *self._redact_documents([(incoming, elements)])[0])
+
+    def prepare_many(self, parsed: Sequence[tuple[Incoming, Sequence[Element]]]) -> list[PreparedDocument | Exception]:
+        """`prepare` for several documents, their redaction batched; a document that fails is its exception."""
+        try:
+            redacted = self._redact_documents(parsed)
+        except Exception:  # find the one that failed: each on its own
+            return [_or_exception(self.prepare, incoming, elements) for incoming, elements in parsed]
+        return [_or_exception(self._assemble, incoming, elements, name, texts)
+                for (incoming, elements), (name, texts) in zip(parsed, redacted)]
+
+    def _assemble(self, incoming: Incoming, elements: Sequence[Element], red_name: Redacted,
+                  redacted: list[Redacted]) -> PreparedDocument:
         red_elements = [RedactedElement(r.text, e.page, e.category, r.spans) for e, r in zip(elements, redacted)]
         located = locate_spans(red_elements)
         spans = chunk_document(red_elements, self._chunking.size, self._chunking.overlap)
@@ -242,14 +254,19 @@ class IngestPipeline:
             touched.append(info.doc_id)
         return touched
 
-    def _redact_document(self, name: str, texts: list[str], doc_id: str) -> tuple[Redacted, list[Redacted]]:
-        """The file name is redacted with its text: one placeholder numbering, one propagation pass.
+    def _redact_documents(self, parsed: Sequence[tuple[Incoming, Sequence[Element]]]
+                          ) -> list[tuple[Redacted, list[Redacted]]]:
+        """Each file name is redacted with its text: one placeholder numbering, one propagation pass.
 
         The name goes last, so the body's placeholders are numbered as if it were not there.
         """
-        source = SourceName(name)
-        redacted = self._redactor.redact([*texts, *source.texts()], scope=doc_id)
-        return source.rebuild(redacted[len(texts):]), redacted[:len(texts)]
+        names = [SourceName(incoming.name) for incoming, _ in parsed]
+        batch = [([*(e.text for e in elements), *name.texts()], incoming.doc_id)
+                 for (incoming, elements), name in zip(parsed, names)]
+        out = []
+        for (_, elements), name, redacted in zip(parsed, names, self._redactor.redact_documents(batch)):
+            out.append((name.rebuild(redacted[len(elements):]), redacted[:len(elements)]))
+        return out
 
     def _safe_name(self, name: str) -> str:
         """A failed file's name for the logs: redacted on its own, or withheld."""
@@ -268,6 +285,13 @@ class IngestPipeline:
             return self._redactor.redact([message])[0].text
         except Exception:
             return type(exc).__name__
+
+
+def _or_exception(function, *args):
+    try:
+        return function(*args)
+    except Exception as exc:  # reported per file by the caller
+        return exc
 
 
 def _now() -> str:

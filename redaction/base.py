@@ -17,6 +17,11 @@ class Redactor(Protocol):
 
     def redact(self, texts: Sequence[str], scope: str | None = None) -> list[Redacted]: ...
 
+    def redact_documents(self, documents: Sequence[tuple[Sequence[str], str | None]]) -> list[list[Redacted]]:
+        """Several documents (texts, scope) at once: what `redact` gives each, with detection batched
+        across them (the NER model reads many small files faster in one batch)."""
+        ...
+
 
 class Detector(Protocol):
     """Finds personal data; says nothing about what replaces it. One detection list per text."""

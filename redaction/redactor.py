@@ -26,11 +26,24 @@ class DocumentRedactor:
 
     def redact(self, texts: Sequence[str], scope: str | None = None) -> list[Redacted]:
         """`scope` (the document id) files the pseudonyms in the vault, when one is configured."""
-        book = PlaceholderBook()
-        detections = self.detections(texts)
-        out = [apply_placeholders(t, d, book, self._policy, self._hash_value) for t, d in zip(texts, detections)]
-        if self._vault is not None and scope is not None:
-            self._vault.store(scope, book.originals())
+        return self.redact_documents([(texts, scope)])[0]
+
+    def redact_documents(self, documents: Sequence[tuple[Sequence[str], str | None]]) -> list[list[Redacted]]:
+        """Detection runs once over every text of every document; the document pass, the numbering and
+        the vault stay per document."""
+        texts = [t for doc_texts, _ in documents for t in doc_texts]
+        cased = [t for doc_texts, _ in documents for t in normalise_document(doc_texts)]
+        found = self._detect(texts, cased)
+        out, start = [], 0
+        for doc_texts, scope in documents:
+            end = start + len(doc_texts)
+            detections = document_pass(cased[start:end], found[start:end])
+            book = PlaceholderBook()
+            out.append([apply_placeholders(t, d, book, self._policy, self._hash_value)
+                        for t, d in zip(doc_texts, detections)])
+            if self._vault is not None and scope is not None:
+                self._vault.store(scope, book.originals())
+            start = end
         return out
 
     def ranges(self, texts: Sequence[str]) -> list[list[tuple[int, int]]]:

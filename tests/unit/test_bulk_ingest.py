@@ -156,3 +156,11 @@ def test_parser_errors_keep_their_reason_and_run_concurrently(sandbox):
     assert [sandbox.result(f)[0].text for f in futures] == [f"Text {i}." for i in range(6)]
     with pytest.raises(Exception, match="the file is empty"):
         sandbox.parse(b"", "empty.txt")
+
+
+def test_redaction_batched_across_documents_equals_one_document_at_a_time(veil):
+    documents = [(["Mail ann@example.com or bob@example.com.", "Again: ann@example.com."], "d1"),
+                 (["Only bob@example.com here."], "d2"), (["No personal data."], "d3")]
+    batched = veil.redactor.redact_documents(documents)
+    assert batched == [veil.redactor.redact(texts, scope) for texts, scope in documents]
+    assert batched[1][0].text == "Only <EMAIL_ADDRESS_1> here."  # numbering starts afresh per document
