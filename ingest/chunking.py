@@ -1,24 +1,39 @@
-"""Sentence-aware chunking of a redacted document, never across a page boundary."""
+"""Sentence-aware chunking of a redacted document, never across a page boundary.
+
+llama-index-core's `SentenceSplitter` cuts and packs each page: elements first, then English Punkt
+sentences (abbreviations such as "Dr." do not end one), then clauses, then words. It counts characters, not
+model tokens, so `size` and `overlap` stay in characters as in settings.chunking.
+
+Offsets are exact by construction: chunks are made one at a time, left to right. Each one repeats the
+previous chunk's tail (its last whole sentences within `overlap` characters, or words when the previous cut
+fell inside an over-long sentence), then asks the splitter, without overlap of its own, for the first chunk
+of what follows that fits the room left in `size`. That chunk is a stripped prefix of the text after the
+cursor, so its offsets are known, not searched for. (With the splitter's own overlap they would have to be
+searched, and identical repeated text, such as one placeholder over and over, cannot be placed reliably:
+llama-index's own `start_char_idx` then points at an earlier copy.) No chunk starts or ends inside a
+placeholder: an end that would moves to the placeholder's end, a start to the same place.
+"""
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
+from core.placeholders import PLACEHOLDER
 from core.types import RedactedElement
 
+if TYPE_CHECKING:
+    from llama_index.core.node_parser import SentenceSplitter
+
 ELEMENT_SEPARATOR = "\n\n"
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[<A-Z0-9])|\n+")
-
-
-@dataclass(frozen=True)
-class Piece:
-    """A sentence (or a slice of an over-long one) located in the document's redacted text."""
-
-    text: str
-    start: int
-    page: int | None
+_HASH_TOKEN = re.compile(r"<[A-Z][A-Z_]*#[0-9a-f]+>")  # the `hash` operator's token
+_WORD_START = re.compile(r"(?<=\s)\S")
+_LINE_START = re.compile(r"\n\s*(\S)")
+_LOOKAHEAD = 80
 
 
 @dataclass(frozen=True)
@@ -33,73 +48,108 @@ def document_text(elements: Sequence[RedactedElement]) -> str:
     return ELEMENT_SEPARATOR.join(e.text for e in elements)
 
 
-def split_sentences(text: str, offset: int, page: int | None, max_len: int) -> list[Piece]:
-    pieces: list[Piece] = []
-    cursor = 0
-    for match in [*_SENTENCE_END.finditer(text), None]:
-        end = match.start() if match else len(text)
-        sentence = text[cursor:end]
-        if sentence.strip():
-            lead = len(sentence) - len(sentence.lstrip())
-            pieces.extend(_hard_split(sentence.strip(), offset + cursor + lead, page, max_len))
-        cursor = match.end() if match else len(text)
-    return pieces
+@lru_cache(maxsize=1024)
+def _splitter(size: int) -> SentenceSplitter:
+    from llama_index.core.callbacks import CallbackManager
+    from llama_index.core.node_parser import SentenceSplitter
+
+    from ingest.llama_settings import characters, pin_settings, sentences
+
+    pin_settings()
+    return SentenceSplitter(
+        chunk_size=size, chunk_overlap=0, tokenizer=characters,
+        paragraph_separator=ELEMENT_SEPARATOR, chunking_tokenizer_fn=sentences,
+        callback_manager=CallbackManager([]), include_metadata=False, include_prev_next_rel=False)
 
 
-def _hard_split(sentence: str, start: int, page: int | None, max_len: int) -> list[Piece]:
-    """Split a sentence longer than a chunk at word boundaries."""
-    out: list[Piece] = []
-    while len(sentence) > max_len:
-        cut = sentence.rfind(" ", 0, max_len)
-        cut = cut if cut > 0 else max_len
-        out.append(Piece(sentence[:cut], start, page))
-        rest = sentence[cut:]
-        skipped = len(rest) - len(rest.lstrip())
-        sentence, start = rest.lstrip(), start + cut + skipped
-    if sentence:
-        out.append(Piece(sentence, start, page))
-    return out
+def sentence_starts(text: str) -> list[int]:
+    """Where sentences (English Punkt) and lines begin in `text`."""
+    from ingest.llama_settings import sentence_tokenizer
+
+    starts = {start for start, _ in sentence_tokenizer().span_tokenize(text)}
+    return sorted(starts | {m.start(1) for m in _LINE_START.finditer(text)})
 
 
-def sentence_pieces(elements: Sequence[RedactedElement], max_len: int) -> list[Piece]:
-    pieces: list[Piece] = []
-    offset = 0
+def page_runs(elements: Sequence[RedactedElement]) -> Iterator[tuple[int, int, int | None]]:
+    """(start, end, page) of each run of consecutive elements on one page, in document offsets."""
+    offset, run_start, run_page, run_end = 0, None, None, 0
     for element in elements:
-        pieces.extend(split_sentences(element.text, offset, element.page, max_len))
+        if run_start is not None and element.page != run_page:
+            yield run_start, run_end, run_page
+            run_start = None
+        if run_start is None:
+            run_start, run_page = offset, element.page
+        run_end = offset + len(element.text)
+        offset = run_end + len(ELEMENT_SEPARATOR)
+    if run_start is not None:
+        yield run_start, run_end, run_page
+
+
+def overlap_start(text: str, previous: tuple[int, int], cursor: int, overlap: int, run_end: int) -> int:
+    """Where a chunk whose new text begins at `cursor` starts once it repeats the previous chunk's tail,
+    as the splitter would: whole sentences when the cut fell between sentences, words when it cut an
+    over-long one."""
+    lowest = max(previous[0] + 1, cursor - overlap)
+    if overlap <= 0 or lowest >= cursor:
+        return cursor
+    lookahead = text[previous[0]:min(run_end, cursor + _LOOKAHEAD)]  # Punkt decides on the next word
+    boundaries = [previous[0] + b for b in sentence_starts(lookahead)]
+    if cursor not in boundaries:
+        boundaries = [m.start() for m in _WORD_START.finditer(text, previous[0], cursor)]
+    return min((b for b in boundaries if lowest <= b < cursor), default=cursor)
+
+
+def protected_ranges(elements: Sequence[RedactedElement], full_text: str) -> list[tuple[int, int]]:
+    """Placeholders a cut must not fall into (the redaction spans and any token the text shows), merged."""
+    ranges, offset = [], 0
+    for element in elements:
+        ranges += [(offset + s.start, offset + s.end) for s in element.spans]
         offset += len(element.text) + len(ELEMENT_SEPARATOR)
-    return pieces
+    for pattern in (PLACEHOLDER, _HASH_TOKEN):
+        ranges += [m.span() for m in pattern.finditer(full_text)]
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        elif end - start > 1:
+            merged.append((start, end))
+    return merged
+
+
+def _containing(position: int, ranges: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The protected range that `position` falls strictly inside, if any (a cut there would split it)."""
+    i = bisect.bisect_right(ranges, (position, position)) - 1
+    if i >= 0 and ranges[i][0] < position < ranges[i][1]:
+        return ranges[i]
+    return None
 
 
 def chunk_document(elements: Sequence[RedactedElement], size: int, overlap: int) -> list[ChunkSpan]:
-    """Pack whole sentences up to `size` chars; repeat trailing sentences up to `overlap` chars."""
+    """Whole sentences packed up to `size` chars, repeating up to `overlap` chars of the previous chunk."""
     full_text = document_text(elements)
+    ranges = protected_ranges(elements, full_text)
     chunks: list[ChunkSpan] = []
-    window: list[Piece] = []
-
-    def flush() -> None:
-        if window:
-            start, end = window[0].start, window[-1].start + len(window[-1].text)
-            chunks.append(ChunkSpan(full_text[start:end], start, end, window[0].page))
-
-    for piece in sentence_pieces(elements, size):
-        if window and (piece.page != window[-1].page or _span_len(window, piece) > size):
-            flush()
-            window = _overlap_tail(window, piece, overlap, size) if piece.page == window[-1].page else []
-        window.append(piece)
-    flush()
+    for run_start, run_end, page in page_runs(elements):
+        previous: tuple[int, int] | None = None
+        cursor = run_start
+        while (cursor := _skip_space(full_text, cursor, run_end)) < run_end:
+            start = overlap_start(full_text, previous, cursor, overlap, run_end) if previous else cursor
+            start = min((_containing(start, ranges) or (0, start))[1], cursor)  # repeat less, never more
+            room = size - (cursor - start)
+            # The splitter's first chunk of what follows; twice its room is enough text for it to choose
+            # as it would on the whole page (a paragraph or sentence cut by the window is still too long).
+            window = full_text[cursor:min(run_end, cursor + 2 * room + 1)]
+            first = _splitter(room).split_text(window)[0]
+            if not first or not window.startswith(first):
+                raise AssertionError("SentenceSplitter's chunk is not a slice of the document text")
+            end = cursor + len(first)
+            end = (_containing(end, ranges) or (0, end))[1]  # a placeholder goes whole into this chunk
+            chunks.append(ChunkSpan(full_text[start:end], start, end, page))
+            previous, cursor = (start, end), end
     return chunks
 
 
-def _span_len(window: Sequence[Piece], piece: Piece) -> int:
-    return piece.start + len(piece.text) - window[0].start
-
-
-def _overlap_tail(window: Sequence[Piece], incoming: Piece, overlap: int, size: int) -> list[Piece]:
-    """The trailing sentences that fit in `overlap` chars and still leave room for `incoming`."""
-    tail: list[Piece] = []
-    for piece in reversed(window):
-        candidate = [piece, *tail]
-        if _span_len(candidate, window[-1]) > overlap or _span_len(candidate, incoming) > size:
-            break
-        tail = candidate
-    return tail
+def _skip_space(text: str, position: int, end: int) -> int:
+    while position < end and text[position].isspace():
+        position += 1
+    return position
