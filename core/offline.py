@@ -17,6 +17,8 @@ OFFLINE_ENV = {
     "TOKENIZERS_PARALLELISM": "false",
     "HF_HUB_DISABLE_PROGRESS_BARS": "1",
     "TRANSFORMERS_NO_ADVISORY_WARNINGS": "1",
+    # unstructured's OCR engine: Tesseract (a Debian binary). Another agent (PaddleOCR) downloads models.
+    "OCR_AGENT": "unstructured.partition.utils.ocr_models.tesseract_ocr.OCRAgentTesseract",
 }
 
 

@@ -56,7 +56,7 @@ class ChunkingSettings(Section):
 
 
 class ParsingSettings(Section):
-    pdf_strategy: Literal["fast"] = "fast"  # hi_res/OCR need hub models: out of reach offline
+    pdf_strategy: Literal["fast"] = "fast"  # hi_res needs layout models from the hub; scanned pages: `ocr`
     max_file_mb: int = Field(100, ge=1)
     ocr: Literal["auto", "always", "never"] = Field(
         "auto", description="Tesseract on scanned pages and images: auto = where a page has no text layer")
