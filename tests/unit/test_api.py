@@ -30,10 +30,21 @@ def upload(client, name="refunds.txt", data=TEXT, **form):
     return client.post("/v1/documents", files={"files": (name, data)}, data=form)
 
 
+def test_uploading_the_same_name_again_is_an_update(client):
+    first = upload(client).json()["files"][0]
+    assert upload(client).json()["files"][0]["status"] == "unchanged"
+    second = upload(client, data=b"Refunds are issued within 30 days.").json()["files"][0]
+    assert second["status"] == "updated" and second["doc_id"] == first["doc_id"]
+    documents = client.get("/v1/documents").json()["documents"]
+    assert [d["doc_id"] for d in documents] == [first["doc_id"]]
+    exported = client.get("/v1/export").text
+    assert "30 days" in exported and "14 days" not in exported
+
+
 def test_upload_list_query_delete_roundtrip(client, chat):
     body = upload(client).json()
-    assert body["totals"] == {"files": 1, "ingested": 1, "unchanged": 0, "updated": 0, "deleted": 0, "failed": 0, "chunks": 1,
-                              "redactions": 1}
+    assert body["totals"] == {"files": 1, "ingested": 1, "unchanged": 0, "updated": 0, "deleted": 0, "failed": 0,
+                              "chunks": 1, "redactions": 1}
     doc_id = body["files"][0]["doc_id"]
     assert [d["doc_id"] for d in client.get("/v1/documents").json()["documents"]] == [doc_id]
 
