@@ -9,6 +9,8 @@ documents of files that are gone from each folder given.
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
@@ -22,6 +24,7 @@ from ingest.pipeline import DEFAULT_GROUPS, FileResult, IngestPipeline, IngestRe
 from ingest.sandbox import SandboxedParser
 from ingest.sources import SourceFile, folder_id, iter_sources, read_source
 
+IN_FLIGHT_PER_WORKER = 4  # files parsed ahead, so workers never wait for the redaction
 REDACT_BATCH_CHARS = 50_000  # parsed text of several files redacted together (NER batches small files well)
 EMBED_BATCH_CHUNKS = 256  # chunks of several files embedded together
 
@@ -76,11 +79,14 @@ class BulkIngest:
         progress = Progress(total=sum(1 for _ in iter_sources(paths)))
         results: list[FileResult] = []
 
+        lock = threading.Lock()  # files finish in this thread and in the writer thread
+
         def finish(result: FileResult) -> None:
-            results.append(result)
-            progress.done += 1
-            progress.chunks += result.chunks
-            self._on_result(result, progress)
+            with lock:
+                results.append(result)
+                progress.done += 1
+                progress.chunks += result.chunks
+                self._on_result(result, progress)
 
         seen: set[str] = set()
         self._ingest(iter_sources(paths), collection, groups, finish, seen)
@@ -97,29 +103,37 @@ class BulkIngest:
         in_flight: deque[_InFlight] = deque()
         parsed: list[tuple[_InFlight, list]] = []
         ready: list[tuple[PreparedDocument, str | None]] = []
-        limit = 2 * self._parser.workers
+        limit = IN_FLIGHT_PER_WORKER * self._parser.workers
+        writer = _Writer(lambda batch: self._write(batch, finish))
+
+        def hand_over() -> None:
+            writer.put(list(ready))
+            ready.clear()
 
         def collect_one() -> None:
             self._collect(in_flight.popleft(), parsed, finish)
             if sum(len(e.text) for _, elements in parsed for e in elements) >= REDACT_BATCH_CHARS:
                 self._prepare(parsed, ready, finish)
             if sum(len(d.chunks) for d, _ in ready) >= EMBED_BATCH_CHUNKS:
-                self._write(ready, finish)
+                hand_over()
 
-        for source in sources:
-            try:
-                started = self._start(source, collection, groups, finish, seen)
-            except Exception as exc:  # whatever one file does, the batch goes on
-                finish(self._pipeline.failed(source.name, exc))
-                continue
-            if started is not None:
-                in_flight.append(started)
-            while len(in_flight) >= limit or (in_flight and in_flight[0].future.done()):
+        try:
+            for source in sources:
+                try:
+                    started = self._start(source, collection, groups, finish, seen)
+                except Exception as exc:  # whatever one file does, the batch goes on
+                    finish(self._pipeline.failed(source.name, exc))
+                    continue
+                if started is not None:
+                    in_flight.append(started)
+                while len(in_flight) >= limit or (in_flight and in_flight[0].future.done()):
+                    collect_one()
+            while in_flight:
                 collect_one()
-        while in_flight:
-            collect_one()
-        self._prepare(parsed, ready, finish)
-        self._write(ready, finish)
+            self._prepare(parsed, ready, finish)
+            hand_over()
+        finally:
+            writer.close()
 
     def _start(self, source: SourceFile, collection: str, groups: Sequence[str],
                finish: Callable[[FileResult], None], seen: set[str]) -> _InFlight | None:
@@ -162,6 +176,7 @@ class BulkIngest:
         self.times.redact_and_chunk += time.perf_counter() - started
 
     def _write(self, ready: list[tuple[PreparedDocument, str | None]], finish: Callable[[FileResult], None]) -> None:
+        """In the writer thread: embed the batch, then write each document."""
         if not ready:
             return
         documents = [d for d, _ in ready]
@@ -171,7 +186,6 @@ class BulkIngest:
         except Exception as exc:
             for document, _ in ready:
                 finish(self._pipeline.failed(document.info.source, exc, document.info.doc_id))
-            ready.clear()
             return
         embedded = time.perf_counter()
         self.times.embed += embedded - started
@@ -180,7 +194,6 @@ class BulkIngest:
                 finish(self._pipeline.write(document, doc_vectors, folder))
             except Exception as exc:
                 finish(self._pipeline.failed(document.info.source, exc, document.info.doc_id))
-        ready.clear()
         self.times.write += time.perf_counter() - embedded
 
     def _remove_missing(self, folder: Path, collection: str, seen: set[str]) -> list[FileResult]:
@@ -191,3 +204,36 @@ class BulkIngest:
                 self._pipeline.delete(collection, info.doc_id)
                 out.append(FileResult(info.source, "deleted", doc_id=info.doc_id))
         return out
+
+
+class _Writer:
+    """Embeds and writes batches in its own thread, while the caller parses and redacts the next ones
+    (torch releases the GIL while it computes). At most two batches wait: memory stays bounded."""
+
+    _DONE = object()
+
+    def __init__(self, write: Callable[[list], None]) -> None:
+        self._write, self._queue = write, queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="veil-ingest-writer", daemon=True)
+        self._thread.start()
+
+    def put(self, batch: list) -> None:
+        if self._error is not None:
+            raise self._error
+        if batch:
+            self._queue.put(batch)
+
+    def close(self) -> None:
+        self._queue.put(self._DONE)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def _run(self) -> None:
+        while (batch := self._queue.get()) is not self._DONE:
+            if self._error is None:
+                try:
+                    self._write(batch)
+                except BaseException as exc:  # raised again in the caller's thread
+                    self._error = exc
