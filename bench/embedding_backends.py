@@ -18,8 +18,9 @@ distance 0.063 against 0.005 on 256 SciFact documents). Everything is offline.
 2. Quality: dense retrieval (cosine over every corpus document, no redaction: the comparison is
    between backends of one model, so nothing else changes) → nDCG@10 and recall@100 on the split's
    judged queries, plus the cosine distance between each backend's vectors and torch's (max, mean).
-3. Verdict: adopt a backend only if its nDCG@10 is within 0.005 of torch's and its median throughput
-   is at least 5% above torch's (a smaller gain is within run-to-run noise on a shared machine).
+3. Verdict: adopt a backend only if its nDCG@10 is not more than 0.005 below torch's (a gain is no
+   loss of quality; `within_0.005` says whether it is also inside the band both ways) and its median
+   throughput is at least 5% above torch's (a smaller gain is run-to-run noise on a shared machine).
 
 Progress goes to stderr; the last stdout line is the JSON summary.
 """
@@ -200,9 +201,10 @@ def verdict(speed: dict, scores: dict) -> dict:
     for name in speed:
         if name == "torch":
             continue
-        holds = abs(scores[name]["ndcg_delta_vs_torch"]) <= NDCG_TOLERANCE
-        faster = speed[name]["speed_vs_torch"] >= MIN_SPEED_UP
-        out[name] = {"quality_holds": holds, "faster": faster, "adopt": holds and faster}
+        delta = scores[name]["ndcg_delta_vs_torch"]
+        holds, faster = delta >= -NDCG_TOLERANCE, speed[name]["speed_vs_torch"] >= MIN_SPEED_UP
+        out[name] = {"quality_holds": holds, "within_0.005": abs(delta) <= NDCG_TOLERANCE, "faster": faster,
+                     "adopt": holds and faster}
     return out
 
 
