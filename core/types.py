@@ -64,6 +64,9 @@ class Chunk:
     start: int  # offsets in the document's redacted text
     end: int
     redactions: dict[str, int] = field(default_factory=dict)
+    # Its capitalised words that the document writes in lower case elsewhere (lower-cased): the
+    # evidence storage used to call them common words, kept for the egress guard, which sees the chunk alone.
+    common_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,7 @@ class Hit:
     score: float
     start: int | None = None  # the chunk's offsets in its document's redacted text
     end: int | None = None
+    common_words: tuple[str, ...] = ()  # Chunk.common_words
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Literal, Protocol
 
 from core.types import Completion, Message
@@ -40,6 +40,7 @@ class Pseudonymiser(Protocol):
 
 class EgressGuard(Protocol):
     """Re-scans text about to leave with the storage redaction policy: entity type -> how many
-    detections lie outside placeholders. Empty means it may leave."""
+    detections lie outside placeholders. Empty means it may leave. `common_words`: the sources'
+    `Hit.common_words`, storage's evidence that those capitalised words are ordinary in their documents."""
 
-    def findings(self, texts: Sequence[str]) -> dict[str, int]: ...
+    def findings(self, texts: Sequence[str], common_words: Collection[str] = ()) -> dict[str, int]: ...

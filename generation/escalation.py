@@ -109,7 +109,8 @@ class Escalator:
         if prompt is None:
             return Escalated(None, "the question and its sources do not fit the closed model's context")
         try:
-            outbound = self._client.prepare(prompt.messages, stream=stream)
+            common_words = {w for hit in prompt.hits for w in hit.common_words}
+            outbound = self._client.prepare(prompt.messages, stream=stream, common_words=common_words)
         except EgressBlocked as exc:
             self._record(principal, collection, reason, "blocked", exc.findings, None)
             return Escalated(None, str(exc))

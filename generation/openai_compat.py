@@ -12,7 +12,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 import httpx
@@ -70,9 +70,11 @@ class OpenAICompatibleChat:
     def prompt_tokens(self, messages: Sequence[Message]) -> int:
         return sum(len(m.content) // CHARS_PER_TOKEN + 4 for m in messages)
 
-    def prepare(self, messages: Sequence[Message], stream: bool = False) -> Outbound:
-        """The request body, once the guard has passed every text in it; EgressBlocked otherwise."""
-        if findings := self._guard.findings([m.content for m in messages]):
+    def prepare(self, messages: Sequence[Message], stream: bool = False,
+                common_words: Collection[str] = ()) -> Outbound:
+        """The request body, once the guard has passed every text in it; EgressBlocked otherwise.
+        `common_words`: the sources' evidence for the guard (`EgressGuard.findings`)."""
+        if findings := self._guard.findings([m.content for m in messages], common_words):
             raise EgressBlocked(findings)
         body = {"model": self.name, "messages": [{"role": m.role, "content": m.content} for m in messages],
                 "max_tokens": self.max_tokens, "temperature": self._settings.temperature, "stream": stream}

@@ -30,6 +30,7 @@ from ingest.chunking import chunk_document
 from ingest.registry import DocumentRegistry
 from ingest.sources import SourceFile, iter_sources, read_source
 from redaction.base import Redactor
+from redaction.refine.common_words import common_words_shown, lowercase_words
 from redaction.source_names import SourceName
 from redaction.vault import PseudonymVault
 from retrieval.base import Embedder, VectorStore
@@ -182,8 +183,10 @@ class IngestPipeline:
         spans = chunk_document(red_elements, self._chunking.size, self._chunking.overlap)
         info = DocumentInfo(incoming.doc_id, incoming.collection, red_name.text, incoming.digest, _now(),
                             len(spans), _sum_counts([red_name, *redacted]), incoming.groups)
+        lowercase = lowercase_words([e.text for e in red_elements])
         chunks = [Chunk(ids.chunk_id(info.doc_id, i, info.version), info.doc_id, i, s.text, s.page, s.start,
-                        s.end, _counts_in(located, s.start, s.end)) for i, s in enumerate(spans)]
+                        s.end, _counts_in(located, s.start, s.end), common_words_shown(s.text, lowercase))
+                  for i, s in enumerate(spans)]
         replaces = self._registry.get(incoming.doc_id) is not None
         return PreparedDocument(info, chunks, located, list(red_name.spans), replaces)
 

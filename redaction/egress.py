@@ -10,14 +10,17 @@ guard reads fragments of documents that storage already read whole:
   run read as a phone number); `<PERSON_n>` stays, so "<PERSON_2>, MD" is still a credential;
 - a proper-noun guess made only of ordinary words that no census list has as a name ("the
   Company", "Conditions of Approval") does not count: storage drops such guesses when the document
-  uses the words in lower case, evidence a fragment lacks; general-language frequency stands in.
+  uses the words in lower case, evidence a fragment lacks; general-language frequency stands in;
+- that evidence travels with each stored chunk (`Chunk.common_words`: its capitalised words the
+  whole document also writes in lower case), and the caller hands it over: with it a heading such
+  as "Loan Terms" is judged as storage judged it, even though "Loan" is also a given name.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from core.placeholders import PLACEHOLDER
 from redaction.redactor import DocumentRedactor
@@ -31,11 +34,13 @@ class EgressGuard:
     def __init__(self, redactor: DocumentRedactor) -> None:
         self._redactor = redactor
 
-    def findings(self, texts: Sequence[str]) -> dict[str, int]:
+    def findings(self, texts: Sequence[str], common_words: Collection[str] = ()) -> dict[str, int]:
+        """`common_words`: words the sources' documents write in lower case (storage's evidence), handed
+        to the document pass as storage had the whole document."""
         paragraphs = [p for text in texts for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
         shown = [_blank_placeholder_types(p) for p in paragraphs]
         found: Counter[str] = Counter()
-        for text, detections in zip(paragraphs, self._redactor.detections(shown)):
+        for text, detections in zip(paragraphs, self._redactor.detections(shown, common_words)):
             inside = _placeholder_mask(text)
             for det in merge_overlaps(detections):
                 if _outside_placeholders(text, det, inside) and not _ordinary_guess(text, det):

@@ -3,7 +3,7 @@ transformation (a replacement policy), each its own stage."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from core.types import Redacted
 from redaction.base import Detector
@@ -53,10 +53,11 @@ class DocumentRedactor:
         return [[(d.start, d.end) for d in merge_overlaps(document_pass([text], [dets])[0])]
                 for text, dets in zip(cased, found)]
 
-    def detections(self, texts: Sequence[str]) -> list[list[Detection]]:
-        """What to replace in each text of one document, before merging. Detection and the document pass read a re-cased copy (same offsets) of one-case text."""
+    def detections(self, texts: Sequence[str], lowercase_evidence: Collection[str] = ()) -> list[list[Detection]]:
+        """What to replace in each text of one document, before merging. Detection and the document pass
+        read a re-cased copy (same offsets) of one-case text. `lowercase_evidence`: see `document_pass`."""
         cased = normalise_document(texts)
-        return document_pass(cased, self._detect(texts, cased))
+        return document_pass(cased, self._detect(texts, cased), lowercase_evidence)
 
     def _detect(self, texts: Sequence[str], cased: Sequence[str]) -> list[list[Detection]]:
         """Where re-casing changed a text, identifiers written in capitals (plates, postcodes, NINOs)

@@ -43,14 +43,15 @@ def payload_for(item: EmbeddedChunk) -> dict:
         "doc_id": doc.doc_id, "collection": doc.collection, "source": doc.source, "page": chunk.page,
         "chunk_index": chunk.index, "start": chunk.start, "end": chunk.end,
         "content_hash": doc.content_hash, "ingested_at": doc.ingested_at, "groups": list(doc.groups),
-        "redactions": chunk.redactions, "text": chunk.text, "version": doc.version, "state": PUBLISHED,
+        "redactions": chunk.redactions, "text": chunk.text, "common_words": list(chunk.common_words),
+        "version": doc.version, "state": PUBLISHED,
     }
 
 
 def hit_from(point) -> Hit:
     p = point.payload or {}
     return Hit(str(point.id), p["doc_id"], p["source"], p.get("page"), p["text"], float(point.score),
-               p.get("start"), p.get("end"))
+               p.get("start"), p.get("end"), tuple(p.get("common_words", ())))
 
 
 class StoreLock:

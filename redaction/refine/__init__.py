@@ -9,7 +9,7 @@ spreads what is left to every other occurrence. Labels are settled when overlaps
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from redaction.refine.abbreviations import drop_defined_abbreviations
 from redaction.refine.common_words import drop_common_words
@@ -21,8 +21,11 @@ from redaction.refine.shorthand import drop_shorthand_guesses
 from redaction.spans import Detection
 
 
-def document_pass(texts: Sequence[str], detections: Sequence[Sequence[Detection]]) -> list[list[Detection]]:
-    """texts and their detections belong to ONE document."""
+def document_pass(texts: Sequence[str], detections: Sequence[Sequence[Detection]],
+                  lowercase_evidence: Collection[str] = ()) -> list[list[Detection]]:
+    """texts and their detections belong to ONE document. `lowercase_evidence`: words the rest of the
+    document, unseen here, writes in lower case (the egress guard reads chunks, not documents)."""
     kept = keep_institutions(texts, drop_credentials(texts, drop_time_words(texts, detections)))
-    kept = drop_shorthand_guesses(texts, drop_common_words(texts, drop_defined_abbreviations(texts, kept)))
+    kept = drop_common_words(texts, drop_defined_abbreviations(texts, kept), lowercase_evidence)
+    kept = drop_shorthand_guesses(texts, kept)
     return propagate(texts, kept)

@@ -12,8 +12,9 @@ noun is capitalised, and in one-case text the re-casing (`redaction.casing`) cap
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
+from core.placeholders import PLACEHOLDER
 from redaction.lexicons import CLINICAL_EPONYMS, CURRENCY_CODES, HONORIFICS
 from redaction.recognizers import GUESSING_DETECTORS
 from redaction.spans import Detection
@@ -28,11 +29,25 @@ _WORD = re.compile(rf"[{UPPER}{LOWER}]+")
 COMMON_ZIPF = 3.0  # "discharge" 3.9, "diagnoses" 3.2; names that are words ("Baker") are in the census lists
 
 
-def drop_common_words(texts: Sequence[str], detections: Sequence[Sequence[Detection]]) -> list[list[Detection]]:
-    """texts and their detections belong to one document."""
-    lowercase = {w for text in texts for w in _LOWER_WORD.findall(text)}
+def drop_common_words(texts: Sequence[str], detections: Sequence[Sequence[Detection]],
+                      lowercase_evidence: Collection[str] = ()) -> list[list[Detection]]:
+    """texts and their detections belong to one document; `lowercase_evidence`: more of its lower-case words."""
+    lowercase = lowercase_words(texts) | set(lowercase_evidence)
     return [[d for d in dets if not _is_common_word(text[d.start:d.end], d, lowercase)]
             for text, dets in zip(texts, detections)]
+
+
+def lowercase_words(texts: Sequence[str]) -> set[str]:
+    """The words `texts` write in lower case in running text: the evidence `drop_common_words` uses."""
+    return {w for text in texts for w in _LOWER_WORD.findall(text)}
+
+
+def common_words_shown(text: str, document_lowercase: set[str]) -> tuple[str, ...]:
+    """Capitalised words of `text` (a chunk) that its document writes in lower case elsewhere, in lower
+    case: the evidence the egress guard, reading the chunk alone, would otherwise lack ("Loan Terms"
+    over a section whose body says "the loan"). Only words already visible in the text."""
+    words = _WORD.findall(PLACEHOLDER.sub(" ", text))
+    return tuple(sorted({w.lower() for w in words if w[0].isupper() and w.lower() in document_lowercase} - lowercase_words([text])))
 
 
 def _is_common_word(value: str, detection: Detection, lowercase: set[str]) -> bool:

@@ -336,3 +336,44 @@ def test_guard_reads_placeholder_types_as_markup_not_context_and_skips_ordinary_
     assert guard.findings(["Ref <ID_NUMBER_1> / PO 4500127765"]) == {}  # "NUMBER" is Veil's markup
     assert guard.findings(["Ref NUMBER 4500127765"]) == {"PHONE_NUMBER": 1}
     assert guard.findings(["the Company pays", "Hartwell pays"]) == {"ORGANIZATION": 1}
+
+
+class HeadingDetector:
+    """NER's person guesses on a heading ("Loan" is also a given name) and on a real full name."""
+
+    def detect(self, texts):
+        return [[Detection("PERSON", m.start(), m.end(), 0.85, "SpacyRecognizer")
+                 for m in re.finditer(r"Loan Terms|Will Rose", text)] for text in texts]
+
+    def detect_capitalised(self, texts):
+        return [[] for _ in texts]
+
+
+def heading_guard() -> EgressGuard:
+    return EgressGuard(DocumentRedactor(HeadingDetector(), ReplacementPolicy()))
+
+
+def test_guard_judges_a_heading_with_the_evidence_storage_had_and_only_with_it():
+    guard = heading_guard()
+    assert guard.findings(["3. Loan Terms"]) == {"PERSON": 1}  # a fragment alone: "Loan" may be a name
+    assert guard.findings(["3. Loan Terms"], {"loan", "terms"}) == {}  # its document says "the loan", "the terms"
+    assert guard.findings(["3. Loan Terms"], {"loan"}) == {"PERSON": 1}  # every word needs the evidence
+    assert guard.findings(["Will Rose signed"], {"will", "rose"}) == {"PERSON": 1}  # a full name stays a name
+
+
+def test_the_escalator_hands_the_sources_evidence_to_the_guard(tmp_path):
+    text = "3. Loan Terms\n\nThe rate is fixed for 30 years."
+    api = API(API.ok("The rate is fixed for 30 years [1]."), API.ok("unused"))
+
+    def ask(common_words, budget):
+        escalator = Escalator(api.client(guard=heading_guard()), Pseudonymiser(redactor()),
+                              PrivacyBudget(tmp_path / budget, 20, 400))
+        source = Hit("c1", "d1", "loan.docx", 1, text, 0.9, 0, len(text), common_words)
+        answerer = Answerer(HashingEmbedder(64), Store([source]), ScriptedChat(),
+                            RetrievalSettings(mode="dense", min_score=-1.0), router=Router(ON), escalator=escalator)
+        return answerer.answer("How long is the rate fixed?", "default", escalate=True)
+
+    assert ask(("loan", "terms"), "a.db").route == "external"
+    blocked = ask((), "b.db")
+    assert blocked.route == "local" and "egress guard found personal data" in blocked.reason
+    assert len(api.bodies) == 1  # the blocked request never left

@@ -293,3 +293,13 @@ def test_a_registry_written_before_groups_existed_is_migrated(tmp_path):
     registry = DocumentRegistry(tmp_path / "veil.db")
     assert registry.get("d").groups == ("everyone",) and registry.is_current("d", "h")
     registry.close()
+
+
+def test_stored_chunks_carry_their_documents_common_word_evidence(veil, tmp_path):
+    """Chunks of 120 characters: the heading's chunk never writes "loan" in lower case itself."""
+    filler = "Repayments are due on the first working day of each month by direct debit. " * 3
+    path = write(tmp_path, "terms.txt", f"Loan Terms\n\n{filler}\n\nEarly repayment of the loan is free.")
+    veil.pipeline.ingest_file(path, "default")
+    chunks = {c.text: c.payload["common_words"] for c in veil.store.iter_chunks("default")}
+    heading = [words for text, words in chunks.items() if text.startswith("Loan Terms")]
+    assert len(chunks) > 2 and heading == [["loan"]]  # "Terms": never lower case in the document

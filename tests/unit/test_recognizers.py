@@ -194,6 +194,16 @@ def test_common_words_shown_lower_case_in_the_document_are_dropped():
     assert drop_common_words(["Started Apixaban today"], drug) == [[]]
 
 
+def test_a_chunk_keeps_the_evidence_of_its_documents_lower_case_words():
+    from redaction.refine.common_words import common_words_shown, lowercase_words
+
+    document = lowercase_words(["3. Loan Terms", "The loan terms were agreed with <PERSON_1>.", "Ref <ID_NUMBER_1>"])
+    assert common_words_shown("3. Loan Terms\n\nRef <ID_NUMBER_1>", document) == ("loan", "terms")
+    assert common_words_shown("Loan Terms: the loan", document) == ("terms",)  # "loan" already shows itself
+    assert common_words_shown("Hartwell Terms", document) == ("terms",)  # a word the document never lower-cases
+    assert "number" not in document and "person" not in document  # Veil's own markup is no evidence
+
+
 # --- labelled record numbers and obfuscated e-mail addresses (redaction/records.py) ---------------
 
 def _found(recognizer, text):
