@@ -44,9 +44,26 @@ def report_out(report: IngestReport, as_json: bool) -> None:
         typer.echo(json.dumps(serialize.ingest_report(report), ensure_ascii=False))
         return
     t = report.totals()
-    Console(stderr=True).print(
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    console.print(
         f"{t['files']} files: {t['ingested']} ingested, {t['updated']} updated, {t['unchanged']} unchanged, "
         f"{t['deleted']} deleted, {t['failed']} failed; {t['chunks']} chunks, {t['redactions']} redactions")
+    for line in failure_summary(report):
+        console.print(line, markup=False)
+
+
+def failure_summary(report: IngestReport) -> list[str]:
+    """The failed files again after the summary, by reason (on a large folder their lines scrolled
+    away long ago): one heading per reason with its count, then its files."""
+    by_reason: dict[str, list[str]] = {}
+    for result in report.files:
+        if result.status == "failed":
+            by_reason.setdefault(result.error or "unknown error", []).append(result.path)
+    lines = []
+    for reason, paths in sorted(by_reason.items(), key=lambda item: (-len(item[1]), item[0])):
+        lines.append(f"failed ({len(paths)}): {reason}")
+        lines += [f"    {path}" for path in paths]
+    return lines
 
 
 def run_remote_ingest(paths: Sequence[Path], ingest_one: Callable[[SourceFile], FileResult],

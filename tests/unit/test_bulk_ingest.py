@@ -164,3 +164,20 @@ def test_redaction_batched_across_documents_equals_one_document_at_a_time(veil):
     batched = veil.redactor.redact_documents(documents)
     assert batched == [veil.redactor.redact(texts, scope) for texts, scope in documents]
     assert batched[1][0].text == "Only <EMAIL_ADDRESS_1> here."  # numbering starts afresh per document
+
+
+def test_the_human_summary_repeats_the_failed_files_by_reason(capsys):
+    from api.ingest_cli import report_out
+    from ingest.pipeline import FileResult, IngestReport
+
+    report = IngestReport((FileResult("a/notes.txt", "ingested", chunks=2),
+                           FileResult("a/empty.txt", "failed", error="the file is empty (0 bytes)"),
+                           FileResult("b/scan.pdf", "failed", error="the PDF is encrypted"),
+                           FileResult("b/blank.md", "failed", error="the file is empty (0 bytes)")))
+    report_out(report, as_json=False)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].startswith("4 files: 1 ingested") and "3 failed" in lines[0]
+    assert lines[1:] == ["failed (2): the file is empty (0 bytes)", "    a/empty.txt", "    b/blank.md",
+                         "failed (1): the PDF is encrypted", "    b/scan.pdf"]
+    report_out(IngestReport((FileResult("a/notes.txt", "unchanged"),)), as_json=False)
+    assert len(capsys.readouterr().err.splitlines()) == 1  # nothing failed: the summary line alone
