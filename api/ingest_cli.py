@@ -24,7 +24,7 @@ _MARK = {"ingested": "[green]ingested[/]", "updated": "[cyan]updated[/]", "uncha
 def progress_bar(as_json: bool):
     """A live bar on stderr (files done/total, chunks, files/s, ETA); each file's line above it,
     except with --json, where stdout carries the summary and stderr only the bar."""
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)  # one line per file, also in a pipe or a log
     columns = (TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
                TextColumn("{task.fields[chunks]} chunks"), TextColumn("{task.fields[rate]:.2f} files/s"),
                TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())

@@ -181,3 +181,15 @@ def test_the_human_summary_repeats_the_failed_files_by_reason(capsys):
                          "failed (1): the PDF is encrypted", "    b/scan.pdf"]
     report_out(IngestReport((FileResult("a/notes.txt", "unchanged"),)), as_json=False)
     assert len(capsys.readouterr().err.splitlines()) == 1  # nothing failed: the summary line alone
+
+
+def test_each_files_line_stays_one_line_in_a_pipe(capsys):
+    from api.ingest_cli import progress_bar
+    from ingest.bulk import Progress
+    from ingest.pipeline import FileResult
+
+    reason = "not a .docx file: its content is in no format Veil reads " * 3
+    with progress_bar(as_json=False) as show:
+        show(FileResult("finance/2021/file03001.docx", "failed", error=reason.strip()), Progress(total=1, done=1))
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert lines == [f"failed finance/2021/file03001.docx  {reason.strip()}"]
