@@ -79,6 +79,11 @@ def build_store(settings: Settings) -> VectorStore:
             from retrieval.qdrant_edge import QdrantEdgeStore
 
             return QdrantEdgeStore(settings.data_dir / "qdrant", settings.retrieval.fusion)
+        case "qdrant":
+            from retrieval.qdrant_server import QdrantServerStore
+
+            key = settings.store.api_key.get_secret_value() if settings.store.api_key else None
+            return QdrantServerStore.connect(settings.store.url, key, settings.retrieval.fusion)
 
 
 def build_chat(settings: Settings) -> ChatModel:

@@ -72,7 +72,22 @@ class EmbeddingSettings(Section):
 
 
 class StoreSettings(Section):
-    kind: Literal["qdrant-edge"] = "qdrant-edge"
+    kind: Literal["qdrant-edge", "qdrant"] = Field(
+        "qdrant-edge", description="qdrant-edge: embedded in this process (default); qdrant: a Qdrant server at url")
+    url: str | None = Field(None, description="the Qdrant server for kind qdrant (VEIL_STORE__URL)")
+    api_key: SecretStr | None = Field(None, description="the Qdrant server's API key (VEIL_STORE__API_KEY)")
+
+    @model_validator(mode="after")
+    def _server_named(self) -> StoreSettings:
+        if self.kind == "qdrant":
+            if not self.url:
+                raise ValueError("store.kind qdrant needs store.url (VEIL_STORE__URL), e.g. http://qdrant:6333")
+            url = httpx_url(self.url)
+            if url.scheme not in {"http", "https"} or not url.host:
+                raise ValueError(f"store.url {self.url!r} must be an http(s) URL such as http://qdrant:6333")
+        elif self.url or self.api_key:
+            raise ValueError("store.url and store.api_key are for store.kind qdrant")
+        return self
 
 
 class RetrievalSettings(Section):
@@ -221,6 +236,13 @@ class Settings(BaseSettings):
     audit: AuditSettings = AuditSettings()
     vault: VaultSettings = VaultSettings()
     escalation: EscalationSettings = EscalationSettings()
+
+    @model_validator(mode="after")
+    def _shared_keys_when_shared(self) -> Settings:
+        if self.store.kind == "qdrant" and self.audit.key is None:
+            raise ValueError("a shared store (store.kind qdrant) needs audit.key from the environment "
+                             "(VEIL_AUDIT__KEY): machines that generated their own keys could not share one audit chain")
+        return self
 
     @classmethod
     def settings_customise_sources(

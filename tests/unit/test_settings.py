@@ -57,3 +57,32 @@ def test_the_example_config_in_deploy_is_valid(monkeypatch):
     monkeypatch.setenv("VEIL_CONFIG", str(example))
     s = load_settings()
     assert s.redaction.operators == {"CREDIT_CARD": "mask", "US_SSN": "mask"} and not s.vault.enabled
+
+
+@pytest.mark.parametrize("env, problem", [
+    ({"VEIL_STORE__KIND": "qdrant"}, "store.kind qdrant needs store.url"),
+    ({"VEIL_STORE__KIND": "qdrant", "VEIL_STORE__URL": "qdrant:6333"}, r"must be an http\(s\) URL"),
+    ({"VEIL_STORE__URL": "http://qdrant:6333"}, "store.url and store.api_key are for store.kind qdrant"),
+    ({"VEIL_STORE__KIND": "qdrant", "VEIL_STORE__URL": "http://qdrant:6333"}, "needs audit.key"),
+    ({"VEIL_STORE__KIND": "qdrant-cluster"}, "store.kind"),
+])
+def test_a_server_store_is_configured_completely_or_refused(monkeypatch, env, problem):
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    with pytest.raises(ConfigError, match=problem):
+        load_settings()
+
+
+def test_a_server_store_with_its_url_and_the_audit_key_is_valid(monkeypatch):
+    monkeypatch.setenv("VEIL_STORE__KIND", "qdrant")
+    monkeypatch.setenv("VEIL_STORE__URL", "http://qdrant:6333")
+    monkeypatch.setenv("VEIL_AUDIT__KEY", "k" * 64)
+    settings = load_settings()
+    assert settings.store.url == "http://qdrant:6333" and settings.store.api_key is None
+
+
+def test_an_unreachable_qdrant_server_stops_veil_naming_the_url():
+    from retrieval.qdrant_server import QdrantServerStore
+
+    with pytest.raises(ConfigError, match=r"store.url http://127.0.0.1:9: the Qdrant server cannot be reached"):
+        QdrantServerStore.connect("http://127.0.0.1:9", timeout_s=2)

@@ -15,7 +15,20 @@ from retrieval.hashing import HashingEmbedder
 from retrieval.qdrant_edge import QdrantEdgeStore
 
 EMBEDDER = HashingEmbedder(64)
-BACKENDS = {"qdrant-edge": lambda root: QdrantEdgeStore(root / "qdrant")}
+# qdrant-client's local mode stands in for a server in this suite; it has no payload indexes and says so.
+pytestmark = pytest.mark.filterwarnings("ignore:Payload indexes have no effect:UserWarning")
+
+
+def _qdrant_local(root: Path):
+    from qdrant_client import QdrantClient
+
+    from retrieval.qdrant_server import QdrantServerStore
+
+    return QdrantServerStore(QdrantClient(path=str(root / "qdrant-local")))
+
+
+BACKENDS = {"qdrant-edge": lambda root: QdrantEdgeStore(root / "qdrant"),
+            "qdrant-client-local": _qdrant_local}
 
 
 def doc(doc_id: str, texts: list[str], groups=("everyone",), collection="default") -> list[EmbeddedChunk]:
