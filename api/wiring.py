@@ -12,7 +12,7 @@ from pydantic import SecretStr
 
 from core.audit import AuditLog
 from core.keys import load_or_create_key
-from core.settings import AuditSettings, Settings
+from core.settings import AuditSettings, Settings, StoreSettings
 from generation.answering import Answerer
 from generation.base import ChatModel
 from generation.escalation import Escalator
@@ -161,9 +161,10 @@ class Veil:
 
 
 def throwaway_settings(settings: Settings, data_dir: Path) -> Settings:
-    """The user's settings on a temporary data dir with a random audit key: evaluations never touch
-    the real store, and a key generated there would only warn."""
-    return settings.model_copy(update={"data_dir": data_dir,
+    """The user's settings on a temporary data dir, an embedded store inside it and a random audit key:
+    evaluations never touch the real store (not even a shared server's), and a key generated there
+    would only warn."""
+    return settings.model_copy(update={"data_dir": data_dir, "store": StoreSettings(),
                                        "audit": AuditSettings(key=SecretStr(secrets.token_hex(32)))})
 
 

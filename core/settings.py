@@ -85,6 +85,9 @@ class StoreSettings(Section):
             url = httpx_url(self.url)
             if url.scheme not in {"http", "https"} or not url.host:
                 raise ValueError(f"store.url {self.url!r} must be an http(s) URL such as http://qdrant:6333")
+            if self.api_key and url.scheme == "http" and url.host not in LOOPBACK_HOSTS:
+                raise ValueError("store.api_key would travel in clear text: use an https store.url "
+                                 "(plain http is allowed on loopback only)")
         elif self.url or self.api_key:
             raise ValueError("store.url and store.api_key are for store.kind qdrant")
         return self
@@ -241,7 +244,8 @@ class Settings(BaseSettings):
     def _shared_keys_when_shared(self) -> Settings:
         if self.store.kind == "qdrant" and self.audit.key is None:
             raise ValueError("a shared store (store.kind qdrant) needs audit.key from the environment "
-                             "(VEIL_AUDIT__KEY): machines that generated their own keys could not share one audit chain")
+                             "(VEIL_AUDIT__KEY): machines with keys of their own would write value HMACs "
+                             "and hash placeholders that do not match one another")
         return self
 
     @classmethod

@@ -44,8 +44,9 @@ class QdrantServerStore:
 
     @classmethod
     def connect(cls, url: str, api_key: str | None = None, fusion: str = "dbsf",
-                timeout_s: float = 10.0) -> QdrantServerStore:
-        """A server at `url`, checked now: an unreachable server stops Veil at start-up, naming the URL."""
+                timeout_s: float = 60.0) -> QdrantServerStore:
+        """A server at `url`, checked now: an unreachable server stops Veil at start-up, naming the URL.
+        `timeout_s` covers each call, a large upsert waiting for the server included."""
         from qdrant_client import QdrantClient
 
         client = QdrantClient(url=url, api_key=api_key, timeout=int(timeout_s), prefer_grpc=False)
@@ -68,11 +69,17 @@ class QdrantServerStore:
     def _ensure(self, collection: str, dim: int) -> None:
         if self._exists(collection):
             return
+        from qdrant_client.http.exceptions import UnexpectedResponse
+
         m = self._m
-        self._client.create_collection(
-            collection, vectors_config={DENSE: m.VectorParams(size=dim, distance=m.Distance.COSINE)},
-            sparse_vectors_config={SPARSE: m.SparseVectorParams(modifier=m.Modifier.IDF)})
-        for name in INDEXED_FIELDS:
+        try:
+            self._client.create_collection(
+                collection, vectors_config={DENSE: m.VectorParams(size=dim, distance=m.Distance.COSINE)},
+                sparse_vectors_config={SPARSE: m.SparseVectorParams(modifier=m.Modifier.IDF)})
+        except UnexpectedResponse as exc:
+            if exc.status_code != 409:  # 409: another process created it first, which is as good
+                raise
+        for name in INDEXED_FIELDS:  # idempotent
             self._client.create_payload_index(collection, name, field_schema=m.PayloadSchemaType.KEYWORD)
         self._known.add(collection)
         log.info("created collection %s (%d dims)", collection, dim)

@@ -65,6 +65,8 @@ def test_the_example_config_in_deploy_is_valid(monkeypatch):
     ({"VEIL_STORE__URL": "http://qdrant:6333"}, "store.url and store.api_key are for store.kind qdrant"),
     ({"VEIL_STORE__KIND": "qdrant", "VEIL_STORE__URL": "http://qdrant:6333"}, "needs audit.key"),
     ({"VEIL_STORE__KIND": "qdrant-cluster"}, "store.kind"),
+    ({"VEIL_STORE__KIND": "qdrant", "VEIL_STORE__URL": "http://qdrant:6333", "VEIL_STORE__API_KEY": "k",
+      "VEIL_AUDIT__KEY": "k" * 64}, "would travel in clear text"),
 ])
 def test_a_server_store_is_configured_completely_or_refused(monkeypatch, env, problem):
     for key, value in env.items():
@@ -86,3 +88,14 @@ def test_an_unreachable_qdrant_server_stops_veil_naming_the_url():
 
     with pytest.raises(ConfigError, match=r"store.url http://127.0.0.1:9: the Qdrant server cannot be reached"):
         QdrantServerStore.connect("http://127.0.0.1:9", timeout_s=2)
+
+
+def test_evaluations_use_an_embedded_store_even_when_the_real_one_is_a_server(monkeypatch, tmp_path):
+    from api.wiring import throwaway_settings
+
+    monkeypatch.setenv("VEIL_STORE__KIND", "qdrant")
+    monkeypatch.setenv("VEIL_STORE__URL", "https://qdrant.example.org")
+    monkeypatch.setenv("VEIL_STORE__API_KEY", "k")
+    monkeypatch.setenv("VEIL_AUDIT__KEY", "k" * 64)
+    throwaway = throwaway_settings(load_settings(), tmp_path)
+    assert throwaway.store.kind == "qdrant-edge" and throwaway.store.url is None and throwaway.data_dir == tmp_path

@@ -19,16 +19,18 @@ EMBEDDER = HashingEmbedder(64)
 pytestmark = pytest.mark.filterwarnings("ignore:Payload indexes have no effect:UserWarning")
 
 
-def _qdrant_local(root: Path):
+def _qdrant_local(root: Path, fusion: str = "dbsf"):
     from qdrant_client import QdrantClient
 
     from retrieval.qdrant_server import QdrantServerStore
 
-    return QdrantServerStore(QdrantClient(path=str(root / "qdrant-local")))
+    return QdrantServerStore(QdrantClient(path=str(root / "qdrant-local")), fusion)
 
 
 BACKENDS = {"qdrant-edge": lambda root: QdrantEdgeStore(root / "qdrant"),
-            "qdrant-client-local": _qdrant_local}
+            "qdrant-edge-rrf": lambda root: QdrantEdgeStore(root / "qdrant", "rrf"),
+            "qdrant-client-local": _qdrant_local,
+            "qdrant-client-local-rrf": lambda root: _qdrant_local(root, "rrf")}
 
 
 def doc(doc_id: str, texts: list[str], groups=("everyone",), collection="default") -> list[EmbeddedChunk]:
@@ -175,3 +177,14 @@ def test_discard_drops_only_the_unpublished_version(store):
     assert store.discard("default", "refunds", doc("refunds", ["x"])[0].document.version) == 0  # published
     assert store.count("default") == 3
     assert store.search(query("fourteen days returned parcel"))[0].doc_id == "refunds"  # the old version
+
+
+def test_the_guards_evidence_survives_a_write_and_a_search(store):
+    [item] = doc("terms", ["Loan Terms for the fixed rate."])
+    chunk = item.chunk
+    evidenced = EmbeddedChunk(Chunk(chunk.chunk_id, chunk.doc_id, chunk.index, chunk.text, None, 0, len(chunk.text),
+                                    common_words=("loan",)), item.document, item.vector)
+    store.upsert([evidenced])
+    [hit] = store.search(query("fixed rate loan", top_k=1))
+    assert hit.common_words == ("loan",)
+    assert [c.payload["common_words"] for c in store.iter_chunks("default")] == [["loan"]]
