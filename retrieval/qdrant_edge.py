@@ -48,6 +48,11 @@ def payload_for(item: EmbeddedChunk) -> dict:
     }
 
 
+def stored_chunk_from(record) -> StoredChunk:
+    payload = dict(record.payload or {})
+    return StoredChunk(str(record.id), payload.pop("text", ""), payload)
+
+
 def hit_from(point) -> Hit:
     p = point.payload or {}
     return Hit(str(point.id), p["doc_id"], p["source"], p.get("page"), p["text"], float(point.score),
@@ -219,9 +224,7 @@ class QdrantEdgeStore:
         while shard is not None:
             records, offset = shard.scroll(self._qe.ScrollRequest(offset=offset, limit=256, with_payload=True,
                                                                   filter=self._visible()))
-            for record in records:
-                payload = dict(record.payload or {})
-                yield StoredChunk(str(record.id), payload.pop("text", ""), payload)
+            yield from map(stored_chunk_from, records)
             if offset is None:
                 break
 

@@ -24,7 +24,7 @@ from core.errors import ConfigError, VeilError
 from core.types import EmbeddedChunk, Hit, Principal, SearchQuery, StoredChunk
 from retrieval.lexical import lexical_text
 from retrieval.qdrant_edge import (_COLLECTION, DENSE, FUSION_DEPTH, INDEXED_FIELDS, PUBLISHED, RRF_K, SPARSE,
-                                   STAGED, hit_from, payload_for)
+                                   STAGED, hit_from, payload_for, stored_chunk_from)
 
 log = logging.getLogger(__name__)
 
@@ -168,9 +168,7 @@ class QdrantServerStore:
         while self._exists(collection):
             records, offset = self._client.scroll(collection, scroll_filter=self._visible(), limit=256,
                                                   offset=offset, with_payload=True)
-            for record in records:
-                payload = dict(record.payload or {})
-                yield StoredChunk(str(record.id), payload.pop("text", ""), payload)
+            yield from map(stored_chunk_from, records)
             if offset is None:
                 break
 
