@@ -126,7 +126,8 @@ class QdrantServerStore:
 
     def _point(self, item: EmbeddedChunk, staged: bool):
         m = self._m
-        vectors = {DENSE: item.vector.tolist(), SPARSE: self._sparse(self._bm25.embed_document(lexical_text(item.chunk.text)))}
+        sparse = self._sparse(self._bm25.embed_document(lexical_text(item.chunk.text)))
+        vectors = {DENSE: item.vector.tolist(), SPARSE: sparse}
         return m.PointStruct(id=item.chunk.chunk_id, vector=vectors,
                              payload={**payload_for(item), "state": STAGED if staged else PUBLISHED})
 

@@ -46,8 +46,8 @@ def common_words_shown(text: str, document_lowercase: set[str]) -> tuple[str, ..
     """Capitalised words of `text` (a chunk) that its document writes in lower case elsewhere, in lower
     case: the evidence the egress guard, reading the chunk alone, would otherwise lack ("Loan Terms"
     over a section whose body says "the loan"). Only words already visible in the text."""
-    words = _WORD.findall(PLACEHOLDER.sub(" ", text))
-    return tuple(sorted({w.lower() for w in words if w[0].isupper() and w.lower() in document_lowercase} - lowercase_words([text])))
+    capitalised = {w.lower() for w in _WORD.findall(PLACEHOLDER.sub(" ", text)) if w[0].isupper()}
+    return tuple(sorted((capitalised & document_lowercase) - lowercase_words([text])))
 
 
 def _is_common_word(value: str, detection: Detection, lowercase: set[str]) -> bool:
