@@ -18,45 +18,17 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
-import re
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from core.errors import StoreBusyError, VeilError
+from core.errors import StoreBusyError
 from core.types import EmbeddedChunk, Hit, Principal, SearchQuery, StoredChunk
 from retrieval.lexical import lexical_text
+from retrieval.qdrant_points import (COLLECTION, DENSE, FUSION_DEPTH, INDEXED_FIELDS, PUBLISHED, RRF_K, SPARSE, STAGED,
+                                     by_collection, checked_collection, hit_from, payload_for, stored_chunk_from)
 
 log = logging.getLogger(__name__)
-
-DENSE, SPARSE = "dense", "bm25"
-_COLLECTION = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-INDEXED_FIELDS = ("doc_id", "collection", "groups", "version", "state")  # keyword indexes: deletes, ACL, publishing
-STAGED, PUBLISHED = "staged", "published"  # `state` of a point (points written before it existed: published)
-FUSION_DEPTH = 100  # each ranking contributes its top max(this, top_k) to the fusion
-RRF_K = 60  # the usual constant of reciprocal rank fusion
-
-
-def payload_for(item: EmbeddedChunk) -> dict:
-    chunk, doc = item.chunk, item.document
-    return {
-        "doc_id": doc.doc_id, "collection": doc.collection, "source": doc.source, "page": chunk.page,
-        "chunk_index": chunk.index, "start": chunk.start, "end": chunk.end,
-        "content_hash": doc.content_hash, "ingested_at": doc.ingested_at, "groups": list(doc.groups),
-        "redactions": chunk.redactions, "text": chunk.text, "common_words": list(chunk.common_words),
-        "version": doc.version, "state": PUBLISHED,
-    }
-
-
-def stored_chunk_from(record) -> StoredChunk:
-    payload = dict(record.payload or {})
-    return StoredChunk(str(record.id), payload.pop("text", ""), payload)
-
-
-def hit_from(point) -> Hit:
-    p = point.payload or {}
-    return Hit(str(point.id), p["doc_id"], p["source"], p.get("page"), p["text"], float(point.score),
-               p.get("start"), p.get("end"), tuple(p.get("common_words", ())))
 
 
 class StoreLock:
@@ -91,9 +63,7 @@ class QdrantEdgeStore:
         self._publishing = threading.RLock()  # a search never runs in the middle of a publish
 
     def _shard(self, collection: str, dim: int | None = None):
-        if not _COLLECTION.match(collection):
-            raise VeilError(f"invalid collection name {collection!r}: use letters, digits, _ and -")
-        shard = self._shards.get(collection)
+        shard = self._shards.get(checked_collection(collection))
         if shard is None:
             shard = self._open(collection, dim)
             if shard is not None:
@@ -153,10 +123,7 @@ class QdrantEdgeStore:
         return self._delete(shard, staged)
 
     def _write(self, chunks: Sequence[EmbeddedChunk], staged: bool) -> None:
-        by_collection: dict[str, list[EmbeddedChunk]] = {}
-        for item in chunks:
-            by_collection.setdefault(item.document.collection, []).append(item)
-        for collection, items in by_collection.items():
+        for collection, items in by_collection(chunks).items():
             shard = self._shard(collection, dim=len(items[0].vector))
             points = [self._point(item, staged) for item in items]
             shard.update(self._qe.UpdateOperation.upsert_points(points))
@@ -233,7 +200,7 @@ class QdrantEdgeStore:
         return 0 if shard is None else shard.count(self._qe.CountRequest(filter=self._visible(), exact=True))
 
     def collections(self) -> list[str]:
-        return sorted(p.name for p in self._root.iterdir() if p.is_dir() and _COLLECTION.match(p.name))
+        return sorted(p.name for p in self._root.iterdir() if p.is_dir() and COLLECTION.match(p.name))
 
     def close(self) -> None:
         for shard in self._shards.values():

@@ -20,11 +20,11 @@ import logging
 import threading
 from collections.abc import Iterator, Sequence
 
-from core.errors import ConfigError, VeilError
+from core.errors import ConfigError
 from core.types import EmbeddedChunk, Hit, Principal, SearchQuery, StoredChunk
 from retrieval.lexical import lexical_text
-from retrieval.qdrant_edge import (_COLLECTION, DENSE, FUSION_DEPTH, INDEXED_FIELDS, PUBLISHED, RRF_K, SPARSE,
-                                   STAGED, hit_from, payload_for, stored_chunk_from)
+from retrieval.qdrant_points import (COLLECTION, DENSE, FUSION_DEPTH, INDEXED_FIELDS, PUBLISHED, RRF_K, SPARSE, STAGED,
+                                     by_collection, checked_collection, hit_from, payload_for, stored_chunk_from)
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +60,7 @@ class QdrantServerStore:
     # --- collections -----------------------------------------------------------------------------
 
     def _exists(self, collection: str) -> bool:
-        if not _COLLECTION.match(collection):
-            raise VeilError(f"invalid collection name {collection!r}: use letters, digits, _ and -")
-        if collection not in self._known and self._client.collection_exists(collection):
+        if checked_collection(collection) not in self._known and self._client.collection_exists(collection):
             self._known.add(collection)
         return collection in self._known
 
@@ -117,10 +115,7 @@ class QdrantServerStore:
         return self._delete(collection, self._document_filter(doc_id)) if self._exists(collection) else 0
 
     def _write(self, chunks: Sequence[EmbeddedChunk], staged: bool) -> None:
-        by_collection: dict[str, list[EmbeddedChunk]] = {}
-        for item in chunks:
-            by_collection.setdefault(item.document.collection, []).append(item)
-        for collection, items in by_collection.items():
+        for collection, items in by_collection(chunks).items():
             self._ensure(collection, len(items[0].vector))
             self._client.upsert(collection, [self._point(item, staged) for item in items], wait=True)
 
@@ -177,7 +172,7 @@ class QdrantServerStore:
         return self._count(collection, self._visible()) if self._exists(collection) else 0
 
     def collections(self) -> list[str]:
-        return sorted(c.name for c in self._client.get_collections().collections if _COLLECTION.match(c.name))
+        return sorted(c.name for c in self._client.get_collections().collections if COLLECTION.match(c.name))
 
     def close(self) -> None:
         self._client.close()
