@@ -6,6 +6,7 @@ Invalid values fail loudly with the offending key; nothing silently falls back t
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -84,7 +85,7 @@ class StoreSettings(Section):
                 raise ValueError("store.kind qdrant needs store.url (VEIL_STORE__URL), e.g. http://qdrant:6333")
             url = httpx_url(self.url)
             if url.scheme not in {"http", "https"} or not url.host:
-                raise ValueError(f"store.url {self.url!r} must be an http(s) URL such as http://qdrant:6333")
+                raise ValueError(f"store.url {url_shown(self.url)!r} must be an http(s) URL such as http://qdrant:6333")
             if self.api_key and url.scheme == "http" and url.host not in LOOPBACK_HOSTS:
                 raise ValueError("store.api_key would travel in clear text: use an https store.url "
                                  "(plain http is allowed on loopback only)")
@@ -170,7 +171,7 @@ class EscalationSettings(Section):
             return self
         url = httpx_url(self.base_url)
         if url.scheme not in {"http", "https"} or not url.host:
-            raise ValueError(f"base_url {self.base_url!r} must be an http(s) URL such as https://host/v1")
+            raise ValueError(f"base_url {url_shown(self.base_url)!r} must be an http(s) URL such as https://host/v1")
         if url.scheme == "http" and url.host not in LOOPBACK_HOSTS:
             raise ValueError("base_url must use https (plain http is allowed on loopback only)")
         if not self.model:
@@ -185,13 +186,18 @@ class EscalationSettings(Section):
         return self.policies.get(collection, self.default_policy)
 
 
+def url_shown(text: str) -> str:
+    """A URL for messages: whatever user name and password it carries (`https://u:p@host`) left out."""
+    return re.sub(r"(?<=//)[^/@]*@", "", text)
+
+
 def httpx_url(text: str):
     import httpx
 
     try:
         return httpx.URL(text)
     except httpx.InvalidURL as exc:
-        raise ValueError(f"base_url {text!r} is not a URL: {exc}") from None
+        raise ValueError(f"base_url {url_shown(text)!r} is not a URL: {exc}") from None
 
 
 class AuditSettings(Section):

@@ -21,6 +21,7 @@ import threading
 from collections.abc import Iterator, Sequence
 
 from core.errors import ConfigError
+from core.settings import url_shown
 from core.types import EmbeddedChunk, Hit, Principal, SearchQuery, StoredChunk
 from retrieval.lexical import lexical_text
 from retrieval.qdrant_points import (COLLECTION, DENSE, FUSION_DEPTH, INDEXED_FIELDS, PUBLISHED, RRF_K, SPARSE, STAGED,
@@ -54,7 +55,8 @@ class QdrantServerStore:
             client.get_collections()
         except Exception as exc:
             client.close()
-            raise ConfigError(f"store.url {url}: the Qdrant server cannot be reached ({type(exc).__name__})") from None
+            raise ConfigError(f"store.url {url_shown(url)}: the Qdrant server cannot be reached "
+                              f"({type(exc).__name__})") from None
         return cls(client, fusion)
 
     # --- collections -----------------------------------------------------------------------------

@@ -83,11 +83,14 @@ def test_a_server_store_with_its_url_and_the_audit_key_is_valid(monkeypatch):
     assert settings.store.url == "http://qdrant:6333" and settings.store.api_key is None
 
 
-def test_an_unreachable_qdrant_server_stops_veil_naming_the_url():
+def test_an_unreachable_qdrant_server_stops_veil_naming_the_url_without_its_credentials():
     from retrieval.qdrant_server import QdrantServerStore
 
     with pytest.raises(ConfigError, match=r"store.url http://127.0.0.1:9: the Qdrant server cannot be reached"):
         QdrantServerStore.connect("http://127.0.0.1:9", timeout_s=2)
+    with pytest.raises(ConfigError) as error:
+        QdrantServerStore.connect("http://admin:s3cret@127.0.0.1:9", timeout_s=2)
+    assert "s3cret" not in str(error.value) and "http://127.0.0.1:9" in str(error.value)
 
 
 def test_evaluations_use_an_embedded_store_even_when_the_real_one_is_a_server(monkeypatch, tmp_path):
