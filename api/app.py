@@ -12,12 +12,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from api.auth.keystore import KeyStore
-from api.auth.limits import KeyLimiter
 from api.auth.principals import Authenticator, authenticate
 from api.metrics import Metrics
-from api.routes import audit, chat_completions, documents, health, query, ui
-from api.wiring import Veil
+from api.queue_wiring import build_jobs
+from api.routes import audit, chat_completions, documents, health, jobs, query, ui
+from api.wiring import Veil, build_keys, build_limiter
 from core.errors import AuthenticationError, VeilError
 
 log = logging.getLogger(__name__)
@@ -29,10 +28,10 @@ def create_app(veil: Veil, admin_token: str | None = None) -> FastAPI:
                   description="Privacy-preserving RAG: redacted ingest, local answers, auditable. "
                               "Every route but /healthz and /readyz needs Authorization: Bearer KEY.")
     app.state.veil = veil
-    limits = KeyLimiter(veil.settings.api.max_in_flight_per_key, veil.settings.api.requests_per_minute_per_key)
-    app.state.auth = Authenticator(KeyStore(veil.settings.data_dir / "veil.db"), limits, admin_token)
+    app.state.auth = Authenticator(build_keys(veil.settings), build_limiter(veil.settings), admin_token)
+    app.state.jobs = build_jobs(veil.settings)
     app.state.metrics = Metrics()
-    for module in (health, documents, query, chat_completions, audit, ui):
+    for module in (health, documents, jobs, query, chat_completions, audit, ui):
         app.include_router(module.router)
     app.mount("/ui", StaticFiles(directory=ui.UI_DIR), name="ui")
     _add_docs(app)

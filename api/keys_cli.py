@@ -10,12 +10,13 @@ import typer
 
 from api.auth.keystore import ROLES, KeyStore
 from api.cli_support import JsonFlag, settings_for_cli, user_errors
+from api.wiring import build_keys
 
 keys_app = typer.Typer(help="API keys: each has a role (admin, user, auditor) and groups.", no_args_is_help=True)
 
 
 def _store() -> KeyStore:
-    return KeyStore(settings_for_cli().data_dir / "veil.db")
+    return build_keys(settings_for_cli())
 
 
 @keys_app.command("create")

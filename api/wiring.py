@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from pydantic import SecretStr
 
+from api.auth.keystore import KeyStore
+from api.auth.limits import KeyLimiter, SharedBuckets
 from core.audit import AuditLog
 from core.keys import load_or_create_key
-from core.settings import AuditSettings, Settings, StoreSettings
+from core.settings import AuditSettings, QueueSettings, Settings, StateSettings, StoreSettings
+from core.state import open_state
 from generation.answering import Answerer
 from generation.base import ChatModel
 from generation.escalation import Escalator
@@ -28,9 +32,27 @@ from redaction.vault import PseudonymVault
 from retrieval.base import Embedder, VectorStore
 
 
+def state_for(settings: Settings, name: str) -> Path | str:
+    """Where a component keeps its tables: the shared PostgreSQL database, or data_dir/NAME.db."""
+    return settings.state.url or settings.data_dir / f"{name}.db"
+
+
 def build_audit(settings: Settings) -> AuditLog:
     key = load_or_create_key(settings.audit.key, settings.data_dir / "keys" / "audit.key")
-    return AuditLog(settings.data_dir / "audit.db", key)
+    return AuditLog(open_state(state_for(settings, "audit")), key)
+
+
+def build_keys(settings: Settings) -> KeyStore:
+    return KeyStore(open_state(state_for(settings, "veil")))
+
+
+def build_limiter(settings: Settings) -> KeyLimiter:
+    """Replicas sharing a state database draw from one per-minute bucket per key."""
+    api = settings.api
+    if settings.state.url is None:
+        return KeyLimiter(api.max_in_flight_per_key, api.requests_per_minute_per_key)
+    buckets = SharedBuckets(open_state(settings.state.url), api.requests_per_minute_per_key)
+    return KeyLimiter(api.max_in_flight_per_key, api.requests_per_minute_per_key, time.time, buckets)
 
 
 def build_detector(settings: Settings) -> Detector:
@@ -44,7 +66,7 @@ def build_vault(settings: Settings, audit: AuditLog, detector: Detector) -> Pseu
     if not settings.vault.enabled:
         return None
     scrubber = DocumentRedactor(detector, ReplacementPolicy())
-    return PseudonymVault(settings.data_dir / "vault.db", settings.vault.key.get_secret_value(), audit,
+    return PseudonymVault(open_state(state_for(settings, "vault")), settings.vault.key.get_secret_value(), audit,
                           scrub=lambda text: scrubber.redact([text])[0].text)
 
 
@@ -108,7 +130,7 @@ def build_escalator(settings: Settings, audit: AuditLog, detector: Detector) -> 
     from redaction.pseudonymiser import Pseudonymiser
 
     redactor = DocumentRedactor(detector, ReplacementPolicy())
-    budget = PrivacyBudget(settings.data_dir / "escalation.db", settings.escalation.daily_escalations,
+    budget = PrivacyBudget(open_state(state_for(settings, "escalation")), settings.escalation.daily_escalations,
                            settings.escalation.daily_entities)
     return Escalator(OpenAICompatibleChat(settings.escalation, EgressGuard(redactor)), Pseudonymiser(redactor),
                      budget, audit)
@@ -162,9 +184,10 @@ class Veil:
 
 def throwaway_settings(settings: Settings, data_dir: Path) -> Settings:
     """The user's settings on a temporary data dir, an embedded store inside it and a random audit key:
-    evaluations never touch the real store (not even a shared server's), and a key generated there
+    evaluations never touch the real store (not even a shared server's or database), and a key generated there
     would only warn."""
-    return settings.model_copy(update={"data_dir": data_dir, "store": StoreSettings(),
+    return settings.model_copy(update={"data_dir": data_dir, "store": StoreSettings(), "queue": QueueSettings(),
+                                       "state": StateSettings(),
                                        "audit": AuditSettings(key=SecretStr(secrets.token_hex(32)))})
 
 
@@ -176,7 +199,7 @@ def build_veil(settings: Settings) -> Veil:
     vault = build_vault(settings, audit, detector)
     veil = Veil(
         settings=settings,
-        registry=DocumentRegistry(settings.data_dir / "veil.db"),
+        registry=DocumentRegistry(open_state(state_for(settings, "veil"))),
         store=store,
         embedder=build_embedder(settings),
         redactor=build_redactor(settings, audit, detector, vault),
@@ -186,5 +209,6 @@ def build_veil(settings: Settings) -> Veil:
         vault=vault,
         escalator=build_escalator(settings, audit, detector),
     )
-    veil.pipeline.repair()  # an ingest that a crash interrupted is finished or undone before anything reads
+    if settings.store.kind == "qdrant-edge":  # this process owns the store: nobody else is mid-write
+        veil.pipeline.repair()  # an ingest that a crash interrupted is finished or undone before anything reads
     return veil

@@ -1,10 +1,13 @@
-"""Append-only, keyed hash chain of audit events (SQLite; safe for concurrent writers).
+"""Append-only, keyed hash chain of audit events (SQLite or PostgreSQL; safe for concurrent writers).
 
 Each event's MAC covers its sequence number, time, kind, payload and the previous event's MAC, under
 a key that is never stored in the log. Editing, deleting, inserting or reordering an event breaks
 the chain at that point; truncating the tail is caught by the MAC'd head record; appending forged
 events after a truncation needs the key. Payloads never hold a personal value: values appear only
 as keyed HMACs, so an auditor can test "was this value redacted?" without the log revealing it.
+
+Appends are serialised in the database (`core.state`): SQLite's write lock, PostgreSQL's advisory lock
+`veil/audit`, so writers on several machines extend one chain without a fork.
 """
 
 from __future__ import annotations
@@ -13,18 +16,18 @@ import hashlib
 import hmac
 import json
 import re
-import sqlite3
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from core.state import StateDB, open_state
+
 GENESIS = "0" * 64
 _SPACE = re.compile(r"\s+")
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS events (
+CREATE TABLE IF NOT EXISTS {events} (
     seq     INTEGER PRIMARY KEY,
     ts      TEXT NOT NULL,
     kind    TEXT NOT NULL,
@@ -32,13 +35,18 @@ CREATE TABLE IF NOT EXISTS events (
     prev    TEXT NOT NULL,
     mac     TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS head (
+CREATE TABLE IF NOT EXISTS {head} (
     id    INTEGER PRIMARY KEY CHECK (id = 1),
     seq   INTEGER NOT NULL,
     mac   TEXT NOT NULL,
     seal  TEXT NOT NULL
-);
+)
 """
+
+
+def _tables(db: StateDB) -> tuple[str, str]:
+    """audit.db keeps its own file (and its old names); in a shared database the names say whose they are."""
+    return ("events", "head") if db.dialect == "sqlite" else ("audit_events", "audit_head")
 
 
 def _derive(key: bytes, purpose: str) -> bytes:
@@ -76,14 +84,12 @@ class Verification:
 
 
 class AuditLog:
-    def __init__(self, path: Path, key: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
+    def __init__(self, target: Path | StateDB, key: bytes) -> None:
+        self._db = open_state(target)
+        self._events, self._head = _tables(self._db)
+        self._db.ensure(_SCHEMA.format(events=self._events, head=self._head))
         self._chain_key = _derive(key, "veil/audit-chain/v1")
         self.hash_value = ValueHasher(key)
-        self._lock = threading.Lock()
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -91,29 +97,24 @@ class AuditLog:
         return self.append_many([(kind, payload)])[-1]
 
     def append_many(self, events: list[tuple[str, dict]]) -> list[AuditEvent]:
-        """Append atomically: BEGIN IMMEDIATE serialises writers across threads and processes."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                written = self._append_locked(events)
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-        return written
+        """Append atomically, serialised with every other writer of this chain (any thread, process or machine)."""
+        with self._db.transaction(lock="veil/audit") as tx:
+            return self._append_locked(tx, events)
 
-    def _append_locked(self, events: list[tuple[str, dict]]) -> list[AuditEvent]:
-        row = self._db.execute("SELECT seq, mac FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+    def _append_locked(self, tx, events: list[tuple[str, dict]]) -> list[AuditEvent]:
+        row = tx.execute(f"SELECT seq, mac FROM {self._events} ORDER BY seq DESC LIMIT 1").one()
         seq, prev = row if row else (0, GENESIS)
         written = []
         for kind, payload in events:
             seq += 1
             event = self._seal_event(seq, _now(), kind, payload, prev)
-            self._db.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
-                             (event.seq, event.ts, event.kind, _canonical(event.payload), event.prev, event.mac))
+            tx.execute(f"INSERT INTO {self._events} VALUES (?, ?, ?, ?, ?, ?)",
+                       (event.seq, event.ts, event.kind, _canonical(event.payload), event.prev, event.mac))
             written.append(event)
             prev = event.mac
-        self._db.execute("INSERT OR REPLACE INTO head VALUES (1, ?, ?, ?)", (seq, prev, self._seal_head(seq, prev)))
+        tx.execute(f"INSERT INTO {self._head} VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                   "seq = excluded.seq, mac = excluded.mac, seal = excluded.seal",
+                   (seq, prev, self._seal_head(seq, prev)))
         return written
 
     def _seal_event(self, seq: int, ts: str, kind: str, payload: dict, prev: str) -> AuditEvent:
@@ -129,20 +130,20 @@ class AuditLog:
     # -- reading -----------------------------------------------------------------------------
 
     def events(self, kind: str | None = None) -> Iterator[AuditEvent]:
-        sql, args = "SELECT seq, ts, kind, payload, prev, mac FROM events", ()
+        sql, args = f"SELECT seq, ts, kind, payload, prev, mac FROM {self._events}", ()
         if kind:
             sql, args = sql + " WHERE kind = ?", (kind,)
-        with self._lock:
-            rows = self._db.execute(sql + " ORDER BY rowid", args).fetchall()
+        rows = self._db.execute(sql + f" ORDER BY {self._storage_order}", args).rows
         for seq, ts, k, payload, prev, mac in rows:
             yield AuditEvent(seq, ts, k, json.loads(payload), prev, mac)
 
     def verify(self) -> Verification:
         """Walk the chain in storage order; name the first event that does not fit."""
         expected_seq, prev, count = 1, GENESIS, 0
-        with self._lock:
-            rows = self._db.execute("SELECT seq, ts, kind, payload, prev, mac FROM events ORDER BY rowid").fetchall()
-            head = self._db.execute("SELECT seq, mac, seal FROM head WHERE id = 1").fetchone()
+        with self._db.transaction() as tx:  # one snapshot: the events and the head that seals them
+            rows = tx.execute(f"SELECT seq, ts, kind, payload, prev, mac FROM {self._events} "
+                              f"ORDER BY {self._storage_order}").rows
+            head = tx.execute(f"SELECT seq, mac, seal FROM {self._head} WHERE id = 1").one()
         for seq, ts, kind, payload, stored_prev, mac in rows:
             problem = self._check(seq, ts, kind, payload, stored_prev, mac, expected_seq, prev)
             if problem:
@@ -170,6 +171,12 @@ class AuditLog:
             return Verification(False, count, count + 1 if count < seq else seq + 1,
                                 f"log ends at event {count} but its head says {seq} (truncated or appended)")
         return Verification(True, count, head_mac=last_mac)
+
+    @property
+    def _storage_order(self) -> str:
+        """SQLite's rowid shows an event inserted out of order; PostgreSQL has no rowid, so seq it is
+        (a reordering there still breaks the `prev` links)."""
+        return "rowid" if self._db.dialect == "sqlite" else "seq"
 
     def close(self) -> None:
         self._db.close()

@@ -218,6 +218,35 @@ class VaultSettings(Section):
         return self
 
 
+class QueueSettings(Section):
+    """The Redis job queue of `veil ingest --queue` and `veil worker` (off unless url is set)."""
+
+    url: str | None = Field(None, description="redis://host:6379/0 (VEIL_QUEUE__URL)")
+    max_attempts: int = Field(3, ge=1, le=20, description="a file that fails or kills its worker this many "
+                              "times ends failed")
+    redelivery_s: int = Field(60, ge=5, le=600, description="a dead worker's task is redelivered after this many "
+                              "seconds without its heartbeat")
+
+    @model_validator(mode="after")
+    def _redis_url(self) -> QueueSettings:
+        if self.url is not None and not re.match(r"^rediss?://[^/]", self.url):
+            raise ValueError(f"queue.url {url_shown(self.url)!r} must be a redis:// or rediss:// URL")
+        return self
+
+
+class StateSettings(Section):
+    """Where registry, journal, jobs, keys, budgets, rate limits, vault and audit live: SQLite files in
+    data_dir (default) or one PostgreSQL database that API replicas and workers share."""
+
+    url: str | None = Field(None, description="postgresql://user@host:5432/db (VEIL_STATE__URL)")
+
+    @model_validator(mode="after")
+    def _postgres_url(self) -> StateSettings:
+        if self.url is not None and not re.match(r"^postgres(ql)?://", self.url):
+            raise ValueError(f"state.url {url_shown(self.url)!r} must be a postgresql:// URL")
+        return self
+
+
 class ApiSettings(Section):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
@@ -245,14 +274,23 @@ class Settings(BaseSettings):
     audit: AuditSettings = AuditSettings()
     vault: VaultSettings = VaultSettings()
     escalation: EscalationSettings = EscalationSettings()
+    queue: QueueSettings = QueueSettings()
+    state: StateSettings = StateSettings()
 
     @model_validator(mode="after")
     def _shared_keys_when_shared(self) -> Settings:
-        if self.store.kind == "qdrant" and self.audit.key is None:
-            raise ValueError("a shared store (store.kind qdrant) needs audit.key from the environment "
-                             "(VEIL_AUDIT__KEY): machines with keys of their own would write value HMACs "
-                             "and hash placeholders that do not match one another")
+        shared = [name for name, on in (("store.kind qdrant", self.store.kind == "qdrant"),
+                                        ("queue.url", self.queue.url), ("state.url", self.state.url)) if on]
+        if shared and self.audit.key is None:
+            raise ValueError(f"shared mode ({', '.join(shared)}) needs audit.key from the environment "
+                             "(VEIL_AUDIT__KEY): machines with keys of their own could not share one audit "
+                             "chain, and would write value HMACs and hash placeholders that do not match")
         return self
+
+    @property
+    def shared(self) -> bool:
+        """Several processes or machines share this deployment's state (queue, server store or PostgreSQL)."""
+        return bool(self.store.kind == "qdrant" or self.queue.url or self.state.url)
 
     @classmethod
     def settings_customise_sources(

@@ -9,20 +9,21 @@ flight per document and how far it got, so that a crash at any moment is repaire
 - `deleting`: the document is being removed. Repair removes it again.
 
 Publishing the new version and recording it are separate steps, but in between the store already shows
-exactly one version; the row's update and the journal's end share one transaction.
+exactly one version; the row's update, the journal's end and the queue job's file (`ingest.jobs`)
+share one transaction, so a redelivered task finds its file finished.
+
+The tables live in `veil.db` or in the shared PostgreSQL database (`core.state`).
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from core.state import StateDB, Tx, open_state, upsert
 from core.types import DocumentInfo
 
 Step = Literal["writing", "publishing", "deleting"]
@@ -46,13 +47,15 @@ CREATE TABLE IF NOT EXISTS ingest_journal (
     step      TEXT NOT NULL CHECK (step IN ('writing', 'publishing', 'deleting')),
     document  TEXT NOT NULL,
     folder_id TEXT
-);
+)
 """
 _MIGRATIONS = {  # registries written before a column existed
     "groups": """ALTER TABLE documents ADD COLUMN groups TEXT NOT NULL DEFAULT '["everyone"]'""",
     "folder_id": "ALTER TABLE documents ADD COLUMN folder_id TEXT",
 }
 _COLUMNS = "doc_id, collection, source, content_hash, ingested_at, chunks, redactions, groups"
+_WRITE_DOCUMENT = upsert("documents", [*_COLUMNS.split(", "), "status", "folder_id"], ["doc_id"])
+_BEGIN = upsert("ingest_journal", ["doc_id", "step", "document", "folder_id"], ["doc_id"])
 
 
 @dataclass(frozen=True)
@@ -63,17 +66,19 @@ class JournalEntry:
 
 
 class DocumentRegistry:
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
-        columns = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
+    def __init__(self, target: Path | StateDB) -> None:
+        self._db = open_state(target)
+        self._db.ensure(_SCHEMA)
+        columns = self._db.columns("documents")
         for column, statement in _MIGRATIONS.items():
             if column not in columns:
                 self._db.execute(statement)
-        self._db.execute("CREATE INDEX IF NOT EXISTS documents_by_folder ON documents (folder_id)")
-        self._lock = threading.Lock()
+        self._db.ensure("CREATE INDEX IF NOT EXISTS documents_by_folder ON documents (folder_id)")
+
+    @property
+    def db(self) -> StateDB:
+        """The database the registry lives in (the queue's job tables share it and its transactions)."""
+        return self._db
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -91,71 +96,57 @@ class DocumentRegistry:
         args: tuple = ()
         if collection is not None:
             sql, args = sql + " AND collection = ?", (collection,)
-        with self._lock:
-            rows = self._db.execute(sql + " ORDER BY source", args).fetchall()
-        return [_to_info(r) for r in rows]
+        return [_to_info(r) for r in self._db.execute(sql + " ORDER BY source", args).rows]
 
     def in_folder(self, folder_id: str, collection: str) -> list[DocumentInfo]:
         """Documents last ingested from the folder with this id (for `--sync`)."""
-        with self._lock:
-            rows = self._db.execute(f"SELECT {_COLUMNS} FROM documents WHERE folder_id = ? AND collection = ? "
-                                    "ORDER BY source", (folder_id, collection)).fetchall()
+        rows = self._db.execute(f"SELECT {_COLUMNS} FROM documents WHERE folder_id = ? AND collection = ? "
+                                "ORDER BY source", (folder_id, collection)).rows
         return [_to_info(r) for r in rows]
 
-    def unfinished(self) -> list[JournalEntry]:
-        with self._lock:
-            rows = self._db.execute("SELECT step, document, folder_id FROM ingest_journal").fetchall()
+    def unfinished(self, doc_id: str | None = None) -> list[JournalEntry]:
+        """Interrupted writes: all of them, or the one of this document."""
+        sql, args = "SELECT step, document, folder_id FROM ingest_journal", ()
+        if doc_id is not None:
+            sql, args = sql + " WHERE doc_id = ?", (doc_id,)
+        rows = self._db.execute(sql, args).rows
         return [JournalEntry(step, _info_from_json(document), folder) for step, document, folder in rows]
 
     # -- the journal -----------------------------------------------------------------------------
 
     def begin(self, step: Step, info: DocumentInfo, folder_id: str | None = None) -> None:
         """Record a write (or a removal) before the store sees it."""
-        with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO ingest_journal (doc_id, step, document, folder_id) "
-                             "VALUES (?, ?, ?, ?)", (info.doc_id, step, _info_json(info), folder_id))
+        self._db.execute(_BEGIN, (info.doc_id, step, _info_json(info), folder_id))
 
     def advance(self, doc_id: str, step: Step) -> None:
-        with self._lock:
-            self._db.execute("UPDATE ingest_journal SET step = ? WHERE doc_id = ?", (step, doc_id))
+        self._db.execute("UPDATE ingest_journal SET step = ? WHERE doc_id = ?", (step, doc_id))
 
-    def published(self, info: DocumentInfo, folder_id: str | None = None) -> None:
-        """The new version is what the store shows: record it and close the journal entry."""
-        with self._transaction() as db:
-            db.execute(
-                f"INSERT OR REPLACE INTO documents ({_COLUMNS}, status, folder_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'done', ?)",
-                (info.doc_id, info.collection, info.source, info.content_hash, info.ingested_at, info.chunks,
-                 json.dumps(info.redactions, sort_keys=True), _groups_json(info.groups), folder_id))
-            db.execute("DELETE FROM ingest_journal WHERE doc_id = ?", (info.doc_id,))
+    def published(self, info: DocumentInfo, folder_id: str | None = None,
+                  also: Callable[[Tx], None] | None = None) -> None:
+        """The new version is what the store shows: record it and close the journal entry.
+        `also` runs in the same transaction (the queue marks its job's file done there)."""
+        with self._db.transaction() as tx:
+            tx.execute(_WRITE_DOCUMENT, (info.doc_id, info.collection, info.source, info.content_hash,
+                                         info.ingested_at, info.chunks, json.dumps(info.redactions, sort_keys=True),
+                                         _groups_json(info.groups), "done", folder_id))
+            tx.execute("DELETE FROM ingest_journal WHERE doc_id = ?", (info.doc_id,))
+            if also is not None:
+                also(tx)
 
     def abandon(self, doc_id: str) -> None:
         """A write that was undone (its staged points discarded): the published version stays."""
-        with self._lock:
-            self._db.execute("DELETE FROM ingest_journal WHERE doc_id = ?", (doc_id,))
+        self._db.execute("DELETE FROM ingest_journal WHERE doc_id = ?", (doc_id,))
 
     def removed(self, doc_id: str) -> None:
-        with self._transaction() as db:
-            db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
-            db.execute("DELETE FROM ingest_journal WHERE doc_id = ?", (doc_id,))
+        with self._db.transaction() as tx:
+            tx.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+            tx.execute("DELETE FROM ingest_journal WHERE doc_id = ?", (doc_id,))
 
     def close(self) -> None:
         self._db.close()
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-
     def _one(self, sql: str, *args):
-        with self._lock:
-            return self._db.execute(sql, args).fetchone()
+        return self._db.execute(sql, args).one()
 
 
 def _groups_json(groups: tuple[str, ...]) -> str:

@@ -6,26 +6,25 @@ is itself an audit event. The Fernet key comes from VEIL_VAULT__KEY and is never
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from core.audit import AuditLog
 from core.errors import ConfigError, NotFoundError, PermissionDeniedError, VeilError
+from core.state import StateDB, open_state
 from core.types import Principal
 
 MIN_REASON = 10
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pseudonyms (
-    scope TEXT NOT NULL, token TEXT NOT NULL, secret BLOB NOT NULL, PRIMARY KEY (scope, token)
-);
-"""
+    scope TEXT NOT NULL, token TEXT NOT NULL, secret TEXT NOT NULL, PRIMARY KEY (scope, token)
+)
+"""  # secret: a Fernet token (url-safe base64 text); vaults written before it was text hold bytes
 
 
 class PseudonymVault:
-    def __init__(self, path: Path, key: str, audit: AuditLog,
+    def __init__(self, target: Path | StateDB, key: str, audit: AuditLog,
                  scrub: Callable[[str], str] | None = None) -> None:
         from cryptography.fernet import Fernet
 
@@ -33,25 +32,20 @@ class PseudonymVault:
             self._fernet = Fernet(key.encode())
         except ValueError:
             raise ConfigError("vault.key is not a valid Fernet key (32 url-safe base64-encoded bytes)") from None
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
-        self._db.executescript(_SCHEMA)
+        self._db = open_state(target)
+        self._db.ensure(_SCHEMA)
         self._audit = audit
         # The reason is free text: it may name the very person. Only its redacted form is logged.
         self._scrub = scrub or (lambda text: "<reason withheld: no redactor configured>")
-        self._lock = threading.Lock()
 
     def store(self, scope: str, mapping: dict[str, str]) -> None:
-        rows = [(scope, token, self._fernet.encrypt(value.encode())) for token, value in mapping.items()]
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.execute("DELETE FROM pseudonyms WHERE scope = ?", (scope,))
-            self._db.executemany("INSERT INTO pseudonyms VALUES (?, ?, ?)", rows)
-            self._db.execute("COMMIT")
+        rows = [(scope, token, self._fernet.encrypt(value.encode()).decode()) for token, value in mapping.items()]
+        with self._db.transaction() as tx:
+            tx.execute("DELETE FROM pseudonyms WHERE scope = ?", (scope,))
+            tx.executemany("INSERT INTO pseudonyms VALUES (?, ?, ?)", rows)
 
     def forget(self, scope: str) -> None:
-        with self._lock:
-            self._db.execute("DELETE FROM pseudonyms WHERE scope = ?", (scope,))
+        self._db.execute("DELETE FROM pseudonyms WHERE scope = ?", (scope,))
 
     def reveal(self, principal: Principal, reason: str, scope: str, token: str) -> str:
         event = {"principal": principal.name, "reason": self._scrub(reason.strip()), "doc_id": scope,
@@ -69,9 +63,7 @@ class PseudonymVault:
             raise PermissionDeniedError(f"{principal.name} is not an auditor")
         if len(reason.strip()) < MIN_REASON:
             raise PermissionDeniedError(f"state a reason (at least {MIN_REASON} characters)")
-        with self._lock:
-            row = self._db.execute("SELECT secret FROM pseudonyms WHERE scope = ? AND token = ?",
-                                   (scope, token)).fetchone()
+        row = self._db.execute("SELECT secret FROM pseudonyms WHERE scope = ? AND token = ?", (scope, token)).one()
         if row is None:
             raise NotFoundError(f"no pseudonym {token} in document {scope}")
         return self._fernet.decrypt(row[0]).decode()

@@ -1,4 +1,4 @@
-"""API keys in `veil.db` (table `api_keys`): only a SHA-256 of each key is kept.
+"""API keys in `veil.db` or the shared PostgreSQL database (table `api_keys`): only a SHA-256 of each key is kept.
 
 A key is 256 random bits, so a fast hash is safe against guessing; the key itself is shown once,
 when it is created. This module opens the keys table alone, never the store, so `veil keys`
@@ -11,12 +11,12 @@ import hashlib
 import json
 import re
 import secrets
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from core.errors import NotFoundError, VeilError
+from core.state import StateDB, open_state
 
 ROLES = ("admin", "user", "auditor")
 KEY_PREFIX = "veil_"
@@ -49,11 +49,9 @@ def digest(secret: str) -> str:
 
 
 class KeyStore:
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
-        with self._db:
-            self._db.execute(_SCHEMA)
+    def __init__(self, target: Path | StateDB) -> None:
+        self._db = open_state(target)
+        self._db.ensure(_SCHEMA)
 
     def create(self, role: str, groups: tuple[str, ...] = (), name: str | None = None) -> tuple[str, ApiKey]:
         """A new key: the secret (shown once) and its record."""
@@ -63,22 +61,20 @@ class KeyStore:
             raise VeilError(f"invalid group name(s): {', '.join(map(repr, bad))} (letters, digits, . _ -)")
         secret = KEY_PREFIX + secrets.token_urlsafe(32)
         key = ApiKey(secrets.token_hex(6), name or role, role, tuple(dict.fromkeys(groups)), _now())
-        with self._db:
-            self._db.execute("INSERT INTO api_keys VALUES (?, ?, ?, ?, ?, ?, NULL)",
-                             (key.id, key.name, key.role, json.dumps(key.groups), digest(secret), key.created_at))
+        self._db.execute("INSERT INTO api_keys VALUES (?, ?, ?, ?, ?, ?, NULL)",
+                         (key.id, key.name, key.role, json.dumps(key.groups), digest(secret), key.created_at))
         return secret, key
 
     def list(self) -> list[ApiKey]:
         rows = self._db.execute("SELECT id, name, role, groups, created_at, revoked_at FROM api_keys "
-                                "ORDER BY created_at, id").fetchall()
+                                "ORDER BY created_at, id").rows
         return [_key(row) for row in rows]
 
     def revoke(self, key_id: str) -> ApiKey:
-        with self._db:
-            changed = self._db.execute("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-                                       (_now(), key_id)).rowcount
+        changed = self._db.execute("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                                   (_now(), key_id)).rowcount
         row = self._db.execute("SELECT id, name, role, groups, created_at, revoked_at FROM api_keys WHERE id = ?",
-                               (key_id,)).fetchone()
+                               (key_id,)).one()
         if row is None:
             raise NotFoundError(f"no API key with id {key_id}")
         if not changed:
@@ -88,7 +84,7 @@ class KeyStore:
     def authenticate(self, secret: str) -> ApiKey | None:
         """The live key with this secret, or None (unknown or revoked)."""
         row = self._db.execute("SELECT id, name, role, groups, created_at, revoked_at FROM api_keys "
-                               "WHERE key_sha256 = ? AND revoked_at IS NULL", (digest(secret),)).fetchone()
+                               "WHERE key_sha256 = ? AND revoked_at IS NULL", (digest(secret),)).one()
         return _key(row) if row else None
 
     def close(self) -> None:

@@ -100,5 +100,35 @@ def test_evaluations_use_an_embedded_store_even_when_the_real_one_is_a_server(mo
     monkeypatch.setenv("VEIL_STORE__URL", "https://qdrant.example.org")
     monkeypatch.setenv("VEIL_STORE__API_KEY", "k")
     monkeypatch.setenv("VEIL_AUDIT__KEY", "k" * 64)
+    monkeypatch.setenv("VEIL_QUEUE__URL", "redis://redis:6379/0")
+    monkeypatch.setenv("VEIL_STATE__URL", "postgresql://veil@postgres/veil")
     throwaway = throwaway_settings(load_settings(), tmp_path)
     assert throwaway.store.kind == "qdrant-edge" and throwaway.store.url is None and throwaway.data_dir == tmp_path
+    assert throwaway.queue.url is None and throwaway.state.url is None  # nor the shared queue and database
+
+
+@pytest.mark.parametrize("env, problem", [
+    ({"VEIL_QUEUE__URL": "http://redis:6379"}, "must be a redis:// or rediss:// URL"),
+    ({"VEIL_STATE__URL": "mysql://db/veil"}, "must be a postgresql:// URL"),
+    ({"VEIL_QUEUE__URL": "redis://redis:6379/0"}, r"shared mode \(queue.url\) needs audit.key"),
+    ({"VEIL_STATE__URL": "postgresql://veil@db/veil"}, r"shared mode \(state.url\) needs audit.key"),
+    ({"VEIL_QUEUE__NOPE": "1"}, "queue.nope"),
+    ({"VEIL_STATE__HOST": "db"}, "state.host"),
+    ({"VEIL_QUEUE__MAX_ATTEMPTS": "0", "VEIL_AUDIT__KEY": "k" * 64}, "queue.max_attempts"),
+    ({"VEIL_QUEUE__URL": "redis://admin:s3cret@redis", "VEIL_STATE__URL": "postgresql://veil:pw@db/veil",
+      "VEIL_AUDIT__KEY": "k" * 64, "VEIL_QUEUE__REDELIVERY_S": "1"}, "queue.redelivery_s"),
+])
+def test_a_queue_and_a_shared_database_are_configured_completely_or_refused(monkeypatch, env, problem):
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    with pytest.raises(ConfigError, match=problem) as error:
+        load_settings()
+    assert "s3cret" not in str(error.value)
+
+
+def test_queue_and_state_urls_with_the_audit_key_are_valid(monkeypatch):
+    monkeypatch.setenv("VEIL_QUEUE__URL", "redis://redis:6379/0")
+    monkeypatch.setenv("VEIL_STATE__URL", "postgresql://veil@postgres:5432/veil")
+    monkeypatch.setenv("VEIL_AUDIT__KEY", "k" * 64)
+    settings = load_settings()
+    assert settings.shared and settings.queue.max_attempts == 3 and settings.queue.redelivery_s == 60
