@@ -15,6 +15,7 @@ import typer
 
 from api.audit_cli import audit_app, eval_app, vault_app
 from api.cli_support import JsonFlag, settings_for_cli, user_errors
+from api.jobs_cli import jobs_app, worker
 from api.keys_cli import keys_app
 from core.errors import VeilError
 from core.settings import Settings
@@ -27,6 +28,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(eval_app, name="eval")
 app.add_typer(vault_app, name="vault")
 app.add_typer(keys_app, name="keys")
+app.add_typer(jobs_app, name="jobs")
+app.command("worker")(user_errors(worker))
 
 class AnswerMode(str, Enum):
     extractive = "extractive"
@@ -74,6 +77,8 @@ def ingest(
         "--workers", "-w", min=1, help="parsing worker processes (default: one per core)")] = None,
     sync: Annotated[bool, typer.Option(
         "--sync", help="also remove the documents of files that are gone from the folders given")] = False,
+    queue: Annotated[bool, typer.Option(
+        "--queue", help="enqueue one task per file for `veil worker`s (needs queue.url); prints the job id")] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Parse, redact, chunk, embed and store documents. A broken file never stops the batch; exit code 1
@@ -84,6 +89,9 @@ def ingest(
     settings = settings_for_cli()
     name = collection or settings.default_collection
     readers = reader_groups(groups or [])  # a bad group name stops the command before any work
+    if queue:
+        _enqueue(settings, paths, name, readers, sync, as_json)
+        return
     remote = _server(settings, "sending files")
     if remote is not None:
         if sync:
@@ -94,6 +102,20 @@ def ingest(
             report = _bulk_ingest(veil, paths, name, readers, workers or os.cpu_count() or 1, sync, as_json)
     if report.totals()["failed"]:
         raise typer.Exit(1)
+
+
+def _enqueue(settings, paths: list[Path], collection: str, groups: tuple[str, ...], sync: bool, as_json: bool):
+    from api.queue_wiring import enqueue_ingest
+
+    if sync:
+        raise VeilError("--sync runs in-process only: run it without --queue once the job is done")
+    if missing := [str(p) for p in paths if not p.exists() and not p.is_symlink()]:
+        raise VeilError(f"no such file or folder: {', '.join(missing)}")
+    body = enqueue_ingest(settings, paths, collection, groups)
+    if as_json:
+        typer.echo(json.dumps(body))
+    else:
+        typer.echo(f"job {body['job']}: {body['files']} files queued; follow it with: veil jobs status {body['job']}")
 
 
 def _bulk_ingest(veil, paths, collection: str, groups: tuple[str, ...], workers: int, sync: bool, as_json: bool):

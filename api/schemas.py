@@ -58,3 +58,22 @@ class Health(BaseModel):
 class Ready(BaseModel):
     status: str
     collections: int
+
+
+class JobFileOut(BaseModel):
+    index: int
+    state: str  # queued | running | ingested | updated | unchanged | failed
+    file: str | None  # the name as stored (redacted), once a worker has read the file
+    doc_id: str | None
+    chunks: int
+    error: str | None
+    attempts: int
+
+
+class JobOut(BaseModel):
+    job: str
+    state: str  # queued | running | done
+    created_at: str
+    collection: str
+    totals: dict[str, int]
+    files: list[JobFileOut]

@@ -7,6 +7,7 @@ import logging
 from api import server_info
 from api.app import create_app
 from api.auth.principals import ADMIN_TOKEN, write_admin_token
+from api.queue_wiring import store_writer
 from api.wiring import Veil
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ def run_server(veil: Veil, host: str, port: int) -> None:
           f"  or, in another terminal: .venv/bin/veil query \"What dose of apixaban was prescribed?\"",
           flush=True)
     try:
-        uvicorn.run(create_app(veil, token), host=host, port=port, log_level="warning")
+        with store_writer(veil):  # with a queue and the embedded store, this process writes what workers send
+            uvicorn.run(create_app(veil, token), host=host, port=port, log_level="warning")
     finally:
         server_info.withdraw(data_dir)

@@ -23,6 +23,7 @@ from core import ids
 from core.audit import AuditLog
 from core.errors import VeilError
 from core.settings import ChunkingSettings
+from core.state import Tx
 from core.types import Chunk, DocumentInfo, Element, EmbeddedChunk, Redacted, RedactedElement, Span
 from ingest.auditing import LocatedSpan, ingest_events, locate_spans
 from ingest.base import Parser
@@ -200,11 +201,15 @@ class IngestPipeline:
             start += len(document.chunks)
         return out
 
-    def write(self, prepared: PreparedDocument, vectors: np.ndarray, folder_id: str | None = None) -> FileResult:
+    def write(self, prepared: PreparedDocument, vectors: np.ndarray, folder_id: str | None = None,
+              on_commit: Callable[[Tx, FileResult], None] | None = None) -> FileResult:
         """Stage the new version, audit it, publish it (the old version goes in the same step), record it.
 
-        The journal names each step first, so `repair` can finish or undo it after a crash."""
+        The journal names each step first, so `repair` can finish or undo it after a crash. `on_commit`
+        runs inside the transaction that records the new version (a queue job marks its file there)."""
         info = prepared.info
+        result = FileResult(info.source, "updated" if prepared.replaces else "ingested", chunks=info.chunks,
+                            doc_id=info.doc_id, redactions=info.redactions)
         self._registry.begin("writing", info, folder_id)
         try:
             self._store.stage([EmbeddedChunk(c, info, v) for c, v in zip(prepared.chunks, vectors)])
@@ -216,14 +221,17 @@ class IngestPipeline:
             self._audit.append_many(ingest_events(info, prepared.chunks, prepared.located, prepared.name_spans))
         self._registry.advance(info.doc_id, "publishing")
         self._store.publish(info.collection, info.doc_id, info.version)
-        self._registry.published(info, folder_id)
+        self._registry.published(info, folder_id, None if on_commit is None else lambda tx: on_commit(tx, result))
         log.info("ingested %s: %d chunks, redactions %s", info.source, info.chunks, info.redactions)
-        return FileResult(info.source, "updated" if prepared.replaces else "ingested", chunks=info.chunks,
-                          doc_id=info.doc_id, redactions=info.redactions)
+        return result
+
+    def is_published(self, info: DocumentInfo) -> bool:
+        """This very version is what the store shows (a second writer of the same file can stop)."""
+        return self._registry.is_current(info.doc_id, info.content_hash, info.groups)
 
     def failed(self, name: str, exc: Exception, doc_id: str | None = None) -> FileResult:
         reason = self._safe_reason(exc)
-        log.warning("ingest failed for %s (%s): %s", self._safe_name(name), doc_id, reason)
+        log.warning("ingest failed for %s (%s): %s", self.safe_name(name), doc_id, reason)
         return FileResult(name, "failed", error=reason, doc_id=doc_id)
 
     def delete(self, collection: str, doc_id: str) -> int:
@@ -240,10 +248,13 @@ class IngestPipeline:
     def documents_in_folder(self, folder_id: str, collection: str) -> list[DocumentInfo]:
         return self._registry.in_folder(folder_id, collection)
 
-    def repair(self) -> list[str]:
-        """Finish or undo what a crash interrupted (see `ingest.registry`); returns the doc ids touched."""
+    def repair(self, doc_id: str | None = None) -> list[str]:
+        """Finish or undo what a crash interrupted (see `ingest.registry`); returns the doc ids touched.
+
+        `doc_id`: only that document's interrupted write - what a queue worker about to write it may
+        repair, since with a shared store other writers' entries are theirs, in flight."""
         touched = []
-        for entry in self._registry.unfinished():
+        for entry in self._registry.unfinished(doc_id):
             info = entry.document
             if entry.step == "writing":
                 self._store.discard(info.collection, info.doc_id, info.version)
@@ -271,8 +282,8 @@ class IngestPipeline:
             out.append((name.rebuild(redacted[len(elements):]), redacted[:len(elements)]))
         return out
 
-    def _safe_name(self, name: str) -> str:
-        """A failed file's name for the logs: redacted on its own, or withheld."""
+    def safe_name(self, name: str) -> str:
+        """A failed file's name for logs and job records: redacted on its own, or withheld."""
         try:
             source = SourceName(name)
             return source.rebuild(self._redactor.redact(source.texts())).text

@@ -1,0 +1,111 @@
+"""The queue path's assembly: what `veil ingest --queue` sends, what `veil worker` runs, and the writer
+`veil serve` runs when it owns the embedded store (see `ingest.queue`)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from api.wiring import (Veil, build_audit, build_detector, build_embedder, build_parser, build_redactor, build_store,
+                        build_vault, state_for)
+from core.errors import ConfigError
+from core.settings import Settings
+from core.state import open_state
+from ingest.jobs import JobBook
+from ingest.pipeline import IngestPipeline
+from ingest.registry import DocumentRegistry
+from ingest.sources import iter_sources
+
+log = logging.getLogger(__name__)
+WORKER_POLL_MS = 1000  # an idle worker asks Redis this often; each ask is also its heartbeat
+
+
+def build_jobs(settings: Settings) -> JobBook:
+    """Beside the registry (same file or database): a file's commit and its `done` share one transaction."""
+    return JobBook(open_state(state_for(settings, "veil")))
+
+
+def require_queue(settings: Settings) -> None:
+    if settings.queue.url is None:
+        raise ConfigError("the job queue is off: set queue.url (VEIL_QUEUE__URL=redis://host:6379/0)")
+
+
+def enqueue_ingest(settings: Settings, paths: Sequence[Path], collection: str, groups: tuple[str, ...]) -> dict:
+    """One job, one task per file; returns `{"job": ID, "files": N}`. Loads no model and opens no store."""
+    from ingest.queue import INGEST_ACTOR, INGEST_QUEUE, connect_broker, file_task, send
+
+    require_queue(settings)
+    broker = connect_broker(settings.queue)
+    sources = list(iter_sources(paths))
+    jobs = build_jobs(settings)
+    try:
+        job = jobs.create(collection, groups, len(sources))
+        for index, source in enumerate(sources):
+            send(broker, INGEST_QUEUE, INGEST_ACTOR, file_task(job, index, source, collection, groups))
+    finally:
+        jobs.close()
+        broker.close()
+    return {"job": job, "files": len(sources)}
+
+
+class QueueWorker:
+    """`veil worker`: parse, redact and embed queued files; write them (Qdrant server) or hand them over."""
+
+    def __init__(self, settings: Settings, concurrency: int) -> None:
+        from ingest.queue import (INGEST_QUEUE, WRITE_ACTOR, WRITE_QUEUE, FileTasks, connect_broker,
+                                  declare_actors, send)
+
+        require_queue(settings)
+        self.broker = connect_broker(settings.queue)
+        audit = build_audit(settings)
+        detector = build_detector(settings)
+        vault = build_vault(settings, audit, detector)
+        owns_store = settings.store.kind == "qdrant"  # the embedded store belongs to `veil serve`
+        self._parser = build_parser(settings, concurrency)
+        pipeline = IngestPipeline(self._parser, build_redactor(settings, audit, detector, vault),
+                                  build_embedder(settings), build_store(settings) if owns_store else None,
+                                  DocumentRegistry(open_state(state_for(settings, "veil"))), settings.chunking,
+                                  settings.parsing.max_file_mb * 1_000_000, audit, vault)
+        hand_over = None if owns_store else (lambda message: send(self.broker, WRITE_QUEUE, WRITE_ACTOR, message))
+        tasks = FileTasks(pipeline, self._parser, build_jobs(settings), settings.queue.max_attempts, hand_over)
+        declare_actors(self.broker, tasks, {INGEST_QUEUE})
+        self.concurrency = concurrency
+
+    def run(self, stop: threading.Event) -> None:
+        import dramatiq
+
+        worker = dramatiq.Worker(self.broker, worker_threads=self.concurrency, worker_timeout=WORKER_POLL_MS)
+        worker.start()
+        try:
+            stop.wait()
+        finally:
+            worker.stop()
+            self._parser.close()
+            self.broker.close()
+
+
+@contextmanager
+def store_writer(veil: Veil):
+    """In `veil serve`: write the documents workers hand over, when this process owns the embedded store."""
+    if veil.settings.queue.url is None or veil.settings.store.kind != "qdrant-edge":
+        yield None
+        return
+    import dramatiq
+
+    from ingest.queue import WRITE_QUEUE, FileTasks, connect_broker, declare_actors
+
+    broker = connect_broker(veil.settings.queue)
+    tasks = FileTasks(veil.pipeline, veil.parser, build_jobs(veil.settings), veil.settings.queue.max_attempts,
+                      store_lock=veil.lock)
+    declare_actors(broker, tasks, {WRITE_QUEUE})
+    worker = dramatiq.Worker(broker, worker_threads=1, worker_timeout=WORKER_POLL_MS)
+    worker.start()
+    log.info("writing the documents queue workers hand over (queue %s)", WRITE_QUEUE)
+    try:
+        yield worker
+    finally:
+        worker.stop()
+        broker.close()

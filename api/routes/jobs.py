@@ -1,0 +1,20 @@
+"""GET /v1/jobs/{id}: a queue job's progress per file (what `veil jobs status` prints)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from api.auth.principals import AdminDep
+from api.schemas import JobOut
+from core.errors import NotFoundError
+
+router = APIRouter(prefix="/v1", tags=["jobs"])
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut)
+def job_status(job_id: str, request: Request, _: AdminDep) -> dict:
+    """`{"job", "state": "queued|running|done", "totals", "files"}`; 404 for an unknown job."""
+    body = request.app.state.jobs.status(job_id)
+    if body is None:
+        raise NotFoundError(f"no job {job_id}")
+    return body

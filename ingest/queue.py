@@ -1,0 +1,194 @@
+"""Ingest through a job queue: Dramatiq on Redis (`veil ingest --queue`, `veil worker`).
+
+Why Dramatiq: it acknowledges a message only after its task returns (a worker killed mid-file loses
+nothing), its Redis broker gives a dead worker's unacknowledged messages back to the queue once the
+worker's heartbeat is `queue.redelivery_s` old, it retries with backoff, and it is small (no result
+backend, no beat, no pickle: messages are JSON). RQ has no late acknowledgement; Celery's Redis
+transport redelivers by a visibility timeout, which also re-runs long files that are still running.
+
+A task carries the path of one file (every worker must see the same path: a shared mount), never its
+bytes: raw documents do not enter Redis. Workers parse, redact and embed. With a Qdrant server they
+write the document themselves; with the embedded Qdrant Edge they hand the redacted, embedded chunks
+to `veil serve`, the one process that owns that store, through the `veil-writes` queue. Either way the
+last write marks the file finished in the same transaction (`ingest.jobs`), and every delivery claims
+the file first, so a task delivered twice does its work once, and a file that fails or kills its
+worker `queue.max_attempts` times ends `failed` instead of looping.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import threading
+from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import asdict
+from pathlib import Path, PurePath
+
+import numpy as np
+
+from core.errors import ConfigError, VeilError
+from core.settings import QueueSettings, url_shown
+from core.types import Chunk, DocumentInfo, Span
+from ingest.auditing import LocatedSpan
+from ingest.base import Parser
+from ingest.jobs import JobBook
+from ingest.pipeline import FileResult, IngestPipeline, PreparedDocument
+from ingest.sources import SourceFile, read_source
+
+log = logging.getLogger(__name__)
+
+NAMESPACE = "veil"
+INGEST_QUEUE, WRITE_QUEUE = "veil-ingest", "veil-writes"
+INGEST_ACTOR, WRITE_ACTOR = "veil.ingest_file", "veil.write_document"
+# Maintenance (giving a dead worker's messages back) runs on this share of broker commands, per million.
+# Each live worker polls about twice a second, so a dead worker is noticed within seconds of its timeout.
+MAINTENANCE_CHANCE = 50_000
+TASK_TIME_LIMIT_MS = 60 * 60 * 1000  # parsing has its own timeout; this only stops a runaway task
+
+
+def connect_broker(settings: QueueSettings):
+    """The Redis broker, checked at once: an unreachable queue stops Veil with a message naming it."""
+    import redis
+    from dramatiq.brokers.redis import RedisBroker
+    from dramatiq.middleware import Retries, TimeLimit
+
+    broker = RedisBroker(url=settings.url, namespace=NAMESPACE, heartbeat_timeout=settings.redelivery_s * 1000,
+                         maintenance_chance=MAINTENANCE_CHANCE,
+                         middleware=[TimeLimit(time_limit=TASK_TIME_LIMIT_MS),
+                                     Retries(max_retries=settings.max_attempts, min_backoff=1000, max_backoff=30_000)])
+    try:
+        broker.client.ping()
+    except redis.RedisError as exc:
+        raise ConfigError(f"queue.url {url_shown(settings.url)}: cannot reach Redis ({type(exc).__name__})") from None
+    return broker
+
+
+def send(broker, queue_name: str, actor_name: str, kwargs: dict) -> None:
+    """Enqueue by name: the sender does not need the actor's code (the CLI never loads a model)."""
+    from dramatiq import Message
+
+    broker.enqueue(Message(queue_name=queue_name, actor_name=actor_name, args=(), kwargs=kwargs, options={}))
+
+
+def file_task(job: str, index: int, source: SourceFile, collection: str, groups: tuple[str, ...]) -> dict:
+    return {"job": job, "index": index, "path": str(source.path.absolute()), "name": source.name,
+            "folder_id": source.folder_id, "problem": source.problem, "collection": collection,
+            "groups": list(groups)}
+
+
+class FileTasks:
+    """What a worker does with one file's task; with the embedded store, also what `veil serve` does
+    with the chunks a worker hands over (`write`)."""
+
+    def __init__(self, pipeline: IngestPipeline, parser: Parser, jobs: JobBook, max_attempts: int,
+                 hand_over: Callable[[dict], None] | None = None, store_lock: threading.RLock | None = None) -> None:
+        """`hand_over`: send the embedded chunks to the store's owner instead of writing them here."""
+        self._pipeline, self._parser, self._jobs = pipeline, parser, jobs
+        self._max_attempts, self._hand_over = max_attempts, hand_over
+        self._store_lock = store_lock or nullcontext()
+        self._preparing = threading.Lock()  # the redactor and the embedder are one set of models per process
+
+    # -- the worker's side ---------------------------------------------------------------------------------
+
+    def ingest(self, job: str, index: int, path: str, name: str, collection: str, groups: list[str],
+               folder_id: str | None = None, problem: str | None = None) -> None:
+        claim = self._jobs.claim(job, index)
+        if claim.finished:
+            log.info("job %s file %d: already finished (a repeated delivery)", job, index)
+            return
+        if claim.attempts > self._max_attempts:
+            self._jobs.finish(job, index, FileResult(self._pipeline.safe_name(name), "failed", error=(
+                f"gave up after {claim.attempts - 1} attempts: the file failed or stopped its worker each time")))
+            return
+        try:
+            result = self._ingest(job, index, SourceFile(Path(path), name, folder_id, problem), collection, groups)
+        except Exception as exc:
+            if claim.attempts < self._max_attempts:
+                raise  # Dramatiq retries it with backoff; the message is acknowledged only then
+            result = self._failed(name, exc)
+        if result is not None:
+            self._jobs.finish(job, index, result)
+
+    def _ingest(self, job: str, index: int, source: SourceFile, collection: str,
+                groups: list[str]) -> FileResult | None:
+        """A FileResult when the file ends here; None when its commit marks it finished."""
+        try:
+            data = read_source(source, self._pipeline.max_file_bytes)
+        except VeilError as exc:
+            return self._failed(source.name, exc)
+        checked = self._pipeline.check(data, source.name, source.source_key, collection, groups)
+        if isinstance(checked, FileResult):
+            return FileResult(self._pipeline.safe_name(checked.path), checked.status, doc_id=checked.doc_id,
+                              error=checked.error)
+        try:
+            elements = self._parser.parse(data, PurePath(source.name).name)
+            with self._preparing:
+                prepared = self._pipeline.prepare(checked, elements)
+                vectors = self._pipeline.embed([prepared])[0]
+        except Exception as exc:  # the file's own problem (unreadable, hostile, too slow): no retry
+            return self._failed(source.name, exc, checked.doc_id)
+        document = encode_document(prepared, vectors, source.folder_id)
+        if self._hand_over is not None:
+            self._hand_over({"job": job, "index": index, "document": document})
+            return None
+        self._commit(job, index, prepared, vectors, source.folder_id)
+        return None
+
+    def _failed(self, name: str, exc: Exception, doc_id: str | None = None) -> FileResult:
+        result = self._pipeline.failed(name, exc, doc_id)
+        return FileResult(self._pipeline.safe_name(name), "failed", error=result.error, doc_id=doc_id)
+
+    # -- the store owner's side -------------------------------------------------------------------------------
+
+    def write(self, job: str, index: int, document: dict) -> None:
+        """Write a document a worker prepared. A redelivered message finds its file finished and stops."""
+        prepared, vectors, folder_id = decode_document(document)
+        try:
+            self._commit(job, index, prepared, vectors, folder_id)
+        except Exception as exc:
+            self._jobs.finish(job, index, self._failed(prepared.info.source, exc, prepared.info.doc_id))
+
+    def _commit(self, job: str, index: int, prepared: PreparedDocument, vectors: np.ndarray,
+                folder_id: str | None) -> None:
+        info = prepared.info
+        with self._store_lock:
+            if self._jobs.finished(job, index):
+                return
+            self._pipeline.repair(info.doc_id)  # an earlier attempt's interrupted write of this file
+            if self._pipeline.is_published(info):  # the same file, written meanwhile by another task
+                self._jobs.finish(job, index, FileResult(info.source, "unchanged", doc_id=info.doc_id))
+                return
+            self._pipeline.write(prepared, vectors, folder_id,
+                                 on_commit=lambda tx, result: self._jobs.finish_in(tx, job, index, result))
+
+
+def declare_actors(broker, tasks: FileTasks, queues: set[str]) -> None:
+    import dramatiq
+
+    if INGEST_QUEUE in queues:
+        dramatiq.Actor(tasks.ingest, broker=broker, actor_name=INGEST_ACTOR, queue_name=INGEST_QUEUE, priority=0,
+                       options={})
+    if WRITE_QUEUE in queues:
+        dramatiq.Actor(tasks.write, broker=broker, actor_name=WRITE_ACTOR, queue_name=WRITE_QUEUE, priority=0,
+                       options={"max_retries": 0})
+
+
+# -- a prepared document as JSON (the hand-over message) ----------------------------------------------------
+
+def encode_document(prepared: PreparedDocument, vectors: np.ndarray, folder_id: str | None) -> dict:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    return {"info": asdict(prepared.info), "chunks": [asdict(c) for c in prepared.chunks],
+            "located": [{"offset": ls.offset, "span": asdict(ls.span)} for ls in prepared.located],
+            "name_spans": [asdict(s) for s in prepared.name_spans], "replaces": prepared.replaces,
+            "folder_id": folder_id, "shape": list(vectors.shape),
+            "vectors": base64.b64encode(vectors.tobytes()).decode()}
+
+
+def decode_document(d: dict) -> tuple[PreparedDocument, np.ndarray, str | None]:
+    info = DocumentInfo(**{**d["info"], "groups": tuple(d["info"]["groups"])})
+    chunks = [Chunk(**{**c, "common_words": tuple(c["common_words"])}) for c in d["chunks"]]
+    located = [LocatedSpan(item["offset"], Span(**item["span"])) for item in d["located"]]
+    prepared = PreparedDocument(info, chunks, located, [Span(**s) for s in d["name_spans"]], d["replaces"])
+    vectors = np.frombuffer(base64.b64decode(d["vectors"]), dtype=np.float32).reshape(d["shape"])
+    return prepared, vectors, d["folder_id"]

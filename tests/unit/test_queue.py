@@ -1,0 +1,169 @@
+"""The queue path's file tasks (`ingest.queue.FileTasks`) with fast fakes and no broker: what a worker
+and the store's owner do with one delivery, and with the same delivery twice."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ingest.jobs import JobBook
+from ingest.queue import FileTasks, decode_document, encode_document, file_task
+from ingest.sources import SourceFile, iter_sources
+from tests.fakes import TextParser
+from tests.unit.helpers import fake_veil
+
+MAX_ATTEMPTS = 3
+
+
+@pytest.fixture
+def veil(tmp_path):
+    built = fake_veil(tmp_path / "data")
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    root = tmp_path / "share"
+    root.mkdir()
+    (root / "memo.txt").write_text("Write to ada@example.org about the audit.\n\nThe audit closes in May.")
+    (root / "notes.txt").write_text("Quarterly notes. Contact bob@example.org for the figures.")
+    return root
+
+
+def _tasks(veil, jobs, **kw) -> FileTasks:
+    return FileTasks(veil.pipeline, TextParser(), jobs, MAX_ATTEMPTS, **kw)
+
+
+def _enqueue(jobs: JobBook, paths: list[Path]) -> list[dict]:
+    sources = list(iter_sources(paths))
+    job = jobs.create("default", ("everyone",), len(sources))
+    return [file_task(job, i, s, "default", ("everyone",)) for i, s in enumerate(sources)]
+
+
+def _deliver(tasks: FileTasks, task: dict) -> None:
+    tasks.ingest(task["job"], task["index"], task["path"], task["name"], task["collection"], task["groups"],
+                 task["folder_id"], task["problem"])
+
+
+def _chunk_ids(veil) -> set[str]:
+    return {c.chunk_id for c in veil.store.iter_chunks("default")}
+
+
+def test_a_queued_file_gets_the_ids_of_an_in_process_ingest(tmp_path, veil, folder):
+    jobs = JobBook(veil.settings.data_dir / "veil.db")
+    for task in _enqueue(jobs, [folder]):
+        _deliver(_tasks(veil, jobs), task)
+    body = jobs.status(task["job"])
+    assert body["state"] == "done" and body["totals"]["ingested"] == 2
+    other = fake_veil(tmp_path / "in-process")
+    other.pipeline.ingest_paths([folder], "default")
+    assert _chunk_ids(veil) == _chunk_ids(other) and len(_chunk_ids(veil)) >= 2
+    assert {d.doc_id for d in veil.registry.list()} == {d.doc_id for d in other.registry.list()}
+    other.close()
+
+
+def test_a_repeated_delivery_does_the_work_once(veil, folder):
+    jobs = JobBook(veil.settings.data_dir / "veil.db")
+    task = _enqueue(jobs, [folder / "memo.txt"])[0]
+    tasks = _tasks(veil, jobs)
+    _deliver(tasks, task)
+    _deliver(tasks, task)  # the redelivery of a message whose acknowledgement was lost
+    assert len(list(veil.audit.events("document.ingested"))) == 1
+    assert jobs.status(task["job"])["files"][0]["attempts"] == 1
+
+
+def test_the_store_owner_writes_what_a_worker_hands_over_once(tmp_path, veil, folder):
+    jobs = JobBook(veil.settings.data_dir / "veil.db")
+    task = _enqueue(jobs, [folder / "memo.txt"])[0]
+    sent: list[dict] = []
+    _deliver(_tasks(veil, jobs, hand_over=sent.append), task)
+    assert veil.store.count("default") == 0 and jobs.status(task["job"])["state"] == "running"
+    message = json.loads(json.dumps(sent[0]))  # what travels through Redis
+    assert "ada@example.org" not in json.dumps(message)
+    owner = _tasks(veil, jobs)
+    owner.write(**message)
+    owner.write(**message)  # redelivered after the owner died before acknowledging
+    body = jobs.status(task["job"])
+    assert body["state"] == "done" and body["files"][0]["state"] == "ingested"
+    assert len(list(veil.audit.events("document.ingested"))) == 1 and veil.store.count("default") >= 1
+
+
+def test_the_hand_over_encoding_round_trips(veil, folder):
+    incoming = veil.pipeline.check(b"Mail ada@example.org now.", "memo.txt", str(folder / "memo.txt"), "default")
+    prepared = veil.pipeline.prepare(incoming, TextParser().parse(b"Mail ada@example.org now.", "memo.txt"))
+    vectors = veil.pipeline.embed([prepared])[0]
+    decoded, decoded_vectors, folder_id = decode_document(json.loads(json.dumps(
+        encode_document(prepared, vectors, "f1"))))
+    assert decoded == prepared and folder_id == "f1"
+    assert (decoded_vectors == vectors.astype("float32")).all()
+
+
+def test_a_file_that_stops_its_worker_every_time_ends_failed(veil, folder):
+    """Each delivery a killed worker never finished counted one attempt; the next one gives up."""
+    jobs = JobBook(veil.settings.data_dir / "veil.db")
+    task = _enqueue(jobs, [folder / "memo.txt"])[0]
+    for _ in range(MAX_ATTEMPTS):
+        jobs.claim(task["job"], 0)  # what a worker killed mid-file leaves behind
+    _deliver(_tasks(veil, jobs), task)
+    file = jobs.status(task["job"])["files"][0]
+    assert file["state"] == "failed" and f"after {MAX_ATTEMPTS} attempts" in file["error"]
+    assert veil.store.count("default") == 0
+
+
+class _FailingStore:
+    def __init__(self, store):
+        self._store = store
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    def stage(self, chunks):
+        raise ConnectionError("store unreachable")
+
+
+def test_a_store_outage_is_retried_then_fails_the_file(veil, folder):
+    jobs = JobBook(veil.settings.data_dir / "veil.db")
+    task = _enqueue(jobs, [folder / "memo.txt"])[0]
+    veil.pipeline._store = _FailingStore(veil.store)
+    tasks = _tasks(veil, jobs)
+    for _ in range(MAX_ATTEMPTS - 1):
+        with pytest.raises(ConnectionError):  # raised: Dramatiq retries the message with backoff
+            _deliver(tasks, task)
+    _deliver(tasks, task)  # the last attempt records the failure instead
+    file = jobs.status(task["job"])["files"][0]
+    assert file["state"] == "failed" and "store unreachable" in file["error"]
+    assert veil.registry.unfinished() == []  # the staged write was undone
+
+
+def test_unreadable_and_unchanged_files_end_at_once_with_stored_names(veil, folder):
+    (folder / "ada@example.org.xyz").write_text("not a format anyone reads")
+    jobs = JobBook(veil.settings.data_dir / "veil.db")
+    tasks = _tasks(veil, jobs)
+    for task in _enqueue(jobs, [folder]):
+        _deliver(tasks, task)
+    again = _enqueue(jobs, [folder])
+    for task in again:
+        _deliver(tasks, task)
+    body = jobs.status(again[0]["job"])
+    assert body["totals"]["unchanged"] == 2 and body["totals"]["failed"] == 1
+    assert "ada@example.org" not in json.dumps(body)  # the job table holds names as stored (redacted)
+    failed = [f for f in body["files"] if f["state"] == "failed"][0]
+    assert failed["attempts"] == 1 and "unsupported" in failed["error"]
+
+
+def test_a_path_that_is_a_link_fails_with_its_problem(veil, tmp_path, folder):
+    (tmp_path / "link.txt").symlink_to(folder / "memo.txt")
+    jobs = JobBook(veil.settings.data_dir / "veil.db")
+    task = _enqueue(jobs, [tmp_path / "link.txt"])[0]
+    _deliver(_tasks(veil, jobs), task)
+    file = jobs.status(task["job"])["files"][0]
+    assert file["state"] == "failed" and "link" in file["error"]
+
+
+def test_a_task_names_the_absolute_path(tmp_path, folder, monkeypatch):
+    monkeypatch.chdir(folder.parent)
+    task = file_task("j", 0, SourceFile(Path("share/memo.txt"), "share/memo.txt"), "default", ("everyone",))
+    assert task["path"] == str(folder / "memo.txt")
