@@ -213,7 +213,7 @@ class VaultSettings(Section):
 
     @model_validator(mode="after")
     def _key_when_enabled(self) -> VaultSettings:
-        if self.enabled and self.key is None:
+        if self.enabled and not (self.key and self.key.get_secret_value()):
             raise ValueError("vault.enabled needs vault.key (set VEIL_VAULT__KEY)")
         return self
 
