@@ -3,6 +3,7 @@ the group filter applied inside the search. A new backend joins by adding a fact
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -27,10 +28,28 @@ def _qdrant_local(root: Path, fusion: str = "dbsf"):
     return QdrantServerStore(QdrantClient(path=str(root / "qdrant-local")), fusion)
 
 
+def _qdrant_live(root: Path, fusion: str = "dbsf"):
+    """A real Qdrant server (VEIL_TEST_QDRANT_URL): a throw-away one, since each test empties it first."""
+    from qdrant_client import QdrantClient
+
+    from retrieval.qdrant_server import QdrantServerStore
+
+    url, api_key = LIVE_SERVER, LIVE_SERVER_KEY
+    wipe = QdrantClient(url=url, api_key=api_key)
+    for collection in wipe.get_collections().collections:
+        wipe.delete_collection(collection.name)
+    wipe.close()
+    return QdrantServerStore.connect(url, api_key, fusion)
+
+
 BACKENDS = {"qdrant-edge": lambda root: QdrantEdgeStore(root / "qdrant"),
             "qdrant-edge-rrf": lambda root: QdrantEdgeStore(root / "qdrant", "rrf"),
             "qdrant-client-local": _qdrant_local,
             "qdrant-client-local-rrf": lambda root: _qdrant_local(root, "rrf")}
+# Read at import: the autouse fixture clears VEIL_* variables before each test.
+LIVE_SERVER, LIVE_SERVER_KEY = os.environ.get("VEIL_TEST_QDRANT_URL"), os.environ.get("VEIL_TEST_QDRANT_API_KEY")
+if LIVE_SERVER:
+    BACKENDS |= {"qdrant-server": _qdrant_live, "qdrant-server-rrf": lambda root: _qdrant_live(root, "rrf")}
 
 
 def doc(doc_id: str, texts: list[str], groups=("everyone",), collection="default") -> list[EmbeddedChunk]:
