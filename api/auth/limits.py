@@ -48,7 +48,9 @@ class LocalBuckets:
             return True
 
 
-_SCHEMA = "CREATE TABLE IF NOT EXISTS rate_limits (api_key TEXT PRIMARY KEY, tokens REAL NOT NULL, updated REAL NOT NULL)"
+# DOUBLE PRECISION: PostgreSQL's REAL is 4 bytes, which rounds a Unix time by up to a minute.
+_SCHEMA = ("CREATE TABLE IF NOT EXISTS rate_limits (api_key TEXT PRIMARY KEY, tokens DOUBLE PRECISION NOT NULL, "
+           "updated DOUBLE PRECISION NOT NULL)")
 
 
 class SharedBuckets:

@@ -103,13 +103,17 @@ def test_budgets_are_shared_and_never_overspent(state):
 
 
 def test_rate_limits_are_shared_by_replicas(state):
-    replicas = [KeyLimiter(10, 3, clock=lambda: 1000.0, buckets=SharedBuckets(state(), 3)) for _ in range(2)]
+    now = 1_790_000_060.25  # a Unix time: stored to the fraction (a 4-byte REAL would round it by a minute)
+    replicas = [KeyLimiter(10, 3, clock=lambda: now, buckets=SharedBuckets(state(), 3)) for _ in range(2)]
     for i in range(3):
         with replicas[i % 2].hold("k"):
             pass
     with pytest.raises(RateLimitedError, match="this minute"):
         replicas[1].hold("k").__enter__()
-    later = KeyLimiter(10, 3, clock=lambda: 1020.0, buckets=SharedBuckets(state(), 3))
+    soon = KeyLimiter(10, 3, clock=lambda: now + 15, buckets=SharedBuckets(state(), 3))
+    with pytest.raises(RateLimitedError):  # a quarter of a minute is not yet a whole request
+        soon.hold("k").__enter__()
+    later = KeyLimiter(10, 3, clock=lambda: now + 20, buckets=SharedBuckets(state(), 3))
     with later.hold("k"):  # a third of a minute refills one request
         pass
 
