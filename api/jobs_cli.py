@@ -60,5 +60,6 @@ def worker(concurrency: Annotated[int, typer.Option(
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    typer.echo(f"veil worker: {concurrency} files at a time from {url_shown(settings.queue.url or '')}", err=True)
-    running.run(stop)
+    typer.echo("veil worker: loading models...", err=True)
+    running.run(stop, ready=lambda: typer.echo(
+        f"veil worker: ready, {concurrency} files at a time from {url_shown(settings.queue.url or '')}", err=True))

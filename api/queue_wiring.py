@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -72,13 +72,16 @@ class QueueWorker:
         hand_over = None if owns_store else (lambda message: send(self.broker, WRITE_QUEUE, WRITE_ACTOR, message))
         tasks = FileTasks(pipeline, self._parser, build_jobs(settings), settings.queue.max_attempts, hand_over)
         declare_actors(self.broker, tasks, {INGEST_QUEUE})
-        self.concurrency = concurrency
+        self.concurrency, self._pipeline = concurrency, pipeline
 
-    def run(self, stop: threading.Event) -> None:
+    def run(self, stop: threading.Event, ready: Callable[[], None] = lambda: None) -> None:
+        """Load the models, then take tasks until `stop` is set; in-flight tasks finish first."""
         import dramatiq
 
+        self._pipeline.warm_up()
         worker = dramatiq.Worker(self.broker, worker_threads=self.concurrency, worker_timeout=WORKER_POLL_MS)
         worker.start()
+        ready()
         try:
             stop.wait()
         finally:

@@ -149,6 +149,11 @@ class IngestPipeline:
         except Exception as exc:  # one broken file never stops the batch
             return self.failed(name, exc, checked.doc_id)
 
+    def warm_up(self) -> None:
+        """Load the redaction and embedding models now, so the first file is not the slow one."""
+        self._embedder.embed_query("warm-up")
+        self._redactor.redact(["warm-up"])
+
     # -- the stages ------------------------------------------------------------------------------
 
     def check(self, data: bytes, name: str, source_key: str, collection: str,
