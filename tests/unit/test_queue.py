@@ -167,3 +167,61 @@ def test_a_task_names_the_absolute_path(tmp_path, folder, monkeypatch):
     monkeypatch.chdir(folder.parent)
     task = file_task("j", 0, SourceFile(Path("share/memo.txt"), "share/memo.txt"), "default", ("everyone",))
     assert task["path"] == str(folder / "memo.txt")
+
+
+# -- the commands -------------------------------------------------------------------------------------------
+
+def _cli(*args: str):
+    from typer.testing import CliRunner
+
+    from api.cli import app
+
+    return CliRunner().invoke(app, list(args))
+
+
+def test_the_queue_commands_say_what_is_missing(tmp_path, monkeypatch, folder):
+    monkeypatch.setenv("VEIL_DATA_DIR", str(tmp_path / "data"))
+    off = _cli("worker")
+    assert off.exit_code == 2 and "the job queue is off: set queue.url" in off.output
+    assert "set queue.url" in _cli("ingest", str(folder), "--queue").output
+    monkeypatch.setenv("VEIL_QUEUE__URL", "redis://admin:s3cret@127.0.0.1:1/0")
+    monkeypatch.setenv("VEIL_AUDIT__KEY", "k" * 64)
+    unreachable = _cli("ingest", str(folder), "--queue")
+    assert unreachable.exit_code == 2 and "queue.url redis://127.0.0.1:1/0: cannot reach Redis" in unreachable.output
+    assert "s3cret" not in unreachable.output
+    assert "--sync runs in-process only" in _cli("ingest", str(folder), "--queue", "--sync").output
+    missing = _cli("jobs", "status", "nope")
+    assert missing.exit_code != 0 and "no job nope" in missing.output
+
+
+def test_jobs_status_prints_every_file_and_fails_when_done_with_failures(veil, tmp_path, monkeypatch, folder):
+    monkeypatch.setenv("VEIL_DATA_DIR", str(veil.settings.data_dir))
+    jobs = JobBook(veil.settings.data_dir / "veil.db")
+    (folder / "broken.xyz").write_text("?")
+    tasks = _enqueue(jobs, [folder])
+    job = tasks[0]["job"]
+    assert json.loads(_cli("jobs", "status", job, "--json").output)["state"] == "queued"
+    for task in tasks:
+        _deliver(_tasks(veil, jobs), task)
+    shown = _cli("jobs", "status", job)
+    assert shown.exit_code == 1  # done, with a failed file
+    assert f"job {job}: done - 3 files (2 ingested, 1 failed)" in shown.output
+    assert "share/memo.txt" in shown.output and "unsupported" in shown.output
+
+
+def test_the_jobs_route_shows_progress_to_admins_only(veil, folder):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.auth.keystore import KeyStore
+
+    jobs = JobBook(veil.settings.data_dir / "veil.db")
+    task = _enqueue(jobs, [folder / "memo.txt"])[0]
+    _deliver(_tasks(veil, jobs), task)
+    client = TestClient(create_app(veil, admin_token="veil_admin_test"))
+    body = client.get(f"/v1/jobs/{task['job']}", headers={"Authorization": "Bearer veil_admin_test"}).json()
+    assert body["state"] == "done" and body["files"][0]["state"] == "ingested" and body["totals"]["chunks"] >= 1
+    missing = client.get("/v1/jobs/nope", headers={"Authorization": "Bearer veil_admin_test"})
+    assert missing.status_code == 404 and missing.json() == {"error": "no job nope"}
+    user, _ = KeyStore(veil.settings.data_dir / "veil.db").create("user")
+    assert client.get(f"/v1/jobs/{task['job']}", headers={"Authorization": f"Bearer {user}"}).status_code == 403
