@@ -28,7 +28,7 @@ _SPACE = re.compile(r"\s+")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS {events} (
-    seq     INTEGER PRIMARY KEY,
+    seq     {seq_type} PRIMARY KEY,
     ts      TEXT NOT NULL,
     kind    TEXT NOT NULL,
     payload TEXT NOT NULL,
@@ -87,7 +87,9 @@ class AuditLog:
     def __init__(self, target: Path | StateDB, key: bytes) -> None:
         self._db = open_state(target)
         self._events, self._head = _tables(self._db)
-        self._db.ensure(_SCHEMA.format(events=self._events, head=self._head))
+        # SQLite's INTEGER PRIMARY KEY is 8 bytes (the rowid); PostgreSQL's INTEGER only 4
+        seq_type = "INTEGER" if self._db.dialect == "sqlite" else "BIGINT"
+        self._db.ensure(_SCHEMA.format(events=self._events, head=self._head, seq_type=seq_type))
         self._chain_key = _derive(key, "veil/audit-chain/v1")
         self.hash_value = ValueHasher(key)
 
@@ -108,10 +110,10 @@ class AuditLog:
         for kind, payload in events:
             seq += 1
             event = self._seal_event(seq, _now(), kind, payload, prev)
-            tx.execute(f"INSERT INTO {self._events} VALUES (?, ?, ?, ?, ?, ?)",
-                       (event.seq, event.ts, event.kind, _canonical(event.payload), event.prev, event.mac))
             written.append(event)
             prev = event.mac
+        tx.executemany(f"INSERT INTO {self._events} VALUES (?, ?, ?, ?, ?, ?)",
+                       [(e.seq, e.ts, e.kind, _canonical(e.payload), e.prev, e.mac) for e in written])
         tx.execute(f"INSERT INTO {self._head} VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
                    "seq = excluded.seq, mac = excluded.mac, seal = excluded.seal",
                    (seq, prev, self._seal_head(seq, prev)))
@@ -140,7 +142,7 @@ class AuditLog:
     def verify(self) -> Verification:
         """Walk the chain in storage order; name the first event that does not fit."""
         expected_seq, prev, count = 1, GENESIS, 0
-        with self._db.transaction() as tx:  # one snapshot: the events and the head that seals them
+        with self._db.snapshot() as tx:  # the events and the head that seals them, as of one moment
             rows = tx.execute(f"SELECT seq, ts, kind, payload, prev, mac FROM {self._events} "
                               f"ORDER BY {self._storage_order}").rows
             head = tx.execute(f"SELECT seq, mac, seal FROM {self._head} WHERE id = 1").one()

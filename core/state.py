@@ -56,6 +56,16 @@ class StateDB(Protocol):
         """A context manager yielding a `Tx`: a write transaction, serialised with every other one
         that names the same lock (SQLite: with every write to the file)."""
 
+    def snapshot(self) -> Any:
+        """A context manager yielding a `Tx` that reads one consistent snapshot and writes nothing."""
+
+    def lock(self, name: str) -> Any:
+        """A context manager holding an exclusive lock across processes and machines, outside any
+        transaction (SQLite: a lock file beside the database; PostgreSQL: a session advisory lock)."""
+
+    def try_lock(self, name: str) -> Any:
+        """Like `lock`, but yields False at once instead of waiting when another holder has it."""
+
     def close(self) -> None: ...
 
 
@@ -103,6 +113,43 @@ class SQLiteState:
                 raise
             self._db.execute("COMMIT")
 
+    @contextmanager
+    def snapshot(self) -> Iterator[Tx]:
+        with self._lock:
+            self._db.execute("BEGIN")  # deferred: a read snapshot in WAL mode, no writer waits on it
+            try:
+                yield _SQLiteTx(self._db)
+            finally:
+                self._db.execute("COMMIT")
+
+    @contextmanager
+    def lock(self, name: str) -> Iterator[bool]:
+        with self._lock_file(name, blocking=True) as held:
+            yield held
+
+    @contextmanager
+    def try_lock(self, name: str) -> Iterator[bool]:
+        with self._lock_file(name, blocking=False) as held:
+            yield held
+
+    @contextmanager
+    def _lock_file(self, name: str, blocking: bool) -> Iterator[bool]:
+        import fcntl
+        import hashlib
+
+        folder = self.path.parent / "locks"
+        folder.mkdir(exist_ok=True)
+        with open(folder / hashlib.sha256(name.encode()).hexdigest()[:32], "a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX if blocking else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     def close(self) -> None:
         with self._lock:
             self._db.close()
@@ -125,21 +172,23 @@ def _sqlite_rows(cursor: sqlite3.Cursor) -> Rows:
 
 
 class PostgresState:
-    """A small connection pool (psycopg_pool) so API threads and worker threads do not queue on one socket."""
+    """One connection pool per database URL per process, shared by every component that opens it
+    (closed with the last of them); connections are checked before use, so a restarted PostgreSQL
+    costs no request."""
 
     dialect = "postgresql"
+    _pools: dict[str, list] = {}  # url -> [pool, handles open]
+    _pools_lock = threading.Lock()
+    MAX_CONNECTIONS = 8
 
-    def __init__(self, url: str, max_connections: int = 4) -> None:
-        import psycopg
-        from psycopg_pool import ConnectionPool
-
+    def __init__(self, url: str) -> None:
         self.url = url
-        try:  # one direct connection first: a wrong URL fails now, with the reason, not in the pool's retries
-            psycopg.connect(url, connect_timeout=10).close()
-        except psycopg.Error as exc:
-            raise ConfigError(f"state.url {shown(url)}: cannot connect to PostgreSQL ({type(exc).__name__})") from None
-        self._pool = ConnectionPool(url, min_size=1, max_size=max_connections, open=True, timeout=30,
-                                    kwargs={"autocommit": True, "connect_timeout": 10})
+        with self._pools_lock:
+            entry = self._pools.get(url)
+            if entry is None:
+                entry = self._pools[url] = [_open_pool(url, self.MAX_CONNECTIONS), 0]
+            entry[1] += 1
+        self._pool, self._closed = entry[0], False
 
     def ensure(self, schema: str) -> None:
         statements = [s.strip() for s in schema.split(";") if s.strip()]
@@ -152,7 +201,8 @@ class PostgresState:
             return _pg_rows(conn.execute(_pg(sql), tuple(params)))
 
     def columns(self, table: str) -> set[str]:
-        rows = self.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?", (table,))
+        rows = self.execute("SELECT column_name FROM information_schema.columns "
+                            "WHERE table_schema = current_schema() AND table_name = ?", (table,))
         return {r[0] for r in rows.rows}
 
     @contextmanager
@@ -162,8 +212,54 @@ class PostgresState:
                 conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (lock,))
             yield _PostgresTx(conn)
 
+    @contextmanager
+    def snapshot(self) -> Iterator[Tx]:
+        with self._pool.connection() as conn, conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield _PostgresTx(conn)
+
+    @contextmanager
+    def lock(self, name: str) -> Iterator[bool]:
+        with self._pool.connection() as conn:
+            conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (name,))
+            try:
+                yield True
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (name,))
+
+    @contextmanager
+    def try_lock(self, name: str) -> Iterator[bool]:
+        with self._pool.connection() as conn:
+            held = conn.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (name,)).fetchone()[0]
+            try:
+                yield held
+            finally:
+                if held:
+                    conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (name,))
+
     def close(self) -> None:
-        self._pool.close()
+        with self._pools_lock:
+            if self._closed:
+                return
+            self._closed = True
+            entry = self._pools[self.url]
+            entry[1] -= 1
+            if entry[1] == 0:
+                del self._pools[self.url]
+                entry[0].close()
+
+
+def _open_pool(url: str, max_connections: int):
+    import psycopg
+    from psycopg_pool import ConnectionPool
+
+    try:  # one direct connection first: a wrong URL fails now, with the reason, not in the pool's retries
+        psycopg.connect(url, connect_timeout=10).close()
+    except psycopg.Error as exc:
+        raise ConfigError(f"state.url {shown(url)}: cannot connect to PostgreSQL ({type(exc).__name__})") from None
+    return ConnectionPool(url, min_size=1, max_size=max_connections, open=True, timeout=30,
+                          check=ConnectionPool.check_connection,
+                          kwargs={"autocommit": True, "connect_timeout": 10})
 
 
 class _PostgresTx:

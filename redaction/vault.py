@@ -40,7 +40,7 @@ class PseudonymVault:
 
     def store(self, scope: str, mapping: dict[str, str]) -> None:
         rows = [(scope, token, self._fernet.encrypt(value.encode()).decode()) for token, value in mapping.items()]
-        with self._db.transaction() as tx:
+        with self._db.transaction(lock="veil/vault/" + scope) as tx:  # two writers of one document take turns
             tx.execute("DELETE FROM pseudonyms WHERE scope = ?", (scope,))
             tx.executemany("INSERT INTO pseudonyms VALUES (?, ?, ?)", rows)
 

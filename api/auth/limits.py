@@ -98,7 +98,14 @@ class KeyLimiter:
             if self._in_flight.get(key, 0) >= self._max_in_flight:
                 raise RateLimitedError(f"too many requests in flight for this key (limit {self._max_in_flight})")
             self._in_flight[key] = self._in_flight.get(key, 0) + 1
-        if not self._buckets.take(key, self._clock()):
-            with self._lock:
-                self._in_flight[key] -= 1
+        try:
+            allowed = self._buckets.take(key, self._clock())
+        except BaseException:  # a database error must not leave the request counted in flight
+            allowed = None
+            raise
+        finally:
+            if not allowed:
+                with self._lock:
+                    self._in_flight[key] -= 1
+        if not allowed:
             raise RateLimitedError("too many requests for this key this minute; retry shortly")

@@ -176,3 +176,36 @@ def test_an_unreachable_database_fails_loudly_without_its_password():
 
 def test_shown_hides_the_password():
     assert shown("postgresql://veil:pw@db:5432/veil") == "postgresql://veil@db:5432/veil"
+
+
+def test_verifying_while_another_writer_appends_never_reports_a_break(state):
+    import threading
+
+    writer, reader = AuditLog(state("audit"), KEY), AuditLog(state("audit"), KEY)
+    done = threading.Event()
+
+    def append() -> None:
+        for i in range(150):
+            writer.append("test.live", {"i": i})
+        done.set()
+
+    thread = threading.Thread(target=append)
+    thread.start()
+    results = []
+    while not done.is_set():
+        results.append(reader.verify())
+    thread.join()
+    assert results and all(r.ok for r in results), [r.problem for r in results if not r.ok][:1]
+
+
+class _BrokenBuckets:
+    def take(self, key, now):
+        raise ConnectionError("state database unreachable")
+
+
+def test_a_failing_bucket_does_not_leave_the_request_in_flight():
+    limiter = KeyLimiter(max_in_flight=1, per_minute=10, buckets=_BrokenBuckets())
+    for _ in range(3):
+        with pytest.raises(ConnectionError):
+            limiter.hold("k").__enter__()
+    assert limiter._in_flight["k"] == 0
