@@ -68,7 +68,7 @@ class QueueWorker:
         pipeline = IngestPipeline(self._parser, build_redactor(settings, audit, detector, vault),
                                   build_embedder(settings), build_store(settings) if owns_store else None,
                                   DocumentRegistry(open_state(state_for(settings, "veil"))), settings.chunking,
-                                  settings.parsing.max_file_mb * 1_000_000, audit, vault)
+                                  settings.parsing.max_file_mb * 1_000_000, audit, vault, sole_writer=False)
         hand_over = None if owns_store else (lambda message: send(self.broker, WRITE_QUEUE, WRITE_ACTOR, message))
         tasks = FileTasks(pipeline, self._parser, build_jobs(settings), settings.queue.max_attempts, hand_over)
         declare_actors(self.broker, tasks, {INGEST_QUEUE})
@@ -93,14 +93,18 @@ class QueueWorker:
 @contextmanager
 def store_writer(veil: Veil):
     """In `veil serve`: write the documents workers hand over, when this process owns the embedded store."""
-    if veil.settings.queue.url is None or veil.settings.store.kind != "qdrant-edge":
+    if veil.settings.queue.url is None:
         yield None
         return
     import dramatiq
 
     from ingest.queue import WRITE_QUEUE, FileTasks, connect_broker, declare_actors
 
-    broker = connect_broker(veil.settings.queue)
+    broker = connect_broker(veil.settings.queue)  # checked even when unused here: a bad URL stops Veil now
+    if veil.settings.store.kind != "qdrant-edge":  # workers write to the Qdrant server themselves
+        broker.close()
+        yield None
+        return
     tasks = FileTasks(veil.pipeline, veil.parser, build_jobs(veil.settings), veil.settings.queue.max_attempts,
                       store_lock=veil.lock)
     declare_actors(broker, tasks, {WRITE_QUEUE})

@@ -157,7 +157,7 @@ class Veil:
     def pipeline(self) -> IngestPipeline:
         return IngestPipeline(self.parser, self.redactor, self.embedder, self.store, self.registry,
                               self.settings.chunking, self.settings.parsing.max_file_mb * 1_000_000,
-                              self.audit, self.vault)
+                              self.audit, self.vault, sole_writer=self.settings.store.kind == "qdrant-edge")
 
     @cached_property
     def answerer(self) -> Answerer:

@@ -106,11 +106,13 @@ class Incoming:
 class IngestPipeline:
     def __init__(self, parser: Parser, redactor: Redactor, embedder: Embedder, store: VectorStore,
                  registry: DocumentRegistry, chunking: ChunkingSettings, max_file_bytes: int,
-                 audit: AuditLog | None = None, vault: PseudonymVault | None = None) -> None:
+                 audit: AuditLog | None = None, vault: PseudonymVault | None = None, sole_writer: bool = True) -> None:
+        """`sole_writer`: this process is the only one writing the store (the embedded store), so it may
+        repair every interrupted write at once; with a shared store it repairs a document before writing it."""
         self._parser, self._redactor, self._embedder = parser, redactor, embedder
         self._store, self._registry, self._chunking = store, registry, chunking
         self.max_file_bytes = max_file_bytes
-        self._audit, self._vault = audit, vault
+        self._audit, self._vault, self.sole_writer = audit, vault, sole_writer
 
     # -- one file, start to end (REST uploads, small batches) ------------------------------------
 
@@ -210,8 +212,21 @@ class IngestPipeline:
               on_commit: Callable[[Tx, FileResult], None] | None = None) -> FileResult:
         """Stage the new version, audit it, publish it (the old version goes in the same step), record it.
 
-        The journal names each step first, so `repair` can finish or undo it after a crash. `on_commit`
-        runs inside the transaction that records the new version (a queue job marks its file there)."""
+        The journal names each step first, so `repair` can finish or undo it after a crash. One writer
+        of a document at a time, across processes and machines (a lock in the state database); it first
+        repairs that document's interrupted write, if any. `on_commit` runs inside the transaction that
+        records the result (a queue job marks its file there)."""
+        info = prepared.info
+        with self._registry.writing(info.doc_id):
+            self.repair(info.doc_id)
+            if self.is_published(info):  # the same version, written meanwhile by another task or process
+                unchanged = FileResult(info.source, "unchanged", doc_id=info.doc_id)
+                self._registry.record(None if on_commit is None else lambda tx: on_commit(tx, unchanged))
+                return unchanged
+            return self._write_locked(prepared, vectors, folder_id, on_commit)
+
+    def _write_locked(self, prepared: PreparedDocument, vectors: np.ndarray, folder_id: str | None,
+                      on_commit: Callable[[Tx, FileResult], None] | None) -> FileResult:
         info = prepared.info
         result = FileResult(info.source, "updated" if prepared.replaces else "ingested", chunks=info.chunks,
                             doc_id=info.doc_id, redactions=info.redactions)
@@ -258,6 +273,9 @@ class IngestPipeline:
 
         `doc_id`: only that document's interrupted write - what a queue worker about to write it may
         repair, since with a shared store other writers' entries are theirs, in flight."""
+        if doc_id is None and not self.sole_writer:
+            log.info("shared store: each writer repairs the document it is about to write")
+            return []
         touched = []
         for entry in self._registry.unfinished(doc_id):
             info = entry.document

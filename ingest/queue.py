@@ -151,13 +151,8 @@ class FileTasks:
 
     def _commit(self, job: str, index: int, prepared: PreparedDocument, vectors: np.ndarray,
                 folder_id: str | None) -> None:
-        info = prepared.info
         with self._store_lock:
             if self._jobs.finished(job, index):
-                return
-            self._pipeline.repair(info.doc_id)  # an earlier attempt's interrupted write of this file
-            if self._pipeline.is_published(info):  # the same file, written meanwhile by another task
-                self._jobs.finish(job, index, FileResult(info.source, "unchanged", doc_id=info.doc_id))
                 return
             self._pipeline.write(prepared, vectors, folder_id,
                                  on_commit=lambda tx, result: self._jobs.finish_in(tx, job, index, result))

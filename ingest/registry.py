@@ -84,8 +84,9 @@ class DocumentRegistry:
 
     def is_current(self, doc_id: str, content_hash: str, groups: tuple[str, ...] = ("everyone",)) -> bool:
         """Published with this content and these readers: a new group list is a change like new content."""
-        row = self._one("SELECT content_hash, status, groups FROM documents WHERE doc_id = ?", doc_id)
-        return row is not None and row == (content_hash, "done", _groups_json(groups))
+        row = self._one("SELECT content_hash, status, groups FROM documents WHERE doc_id = ? AND NOT EXISTS "
+                        "(SELECT 1 FROM ingest_journal WHERE ingest_journal.doc_id = documents.doc_id)", doc_id)
+        return row is not None and row == (content_hash, "done", _groups_json(groups))  # and nothing in flight
 
     def get(self, doc_id: str) -> DocumentInfo | None:
         row = self._one(f"SELECT {_COLUMNS} FROM documents WHERE doc_id = ? AND status = 'done'", doc_id)
@@ -131,6 +132,16 @@ class DocumentRegistry:
                                          _groups_json(info.groups), "done", folder_id))
             tx.execute("DELETE FROM ingest_journal WHERE doc_id = ?", (info.doc_id,))
             if also is not None:
+                also(tx)
+
+    def writing(self, doc_id: str):
+        """Held while a document is written: one writer per document, in any process on any machine."""
+        return self._db.lock("veil/doc/" + doc_id)
+
+    def record(self, also: Callable[[Tx], None] | None) -> None:
+        """Run `also` in a transaction of the registry's database (a queue job's file, when nothing is written)."""
+        if also is not None:
+            with self._db.transaction() as tx:
                 also(tx)
 
     def abandon(self, doc_id: str) -> None:

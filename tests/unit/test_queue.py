@@ -225,3 +225,15 @@ def test_the_jobs_route_shows_progress_to_admins_only(veil, folder):
     assert missing.status_code == 404 and missing.json() == {"error": "no job nope"}
     user, _ = KeyStore(veil.settings.data_dir / "veil.db").create("user")
     assert client.get(f"/v1/jobs/{task['job']}", headers={"Authorization": f"Bearer {user}"}).status_code == 403
+
+
+def test_a_document_with_an_interrupted_write_is_not_unchanged_and_its_next_writer_repairs_it(veil, folder):
+    """With a shared store nobody repairs everything at start-up: the next writer of the document does."""
+    veil.pipeline.sole_writer = False
+    path = folder / "memo.txt"
+    assert veil.pipeline.ingest_file(path, "default", "share/memo.txt").status == "ingested"
+    info = veil.registry.list()[0]
+    veil.registry.begin("deleting", info)  # a removal whose process died half-way
+    again = veil.pipeline.ingest_file(path, "default", "share/memo.txt")
+    assert again.status == "updated" and veil.registry.unfinished() == []
+    assert veil.pipeline.repair() == []  # a shared store's writer never repairs other documents wholesale

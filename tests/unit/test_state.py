@@ -209,3 +209,14 @@ def test_a_failing_bucket_does_not_leave_the_request_in_flight():
         with pytest.raises(ConnectionError):
             limiter.hold("k").__enter__()
     assert limiter._in_flight["k"] == 0
+
+
+def test_a_lock_is_held_against_every_other_holder(state):
+    first, second = state(), state()
+    with first.lock("veil/doc/d1"):
+        with second.try_lock("veil/doc/d1") as held:
+            assert held is False
+        with second.try_lock("veil/doc/d2") as held:
+            assert held is True
+    with second.try_lock("veil/doc/d1") as held:
+        assert held is True
