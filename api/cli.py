@@ -213,7 +213,12 @@ def serve(
 @user_errors
 def config_show(as_json: JsonFlag = False) -> None:
     """Print the effective configuration (defaults, config file, VEIL_* overrides)."""
-    values = settings_for_cli().model_dump(mode="json")
+    from core.settings import url_shown
+
+    values = settings_for_cli().model_dump(mode="json")  # secrets print as ******
+    for section, key in (("store", "url"), ("queue", "url"), ("state", "url"), ("escalation", "base_url")):
+        if values[section][key]:  # a URL may carry a password
+            values[section][key] = url_shown(values[section][key])
     typer.echo(json.dumps(values, indent=None if as_json else 2))
 
 

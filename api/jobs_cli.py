@@ -53,9 +53,11 @@ def worker(concurrency: Annotated[int, typer.Option(
 ) -> None:
     """Run a queue worker until SIGTERM or Ctrl-C: parse, redact and embed queued files, then write them
     (Qdrant server) or hand them to `veil serve` (embedded store)."""
+    from api.logs import configure_logging
     from api.queue_wiring import QueueWorker
 
     settings = settings_for_cli()
+    configure_logging(settings.data_dir, settings.log_level, console_level="INFO")
     running = QueueWorker(settings, concurrency)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

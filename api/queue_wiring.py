@@ -9,8 +9,8 @@ from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from api.wiring import (Veil, build_audit, build_detector, build_embedder, build_parser, build_redactor, build_store,
-                        build_vault, state_for)
+from api.wiring import (Veil, audit_key, build_audit, build_detector, build_embedder, build_parser, build_redactor,
+                        build_store, build_vault, state_for)
 from core.errors import ConfigError
 from core.settings import Settings
 from core.state import open_state
@@ -35,16 +35,17 @@ def require_queue(settings: Settings) -> None:
 
 def enqueue_ingest(settings: Settings, paths: Sequence[Path], collection: str, groups: tuple[str, ...]) -> dict:
     """One job, one task per file; returns `{"job": ID, "files": N}`. Loads no model and opens no store."""
-    from ingest.queue import INGEST_ACTOR, INGEST_QUEUE, connect_broker, file_task, send
+    from ingest.queue import INGEST_ACTOR, INGEST_QUEUE, Sealer, connect_broker, file_task, send
 
     require_queue(settings)
     broker = connect_broker(settings.queue)
     sources = list(iter_sources(paths))
+    sealer = Sealer(audit_key(settings))
     jobs = build_jobs(settings)
     try:
         job = jobs.create(collection, groups, len(sources))
         for index, source in enumerate(sources):
-            send(broker, INGEST_QUEUE, INGEST_ACTOR, file_task(job, index, source, collection, groups))
+            send(broker, INGEST_QUEUE, INGEST_ACTOR, file_task(job, index, source, collection, groups, sealer))
     finally:
         jobs.close()
         broker.close()
@@ -55,7 +56,7 @@ class QueueWorker:
     """`veil worker`: parse, redact and embed queued files; write them (Qdrant server) or hand them over."""
 
     def __init__(self, settings: Settings, concurrency: int) -> None:
-        from ingest.queue import (INGEST_QUEUE, WRITE_ACTOR, WRITE_QUEUE, FileTasks, connect_broker,
+        from ingest.queue import (INGEST_QUEUE, WRITE_ACTOR, WRITE_QUEUE, FileTasks, Sealer, connect_broker,
                                   declare_actors, send)
 
         require_queue(settings)
@@ -70,17 +71,17 @@ class QueueWorker:
                                   DocumentRegistry(open_state(state_for(settings, "veil"))), settings.chunking,
                                   settings.parsing.max_file_mb * 1_000_000, audit, vault, sole_writer=False)
         hand_over = None if owns_store else (lambda message: send(self.broker, WRITE_QUEUE, WRITE_ACTOR, message))
-        tasks = FileTasks(pipeline, self._parser, build_jobs(settings), settings.queue.max_attempts, hand_over)
+        tasks = FileTasks(pipeline, self._parser, build_jobs(settings), settings.queue.max_attempts,
+                          Sealer(audit_key(settings)), hand_over)
         declare_actors(self.broker, tasks, {INGEST_QUEUE})
         self.concurrency, self._pipeline = concurrency, pipeline
 
     def run(self, stop: threading.Event, ready: Callable[[], None] = lambda: None) -> None:
         """Load the models, then take tasks until `stop` is set; in-flight tasks finish first."""
-        import dramatiq
+        from ingest.queue import start_worker
 
         self._pipeline.warm_up()
-        worker = dramatiq.Worker(self.broker, worker_threads=self.concurrency, worker_timeout=WORKER_POLL_MS)
-        worker.start()
+        worker = start_worker(self.broker, self.concurrency, WORKER_POLL_MS)
         ready()
         try:
             stop.wait()
@@ -96,9 +97,7 @@ def store_writer(veil: Veil):
     if veil.settings.queue.url is None:
         yield None
         return
-    import dramatiq
-
-    from ingest.queue import WRITE_QUEUE, FileTasks, connect_broker, declare_actors
+    from ingest.queue import WRITE_QUEUE, FileTasks, Sealer, WriterLock, connect_broker, declare_actors, start_worker
 
     broker = connect_broker(veil.settings.queue)  # checked even when unused here: a bad URL stops Veil now
     if veil.settings.store.kind != "qdrant-edge":  # workers write to the Qdrant server themselves
@@ -106,13 +105,13 @@ def store_writer(veil: Veil):
         yield None
         return
     tasks = FileTasks(veil.pipeline, veil.parser, build_jobs(veil.settings), veil.settings.queue.max_attempts,
-                      store_lock=veil.lock)
+                      Sealer(audit_key(veil.settings)), store_lock=veil.lock)
     declare_actors(broker, tasks, {WRITE_QUEUE})
-    worker = dramatiq.Worker(broker, worker_threads=1, worker_timeout=WORKER_POLL_MS)
-    worker.start()
-    log.info("writing the documents queue workers hand over (queue %s)", WRITE_QUEUE)
-    try:
-        yield worker
-    finally:
-        worker.stop()
-        broker.close()
+    with WriterLock(broker):
+        worker = start_worker(broker, 1, WORKER_POLL_MS)
+        log.info("writing the documents queue workers hand over (queue %s)", WRITE_QUEUE)
+        try:
+            yield worker
+        finally:
+            worker.stop()
+            broker.close()

@@ -37,9 +37,12 @@ def state_for(settings: Settings, name: str) -> Path | str:
     return settings.state.url or settings.data_dir / f"{name}.db"
 
 
+def audit_key(settings: Settings) -> bytes:
+    return load_or_create_key(settings.audit.key, settings.data_dir / "keys" / "audit.key")
+
+
 def build_audit(settings: Settings) -> AuditLog:
-    key = load_or_create_key(settings.audit.key, settings.data_dir / "keys" / "audit.key")
-    return AuditLog(open_state(state_for(settings, "audit")), key)
+    return AuditLog(open_state(state_for(settings, "audit")), audit_key(settings))
 
 
 def build_keys(settings: Settings) -> KeyStore:

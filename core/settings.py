@@ -187,8 +187,8 @@ class EscalationSettings(Section):
 
 
 def url_shown(text: str) -> str:
-    """A URL for messages: whatever user name and password it carries (`https://u:p@host`) left out."""
-    return re.sub(r"(?<=//)[^/@]*@", "", text)
+    """A URL for messages: whatever user name and password it carries (`https://u:p@host`, `?password=`) left out."""
+    return re.sub(r"(?i)([?&](password|api_key|key|token)=)[^&]*", r"\1***", re.sub(r"(?<=//)[^/@]*@", "", text))
 
 
 def httpx_url(text: str):

@@ -285,9 +285,10 @@ def _pg_rows(cursor) -> Rows:
 
 
 def shown(url: str) -> str:
-    """A database URL for messages: without the password."""
+    """A database URL for messages: the user name kept, the password (in the URL or its query) left out."""
     import re
 
+    url = re.sub(r"(?i)([?&]password=)[^&]*", r"\1***", url)
     return re.sub(r"(?<=//)([^/@:]*)(:[^/@]*)?@", r"\1@", url)
 
 

@@ -13,15 +13,18 @@ holds the name as stored (redacted), filled in when a worker has read the file.
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
+from core.errors import VeilError
 from core.state import StateDB, Tx, open_state
 from ingest.pipeline import STATUSES, FileResult
 
+log = logging.getLogger(__name__)
 JobState = Literal["queued", "running", "done"]
 PENDING = ("queued", "running")
 
@@ -50,6 +53,10 @@ _FINISH = ("UPDATE job_files SET state = ?, file = ?, doc_id = ?, chunks = ?, er
            "WHERE job_id = ? AND idx = ? AND state IN ('queued', 'running')")
 
 
+class UnknownJob(VeilError):
+    """A task whose job this process cannot see: a configuration error, never a finished file."""
+
+
 @dataclass(frozen=True)
 class Claim:
     """What a delivery of a file's task may do: `go` (attempt number `attempts`), or nothing (`finished`)."""
@@ -76,11 +83,27 @@ class JobBook:
         row = self._db.execute("UPDATE job_files SET state = 'running', attempts = attempts + 1, updated_at = ? "
                                "WHERE job_id = ? AND idx = ? AND state IN ('queued', 'running') "
                                "RETURNING attempts", (_now(), job_id, index)).one()
-        return Claim(False, row[0]) if row else Claim(True)
+        if row:
+            return Claim(False, row[0])
+        if self._db.execute("SELECT 1 FROM job_files WHERE job_id = ? AND idx = ?", (job_id, index)).one() is None:
+            raise UnknownJob(f"job {job_id} is not in this worker's state database: a worker on another machine "
+                             "needs state.url (PostgreSQL), or on this one the data dir of `veil serve`")
+        return Claim(True)
+
+    def release(self, job_id: str, index: int) -> None:
+        """An attempt that a service outage stopped does not count (best effort: the outage may be ours)."""
+        try:
+            self._db.execute("UPDATE job_files SET attempts = attempts - 1, updated_at = ? "
+                             "WHERE job_id = ? AND idx = ? AND state = 'running' AND attempts > 0",
+                             (_now(), job_id, index))
+        except Exception:
+            log.warning("job %s file %d: could not give back an attempt", job_id, index)
 
     def finished(self, job_id: str, index: int) -> bool:
         row = self._db.execute("SELECT state FROM job_files WHERE job_id = ? AND idx = ?", (job_id, index)).one()
-        return row is None or row[0] not in PENDING
+        if row is None:
+            raise UnknownJob(f"job {job_id} is not in this process's state database")
+        return row[0] not in PENDING
 
     def finish(self, job_id: str, index: int, result: FileResult) -> None:
         with self._db.transaction() as tx:

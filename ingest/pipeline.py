@@ -250,7 +250,7 @@ class IngestPipeline:
         return self._registry.is_current(info.doc_id, info.content_hash, info.groups)
 
     def failed(self, name: str, exc: Exception, doc_id: str | None = None) -> FileResult:
-        reason = self._safe_reason(exc)
+        reason = self.safe_reason(exc)
         log.warning("ingest failed for %s (%s): %s", self.safe_name(name), doc_id, reason)
         return FileResult(name, "failed", error=reason, doc_id=doc_id)
 
@@ -313,7 +313,7 @@ class IngestPipeline:
         except Exception:
             return "<file name withheld>"
 
-    def _safe_reason(self, exc: Exception) -> str:
+    def safe_reason(self, exc: Exception) -> str:
         """Our own errors are written to be safe; a library's message may quote the document."""
         if isinstance(exc, VeilError):
             return str(exc)

@@ -7,17 +7,23 @@ backend, no beat, no pickle: messages are JSON). RQ has no late acknowledgement;
 transport redelivers by a visibility timeout, which also re-runs long files that are still running.
 
 A task carries the path of one file (every worker must see the same path: a shared mount), never its
-bytes: raw documents do not enter Redis. Workers parse, redact and embed. With a Qdrant server they
+bytes: raw documents do not enter Redis. The path and the file's name travel sealed (Fernet, under a
+key derived from the audit key every machine shares), so Redis, its dead-letter queue and Dramatiq's
+own log lines see ciphertext. Workers parse, redact and embed. With a Qdrant server they
 write the document themselves; with the embedded Qdrant Edge they hand the redacted, embedded chunks
 to `veil serve`, the one process that owns that store, through the `veil-writes` queue. Either way the
 last write marks the file finished in the same transaction (`ingest.jobs`), and every delivery claims
 the file first, so a task delivered twice does its work once, and a file that fails or kills its
-worker `queue.max_attempts` times ends `failed` instead of looping.
+worker `queue.max_attempts` times ends `failed` instead of looping. An outage of the state database,
+Redis or the store is not the file's fault: its task is retried with backoff (for about an hour)
+without counting an attempt.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import logging
 import threading
 from collections.abc import Callable
@@ -25,6 +31,7 @@ from contextlib import nullcontext
 from dataclasses import asdict
 from pathlib import Path, PurePath
 
+import dramatiq
 import numpy as np
 
 from core.errors import ConfigError, VeilError
@@ -45,6 +52,41 @@ INGEST_ACTOR, WRITE_ACTOR = "veil.ingest_file", "veil.write_document"
 # Each live worker polls about twice a second, so a dead worker is noticed within seconds of its timeout.
 MAINTENANCE_CHANCE = 50_000
 TASK_TIME_LIMIT_MS = 60 * 60 * 1000  # parsing has its own timeout; this only stops a runaway task
+RETRIES = 60  # Dramatiq's own retries, with backoff up to a minute: an outage of about an hour
+MAX_BACKOFF_MS = 60_000
+WRITER_LOCK, WRITER_LOCK_S = "veil:veil-writes:owner", 30
+# Exceptions that say a service is unreachable, not that the file is bad (psycopg, redis, httpx, qdrant-client)
+TRANSIENT = {"OperationalError", "InterfaceError", "PoolTimeout", "ConnectionError", "TimeoutError",
+             "TransportError", "ResponseHandlingException", "BusyLoadingError"}
+
+
+class RetryLater(dramatiq.Retry):
+    """Have Dramatiq retry the task. Dramatiq logs other exceptions with the whole message (for the
+    write queue, a document's chunks); this one it leaves to us, and its text is safe (redacted, no path)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        log.warning("will retry: %s", reason)
+
+
+class Sealer:
+    """Seals what a task must carry but nobody else may read: the file's path and name."""
+
+    def __init__(self, audit_key: bytes) -> None:
+        from cryptography.fernet import Fernet
+
+        derived = hmac.new(audit_key, b"veil/queue-paths/v1", hashlib.sha256).digest()
+        self._fernet = Fernet(base64.urlsafe_b64encode(derived))
+
+    def seal(self, text: str) -> str:
+        return self._fernet.encrypt(text.encode("utf-8", "surrogateescape")).decode()
+
+    def open(self, token: str) -> str:
+        return self._fernet.decrypt(token.encode()).decode("utf-8", "surrogateescape")
+
+
+def transient(exc: BaseException) -> bool:
+    return any(cls.__name__ in TRANSIENT for cls in type(exc).__mro__)
 
 
 def connect_broker(settings: QueueSettings):
@@ -56,7 +98,7 @@ def connect_broker(settings: QueueSettings):
     broker = RedisBroker(url=settings.url, namespace=NAMESPACE, heartbeat_timeout=settings.redelivery_s * 1000,
                          maintenance_chance=MAINTENANCE_CHANCE,
                          middleware=[TimeLimit(time_limit=TASK_TIME_LIMIT_MS),
-                                     Retries(max_retries=settings.max_attempts, min_backoff=1000, max_backoff=30_000)])
+                                     Retries(max_retries=RETRIES, min_backoff=1000, max_backoff=MAX_BACKOFF_MS)])
     try:
         broker.client.ping()
     except redis.RedisError as exc:
@@ -66,15 +108,54 @@ def connect_broker(settings: QueueSettings):
 
 def send(broker, queue_name: str, actor_name: str, kwargs: dict) -> None:
     """Enqueue by name: the sender does not need the actor's code (the CLI never loads a model)."""
-    from dramatiq import Message
-
-    broker.enqueue(Message(queue_name=queue_name, actor_name=actor_name, args=(), kwargs=kwargs, options={}))
+    broker.enqueue(dramatiq.Message(queue_name=queue_name, actor_name=actor_name, args=(), kwargs=kwargs, options={}))
 
 
-def file_task(job: str, index: int, source: SourceFile, collection: str, groups: tuple[str, ...]) -> dict:
-    return {"job": job, "index": index, "path": str(source.path.absolute()), "name": source.name,
-            "folder_id": source.folder_id, "problem": source.problem, "collection": collection,
-            "groups": list(groups)}
+def file_task(job: str, index: int, source: SourceFile, collection: str, groups: tuple[str, ...],
+              sealer: Sealer) -> dict:
+    return {"job": job, "index": index, "path": sealer.seal(str(source.path.absolute())),
+            "name": sealer.seal(source.name), "folder_id": source.folder_id, "problem": source.problem,
+            "collection": collection, "groups": list(groups)}
+
+
+def start_worker(broker, threads: int, poll_ms: int):
+    """A Dramatiq worker on the actors declared on `broker`; `process_boot` starts the time limit's timer."""
+    broker.emit_after("process_boot")
+    worker = dramatiq.Worker(broker, worker_threads=threads, worker_timeout=poll_ms)
+    worker.start()
+    return worker
+
+
+class WriterLock:
+    """Only one `veil serve` may take the documents workers hand over (two would split them between two
+    embedded stores): a lock in Redis, kept alive while the server runs."""
+
+    def __init__(self, broker) -> None:
+        # A crashed owner's lock expires after WRITER_LOCK_S: a restart waits that long for it, no longer.
+        self._lock = broker.client.lock(WRITER_LOCK, timeout=WRITER_LOCK_S, blocking=True,
+                                        blocking_timeout=WRITER_LOCK_S + 5)
+        self._stop = threading.Event()
+
+    def __enter__(self) -> WriterLock:
+        if not self._lock.acquire():
+            raise ConfigError("another veil serve already writes what queue workers hand over (one embedded store "
+                              "per queue: stop it, or use the Qdrant server for several API processes)")
+        threading.Thread(target=self._keep, name="veil-writer-lock", daemon=True).start()
+        return self
+
+    def _keep(self) -> None:
+        while not self._stop.wait(WRITER_LOCK_S / 3):
+            try:
+                self._lock.reacquire()
+            except Exception:  # Redis away for a while: take it again when it is back
+                log.warning("could not renew the queue writer lock; retrying")
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        try:
+            self._lock.release()
+        except Exception:
+            pass
 
 
 class FileTasks:
@@ -82,9 +163,10 @@ class FileTasks:
     with the chunks a worker hands over (`write`)."""
 
     def __init__(self, pipeline: IngestPipeline, parser: Parser, jobs: JobBook, max_attempts: int,
-                 hand_over: Callable[[dict], None] | None = None, store_lock: threading.RLock | None = None) -> None:
+                 sealer: Sealer, hand_over: Callable[[dict], None] | None = None,
+                 store_lock: threading.RLock | None = None) -> None:
         """`hand_over`: send the embedded chunks to the store's owner instead of writing them here."""
-        self._pipeline, self._parser, self._jobs = pipeline, parser, jobs
+        self._pipeline, self._parser, self._jobs, self._sealer = pipeline, parser, jobs, sealer
         self._max_attempts, self._hand_over = max_attempts, hand_over
         self._store_lock = store_lock or nullcontext()
         self._preparing = threading.Lock()  # the redactor and the embedder are one set of models per process
@@ -93,6 +175,17 @@ class FileTasks:
 
     def ingest(self, job: str, index: int, path: str, name: str, collection: str, groups: list[str],
                folder_id: str | None = None, problem: str | None = None) -> None:
+        """One delivery of a file's task (`path` and `name` sealed)."""
+        try:
+            self._deliver(job, index, self._sealer.open(path), self._sealer.open(name), collection, groups,
+                          folder_id, problem)
+        except RetryLater:
+            raise
+        except Exception as exc:  # the state database is away (a claim or a finish failed): later
+            raise RetryLater(f"job {job} file {index}: {self._pipeline.safe_reason(exc)}") from None
+
+    def _deliver(self, job: str, index: int, path: str, name: str, collection: str, groups: list[str],
+                 folder_id: str | None, problem: str | None) -> None:
         claim = self._jobs.claim(job, index)
         if claim.finished:
             log.info("job %s file %d: already finished (a repeated delivery)", job, index)
@@ -104,9 +197,13 @@ class FileTasks:
         try:
             result = self._ingest(job, index, SourceFile(Path(path), name, folder_id, problem), collection, groups)
         except Exception as exc:
+            reason = self._pipeline.safe_reason(exc)
+            if transient(exc):  # a service is away, not the file's fault: this attempt does not count
+                self._jobs.release(job, index)
+                raise RetryLater(f"job {job} file {index}: {reason}") from None
             if claim.attempts < self._max_attempts:
-                raise  # Dramatiq retries it with backoff; the message is acknowledged only then
-            result = self._failed(name, exc)
+                raise RetryLater(f"job {job} file {index}, attempt {claim.attempts}: {reason}") from None
+            result = FileResult(self._pipeline.safe_name(name), "failed", error=reason)
         if result is not None:
             self._jobs.finish(job, index, result)
 
@@ -136,6 +233,8 @@ class FileTasks:
         return None
 
     def _failed(self, name: str, exc: Exception, doc_id: str | None = None) -> FileResult:
+        if transient(exc):
+            raise exc  # a service is away: retried, not the file's failure
         result = self._pipeline.failed(name, exc, doc_id)
         return FileResult(self._pipeline.safe_name(name), "failed", error=result.error, doc_id=doc_id)
 
@@ -143,11 +242,16 @@ class FileTasks:
 
     def write(self, job: str, index: int, document: dict) -> None:
         """Write a document a worker prepared. A redelivered message finds its file finished and stops."""
-        prepared, vectors, folder_id = decode_document(document)
         try:
-            self._commit(job, index, prepared, vectors, folder_id)
-        except Exception as exc:
-            self._jobs.finish(job, index, self._failed(prepared.info.source, exc, prepared.info.doc_id))
+            prepared, vectors, folder_id = decode_document(document)
+            try:
+                self._commit(job, index, prepared, vectors, folder_id)
+            except Exception as exc:
+                if transient(exc):
+                    raise
+                self._jobs.finish(job, index, self._failed(prepared.info.source, exc, prepared.info.doc_id))
+        except Exception as exc:  # a service is away (or the job is not ours to see): later
+            raise RetryLater(f"job {job} file {index}: {self._pipeline.safe_reason(exc)}") from None
 
     def _commit(self, job: str, index: int, prepared: PreparedDocument, vectors: np.ndarray,
                 folder_id: str | None) -> None:
@@ -159,14 +263,12 @@ class FileTasks:
 
 
 def declare_actors(broker, tasks: FileTasks, queues: set[str]) -> None:
-    import dramatiq
-
     if INGEST_QUEUE in queues:
         dramatiq.Actor(tasks.ingest, broker=broker, actor_name=INGEST_ACTOR, queue_name=INGEST_QUEUE, priority=0,
                        options={})
     if WRITE_QUEUE in queues:
         dramatiq.Actor(tasks.write, broker=broker, actor_name=WRITE_ACTOR, queue_name=WRITE_QUEUE, priority=0,
-                       options={"max_retries": 0})
+                       options={})
 
 
 # -- a prepared document as JSON (the hand-over message) ----------------------------------------------------

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 
 from ingest.jobs import JobBook
-from ingest.queue import FileTasks, decode_document, encode_document, file_task
+from ingest.queue import FileTasks, RetryLater, Sealer, decode_document, encode_document, file_task
 from ingest.sources import SourceFile, iter_sources
 from tests.fakes import TextParser
 from tests.unit.helpers import fake_veil
 
 MAX_ATTEMPTS = 3
+SEALER = Sealer(b"unit-test-audit-key")
 
 
 @pytest.fixture
@@ -34,13 +35,13 @@ def folder(tmp_path) -> Path:
 
 
 def _tasks(veil, jobs, **kw) -> FileTasks:
-    return FileTasks(veil.pipeline, TextParser(), jobs, MAX_ATTEMPTS, **kw)
+    return FileTasks(veil.pipeline, TextParser(), jobs, MAX_ATTEMPTS, SEALER, **kw)
 
 
 def _enqueue(jobs: JobBook, paths: list[Path]) -> list[dict]:
     sources = list(iter_sources(paths))
     job = jobs.create("default", ("everyone",), len(sources))
-    return [file_task(job, i, s, "default", ("everyone",)) for i, s in enumerate(sources)]
+    return [file_task(job, i, s, "default", ("everyone",), SEALER) for i, s in enumerate(sources)]
 
 
 def _deliver(tasks: FileTasks, task: dict) -> None:
@@ -114,28 +115,49 @@ def test_a_file_that_stops_its_worker_every_time_ends_failed(veil, folder):
 
 
 class _FailingStore:
-    def __init__(self, store):
-        self._store = store
+    def __init__(self, store, error: Exception):
+        self._store, self._error = store, error
 
     def __getattr__(self, name):
         return getattr(self._store, name)
 
     def stage(self, chunks):
-        raise ConnectionError("store unreachable")
+        raise self._error
 
 
-def test_a_store_outage_is_retried_then_fails_the_file(veil, folder):
+def test_a_store_outage_is_retried_without_counting_attempts(veil, folder):
     jobs = JobBook(veil.settings.data_dir / "veil.db")
     task = _enqueue(jobs, [folder / "memo.txt"])[0]
-    veil.pipeline._store = _FailingStore(veil.store)
+    veil.pipeline._store = _FailingStore(veil.store, ConnectionError("store unreachable"))
+    tasks = _tasks(veil, jobs)
+    for _ in range(MAX_ATTEMPTS + 2):  # more deliveries than attempts: none of them is the file's fault
+        with pytest.raises(RetryLater, match="unreachable"):  # Dramatiq retries the message with backoff
+            _deliver(tasks, task)
+    assert jobs.status(task["job"])["files"][0]["attempts"] == 0
+    veil.pipeline._store = veil.store  # the store is back
+    _deliver(tasks, task)
+    assert jobs.status(task["job"])["files"][0]["state"] == "ingested"
+
+
+def test_a_store_error_is_retried_then_fails_the_file(veil, folder):
+    jobs = JobBook(veil.settings.data_dir / "veil.db")
+    task = _enqueue(jobs, [folder / "memo.txt"])[0]
+    veil.pipeline._store = _FailingStore(veil.store, ValueError("payload rejected"))
     tasks = _tasks(veil, jobs)
     for _ in range(MAX_ATTEMPTS - 1):
-        with pytest.raises(ConnectionError):  # raised: Dramatiq retries the message with backoff
+        with pytest.raises(RetryLater, match="payload rejected"):
             _deliver(tasks, task)
     _deliver(tasks, task)  # the last attempt records the failure instead
     file = jobs.status(task["job"])["files"][0]
-    assert file["state"] == "failed" and "store unreachable" in file["error"]
+    assert file["state"] == "failed" and "payload rejected" in file["error"]
     assert veil.registry.unfinished() == []  # the staged write was undone
+
+
+def test_a_task_of_a_job_this_worker_cannot_see_is_retried_not_dropped(veil, tmp_path, folder):
+    elsewhere = JobBook(tmp_path / "another-machine" / "veil.db")
+    task = _enqueue(elsewhere, [folder / "memo.txt"])[0]
+    with pytest.raises(RetryLater, match="not in this worker's state database"):
+        _deliver(_tasks(veil, JobBook(veil.settings.data_dir / "veil.db")), task)
 
 
 def test_unreadable_and_unchanged_files_end_at_once_with_stored_names(veil, folder):
@@ -165,8 +187,9 @@ def test_a_path_that_is_a_link_fails_with_its_problem(veil, tmp_path, folder):
 
 def test_a_task_names_the_absolute_path(tmp_path, folder, monkeypatch):
     monkeypatch.chdir(folder.parent)
-    task = file_task("j", 0, SourceFile(Path("share/memo.txt"), "share/memo.txt"), "default", ("everyone",))
-    assert task["path"] == str(folder / "memo.txt")
+    task = file_task("j", 0, SourceFile(Path("share/memo.txt"), "share/memo.txt"), "default", ("everyone",), SEALER)
+    assert SEALER.open(task["path"]) == str(folder / "memo.txt") and SEALER.open(task["name"]) == "share/memo.txt"
+    assert "memo" not in json.dumps(task)  # Redis, its dead letters and Dramatiq's logs see ciphertext
 
 
 # -- the commands -------------------------------------------------------------------------------------------

@@ -132,3 +132,19 @@ def test_queue_and_state_urls_with_the_audit_key_are_valid(monkeypatch):
     monkeypatch.setenv("VEIL_AUDIT__KEY", "k" * 64)
     settings = load_settings()
     assert settings.shared and settings.queue.max_attempts == 3 and settings.queue.redelivery_s == 60
+
+
+def test_config_show_prints_no_password_of_a_url(monkeypatch):
+    import json
+
+    from typer.testing import CliRunner
+
+    from api.cli import app
+
+    monkeypatch.setenv("VEIL_QUEUE__URL", "redis://admin:s3cret@redis:6379/0")
+    monkeypatch.setenv("VEIL_STATE__URL", "postgresql://veil:pw1@db/veil?password=pw2")
+    monkeypatch.setenv("VEIL_AUDIT__KEY", "k" * 64)
+    shown = CliRunner().invoke(app, ["config", "show", "--json"])
+    assert shown.exit_code == 0 and not {"s3cret", "pw1", "pw2", "k" * 64} & set(shown.output.split('"'))
+    assert "s3cret" not in shown.output and "pw1" not in shown.output and "pw2" not in shown.output
+    assert json.loads(shown.output)["queue"]["url"] == "redis://redis:6379/0"
