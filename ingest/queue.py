@@ -130,11 +130,11 @@ class WriterLock:
     """Only one `veil serve` may take the documents workers hand over (two would split them between two
     embedded stores): a lock in Redis, kept alive while the server runs."""
 
-    def __init__(self, broker) -> None:
-        # A crashed owner's lock expires after WRITER_LOCK_S: a restart waits that long for it, no longer.
-        self._lock = broker.client.lock(WRITER_LOCK, timeout=WRITER_LOCK_S, blocking=True,
-                                        blocking_timeout=WRITER_LOCK_S + 5)
-        self._stop = threading.Event()
+    def __init__(self, broker, seconds: float = WRITER_LOCK_S) -> None:
+        # A crashed owner's lock expires after `seconds`: a restart waits that long for it, no longer.
+        self._lock = broker.client.lock(WRITER_LOCK, timeout=seconds, blocking=True, blocking_timeout=seconds + 5,
+                                        thread_local=False)  # renewed from another thread
+        self._stop, self._seconds = threading.Event(), seconds
 
     def __enter__(self) -> WriterLock:
         if not self._lock.acquire():
@@ -144,7 +144,7 @@ class WriterLock:
         return self
 
     def _keep(self) -> None:
-        while not self._stop.wait(WRITER_LOCK_S / 3):
+        while not self._stop.wait(self._seconds / 3):
             try:
                 self._lock.reacquire()
             except Exception:  # Redis away for a while: take it again when it is back

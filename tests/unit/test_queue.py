@@ -12,6 +12,7 @@ from ingest.jobs import JobBook
 from ingest.queue import FileTasks, RetryLater, Sealer, decode_document, encode_document, file_task
 from ingest.sources import SourceFile, iter_sources
 from tests.fakes import TextParser
+from tests.services import redis_url  # noqa: F401 (fixture)
 from tests.unit.helpers import fake_veil
 
 MAX_ATTEMPTS = 3
@@ -260,3 +261,26 @@ def test_a_document_with_an_interrupted_write_is_not_unchanged_and_its_next_writ
     again = veil.pipeline.ingest_file(path, "default", "share/memo.txt")
     assert again.status == "updated" and veil.registry.unfinished() == []
     assert veil.pipeline.repair() == []  # a shared store's writer never repairs other documents wholesale
+
+
+def test_one_store_owner_takes_the_hand_overs_and_a_crashed_ones_lock_expires(redis_url):
+    import time
+
+    from core.errors import ConfigError
+    from core.settings import QueueSettings
+    from ingest.queue import WriterLock, connect_broker
+
+    broker = connect_broker(QueueSettings(url=redis_url))
+    with WriterLock(broker, seconds=1):
+        time.sleep(1.5)  # outlives its timeout: the keeper renews it
+        with pytest.raises(ConfigError, match="another veil serve already writes"):
+            with WriterLock(broker, seconds=1):
+                pass
+    with WriterLock(broker, seconds=1):  # released: the next owner takes it at once
+        pass
+    crashed = broker.client.lock("veil:veil-writes:owner", timeout=1)
+    assert crashed.acquire(blocking=False)  # an owner that died holding it
+    started = time.monotonic()
+    with WriterLock(broker, seconds=1):
+        assert time.monotonic() - started < 3
+    broker.close()
