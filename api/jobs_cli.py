@@ -45,6 +45,8 @@ def _print_status(body: dict) -> None:
     for f in body["files"]:
         if f["state"] != "queued":
             detail = f["error"] or (f"{f['chunks']} chunks" if f["chunks"] else "")
+            if f["state"] == "running":
+                detail = f"on {f['worker']} (attempt {f['attempts']})"
             typer.echo(f"  {f['index']:>5}  {f['state']:<9} {f['file'] or ''}  {detail}".rstrip())
 
 

@@ -68,6 +68,7 @@ class JobFileOut(BaseModel):
     chunks: int
     error: str | None
     attempts: int
+    worker: str | None  # host:pid of the worker that took it last
 
 
 class JobOut(BaseModel):

@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS job_files (
     chunks     INTEGER NOT NULL DEFAULT 0,
     error      TEXT,
     attempts   INTEGER NOT NULL DEFAULT 0,
+    worker     TEXT,
     updated_at TEXT NOT NULL,
     PRIMARY KEY (job_id, idx)
 )
@@ -79,10 +80,11 @@ class JobBook:
                            [(job_id, i, now) for i in range(files)])
         return job_id
 
-    def claim(self, job_id: str, index: int) -> Claim:
-        row = self._db.execute("UPDATE job_files SET state = 'running', attempts = attempts + 1, updated_at = ? "
-                               "WHERE job_id = ? AND idx = ? AND state IN ('queued', 'running') "
-                               "RETURNING attempts", (_now(), job_id, index)).one()
+    def claim(self, job_id: str, index: int, worker: str | None = None) -> Claim:
+        """`worker`: who takes it (host:pid), shown in the status while the file runs."""
+        row = self._db.execute("UPDATE job_files SET state = 'running', attempts = attempts + 1, worker = ?, "
+                               "updated_at = ? WHERE job_id = ? AND idx = ? AND state IN ('queued', 'running') "
+                               "RETURNING attempts", (worker, _now(), job_id, index)).one()
         if row:
             return Claim(False, row[0])
         if self._db.execute("SELECT 1 FROM job_files WHERE job_id = ? AND idx = ?", (job_id, index)).one() is None:
@@ -119,10 +121,11 @@ class JobBook:
         job = self._db.execute("SELECT created_at, collection, files FROM jobs WHERE job_id = ?", (job_id,)).one()
         if job is None:
             return None
-        rows = self._db.execute("SELECT idx, state, file, doc_id, chunks, error, attempts FROM job_files "
+        rows = self._db.execute("SELECT idx, state, file, doc_id, chunks, error, attempts, worker FROM job_files "
                                 "WHERE job_id = ? ORDER BY idx", (job_id,)).rows
         files = [{"index": i, "state": state, "file": file, "doc_id": doc_id, "chunks": chunks, "error": error,
-                  "attempts": attempts} for i, state, file, doc_id, chunks, error, attempts in rows]
+                  "attempts": attempts, "worker": worker}
+                 for i, state, file, doc_id, chunks, error, attempts, worker in rows]
         return {"job": job_id, "state": job_state([f["state"] for f in files]), "created_at": job[0],
                 "collection": job[1], "totals": totals(files), "files": files}
 

@@ -25,6 +25,8 @@ import base64
 import hashlib
 import hmac
 import logging
+import os
+import socket
 import threading
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -55,6 +57,7 @@ TASK_TIME_LIMIT_MS = 60 * 60 * 1000  # parsing has its own timeout; this only st
 RETRIES = 60  # Dramatiq's own retries, with backoff up to a minute: an outage of about an hour
 MAX_BACKOFF_MS = 60_000
 WRITER_LOCK, WRITER_LOCK_S = "veil:veil-writes:owner", 30
+WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"  # who holds a file, in `veil jobs status`
 # Exceptions that say a service is unreachable, not that the file is bad (psycopg, redis, httpx, qdrant-client)
 TRANSIENT = {"OperationalError", "InterfaceError", "PoolTimeout", "ConnectionError", "TimeoutError",
              "TransportError", "ResponseHandlingException", "BusyLoadingError"}
@@ -186,7 +189,7 @@ class FileTasks:
 
     def _deliver(self, job: str, index: int, path: str, name: str, collection: str, groups: list[str],
                  folder_id: str | None, problem: str | None) -> None:
-        claim = self._jobs.claim(job, index)
+        claim = self._jobs.claim(job, index, WORKER_ID)
         if claim.finished:
             log.info("job %s file %d: already finished (a repeated delivery)", job, index)
             return
