@@ -6,8 +6,8 @@ tables and SQL, written once in the dialect both engines accept (`?` parameters,
 
 - SQLite: one file per component under the data dir (as before); a write transaction is `BEGIN
   IMMEDIATE`, which already serialises every writer of that file, across threads and processes.
-- PostgreSQL: one database for every component and every machine; `transaction(lock=NAME)` takes a
-  transaction-scoped advisory lock, so appends to the audit chain (or a budget's read-then-write)
+- PostgreSQL: one database for every component and every machine, Veil's tables in schema `veil`;
+  `transaction(lock=NAME)` takes a transaction-scoped advisory lock, so appends to the audit chain (or a budget's read-then-write)
   are serialised in the database itself, whichever machine makes them.
 
 Tables are created on first use (`ensure`), so an empty database is enough.
@@ -249,17 +249,23 @@ class PostgresState:
                 entry[0].close()
 
 
+SCHEMA = "veil"  # Veil's tables in a schema of their own: a shared database's `documents` is never ours by accident
+
+
 def _open_pool(url: str, max_connections: int):
     import psycopg
     from psycopg_pool import ConnectionPool
 
     try:  # one direct connection first: a wrong URL fails now, with the reason, not in the pool's retries
-        psycopg.connect(url, connect_timeout=10).close()
+        with psycopg.connect(url, connect_timeout=10, autocommit=True) as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext('veil/schema'))")
+            conn.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
     except psycopg.Error as exc:
-        raise ConfigError(f"state.url {shown(url)}: cannot connect to PostgreSQL ({type(exc).__name__})") from None
+        raise ConfigError(f"state.url {shown(url)}: cannot connect to PostgreSQL or create schema {SCHEMA} "
+                          f"({type(exc).__name__})") from None
     return ConnectionPool(url, min_size=1, max_size=max_connections, open=True, timeout=30,
                           check=ConnectionPool.check_connection,
-                          kwargs={"autocommit": True, "connect_timeout": 10})
+                          kwargs={"autocommit": True, "connect_timeout": 10, "options": f"-c search_path={SCHEMA}"})
 
 
 class _PostgresTx:

@@ -220,3 +220,19 @@ def test_a_lock_is_held_against_every_other_holder(state):
             assert held is True
     with second.try_lock("veil/doc/d1") as held:
         assert held is True
+
+
+def test_veils_tables_live_in_a_schema_of_their_own(postgres_url):
+    """A shared database may hold another application's `documents` or `jobs`: Veil never touches them."""
+    import psycopg
+
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE documents (id INTEGER PRIMARY KEY, title TEXT)")
+        conn.execute("INSERT INTO documents VALUES (1, 'someone else''s')")
+    registry = DocumentRegistry(open_state(postgres_url))
+    registry.published(_info())
+    assert [d.doc_id for d in registry.list()] == ["d1"]
+    registry.close()
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        assert conn.execute("SELECT title FROM public.documents").fetchall() == [("someone else's",)]
+        assert conn.execute("SELECT doc_id FROM veil.documents").fetchall() == [("d1",)]
