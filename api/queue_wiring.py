@@ -9,14 +9,11 @@ from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from api.wiring import (Veil, audit_key, build_audit, build_detector, build_embedder, build_parser, build_redactor,
-                        build_store, build_vault, state_for)
+from api.wiring import (Veil, audit_key, build_audit, build_detector, build_embedder, build_parser, build_pipeline,
+                        build_redactor, build_registry, build_store, build_vault, state_for)
 from core.errors import ConfigError
 from core.settings import Settings
-from core.state import open_state
 from ingest.jobs import JobBook
-from ingest.pipeline import IngestPipeline
-from ingest.registry import DocumentRegistry
 from ingest.sources import iter_sources
 
 log = logging.getLogger(__name__)
@@ -25,7 +22,7 @@ WORKER_POLL_MS = 1000  # an idle worker asks Redis this often; each ask is also 
 
 def build_jobs(settings: Settings) -> JobBook:
     """Beside the registry (same file or database): a file's commit and its `done` share one transaction."""
-    return JobBook(open_state(state_for(settings, "veil")))
+    return JobBook(state_for(settings, "veil"))
 
 
 def require_queue(settings: Settings) -> None:
@@ -66,10 +63,9 @@ class QueueWorker:
         vault = build_vault(settings, audit, detector)
         owns_store = settings.store.kind == "qdrant"  # the embedded store belongs to `veil serve`
         self._parser = build_parser(settings, concurrency)
-        pipeline = IngestPipeline(self._parser, build_redactor(settings, audit, detector, vault),
+        pipeline = build_pipeline(settings, self._parser, build_redactor(settings, audit, detector, vault),
                                   build_embedder(settings), build_store(settings) if owns_store else None,
-                                  DocumentRegistry(open_state(state_for(settings, "veil"))), settings.chunking,
-                                  settings.parsing.max_file_mb * 1_000_000, audit, vault, sole_writer=False)
+                                  build_registry(settings), audit, vault)
         hand_over = None if owns_store else (lambda message: send(self.broker, WRITE_QUEUE, WRITE_ACTOR, message))
         tasks = FileTasks(pipeline, self._parser, build_jobs(settings), settings.queue.max_attempts,
                           Sealer(audit_key(settings)), hand_over)

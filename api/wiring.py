@@ -16,7 +16,7 @@ from api.auth.limits import KeyLimiter, SharedBuckets
 from core.audit import AuditLog
 from core.keys import load_or_create_key
 from core.settings import AuditSettings, QueueSettings, Settings, StateSettings, StoreSettings
-from core.state import open_state
+from core.state import StateDB, open_state
 from generation.answering import Answerer
 from generation.base import ChatModel
 from generation.escalation import Escalator
@@ -32,9 +32,23 @@ from redaction.vault import PseudonymVault
 from retrieval.base import Embedder, VectorStore
 
 
-def state_for(settings: Settings, name: str) -> Path | str:
+def state_for(settings: Settings, name: str) -> StateDB:
     """Where a component keeps its tables: the shared PostgreSQL database, or data_dir/NAME.db."""
-    return settings.state.url or settings.data_dir / f"{name}.db"
+    return open_state(settings.state.url or settings.data_dir / f"{name}.db")
+
+
+def build_registry(settings: Settings) -> DocumentRegistry:
+    """`veil.db`: the registry and journal; queue jobs live beside them (`api.queue_wiring.build_jobs`)."""
+    return DocumentRegistry(state_for(settings, "veil"))
+
+
+def build_pipeline(settings: Settings, parser: Parser, redactor: Redactor, embedder: Embedder,
+                   store: VectorStore | None, registry: DocumentRegistry, audit: AuditLog,
+                   vault: PseudonymVault | None) -> IngestPipeline:
+    """`store` None: this process prepares documents for the store's owner and writes none itself."""
+    return IngestPipeline(parser, redactor, embedder, store, registry, settings.chunking,
+                          settings.parsing.max_file_mb * 1_000_000, audit, vault,
+                          sole_writer=store is not None and settings.store.kind == "qdrant-edge")
 
 
 def audit_key(settings: Settings) -> bytes:
@@ -42,11 +56,11 @@ def audit_key(settings: Settings) -> bytes:
 
 
 def build_audit(settings: Settings) -> AuditLog:
-    return AuditLog(open_state(state_for(settings, "audit")), audit_key(settings))
+    return AuditLog(state_for(settings, "audit"), audit_key(settings))
 
 
 def build_keys(settings: Settings) -> KeyStore:
-    return KeyStore(open_state(state_for(settings, "veil")))
+    return KeyStore(state_for(settings, "veil"))
 
 
 def build_limiter(settings: Settings) -> KeyLimiter:
@@ -69,7 +83,7 @@ def build_vault(settings: Settings, audit: AuditLog, detector: Detector) -> Pseu
     if not settings.vault.enabled:
         return None
     scrubber = DocumentRedactor(detector, ReplacementPolicy())
-    return PseudonymVault(open_state(state_for(settings, "vault")), settings.vault.key.get_secret_value(), audit,
+    return PseudonymVault(state_for(settings, "vault"), settings.vault.key.get_secret_value(), audit,
                           scrub=lambda text: scrubber.redact([text])[0].text)
 
 
@@ -133,7 +147,7 @@ def build_escalator(settings: Settings, audit: AuditLog, detector: Detector) -> 
     from redaction.pseudonymiser import Pseudonymiser
 
     redactor = DocumentRedactor(detector, ReplacementPolicy())
-    budget = PrivacyBudget(open_state(state_for(settings, "escalation")), settings.escalation.daily_escalations,
+    budget = PrivacyBudget(state_for(settings, "escalation"), settings.escalation.daily_escalations,
                            settings.escalation.daily_entities)
     return Escalator(OpenAICompatibleChat(settings.escalation, EgressGuard(redactor)), Pseudonymiser(redactor),
                      budget, audit)
@@ -158,9 +172,8 @@ class Veil:
 
     @cached_property
     def pipeline(self) -> IngestPipeline:
-        return IngestPipeline(self.parser, self.redactor, self.embedder, self.store, self.registry,
-                              self.settings.chunking, self.settings.parsing.max_file_mb * 1_000_000,
-                              self.audit, self.vault, sole_writer=self.settings.store.kind == "qdrant-edge")
+        return build_pipeline(self.settings, self.parser, self.redactor, self.embedder, self.store, self.registry,
+                              self.audit, self.vault)
 
     @cached_property
     def answerer(self) -> Answerer:
@@ -202,7 +215,7 @@ def build_veil(settings: Settings) -> Veil:
     vault = build_vault(settings, audit, detector)
     veil = Veil(
         settings=settings,
-        registry=DocumentRegistry(open_state(state_for(settings, "veil"))),
+        registry=build_registry(settings),
         store=store,
         embedder=build_embedder(settings),
         redactor=build_redactor(settings, audit, detector, vault),

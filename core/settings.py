@@ -229,8 +229,7 @@ class QueueSettings(Section):
 
     @model_validator(mode="after")
     def _redis_url(self) -> QueueSettings:
-        if self.url is not None and not re.match(r"^rediss?://[^/]", self.url):
-            raise ValueError(f"queue.url {url_shown(self.url)!r} must be a redis:// or rediss:// URL")
+        _require_scheme("queue.url", self.url, r"rediss?://[^/]", "a redis:// or rediss:// URL")
         return self
 
 
@@ -242,9 +241,13 @@ class StateSettings(Section):
 
     @model_validator(mode="after")
     def _postgres_url(self) -> StateSettings:
-        if self.url is not None and not re.match(r"^postgres(ql)?://", self.url):
-            raise ValueError(f"state.url {url_shown(self.url)!r} must be a postgresql:// URL")
+        _require_scheme("state.url", self.url, r"postgres(ql)?://", "a postgresql:// URL")
         return self
+
+
+def _require_scheme(setting: str, url: str | None, scheme: str, expected: str) -> None:
+    if url is not None and not re.match("^" + scheme, url):
+        raise ValueError(f"{setting} {url_shown(url)!r} must be {expected}")
 
 
 class ApiSettings(Section):

@@ -73,10 +73,8 @@ def open_state(target: Path | str | StateDB) -> StateDB:
     """A SQLite file for a path, PostgreSQL for a postgresql:// URL; a StateDB is passed through."""
     if isinstance(target, Path):
         return SQLiteState(target)
-    if isinstance(target, str) and target.startswith(("postgresql://", "postgres://")):
-        return PostgresState(target)
     if isinstance(target, str):
-        return SQLiteState(Path(target))
+        return PostgresState(target)  # settings accept only postgresql:// URLs for state.url
     return target
 
 

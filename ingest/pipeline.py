@@ -245,6 +245,11 @@ class IngestPipeline:
         log.info("ingested %s: %d chunks, redactions %s", info.source, info.chunks, info.redactions)
         return result
 
+    def stored_name(self, doc_id: str | None) -> str | None:
+        """The published document's name as stored (redacted), without running the redactor again."""
+        info = self._registry.get(doc_id) if doc_id else None
+        return info.source if info else None
+
     def is_published(self, info: DocumentInfo) -> bool:
         """This very version is what the store shows (a second writer of the same file can stop)."""
         return self._registry.is_current(info.doc_id, info.content_hash, info.groups)

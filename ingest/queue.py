@@ -218,9 +218,9 @@ class FileTasks:
         except VeilError as exc:
             return self._failed(source.name, exc)
         checked = self._pipeline.check(data, source.name, source.source_key, collection, groups)
-        if isinstance(checked, FileResult):
-            return FileResult(self._pipeline.safe_name(checked.path), checked.status, doc_id=checked.doc_id,
-                              error=checked.error)
+        if isinstance(checked, FileResult):  # unchanged (its stored name is known) or refused at once
+            name = self._pipeline.stored_name(checked.doc_id) or self._pipeline.safe_name(checked.path)
+            return FileResult(name, checked.status, doc_id=checked.doc_id, error=checked.error)
         try:
             elements = self._parser.parse(data, PurePath(source.name).name)
             with self._preparing:

@@ -75,11 +75,6 @@ class DocumentRegistry:
                 self._db.execute(statement)
         self._db.ensure("CREATE INDEX IF NOT EXISTS documents_by_folder ON documents (folder_id)")
 
-    @property
-    def db(self) -> StateDB:
-        """The database the registry lives in (the queue's job tables share it and its transactions)."""
-        return self._db
-
     # -- reading ---------------------------------------------------------------------------------
 
     def is_current(self, doc_id: str, content_hash: str, groups: tuple[str, ...] = ("everyone",)) -> bool:

@@ -90,8 +90,7 @@ class KeyLimiter:
         try:
             yield
         finally:
-            with self._lock:
-                self._in_flight[key] -= 1
+            self._leave(key)
 
     def _enter(self, key: str) -> None:
         with self._lock:
@@ -101,11 +100,12 @@ class KeyLimiter:
         try:
             allowed = self._buckets.take(key, self._clock())
         except BaseException:  # a database error must not leave the request counted in flight
-            allowed = None
+            self._leave(key)
             raise
-        finally:
-            if not allowed:
-                with self._lock:
-                    self._in_flight[key] -= 1
         if not allowed:
+            self._leave(key)
             raise RateLimitedError("too many requests for this key this minute; retry shortly")
+
+    def _leave(self, key: str) -> None:
+        with self._lock:
+            self._in_flight[key] -= 1

@@ -32,10 +32,16 @@ def test_config_file_is_read_and_env_wins(tmp_path, monkeypatch):
     ({"VEIL_STORE__KIND": "sqlite"}, "store.kind"),
 ])
 def test_invalid_values_fail_loudly_naming_the_key(monkeypatch, env, key):
+    _refused(monkeypatch, env, key)
+
+
+def _refused(monkeypatch, env: dict, problem: str) -> ConfigError:
+    """Loading these VEIL_* variables fails with `problem` in the message; the error, for more checks."""
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    with pytest.raises(ConfigError, match=key):
+    with pytest.raises(ConfigError, match=problem) as error:
         load_settings()
+    return error.value
 
 
 def test_unknown_key_in_config_file_fails(tmp_path):
@@ -69,10 +75,7 @@ def test_the_example_config_in_deploy_is_valid(monkeypatch):
       "VEIL_AUDIT__KEY": "k" * 64}, "would travel in clear text"),
 ])
 def test_a_server_store_is_configured_completely_or_refused(monkeypatch, env, problem):
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    with pytest.raises(ConfigError, match=problem):
-        load_settings()
+    _refused(monkeypatch, env, problem)
 
 
 def test_a_server_store_with_its_url_and_the_audit_key_is_valid(monkeypatch):
@@ -119,11 +122,7 @@ def test_evaluations_use_an_embedded_store_even_when_the_real_one_is_a_server(mo
       "VEIL_AUDIT__KEY": "k" * 64, "VEIL_QUEUE__REDELIVERY_S": "1"}, "queue.redelivery_s"),
 ])
 def test_a_queue_and_a_shared_database_are_configured_completely_or_refused(monkeypatch, env, problem):
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    with pytest.raises(ConfigError, match=problem) as error:
-        load_settings()
-    assert "s3cret" not in str(error.value)
+    assert "s3cret" not in str(_refused(monkeypatch, env, problem))
 
 
 def test_queue_and_state_urls_with_the_audit_key_are_valid(monkeypatch):
