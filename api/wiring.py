@@ -167,6 +167,8 @@ class Veil:
     audit: AuditLog
     # The embedded store is not thread-safe: one operation at a time (the model has its own queue).
     lock: threading.RLock = field(default_factory=threading.RLock)
+    # REST uploads parse, redact and embed one at a time (outside `lock`: queries never wait for them).
+    ingest_lock: threading.Lock = field(default_factory=threading.Lock)
     vault: PseudonymVault | None = None
     escalator: Escalator | None = None
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from core import ids
 from core.errors import VeilError
+from ingest.names import collection_name, reader_groups
 from ingest.pipeline import DEFAULT_GROUPS, FileResult, IngestPipeline, IngestReport, Incoming, PreparedDocument
 from ingest.sandbox import SandboxedParser
 from ingest.sources import SourceFile, folder_id, iter_sources, read_source
@@ -75,6 +76,8 @@ class BulkIngest:
 
     def run(self, paths: Sequence[Path], collection: str, groups: Sequence[str] = DEFAULT_GROUPS,
             sync: bool = False) -> IngestReport:
+        """Raises VeilError on a collection or group name Veil cannot store, before anything is written."""
+        collection, groups = collection_name(collection), reader_groups(groups)
         self._pipeline.repair()
         progress = Progress(total=sum(1 for _ in iter_sources(paths)))
         results: list[FileResult] = []

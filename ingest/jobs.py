@@ -22,6 +22,7 @@ from typing import Literal
 
 from core.errors import VeilError
 from core.state import StateDB, Tx, open_state
+from ingest.names import collection_name, reader_groups
 from ingest.pipeline import STATUSES, FileResult
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,8 @@ class JobBook:
         self._db.ensure(_SCHEMA)
 
     def create(self, collection: str, groups: tuple[str, ...], files: int) -> str:
+        """Refuses (VeilError) a collection or group name Veil cannot store, before the job exists."""
+        collection, groups = collection_name(collection), reader_groups(groups)
         job_id = secrets.token_hex(8)
         now = _now()
         with self._db.transaction() as tx:

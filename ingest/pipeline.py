@@ -10,9 +10,8 @@ reason itself passes through the redactor before anyone sees it.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path, PurePath
 from typing import Literal
@@ -23,12 +22,14 @@ from core import ids
 from core.audit import AuditLog
 from core.errors import VeilError
 from core.settings import ChunkingSettings
+from core.placeholders import neutralise
 from core.state import Tx
 from core.types import Chunk, DocumentInfo, Element, EmbeddedChunk, Redacted, RedactedElement, Span
 from ingest.auditing import LocatedSpan, ingest_events, locate_spans
 from ingest.base import Parser
 from ingest.chunking import chunk_document
-from ingest.registry import DocumentRegistry
+from ingest.names import DEFAULT_GROUPS, collection_name, display_name, reader_groups
+from ingest.registry import DocumentRegistry, JournalEntry
 from ingest.sources import SourceFile, iter_sources, read_source
 from redaction.base import Redactor
 from redaction.refine.common_words import common_words_shown, lowercase_words
@@ -40,8 +41,8 @@ log = logging.getLogger(__name__)
 
 Status = Literal["ingested", "unchanged", "updated", "deleted", "failed"]
 STATUSES: tuple[Status, ...] = ("ingested", "unchanged", "updated", "deleted", "failed")
-__all__ = ["FileResult", "IngestPipeline", "IngestReport", "PreparedDocument", "SourceFile", "iter_sources",
-           "reader_groups"]
+__all__ = ["DEFAULT_GROUPS", "FileResult", "IngestPipeline", "IngestReport", "PreparedDocument", "SourceFile",
+           "collection_name", "display_name", "iter_sources", "reader_groups"]
 
 
 @dataclass(frozen=True)
@@ -76,19 +77,6 @@ class PreparedDocument:
     located: list[LocatedSpan]
     name_spans: list[Span]
     replaces: bool  # an earlier version is published
-
-
-DEFAULT_GROUPS = ("everyone",)
-_GROUP = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
-
-
-def reader_groups(groups: Sequence[str]) -> tuple[str, ...]:
-    """Validated, de-duplicated, sorted; an empty list means the default (`everyone`)."""
-    cleaned = tuple(sorted({g.strip() for g in groups if g.strip()})) or DEFAULT_GROUPS
-    bad = [g for g in cleaned if not _GROUP.match(g)]
-    if bad:
-        raise VeilError(f"invalid group name {bad[0]!r}: use letters, digits, '.', '_' and '-' (at most 64)")
-    return cleaned
 
 
 @dataclass(frozen=True)
@@ -142,6 +130,7 @@ class IngestPipeline:
     def ingest_bytes(self, data: bytes, name: str, source_key: str, collection: str,
                      groups: Sequence[str] = DEFAULT_GROUPS, folder_id: str | None = None) -> FileResult:
         """`groups`: who may read the document (a principal whose groups overlap these)."""
+        name = display_name(name)
         checked = self.check(data, name, source_key, collection, groups)
         if isinstance(checked, FileResult):
             return checked
@@ -160,8 +149,14 @@ class IngestPipeline:
 
     def check(self, data: bytes, name: str, source_key: str, collection: str,
               groups: Sequence[str] = DEFAULT_GROUPS) -> Incoming | FileResult:
-        """One hash decides: an unchanged file ends here."""
+        """One hash decides: an unchanged file ends here.
+
+        Names are checked first, before anything is written: a collection or group Veil cannot store
+        fails the file here (every entry point also refuses them earlier), and `name` - the client's -
+        becomes a safe display name (`ingest.names.display_name`)."""
+        name = display_name(name)
         try:
+            collection = collection_name(collection)
             readers = reader_groups(groups)
         except VeilError as exc:
             return FileResult(name, "failed", error=str(exc))
@@ -173,10 +168,12 @@ class IngestPipeline:
 
     def prepare(self, incoming: Incoming, elements: Sequence[Element]) -> PreparedDocument:
         """Redact the parsed elements and the file name, then chunk the redacted text."""
+        elements = untrusted(elements)
         return self._assemble(incoming, elements, *self._redact_documents([(incoming, elements)])[0])
 
     def prepare_many(self, parsed: Sequence[tuple[Incoming, Sequence[Element]]]) -> list[PreparedDocument | Exception]:
         """`prepare` for several documents, their redaction batched; a document that fails is its exception."""
+        parsed = [(incoming, untrusted(elements)) for incoming, elements in parsed]
         try:
             redacted = self._redact_documents(parsed)
         except Exception:  # find the one that failed: each on its own
@@ -233,17 +230,29 @@ class IngestPipeline:
         self._registry.begin("writing", info, folder_id)
         try:
             self._store.stage([EmbeddedChunk(c, info, v) for c, v in zip(prepared.chunks, vectors)])
+            if self._audit:  # before publishing: a crash here re-ingests, and the audit trail is complete
+                self._audit.append_many(ingest_events(info, prepared.chunks, prepared.located, prepared.name_spans))
+            self._registry.advance(info.doc_id, "publishing")
         except Exception:
-            self._store.discard(info.collection, info.doc_id, info.version)
-            self._registry.abandon(info.doc_id)
+            self._roll_back(info)
             raise
-        if self._audit:  # before publishing: a crash here re-ingests, and the audit trail is complete
-            self._audit.append_many(ingest_events(info, prepared.chunks, prepared.located, prepared.name_spans))
-        self._registry.advance(info.doc_id, "publishing")
+        # From here the journal says `publishing`: a failure is finished by the next repair (publishing is idempotent).
         self._store.publish(info.collection, info.doc_id, info.version)
         self._registry.published(info, folder_id, None if on_commit is None else lambda tx: on_commit(tx, result))
         log.info("ingested %s: %d chunks, redactions %s", info.source, info.chunks, info.redactions)
         return result
+
+    def _roll_back(self, info: DocumentInfo) -> None:
+        """Undo a write that failed before it was published: the journal back to `writing` first (so a
+        half-done undo is never published), the staged points dropped, the entry closed. What cannot be
+        undone now stays in the journal for `repair`."""
+        try:
+            self._registry.advance(info.doc_id, "writing")
+            self._store.discard(info.collection, info.doc_id, info.version)
+            self._registry.abandon(info.doc_id)
+        except Exception as exc:
+            log.warning("could not undo the failed write of %s now (%s); the next start repairs it",
+                        info.doc_id, type(exc).__name__)
 
     def stored_name(self, doc_id: str | None) -> str | None:
         """The published document's name as stored (redacted), without running the redactor again."""
@@ -260,6 +269,7 @@ class IngestPipeline:
         return FileResult(name, "failed", error=reason, doc_id=doc_id)
 
     def delete(self, collection: str, doc_id: str) -> int:
+        collection = collection_name(collection)  # before the journal: a name the store refuses is never recorded
         info = self._registry.get(doc_id) or DocumentInfo(doc_id, collection, "", "", _now(), 0)
         self._registry.begin("deleting", info)
         removed = self._store.delete_document(collection, doc_id)
@@ -283,18 +293,30 @@ class IngestPipeline:
             return []
         touched = []
         for entry in self._registry.unfinished(doc_id):
-            info = entry.document
-            if entry.step == "writing":
-                self._store.discard(info.collection, info.doc_id, info.version)
-                self._registry.abandon(info.doc_id)
-            elif entry.step == "publishing":
-                self._store.publish(info.collection, info.doc_id, info.version)
-                self._registry.published(info, entry.folder_id)
-            else:
-                self.delete(info.collection, info.doc_id)
-            log.info("repaired an interrupted %s of %s", entry.step, info.doc_id)
-            touched.append(info.doc_id)
+            try:
+                self._repair_one(entry)
+            except Exception as exc:
+                if doc_id is not None:  # the writer of this document: its file fails, with the reason
+                    raise
+                # One document's entry never stops a start: the others are repaired, this one is tried
+                # again next time (an entry that can never be repaired was quarantined by `unfinished`).
+                log.error("could not repair the interrupted %s of %s (%s); skipped, the next start tries again",
+                          entry.step, entry.document.doc_id, type(exc).__name__)
+                continue
+            log.info("repaired an interrupted %s of %s", entry.step, entry.document.doc_id)
+            touched.append(entry.document.doc_id)
         return touched
+
+    def _repair_one(self, entry: JournalEntry) -> None:
+        info = entry.document
+        if entry.step == "writing":
+            self._store.discard(info.collection, info.doc_id, info.version)
+            self._registry.abandon(info.doc_id)
+        elif entry.step == "publishing":
+            self._store.publish(info.collection, info.doc_id, info.version)
+            self._registry.published(info, entry.folder_id)
+        else:
+            self.delete(info.collection, info.doc_id)
 
     def _redact_documents(self, parsed: Sequence[tuple[Incoming, Sequence[Element]]]
                           ) -> list[tuple[Redacted, list[Redacted]]]:
@@ -313,7 +335,7 @@ class IngestPipeline:
     def safe_name(self, name: str) -> str:
         """A failed file's name for logs and job records: redacted on its own, or withheld."""
         try:
-            source = SourceName(name)
+            source = SourceName(display_name(name))
             return source.rebuild(self._redactor.redact(source.texts())).text
         except Exception:
             return "<file name withheld>"
@@ -327,6 +349,12 @@ class IngestPipeline:
             return self._redactor.redact([message])[0].text
         except Exception:
             return type(exc).__name__
+
+
+def untrusted(elements: Sequence[Element]) -> list[Element]:
+    """Parsed text as Veil may redact and store it: look-alikes of placeholders neutralised
+    (`core.placeholders.neutralise`), so every `<TYPE_N>` in the store is one the redactor made."""
+    return [e if "<" not in e.text else replace(e, text=neutralise(e.text)) for e in elements]
 
 
 def _or_exception(function, *args):

@@ -8,6 +8,12 @@ flight per document and how far it got, so that a crash at any moment is repaire
 - `publishing`: every point is staged. Repair publishes (idempotent), then records the new version.
 - `deleting`: the document is being removed. Repair removes it again.
 
+A row that can never be repaired - its JSON unreadable, or a collection or group name the store
+refuses (written by hand, or by a Veil before names were checked at every entry point) - must not
+stop every later start: `unfinished` moves it to `ingest_quarantine` (same columns plus the reason)
+and logs its document id and the reason, never the row's values. `begin` refuses such names, so
+Veil itself never writes one. A `documents` row that cannot be read is skipped by the listings.
+
 Publishing the new version and recording it are separate steps, but in between the store already shows
 exactly one version; the row's update, the journal's end and the queue job's file (`ingest.jobs`)
 share one transaction, so a redelivered task finds its file finished.
@@ -18,15 +24,24 @@ The tables live in `veil.db` or in the shared PostgreSQL database (`core.state`)
 from __future__ import annotations
 
 import json
+import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
+from core.errors import VeilError
 from core.state import StateDB, Tx, open_state, upsert
 from core.types import DocumentInfo
+from ingest.names import collection_name, reader_groups
+
+log = logging.getLogger(__name__)
 
 Step = Literal["writing", "publishing", "deleting"]
+STEPS = ("writing", "publishing", "deleting")
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -47,6 +62,14 @@ CREATE TABLE IF NOT EXISTS ingest_journal (
     step      TEXT NOT NULL CHECK (step IN ('writing', 'publishing', 'deleting')),
     document  TEXT NOT NULL,
     folder_id TEXT
+);
+CREATE TABLE IF NOT EXISTS ingest_quarantine (
+    doc_id    TEXT NOT NULL,
+    step      TEXT NOT NULL,
+    document  TEXT NOT NULL,
+    folder_id TEXT,
+    reason    TEXT NOT NULL,
+    at        TEXT NOT NULL
 )
 """
 _MIGRATIONS = {  # registries written before a column existed
@@ -92,26 +115,49 @@ class DocumentRegistry:
         args: tuple = ()
         if collection is not None:
             sql, args = sql + " AND collection = ?", (collection,)
-        return [_to_info(r) for r in self._db.execute(sql + " ORDER BY source", args).rows]
+        return _readable(self._db.execute(sql + " ORDER BY source", args).rows)
 
     def in_folder(self, folder_id: str, collection: str) -> list[DocumentInfo]:
         """Documents last ingested from the folder with this id (for `--sync`)."""
         rows = self._db.execute(f"SELECT {_COLUMNS} FROM documents WHERE folder_id = ? AND collection = ? "
                                 "ORDER BY source", (folder_id, collection)).rows
-        return [_to_info(r) for r in rows]
+        return _readable(rows)
 
     def unfinished(self, doc_id: str | None = None) -> list[JournalEntry]:
-        """Interrupted writes: all of them, or the one of this document."""
-        sql, args = "SELECT step, document, folder_id FROM ingest_journal", ()
+        """Interrupted writes: all of them, or the one of this document. A row that can never be
+        repaired is quarantined on the way (see the module's docstring), never returned."""
+        sql, args = "SELECT doc_id, step, document, folder_id FROM ingest_journal", ()
         if doc_id is not None:
             sql, args = sql + " WHERE doc_id = ?", (doc_id,)
-        rows = self._db.execute(sql, args).rows
-        return [JournalEntry(step, _info_from_json(document), folder) for step, document, folder in rows]
+        entries = []
+        for row_id, step, document, folder in self._db.execute(sql, args).rows:
+            try:
+                entries.append(_journal_entry(row_id, step, document, folder))
+            except (VeilError, ValueError, KeyError, TypeError) as exc:
+                self.quarantine(row_id, _problem(exc))
+        return entries
+
+    def quarantine(self, doc_id: str, reason: str) -> None:
+        """Move a journal row that can never be repaired out of the journal, keeping it for a person."""
+        with self._db.transaction() as tx:
+            tx.execute("INSERT INTO ingest_quarantine (doc_id, step, document, folder_id, reason, at) "
+                       "SELECT doc_id, step, document, folder_id, ?, ? FROM ingest_journal WHERE doc_id = ?",
+                       (reason, datetime.now(timezone.utc).isoformat(timespec="seconds"), doc_id))
+            tx.execute("DELETE FROM ingest_journal WHERE doc_id = ?", (doc_id,))
+        log.error("quarantined the ingest journal entry of document %s: %s (kept in ingest_quarantine)",
+                  logged_id(doc_id), reason)
+
+    def quarantined(self) -> list[tuple[str, str]]:
+        """(doc_id, reason) of every quarantined journal row."""
+        return [tuple(r) for r in self._db.execute("SELECT doc_id, reason FROM ingest_quarantine ORDER BY at").rows]
 
     # -- the journal -----------------------------------------------------------------------------
 
     def begin(self, step: Step, info: DocumentInfo, folder_id: str | None = None) -> None:
-        """Record a write (or a removal) before the store sees it."""
+        """Record a write (or a removal) before the store sees it. A name the store would refuse is
+        refused here, before the row: such a row could never be repaired."""
+        collection_name(info.collection)
+        reader_groups(info.groups)
         self._db.execute(_BEGIN, (info.doc_id, step, _info_json(info), folder_id))
 
     def advance(self, doc_id: str, step: Step) -> None:
@@ -163,6 +209,43 @@ def _to_info(row) -> DocumentInfo:
     doc_id, collection, source, content_hash, ingested_at, chunks, redactions, groups = row
     return DocumentInfo(doc_id, collection, source, content_hash, ingested_at, chunks, json.loads(redactions),
                         tuple(json.loads(groups)))
+
+
+def _readable(rows) -> list[DocumentInfo]:
+    """Rows as documents; a row that cannot be read (edited by hand) is skipped, saying so."""
+    out = []
+    for row in rows:
+        try:
+            out.append(_to_info(row))
+        except (ValueError, TypeError) as exc:
+            log.error("skipped the unreadable registry row of document %s (%s)", logged_id(row[0]), type(exc).__name__)
+    return out
+
+
+def _journal_entry(doc_id: str, step: str, document: str, folder_id: str | None) -> JournalEntry:
+    """A journal row, checked: a step Veil knows, readable JSON of this document, names the store takes."""
+    if step not in STEPS:
+        raise ValueError("unknown step")
+    info = _info_from_json(document)
+    if info.doc_id != doc_id:
+        raise ValueError("the entry names another document")
+    collection_name(info.collection)
+    reader_groups(info.groups)
+    return JournalEntry(step, info, folder_id)
+
+
+def _problem(exc: Exception) -> str:
+    """Why a row was quarantined, without its values (a VeilError here quotes the bad name)."""
+    if isinstance(exc, VeilError):
+        return "invalid collection name" if "collection" in str(exc) else "invalid group name"
+    if isinstance(exc, KeyError):
+        return "a field is missing"
+    return str(exc) if str(exc) in ("unknown step", "the entry names another document") else "unreadable entry"
+
+
+def logged_id(doc_id) -> str:
+    """A document id for the log: Veil's ids are uuids; anything else written into the database is withheld."""
+    return doc_id if isinstance(doc_id, str) and _UUID.match(doc_id) else "<malformed id>"
 
 
 def _info_json(info: DocumentInfo) -> str:
