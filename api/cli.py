@@ -31,6 +31,14 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(jobs_app, name="jobs")
 app.command("worker")(user_errors(worker))
 
+@app.callback()
+def _private_files() -> None:
+    """Every command (`serve` and `worker` included): what Veil writes is readable by its owner only."""
+    from core.files import private_umask
+
+    private_umask()
+
+
 class AnswerMode(str, Enum):
     extractive = "extractive"
     generative = "generative"
@@ -43,7 +51,9 @@ CollectionOpt = Annotated[Optional[str], typer.Option("--collection", "-c", help
 def local_veil(settings: Settings, console_level: str = "WARNING") -> Iterator:
     from api.logs import configure_logging
     from api.wiring import build_veil
+    from core.files import private_dir
 
+    private_dir(settings.data_dir)  # before the log file, the first thing written there
     configure_logging(settings.data_dir, settings.log_level, console_level)
     veil = build_veil(settings)
     try:
@@ -84,11 +94,11 @@ def ingest(
     """Parse, redact, chunk, embed and store documents. A broken file never stops the batch; exit code 1
     when any file failed (the summary still lists every file)."""
     from api.ingest_cli import run_remote_ingest
-    from ingest.pipeline import reader_groups
+    from ingest.names import collection_name, reader_groups
 
     settings = settings_for_cli()
-    name = collection or settings.default_collection
-    readers = reader_groups(groups or [])  # a bad group name stops the command before any work
+    name = collection_name(collection or settings.default_collection)  # bad names stop the command
+    readers = reader_groups(groups or [])  # before any work, and before anything is written
     if queue:
         _enqueue(settings, paths, name, readers, sync, as_json)
         return
@@ -223,4 +233,7 @@ def config_show(as_json: JsonFlag = False) -> None:
 
 
 def main() -> None:
+    from core.files import private_umask
+
+    private_umask()  # also for what runs before a command (typer's own start-up)
     app()

@@ -14,6 +14,7 @@ from pydantic import SecretStr
 from api.auth.keystore import KeyStore
 from api.auth.limits import KeyLimiter, SharedBuckets
 from core.audit import AuditLog
+from core.files import private_dir
 from core.keys import load_or_create_key
 from core.settings import AuditSettings, QueueSettings, Settings, StateSettings, StoreSettings
 from core.state import StateDB, open_state
@@ -210,7 +211,7 @@ def throwaway_settings(settings: Settings, data_dir: Path) -> Settings:
 
 
 def build_veil(settings: Settings) -> Veil:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_dir)  # 0700 (core.files); the entry points' umask makes every file in it 0600
     store = build_store(settings)  # first: it takes the store lock, so a busy store fails fast
     audit = build_audit(settings)
     detector = build_detector(settings)  # one set of detection models, shared by redactor and vault

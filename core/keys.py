@@ -26,7 +26,7 @@ def load_or_create_key(configured: SecretStr | None, path: Path) -> bytes:
             raise ConfigError("audit.key must be at least 16 characters")
         return value
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as handle:
             handle.write(secrets.token_hex(32))
