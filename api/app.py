@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from api.auth.principals import Authenticator, authenticate
+from api.guard import BodyGuard
 from api.metrics import Metrics
 from api.queue_wiring import build_jobs
 from api.routes import audit, chat_completions, documents, health, jobs, query, ui
@@ -26,7 +27,7 @@ def create_app(veil: Veil, admin_token: str | None = None) -> FastAPI:
     """`admin_token`: the server's local admin token (written to the data dir by `veil serve`)."""
     app = FastAPI(title="Veil", version="0.1.0", docs_url=None, redoc_url=None, openapi_url=None,
                   description="Privacy-preserving RAG: redacted ingest, local answers, auditable. "
-                              "Every route but /healthz and /readyz needs Authorization: Bearer KEY.")
+                              "Every /v1 route needs Authorization: Bearer KEY (the Authorize button).")
     app.state.veil = veil
     app.state.auth = Authenticator(build_keys(veil.settings), build_limiter(veil.settings), admin_token)
     app.state.jobs = build_jobs(veil.settings)
@@ -35,22 +36,25 @@ def create_app(veil: Veil, admin_token: str | None = None) -> FastAPI:
         app.include_router(module.router)
     app.mount("/ui", StaticFiles(directory=ui.UI_DIR), name="ui")
     _add_docs(app)
+    app.add_middleware(BodyGuard, auth=app.state.auth, limits=veil.settings.api)  # inside the metrics: counted
     _add_metrics(app)
     _add_error_handlers(app)
     return app
 
 
 def _add_docs(app: FastAPI) -> None:
-    """The schema and its page need a key (any role); Swagger UI's files are served by Veil, no CDN."""
+    """The page and the schema are public: the schema holds no data (it says what the code does) and the
+    browser fetches it before anyone can sign in; "Try it out" needs the key Authorize asks for.
+    Swagger UI's files are served by Veil, no CDN."""
     from swagger_ui_bundle import swagger_ui_path
 
     app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
 
-    @app.get("/openapi.json", include_in_schema=False, dependencies=[Depends(authenticate)])
+    @app.get("/openapi.json", include_in_schema=False)
     def openapi() -> JSONResponse:
         return JSONResponse(app.openapi())
 
-    @app.get("/docs", include_in_schema=False, dependencies=[Depends(authenticate)])
+    @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
         return get_swagger_ui_html(openapi_url="/openapi.json", title="Veil API",
                                    swagger_js_url="/docs-assets/swagger-ui-bundle.js",

@@ -253,7 +253,10 @@ def _require_scheme(setting: str, url: str | None, scheme: str, expected: str) -
 class ApiSettings(Section):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
-    max_upload_mb: int = Field(100, ge=1)
+    max_upload_mb: int = Field(100, ge=1, le=100_000, description="POST /v1/documents takes this many MB of "
+                               "files (all together, plus max_body_kb of form fields); more is refused (413)")
+    max_body_kb: int = Field(1024, ge=1, le=1_000_000, description="the largest body of any other request "
+                             "(a question, a chat, an audit search); a bigger one is refused (413)")
     max_in_flight_per_key: int = Field(64, ge=1, description="requests one API key may have in flight")
     requests_per_minute_per_key: int = Field(1200, ge=1)
 

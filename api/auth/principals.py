@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.auth.keystore import KeyStore, digest
 from api.auth.limits import KeyLimiter
@@ -23,6 +24,7 @@ from core.types import Principal
 
 ADMIN_TOKEN = Path("keys") / "admin.token"
 EVERYONE = "everyone"
+PRINCIPAL_SCOPE_KEY = "veil.principal"  # set by api.guard once it has checked the key of a request with a body
 
 
 def write_admin_token(data_dir: Path) -> str:
@@ -59,15 +61,28 @@ class Authenticator:
         return Principal(key.id, frozenset({key.role}), frozenset({EVERYONE, *key.groups}))
 
 
-def authenticate(request: Request, authorization: Annotated[str | None, Header()] = None) -> Iterator[Principal]:
-    """401 without a live key; 429 past the key's limits (held until the response is made)."""
+def principal_for(auth: Authenticator, authorization: str | None) -> Principal:
+    """The principal of an `Authorization: Bearer KEY` header; AuthenticationError (401) otherwise."""
     scheme, _, secret = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise AuthenticationError("an API key is required: send Authorization: Bearer KEY")
-    auth: Authenticator = request.app.state.auth
     principal = auth.principal(secret.strip())
     if principal is None:
         raise AuthenticationError("unknown or revoked API key")
+    return principal
+
+
+# Declares the scheme in /openapi.json, so /docs offers an Authorize button; the check is ours.
+_bearer = HTTPBearer(auto_error=False, scheme_name="api_key",
+                     description="a Veil API key (`veil keys create --role user|auditor|admin`)")
+
+
+def authenticate(request: Request,
+                 _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Iterator[Principal]:
+    """401 without a live key; 429 past the key's limits (held until the response is made). A request
+    with a body was checked already, before its body was read (`api.guard`)."""
+    auth: Authenticator = request.app.state.auth
+    principal = request.scope.get(PRINCIPAL_SCOPE_KEY) or principal_for(auth, request.headers.get("authorization"))
     with auth.limiter.hold(principal.name):
         yield principal
 
