@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date, datetime, timedelta, timezone
 
 from core.audit import AuditLog
 
@@ -43,6 +44,7 @@ def events(audit: AuditLog, kind: str | None = None, document: str | None = None
            entity_type: str | None = None, since: str | None = None, until: str | None = None,
            limit: int = 200) -> dict:
     """Events newest first, filtered by kind, document, entity type and ISO date range."""
+    start, end = _instant(since), _instant(until, end=True)
     found = []
     for event in audit.events(kind):
         payload = event.payload
@@ -50,8 +52,39 @@ def events(audit: AuditLog, kind: str | None = None, document: str | None = None
             continue
         if entity_type and payload.get("entity_type") != entity_type:
             continue
-        if (since and event.ts < since) or (until and event.ts[:len(until)] > until):
+        if (start or end) and not _within(datetime.fromisoformat(event.ts), start, end):
             continue
         found.append({"seq": event.seq, "ts": event.ts, "kind": event.kind, "payload": payload})
     found.reverse()
     return {"events": found[:limit], "total": len(found)}
+
+
+def check_iso_time(text: str) -> str:
+    """An ISO 8601 date (2024-05-01) or time (2024-05-01T09:30, with or without its zone), else ValueError."""
+    _instant(text)
+    return text
+
+
+def _instant(text: str | None, end: bool = False) -> datetime | None:
+    """An ISO date or time as a UTC instant (a time without a zone is UTC). With `end`, the first instant
+    after it: an end date includes its whole day, an end time the moment itself; None past the last one."""
+    if text is None:
+        return None
+    try:
+        day = date.fromisoformat(text)
+        moment, step = datetime(day.year, day.month, day.day, tzinfo=timezone.utc), timedelta(days=1)
+    except ValueError:
+        try:
+            moment, step = datetime.fromisoformat(text), timedelta(microseconds=1)
+            moment = (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+        except (ValueError, OverflowError):
+            raise ValueError("not an ISO date (2024-05-01) or time (2024-05-01T09:30)") from None
+    try:
+        return moment + step if end else moment
+    except OverflowError:  # nothing is later: no bound
+        return None
+
+
+def _within(moment: datetime, start: datetime | None, end: datetime | None) -> bool:
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return (start is None or moment >= start) and (end is None or moment < end)

@@ -35,7 +35,9 @@ from retrieval.base import Embedder, VectorStore
 
 def state_for(settings: Settings, name: str) -> StateDB:
     """Where a component keeps its tables: the shared PostgreSQL database, or data_dir/NAME.db."""
-    return open_state(settings.state.url or settings.data_dir / f"{name}.db")
+    if settings.state.url:
+        return open_state(settings.state.url)
+    return open_state(private_dir(settings.data_dir) / f"{name}.db")
 
 
 def build_registry(settings: Settings) -> DocumentRegistry:

@@ -3,14 +3,19 @@ The searched value travels in the request body, never in a URL or a log line."""
 
 from __future__ import annotations
 
+from typing import Annotated
+from uuid import UUID
+
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from api import audit_views
 from api.auth.principals import AuditorDep
-from api.deps import VeilDep
+from api.deps import KnownQueryParams, VeilDep
 
-router = APIRouter(prefix="/v1/audit", tags=["audit"])
+router = APIRouter(prefix="/v1/audit", tags=["audit"], dependencies=[KnownQueryParams])
+DocumentParam = Annotated[UUID | None, Query(description="a document's id (GET /v1/documents)")]
+IsoTime = Annotated[str, AfterValidator(audit_views.check_iso_time)]
 
 
 class Verification(BaseModel):
@@ -22,6 +27,7 @@ class Verification(BaseModel):
 
 
 class SearchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     value: str = Field(min_length=1, max_length=1000, description="the personal value to look for")
 
 
@@ -72,14 +78,17 @@ def search(veil: VeilDep, _: AuditorDep, request: SearchRequest) -> dict:
 
 
 @router.get("/report", response_model=Report)
-def report(veil: VeilDep, _: AuditorDep, document: str | None = None) -> dict:
-    return audit_views.report(veil.audit, document)
+def report(veil: VeilDep, _: AuditorDep, document: DocumentParam = None) -> dict:
+    return audit_views.report(veil.audit, document and str(document))
 
 
 @router.get("/events", response_model=EventPage)
-def events(veil: VeilDep, _: AuditorDep, kind: str | None = None, document: str | None = None,
-           entity_type: str | None = None, since: str | None = Query(None, description="ISO date or time"),
-           until: str | None = Query(None, description="ISO date or time"),
-           limit: int = Query(200, ge=1, le=5000)) -> dict:
+def events(veil: VeilDep, _: AuditorDep,
+           kind: Annotated[str | None, Query(pattern=r"^[a-z0-9_.-]{1,64}$", description="e.g. redaction, query")] = None,
+           document: DocumentParam = None,
+           entity_type: Annotated[str | None, Query(pattern=r"^[A-Z0-9_]{1,64}$", description="e.g. PERSON")] = None,
+           since: Annotated[IsoTime | None, Query(description="ISO date or time (UTC unless it says)")] = None,
+           until: Annotated[IsoTime | None, Query(description="ISO date (the whole day) or time, inclusive")] = None,
+           limit: Annotated[int, Query(ge=1, le=5000)] = 200) -> dict:
     """Redaction, query, escalation and other events, newest first."""
-    return audit_views.events(veil.audit, kind, document, entity_type, since, until, limit)
+    return audit_views.events(veil.audit, kind, document and str(document), entity_type, since, until, limit)

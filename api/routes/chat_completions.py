@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from api import serialize
 from api.auth.principals import ReaderDep
 from api.deps import MetricsDep, VeilDep
-from core.errors import VeilError
+from core.errors import NotFoundError, VeilError
 from core.settings import COLLECTION_NAME
 from core.types import Answer, Citation, Message
 
@@ -95,6 +95,7 @@ class ChatCompletion(BaseModel):
                               "description": "with stream: chat.completion.chunk events, then [DONE]"}})
 def chat_completions(veil: VeilDep, principal: ReaderDep, metrics: MetricsDep,
                      request: ChatRequest) -> dict | StreamingResponse:
+    _served(request.model)
     question, history = _conversation(request.messages)
     collection = request.collection or veil.settings.default_collection
     answer = veil.answerer.answer(question, collection, mode=request.mode, principal=principal,
@@ -107,6 +108,11 @@ def chat_completions(veil: VeilDep, principal: ReaderDep, metrics: MetricsDep,
             "choices": [{"index": 0, "message": {"role": "assistant", "content": answer.answer},
                          "finish_reason": "stop"}],
             "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}} | _veil_fields(answer)
+
+
+def _served(model: str) -> None:
+    if model != MODEL_ID:
+        raise NotFoundError(f"model {model[:100]!r} is not served here; models served: {MODEL_ID} (GET /v1/models)")
 
 
 def _conversation(messages: list[ChatMessage]) -> tuple[str, list[Message]]:

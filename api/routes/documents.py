@@ -5,17 +5,19 @@ from collections.abc import Iterator
 from pathlib import PurePath
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
 from fastapi.responses import StreamingResponse
 
 from api import serialize
 from api.auth.principals import AdminDep, ReaderDep
-from api.deps import MetricsDep, VeilDep
+from api.deps import KnownFormFields, KnownQueryParams, MetricsDep, VeilDep
 from api.schemas import CollectionList, Deleted, DocumentList, IngestReportOut
 from core.errors import NotFoundError, VeilError
-from ingest.pipeline import FileResult, IngestReport
+from core.settings import COLLECTION_NAME
+from ingest.pipeline import FileResult, IngestReport, reader_groups
 
-router = APIRouter(prefix="/v1", tags=["documents"])
+router = APIRouter(prefix="/v1", tags=["documents"], dependencies=[KnownQueryParams])
+CollectionParam = Annotated[str | None, Query(pattern=COLLECTION_NAME)]
 
 
 @router.post("/documents", response_model=IngestReportOut)
@@ -23,20 +25,29 @@ def upload_documents(
     veil: VeilDep,
     _: AdminDep,
     metrics: MetricsDep,
+    __: KnownFormFields,
     files: Annotated[list[UploadFile], File(description="documents to parse, redact and index")],
-    collection: Annotated[str | None, Form()] = None,
+    collection: Annotated[str | None, Form(pattern=COLLECTION_NAME)] = None,
     source: Annotated[list[str] | None, Form(description="client-side path of each file (its identity)")] = None,
     name: Annotated[list[str] | None, Form(description="name to store for each file (default: its file name)")] = None,
     groups: Annotated[list[str] | None, Form(description="groups allowed to read these files (default: everyone)")] = None,
 ) -> dict:
-    """Ingest uploaded files. Per-file results: one broken file never fails the others."""
+    """Ingest uploaded files. Per-file results: one broken file never fails the others. The request is
+    checked (collection, groups, fields) before any file is read; queries wait only for the store write."""
     collection = collection or veil.settings.default_collection
-    readers = tuple(groups or ())
+    readers = _readers(groups)
     results = [_ingest_upload(veil, f, _nth(source, i), _nth(name, i), collection, readers)
                for i, f in enumerate(files)]
     report = IngestReport(tuple(results))
     metrics.ingest(report)
     return serialize.ingest_report(report)
+
+
+def _readers(groups: list[str] | None) -> tuple[str, ...]:
+    try:
+        return reader_groups(groups or ())
+    except VeilError as exc:
+        raise HTTPException(422, f"invalid request: groups: {exc}") from None
 
 
 def _nth(values: list[str] | None, index: int) -> str | None:
@@ -45,18 +56,27 @@ def _nth(values: list[str] | None, index: int) -> str | None:
 
 def _ingest_upload(veil, upload: UploadFile, source: str | None, stored_name: str | None,
                    collection: str, groups: tuple[str, ...]) -> FileResult:
+    """The pipeline's stages, as `IngestPipeline.ingest_bytes` runs them, but only the write holds the
+    store: parsing (sandboxed worker processes under parsing.timeout_s), redaction and embedding happen
+    outside it, one upload at a time, while queries go on."""
     name = stored_name or PurePath(upload.filename or "upload").name
-    limit = veil.settings.api.max_upload_mb * 1_000_000
-    data = upload.file.read(limit + 1)
-    if len(data) > limit:
-        return FileResult(name, "failed", error=f"file is over the {veil.settings.api.max_upload_mb} MB upload limit")
-    key = source or f"upload:{name}"
-    with veil.lock:
-        return veil.pipeline.ingest_bytes(data, name=name, source_key=key, collection=collection, groups=groups)
+    data = upload.file.read()  # the body was capped (api.max_upload_mb) before it was read
+    pipeline = veil.pipeline
+    checked = pipeline.check(data, name, source or f"upload:{name}", collection, groups)
+    if isinstance(checked, FileResult):
+        return checked
+    try:
+        with veil.ingest_lock:
+            prepared = pipeline.prepare(checked, veil.parser.parse(data, PurePath(checked.name).name))
+            vectors = pipeline.embed([prepared])[0]
+        with veil.lock:
+            return pipeline.write(prepared, vectors)
+    except Exception as exc:  # one broken file never stops the others
+        return pipeline.failed(checked.name, exc, checked.doc_id)
 
 
 @router.get("/documents", response_model=DocumentList)
-def list_documents(veil: VeilDep, principal: ReaderDep, collection: str | None = None) -> dict:
+def list_documents(veil: VeilDep, principal: ReaderDep, collection: CollectionParam = None) -> dict:
     """The documents the caller may read (an admin: all)."""
     visible = [d for d in veil.registry.list(collection)
                if principal.is_admin or set(d.groups) & principal.groups]
@@ -76,11 +96,13 @@ def delete_document(veil: VeilDep, _: AdminDep, doc_id: str) -> dict:
 @router.get("/export", response_class=StreamingResponse,
             responses={200: {"content": {"application/x-ndjson": {}},
                              "description": "JSON lines {chunk_id, text, metadata}"}})
-def export(veil: VeilDep, _: AdminDep, collection: str | None = None) -> StreamingResponse:
+def export(veil: VeilDep, _: AdminDep, collection: CollectionParam = None) -> StreamingResponse:
     """Every stored chunk as JSON lines: exactly what the store holds."""
     name = collection or veil.settings.default_collection
-    if name not in veil.store.collections():
-        raise VeilError(f"no collection named {name}")
+    with veil.lock:
+        known = name in veil.store.collections()
+    if not known:
+        raise NotFoundError(f"no collection named {name}")
 
     def lines() -> Iterator[str]:
         with veil.lock:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from api.auth.principals import AdminDep
+from api.deps import KnownQueryParams
 from api.schemas import JobOut
 from core.errors import NotFoundError
 
-router = APIRouter(prefix="/v1", tags=["jobs"])
+router = APIRouter(prefix="/v1", tags=["jobs"], dependencies=[KnownQueryParams])
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut)

@@ -6,26 +6,28 @@ from typing import Literal
 
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api import serialize
 from api.auth.principals import ReaderDep
-from api.deps import MetricsDep, VeilDep
+from api.deps import KnownQueryParams, MetricsDep, VeilDep
 from api.schemas import AnswerOut
 from core.errors import VeilError
 from core.settings import COLLECTION_NAME
 from core.types import Message
 from generation.answering import Final, Token
 
-router = APIRouter(prefix="/v1", tags=["query"])
+router = APIRouter(prefix="/v1", tags=["query"], dependencies=[KnownQueryParams])
 
 
 class Turn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     role: Literal["user", "assistant"]
     content: str = Field(max_length=20_000)
 
 
 class QueryRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is an error, never silently ignored
     question: str = Field(min_length=1, max_length=4000)
     collection: str | None = Field(None, pattern=COLLECTION_NAME)
     top_k: int | None = Field(None, ge=1, le=100)

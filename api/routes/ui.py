@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
 from api.auth.principals import PrincipalDep
+from api.deps import KnownQueryParams
 
 UI_DIR = Path(__file__).resolve().parents[1] / "ui"
 router = APIRouter()
@@ -21,7 +22,7 @@ class Me(BaseModel):
     groups: list[str]
 
 
-@router.get("/v1/me", response_model=Me, tags=["auth"])
+@router.get("/v1/me", response_model=Me, tags=["auth"], dependencies=[KnownQueryParams])
 def me(principal: PrincipalDep) -> Me:
     """The signed-in key's principal: its role(s) and groups."""
     return Me(name=principal.name, roles=sorted(principal.roles), groups=sorted(principal.groups))
