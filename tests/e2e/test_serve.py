@@ -82,3 +82,17 @@ def test_the_official_openai_client_against_a_live_server(server):
     denied = httpx.post(str(client.base_url.join("/v1/query")), json={"question": question},
                         headers={"Authorization": f"Bearer {auditor_key}"})
     assert denied.status_code == 403 and set(denied.json()) == {"error"}
+
+
+def test_the_data_dir_is_its_owners_only_while_serving(server):
+    """umask 077 in every entry point: SQLite's -wal/-shm, the store's lock, server.json, the log, the keys."""
+    import stat
+
+    runner, _ = server
+    runner.run("ingest", str(SAMPLES / "insurance_claim.txt"))
+    data_dir = runner.data_dir
+    found = {p.relative_to(data_dir).as_posix(): stat.S_IMODE(p.lstat().st_mode) for p in data_dir.rglob("*")}
+    assert {"server.json", "keys/admin.token", "logs/veil.log", "veil.db-wal", "veil.db-shm", "qdrant/.lock",
+            "audit.db"} <= found.keys(), sorted(found)
+    assert {name: oct(mode) for name, mode in found.items() if mode & 0o077} == {}
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
