@@ -18,6 +18,7 @@ import numpy as np
 
 from core.types import Hit
 from generation.grounding import content_stems
+from generation.injection import instruction_ranges, overlaps
 from generation.placeholders import PLACEHOLDER
 from generation.question import read_question
 from generation.sentences import sentence_spans
@@ -49,8 +50,7 @@ class SentenceExtractor:
 
     def quotes(self, question: str, hits: Sequence[Hit]) -> list[Quote]:
         """The best sentences, best first: one, or two when the runner-up scores nearly as well."""
-        candidates = [(i, s, e) for i, h in enumerate(hits) for s, e in sentence_spans(h.text)
-                      if _informative(h.text[s:e])]
+        candidates = [(i, s, e) for i, h in enumerate(hits) for s, e in _quotable(h.text)]
         if not candidates:
             return []
         texts = [hits[i].text[s:e] for i, s, e in candidates]
@@ -69,6 +69,14 @@ class SentenceExtractor:
     def _meaning(self, question: str, texts: list[str]) -> np.ndarray:
         vectors = self._embedder.embed_documents(texts)
         return vectors @ self._embedder.embed_query(question)
+
+
+def _quotable(text: str) -> list[tuple[int, int]]:
+    """Sentences that may answer: informative, and not addressing the model (`generation.injection`):
+    a document's "ignore previous instructions" is never quoted as Veil's answer."""
+    instructions = instruction_ranges(text)
+    return [(s, e) for s, e in sentence_spans(text)
+            if _informative(text[s:e]) and not overlaps((s, e), instructions)]
 
 
 def _informative(sentence: str) -> bool:

@@ -12,6 +12,7 @@ from pathlib import PurePath
 
 from core.types import Hit, Message
 from generation.base import ChatModel
+from generation.injection import without_instructions
 from generation.placeholders import PromptPlaceholders
 
 INSTRUCTIONS = (
@@ -74,9 +75,11 @@ class FittedPrompt:
 
 
 def build_prompt(question: str, hits: Sequence[Hit], history: Sequence[Message] | None = None) -> FittedPrompt:
-    """`history` given (even empty) builds the external prompt; None the local one."""
+    """`history` given (even empty) builds the external prompt; None the local one. A source's sentences
+    that address the model are replaced by `[instruction-like text removed]` (`generation.injection`):
+    document text reaches a model as material to answer from, never as instructions."""
     placeholders = PromptPlaceholders()
-    texts = tuple(placeholders.renumber(h.doc_id, h.text) for h in hits)
+    texts = tuple(placeholders.renumber(h.doc_id, without_instructions(h.text)) for h in hits)
     messages = (grounded_messages(question, hits, texts) if history is None
                 else external_messages(question, hits, texts, history))
     return FittedPrompt(tuple(hits), texts, placeholders, messages)

@@ -23,8 +23,8 @@ def _sentencizer():
     return nlp
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence, stripped, in order; pieces under MIN_CHARS are left out."""
+def sentence_spans(text: str, min_chars: int = MIN_CHARS) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, stripped, in order; pieces under `min_chars` are left out."""
     spans: list[tuple[int, int]] = []
     for line in _LINE.finditer(text):
         for sent in _sentencizer()(line.group()).sents:
@@ -32,6 +32,6 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             piece = text[start:end]
             start += len(piece) - len(piece.lstrip())
             end -= len(piece) - len(piece.rstrip())
-            if end - start >= MIN_CHARS:
+            if end - start >= min_chars:
                 spans.append((start, end))
     return spans
