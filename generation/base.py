@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 from core.types import Completion, Message
 
@@ -28,6 +28,7 @@ class RequestPseudonyms(Protocol):
     numbered after the numbers the prompt's sources already use. Raw values stay in memory only."""
 
     def pseudonymise(self, texts: Sequence[str]) -> list[str]: ...
+    def token(self, entity_type: str, value: str) -> str: ...  # one value the egress guard found
     def restore(self, text: str) -> str: ...
     def counts(self) -> dict[str, int]: ...
 
@@ -38,9 +39,30 @@ class Pseudonymiser(Protocol):
     def session(self, reserved: Mapping[str, int]) -> RequestPseudonyms: ...
 
 
-class EgressGuard(Protocol):
-    """Re-scans text about to leave with the storage redaction policy: entity type -> how many
-    detections lie outside placeholders. Empty means it may leave. `common_words`: the sources'
-    `Hit.common_words`, storage's evidence that those capitalised words are ordinary in their documents."""
+class Piece(NamedTuple):
+    """A stretch of outbound text and the evidence its document gives the egress guard:
+    `common_words`, the words that document writes in lower case (`Hit.common_words`); empty for
+    the question, the instructions and the prompt's own scaffolding."""
 
-    def findings(self, texts: Sequence[str], common_words: Collection[str] = ()) -> dict[str, int]: ...
+    text: str
+    common_words: Collection[str] = ()
+
+
+class GuardFindings(Protocol):
+    """What the egress guard found (falsy when nothing): `counts` per entity type, never values;
+    `spans` to pseudonymise as (piece index, start, end, entity type), offsets into that piece."""
+
+    counts: dict[str, int]
+    spans: Sequence[tuple[int, int, int, str]]
+
+    def __bool__(self) -> bool: ...
+
+
+class EgressGuard(Protocol):
+    """Re-scans text about to leave with the storage redaction policy. Each piece is judged as a
+    document of its own, with its own evidence: one source's ordinary words never excuse another's
+    names. Detections inside placeholders, field labels beside them ("IBAN <IBAN_CODE_1>") and
+    markup read as data do not count. The caller pseudonymises what is found and asks again;
+    only a finding of that second pass blocks the request."""
+
+    def findings(self, pieces: Sequence[tuple[str, Collection[str]]]) -> GuardFindings: ...

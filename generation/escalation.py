@@ -2,9 +2,11 @@
 
 1. The sources are stored redacted; their placeholders are renumbered for this prompt.
 2. The question and chat history get this request's own pseudonyms, numbered after the sources'.
-3. The egress guard re-scans the exact outbound texts (the client refuses to send otherwise).
-4. The privacy budget is charged; the audit log records route, model, entity counts and the
-   payload's SHA-256 before anything is sent.
+3. The egress guard re-scans the exact outbound texts, each source with its own document's
+   evidence; what it finds gets this request's pseudonyms too, and it reads the result once more.
+   Only a finding that survives blocks the request (the client refuses to send otherwise).
+4. The privacy budget is charged; the audit log records route, model, entity counts, both guard
+   passes' counts and the payload's SHA-256 before anything is sent.
 5. The reply's pseudonyms are restored locally and the grounding checks run, the question counting
    as a source; a reply that fails them is not used.
 
@@ -21,11 +23,11 @@ from dataclasses import dataclass
 from core.audit import AuditLog
 from core.placeholders import PLACEHOLDER
 from core.types import Answer, Citation, Hit, Message, Principal
-from generation.base import Pseudonymiser, RequestPseudonyms
+from generation.base import Piece, Pseudonymiser, RequestPseudonyms
 from generation.budget import PrivacyBudget
 from generation.citations import cited_numbers
 from generation.grounding import IDK, attribute, grounding_problems
-from generation.openai_compat import EgressBlocked, EscalationError, OpenAICompatibleChat, Outbound
+from generation.openai_compat import EgressBlocked, EscalationError, GuardPasses, OpenAICompatibleChat, Outbound
 from generation.placeholders import PromptPlaceholders
 from generation.prompts import FittedPrompt, fit_prompt
 from generation.streaming import AnswerRewriter
@@ -108,17 +110,17 @@ class Escalator:
         prompt = fit_prompt(self._client, question_out, hits, history_out)
         if prompt is None:
             return Escalated(None, "the question and its sources do not fit the closed model's context")
+        evidence = [Piece(text, hit.common_words) for text, hit in zip(prompt.texts, prompt.hits)]
         try:
-            common_words = {w for hit in prompt.hits for w in hit.common_words}
-            outbound = self._client.prepare(prompt.messages, stream=stream, common_words=common_words)
+            outbound = self._client.prepare(prompt.messages, stream=stream, evidence=evidence, pseudonyms=pseudonyms)
         except EgressBlocked as exc:
-            self._record(principal, collection, reason, "blocked", exc.findings, None)
+            self._record(principal, collection, reason, "blocked", exc.findings, None, exc.passes)
             return Escalated(None, str(exc))
-        sent = entity_counts(prompt.messages)
+        sent = entity_counts(outbound.messages)
         if refused := self._budget.reserve(principal.name, sum(sent.values())):
-            self._record(principal, collection, reason, "refused", sent, None)
+            self._record(principal, collection, reason, "refused", sent, None, outbound.guard)
             return Escalated(None, refused)
-        self._record(principal, collection, reason, "sent", sent, outbound)
+        self._record(principal, collection, reason, "sent", sent, outbound, outbound.guard)
         return Prepared(prompt, pseudonyms, outbound)
 
     def _checked(self, question: str, ready: Prepared, reply: str, reason: str, cite: Callable[[Hit], Citation]) -> Escalated:
@@ -136,13 +138,15 @@ class Escalator:
                                 f"escalated to {self.model}: {reason}", ready.outbound.body))
 
     def _record(self, principal: Principal, collection: str, reason: str, status: str,
-                entities: dict[str, int], outbound: Outbound | None) -> None:
+                entities: dict[str, int], outbound: Outbound | None, guard: GuardPasses) -> None:
+        """`entities`: placeholders sent by type (blocked: what the guard's second pass found);
+        `guard`: both passes' counts by type, never a value."""
         if self._audit is None:
             return
         self._audit.append("escalation", {
             "status": status, "route": "external" if status == "sent" else "local",
             "reason": reason, "model": self.model, "collection": collection, "principal": principal.name,
-            "entities": dict(sorted(entities.items())),
+            "entities": dict(sorted(entities.items())), "guard": guard.audit(),
             "payload_sha256": outbound.sha256 if outbound else None,
         })
 

@@ -1,9 +1,11 @@
 """The escalation client: any OpenAI-compatible `/v1/chat/completions` API, over httpx.
 
-Nothing leaves without the egress guard: `prepare` re-scans the exact texts of a request and
-refuses it when any personal data lies outside a placeholder; only a prepared `Outbound` can be
-sent. The `Outbound` holds the exact JSON body, so what the UI shows, what the audit log hashes and
-what crossed the wire are the same bytes.
+Nothing leaves without the egress guard: `prepare` re-scans the exact texts of a request. Given
+the request's pseudonyms, what the guard finds is replaced by tokens of that request (every
+occurrence of the value, so the request stays consistent), and the guard reads the result once
+more; a finding that survives, or any finding when there are no pseudonyms to use, refuses the
+request. Only a prepared `Outbound` can be sent. The `Outbound` holds the exact JSON body, so what
+the UI shows, what the audit log hashes and what crossed the wire are the same bytes.
 """
 
 from __future__ import annotations
@@ -11,16 +13,18 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import time
-from collections.abc import Callable, Collection, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 
 import httpx
 
 from core.errors import VeilError
 from core.settings import EscalationSettings
+from core.placeholders import PLACEHOLDER
 from core.types import Completion, Message
-from generation.base import EgressGuard
+from generation.base import EgressGuard, GuardFindings, Piece, RequestPseudonyms
 
 log = logging.getLogger(__name__)
 
@@ -34,23 +38,62 @@ class EscalationError(VeilError):
     http_status = 502
 
 
-class EgressBlocked(VeilError):
-    """The guard found personal data outside placeholders; `findings` counts it by type."""
+@dataclass(frozen=True)
+class GuardPasses:
+    """The egress guard's counts per entity type (never values): `first` on the request as built
+    (pseudonymised when pseudonyms were given), `second` on the result (what blocks)."""
 
-    def __init__(self, findings: dict[str, int]) -> None:
-        self.findings = findings
-        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(findings.items()))
-        super().__init__(f"the egress guard found personal data in the outbound request ({kinds})")
+    first: dict[str, int] = field(default_factory=dict)
+    second: dict[str, int] = field(default_factory=dict)
+
+    def audit(self) -> dict:
+        return {"first": dict(sorted(self.first.items())), "second": dict(sorted(self.second.items()))}
+
+
+class EgressBlocked(VeilError):
+    """The guard found personal data it could not pseudonymise; `passes` counts it by type."""
+
+    def __init__(self, passes: GuardPasses, pseudonymised: bool) -> None:
+        self.passes = passes
+        self.findings = passes.second
+        when = " even after pseudonymising it" if pseudonymised else ""
+        super().__init__(f"the egress guard found personal data in the outbound request{when}: "
+                         f"{describe_counts(passes.second)}")
+
+
+_KINDS = {  # entity type -> (one, many), for people reading why an answer stayed local
+    "PERSON": ("name", "names"), "LOCATION": ("place", "places"),
+    "ORGANIZATION": ("organisation", "organisations"), "NRP": ("nationality or group", "nationalities or groups"),
+    "EMAIL_ADDRESS": ("e-mail address", "e-mail addresses"), "PHONE_NUMBER": ("phone number", "phone numbers"),
+    "STREET_ADDRESS": ("street address", "street addresses"), "DATE_TIME": ("date", "dates"),
+    "IBAN_CODE": ("IBAN", "IBANs"), "CREDIT_CARD": ("card number", "card numbers"),
+    "US_SSN": ("social security number", "social security numbers"), "AGE": ("age", "ages"),
+    "URL": ("web address", "web addresses"), "IP_ADDRESS": ("IP address", "IP addresses"),
+}
+
+
+def describe_counts(counts: dict[str, int]) -> str:
+    """"2 places (LOCATION), 1 name (PERSON)": how many of which type, in words, most first."""
+    def kind(label: str, n: int) -> str:
+        one, many = _KINDS.get(label, (label.lower().replace("_", " "), label.lower().replace("_", " ") + "s"))
+        return f"{n} {one if n == 1 else many} ({label})"
+
+    return ", ".join(kind(label, n) for label, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 @dataclass(frozen=True)
 class Outbound:
     body: str  # the exact JSON text that leaves
     stream: bool
+    guard: GuardPasses = field(default_factory=GuardPasses)
 
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.body.encode("utf-8")).hexdigest()
+
+    @property
+    def messages(self) -> list[Message]:
+        return [Message(m["role"], m["content"]) for m in json.loads(self.body)["messages"]]
 
 
 class OpenAICompatibleChat:
@@ -70,15 +113,30 @@ class OpenAICompatibleChat:
     def prompt_tokens(self, messages: Sequence[Message]) -> int:
         return sum(len(m.content) // CHARS_PER_TOKEN + 4 for m in messages)
 
-    def prepare(self, messages: Sequence[Message], stream: bool = False,
-                common_words: Collection[str] = ()) -> Outbound:
+    def prepare(self, messages: Sequence[Message], stream: bool = False, evidence: Sequence[Piece] = (),
+                pseudonyms: RequestPseudonyms | None = None) -> Outbound:
         """The request body, once the guard has passed every text in it; EgressBlocked otherwise.
-        `common_words`: the sources' evidence for the guard (`EgressGuard.findings`)."""
-        if findings := self._guard.findings([m.content for m in messages], common_words):
-            raise EgressBlocked(findings)
-        body = {"model": self.name, "messages": [{"role": m.role, "content": m.content} for m in messages],
+        `evidence`: the sources' texts as the last message holds them, each with its document's
+        `common_words`, so the guard judges each source with its own evidence. `pseudonyms`: the
+        request's book; what the guard finds becomes its tokens and the guard reads the request again."""
+        pieces = [[Piece(m.content)] for m in messages]
+        if pieces and evidence:
+            pieces[-1] = split_sources(messages[-1].content, evidence)
+        first = self._findings(pieces)
+        second = first
+        if first and pseudonyms is not None:
+            pieces = pseudonymise_findings(pieces, first, pseudonyms)
+            second = self._findings(pieces)
+        passes = GuardPasses(dict(first.counts), dict(second.counts) if second else {})
+        if second:
+            raise EgressBlocked(passes, pseudonymised=pseudonyms is not None)
+        contents = ["".join(p.text for p in message_pieces) for message_pieces in pieces]
+        body = {"model": self.name, "messages": [{"role": m.role, "content": c} for m, c in zip(messages, contents)],
                 "max_tokens": self.max_tokens, "temperature": self._settings.temperature, "stream": stream}
-        return Outbound(json.dumps(body, ensure_ascii=False), stream)
+        return Outbound(json.dumps(body, ensure_ascii=False), stream, passes)
+
+    def _findings(self, pieces: list[list[Piece]]) -> GuardFindings:
+        return self._guard.findings([p for message_pieces in pieces for p in message_pieces])
 
     def send(self, outbound: Outbound) -> Completion:
         response = self._post(outbound)
@@ -150,6 +208,59 @@ class OpenAICompatibleChat:
             response.read()
             response.close()
         return response.status_code in RETRIED_STATUS, f"HTTP {response.status_code}{_error_kind(response)}"
+
+
+def split_sources(content: str, sources: Sequence[Piece]) -> list[Piece]:
+    """`content` as pieces: each source text where it occurs (in order) with its evidence, the
+    text between and around them with none. A source not found verbatim lends no evidence."""
+    pieces: list[Piece] = []
+    cursor = 0
+    for source in sources:
+        at = content.find(source.text, cursor) if source.text else -1
+        if at < 0:
+            continue
+        if at > cursor:
+            pieces.append(Piece(content[cursor:at]))
+        pieces.append(Piece(source.text, tuple(source.common_words)))
+        cursor = at + len(source.text)
+    if cursor < len(content) or not pieces:
+        pieces.append(Piece(content[cursor:]))
+    return pieces
+
+
+def pseudonymise_findings(pieces: list[list[Piece]], found: GuardFindings,
+                          pseudonyms: RequestPseudonyms) -> list[list[Piece]]:
+    """Each span the guard found becomes the request's token for its value, and so does every other
+    occurrence of that value in the request, outside placeholders (the same value, the same token)."""
+    flat = [p for message_pieces in pieces for p in message_pieces]
+    tokens: dict[str, str] = {}
+    spans: dict[int, list[tuple[int, int, str]]] = {}
+    for index, start, end, entity_type in found.spans:
+        value = flat[index].text[start:end]
+        if value not in tokens:
+            tokens[value] = pseudonyms.token(entity_type, value)
+        spans.setdefault(index, []).append((start, end, tokens[value]))
+    texts = [_splice(p.text, spans.get(i, [])) for i, p in enumerate(flat)]
+    texts = [_spread(t, tokens) for t in texts]
+    out, n = [], 0
+    for message_pieces in pieces:
+        out.append([Piece(texts[n + k], p.common_words) for k, p in enumerate(message_pieces)])
+        n += len(message_pieces)
+    return out
+
+
+def _splice(text: str, spans: list[tuple[int, int, str]]) -> str:
+    for start, end, token in sorted(spans, reverse=True):
+        text = text[:start] + token + text[end:]
+    return text
+
+
+def _spread(text: str, tokens: dict[str, str]) -> str:
+    values = sorted((v for v in tokens if len(v) >= 3), key=len, reverse=True)
+    if not values:
+        return text
+    pattern = re.compile(rf"{PLACEHOLDER.pattern}|(?<!\w)(?:{'|'.join(map(re.escape, values))})(?!\w)")
+    return pattern.sub(lambda m: m.group() if m.group(1) else tokens[m.group()], text)
 
 
 def _error_kind(response: httpx.Response) -> str:

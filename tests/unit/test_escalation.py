@@ -19,7 +19,7 @@ from core.types import Hit, Message
 from generation.answering import Answerer, Final, Token
 from generation.budget import PrivacyBudget
 from generation.escalation import Escalator, entity_counts
-from generation.openai_compat import EgressBlocked, EscalationError, OpenAICompatibleChat
+from generation.openai_compat import EgressBlocked, EscalationError, OpenAICompatibleChat, describe_counts
 from generation.router import Router, Signals
 from redaction.egress import EgressGuard
 from redaction.pseudonymiser import Pseudonymiser
@@ -153,7 +153,7 @@ def test_client_sends_the_prepared_bytes_with_the_key_and_reads_the_reply():
 
 def test_the_guard_refuses_personal_data_outside_placeholders_before_anything_leaves():
     api = API()
-    with pytest.raises(EgressBlocked, match="1 EMAIL_ADDRESS") as blocked:
+    with pytest.raises(EgressBlocked, match=r"1 e-mail address \(EMAIL_ADDRESS\)") as blocked:
         api.client().complete([Message("user", f"write to {ALICE} about <PERSON_1>")])
     assert api.bodies == [] and ALICE not in str(blocked.value)
 
@@ -204,10 +204,32 @@ def test_pseudonyms_count_on_after_the_sources_numbers_and_restore_exactly():
     assert other.restore("<EMAIL_ADDRESS_3>") == "<EMAIL_ADDRESS_3>"
 
 
+@pytest.mark.parametrize("typed, shown", [
+    ("Which run can dimitrios papadakis take?", "which run can dimitrios papadakis take?"),
+    ("Is it due? When did I pay?", "is it due? when did i pay?"),
+    ("What did Oluwaseun Adeyemi ask for?", "What did Oluwaseun Adeyemi ask for?"),  # capitals mean something
+    ("What does ACE2 bind?", "What does ACE2 bind?"),
+])
+def test_a_question_typed_in_lower_case_is_read_as_one_case_text(typed, shown):
+    from redaction.pseudonymiser import as_typed
+
+    assert as_typed(typed) == shown and len(as_typed(typed)) == len(typed)
+
+
+def found(guard, *texts, common_words=()):
+    """The guard's counts over texts, each a piece with the same evidence."""
+    return guard.findings([(text, common_words) for text in texts]).counts
+
+
 def test_guard_ignores_placeholders_and_counts_what_is_outside():
     guard = EgressGuard(redactor())
-    assert guard.findings(["<EMAIL_ADDRESS_1> wrote", "nothing here"]) == {}
-    assert guard.findings([f"{ALICE} and x@y.org wrote"]) == {"EMAIL_ADDRESS": 2}
+    assert found(guard, "<EMAIL_ADDRESS_1> wrote", "nothing here") == {}
+    assert not guard.findings([("<EMAIL_ADDRESS_1> wrote", ())])
+    text = f"{ALICE} and x@y.org wrote"
+    result = guard.findings([("Sources:", ()), (text, ())])
+    assert result.counts == {"EMAIL_ADDRESS": 2}
+    assert [(i, text[s:e], kind) for i, s, e, kind in result.spans] == [
+        (1, ALICE, "EMAIL_ADDRESS"), (1, "x@y.org", "EMAIL_ADDRESS")]
 
 
 def test_entity_counts_count_distinct_placeholders_by_type():
@@ -269,14 +291,62 @@ def test_a_spent_budget_answers_locally(tmp_path):
     assert second.route == "local" and "budget is spent" in second.reason and len(api.bodies) == 1
 
 
-def test_a_blocked_request_never_leaves_and_is_audited(tmp_path):
+def test_what_the_guard_finds_is_pseudonymised_rechecked_restored_and_audited(tmp_path):
+    api = API(API.ok("Write to <EMAIL_ADDRESS_1> about the refund of 40 EUR [1]."))
+    audit = AuditLog(tmp_path / "audit.db", b"k" * 32)
+    leaky = hit(f"Contact {ALICE} for the refund of 40 EUR. Copy {ALICE} in.")  # a value storage missed
+    answer = engine(tmp_path, api, [leaky], audit=audit).answer(f"Whom does {ALICE} ask?", "default", escalate=True)
+    assert answer.route == "external", answer.reason
+    sent = api.bodies[0]["messages"][-1]["content"]
+    assert ALICE not in json.dumps(api.bodies)
+    # one value, one token: the question's, reused for both of the source's occurrences
+    assert "Contact <EMAIL_ADDRESS_1> for the refund of 40 EUR. Copy <EMAIL_ADDRESS_1> in." in sent
+    assert "Question: Whom does <EMAIL_ADDRESS_1> ask?" in sent
+    assert answer.answer == f"Write to {ALICE} about the refund of 40 EUR [1]."
+    event = [e.payload for e in audit.events("escalation")][0]
+    assert event["status"] == "sent" and event["guard"] == {"first": {"EMAIL_ADDRESS": 2}, "second": {}}
+    assert ALICE not in json.dumps([e.payload for e in audit.events()])
+
+
+class StubbornGuard:
+    """A guard whose finding survives pseudonymising (new context can make a detector see more)."""
+
+    def __init__(self):
+        self.calls = []
+
+    def findings(self, pieces):
+        from redaction.egress import Findings
+
+        self.calls.append([text for text, _ in pieces])
+        return Findings({"LOCATION": 2}, ((len(pieces) - 1, 0, 1, "LOCATION"),))
+
+
+def test_a_finding_that_survives_the_second_pass_blocks_never_leaves_and_is_audited(tmp_path):
     api = API()
     audit = AuditLog(tmp_path / "audit.db", b"k" * 32)
-    leaky = hit(f"Contact {ALICE} for the refund of 40 EUR.")  # a value storage missed
-    answer = engine(tmp_path, api, [leaky], audit=audit).answer("What refund?", "default", escalate=True)
-    assert api.bodies == [] and answer.route == "local" and "egress guard" in answer.reason
+    guard = StubbornGuard()
+    escalator = Escalator(api.client(guard=guard), Pseudonymiser(redactor()),
+                          PrivacyBudget(tmp_path / "budget.db", 20, 400), audit)
+    answerer = Answerer(HashingEmbedder(64), Store([hit()]), ScriptedChat(), RetrievalSettings(
+        mode="dense", min_score=-1.0), audit=audit, router=Router(ON), escalator=escalator)
+    answer = answerer.answer("What refund?", "default", escalate=True)
+    assert api.bodies == [] and answer.route == "local" and len(guard.calls) == 2
+    assert "even after pseudonymising it: 2 places (LOCATION)" in answer.reason
     blocked = [e.payload for e in audit.events("escalation")]
     assert blocked[0]["status"] == "blocked" and blocked[0]["payload_sha256"] is None
+    assert blocked[0]["guard"] == {"first": {"LOCATION": 2}, "second": {"LOCATION": 2}}
+
+
+def test_without_the_requests_pseudonyms_any_finding_blocks():
+    client = API().client()
+    with pytest.raises(EgressBlocked) as blocked:
+        client.prepare([Message("user", f"to {ALICE}")])
+    assert blocked.value.passes.first == blocked.value.passes.second == {"EMAIL_ADDRESS": 1}
+
+
+def test_the_blocked_reason_says_how_many_of_which_kind_in_words():
+    assert describe_counts({"PERSON": 1, "LOCATION": 4, "VEHICLE_ID": 2}) == \
+        "4 places (LOCATION), 2 vehicle ids (VEHICLE_ID), 1 name (PERSON)"
 
 
 def test_document_text_cannot_ask_for_escalation_or_originals(tmp_path):
@@ -333,9 +403,9 @@ class ContextDetector:
 
 def test_guard_reads_placeholder_types_as_markup_not_context_and_skips_ordinary_words():
     guard = EgressGuard(DocumentRedactor(ContextDetector(), ReplacementPolicy()))
-    assert guard.findings(["Ref <ID_NUMBER_1> / PO 4500127765"]) == {}  # "NUMBER" is Veil's markup
-    assert guard.findings(["Ref NUMBER 4500127765"]) == {"PHONE_NUMBER": 1}
-    assert guard.findings(["the Company pays", "Hartwell pays"]) == {"ORGANIZATION": 1}
+    assert found(guard, "Ref <ID_NUMBER_1> / PO 4500127765") == {}  # "NUMBER" is Veil's markup
+    assert found(guard, "Ref NUMBER 4500127765") == {"PHONE_NUMBER": 1}
+    assert found(guard, "the Company pays", "Hartwell pays") == {"ORGANIZATION": 1}
 
 
 class HeadingDetector:
@@ -355,25 +425,92 @@ def heading_guard() -> EgressGuard:
 
 def test_guard_judges_a_heading_with_the_evidence_storage_had_and_only_with_it():
     guard = heading_guard()
-    assert guard.findings(["3. Loan Terms"]) == {"PERSON": 1}  # a fragment alone: "Loan" may be a name
-    assert guard.findings(["3. Loan Terms"], {"loan", "terms"}) == {}  # its document says "the loan", "the terms"
-    assert guard.findings(["3. Loan Terms"], {"loan"}) == {"PERSON": 1}  # every word needs the evidence
-    assert guard.findings(["Will Rose signed"], {"will", "rose"}) == {"PERSON": 1}  # a full name stays a name
+    assert found(guard, "3. Loan Terms") == {"PERSON": 1}  # a fragment alone: "Loan" may be a name
+    assert found(guard, "3. Loan Terms", common_words={"loan", "terms"}) == {}  # its document says "the loan"
+    assert found(guard, "3. Loan Terms", common_words={"loan"}) == {"PERSON": 1}  # every word needs the evidence
+    assert found(guard, "Will Rose signed", common_words={"will", "rose"}) == {"PERSON": 1}  # a full name stays
 
 
-def test_the_escalator_hands_the_sources_evidence_to_the_guard(tmp_path):
+def test_each_piece_is_judged_with_its_own_documents_evidence_only():
+    guard = heading_guard()
+    pieces = [("3. Loan Terms", ("loan", "terms")), ("3. Loan Terms", ()), ("Question: the loan terms?", ())]
+    result = guard.findings(pieces)
+    assert result.counts == {"PERSON": 1} and [s[0] for s in result.spans] == [1]
+    # nor does a lower-case word elsewhere in the request lend evidence to another piece
+    assert guard.findings([("the loan terms", ()), ("3. Loan Terms", ())]).counts == {"PERSON": 1}
+
+
+def test_the_escalator_hands_each_source_its_own_evidence(tmp_path):
     text = "3. Loan Terms\n\nThe rate is fixed for 30 years."
-    api = API(API.ok("The rate is fixed for 30 years [1]."), API.ok("unused"))
+    api = API(API.ok("The rate is fixed for 30 years [1]."))
 
-    def ask(common_words, budget):
+    def ask(*common_words):
+        audit = AuditLog(tmp_path / "audit.db", b"k" * 32)
         escalator = Escalator(api.client(guard=heading_guard()), Pseudonymiser(redactor()),
-                              PrivacyBudget(tmp_path / budget, 20, 400))
-        source = Hit("c1", "d1", "loan.docx", 1, text, 0.9, 0, len(text), common_words)
-        answerer = Answerer(HashingEmbedder(64), Store([source]), ScriptedChat(),
+                              PrivacyBudget(tmp_path / "budget.db", 20, 400), audit)
+        sources = [Hit(f"c{n}", f"d{n}", "loan.docx", 1, text, 0.9 - n / 10, 0, len(text), words)
+                   for n, words in enumerate(common_words)]
+        answerer = Answerer(HashingEmbedder(64), Store(sources), ScriptedChat(),
                             RetrievalSettings(mode="dense", min_score=-1.0), router=Router(ON), escalator=escalator)
-        return answerer.answer("How long is the rate fixed?", "default", escalate=True)
+        answer = answerer.answer("How long is the rate fixed?", "default", escalate=True)
+        return answer, list(audit.events("escalation"))[-1].payload["guard"]
 
-    assert ask(("loan", "terms"), "a.db").route == "external"
-    blocked = ask((), "b.db")
-    assert blocked.route == "local" and "egress guard found personal data" in blocked.reason
-    assert len(api.bodies) == 1  # the blocked request never left
+    answer, guard = ask(("loan", "terms"))
+    assert answer.route == "external" and "3. Loan Terms" in api.bodies[-1]["messages"][-1]["content"]
+    assert guard["first"] == {}
+    # the same heading from a document without that evidence is pseudonymised, in every source
+    answer, guard = ask(("loan", "terms"), ())
+    assert answer.route == "external" and guard == {"first": {"PERSON": 1}, "second": {}}
+    sent = api.bodies[-1]["messages"][-1]["content"]
+    assert "Loan Terms" not in sent and sent.count("3. <PERSON_1>") == 2
+
+
+class MarkupDetector:
+    """Detections of the shapes a detector makes beside Veil's markup: field labels taken for
+    entities, and spans that run into a (blanked) placeholder."""
+
+    def detect(self, texts):
+        out = []
+        for text in texts:
+            found = [Detection("LOCATION", m.start(), m.end(), 0.85, "SpacyRecognizer")
+                     for m in re.finditer(r"\b(?:IBAN|SSN|MRN|Tel\.|DOB|Hartwell)", text)]
+            found += [Detection("ORGANIZATION", m.start(), m.end(), 0.85, "SpacyRecognizer")
+                      for m in re.finditer(r"(?:IBAN|Pryce) <X+_X+", text)]  # runs into the markup
+            found += [Detection("PERSON", m.start(), m.end(), 0.85, "SpacyRecognizer")
+                      for m in re.finditer(r"X+_\d+>, Kowalczyk", text)]  # starts inside the markup
+            out.append(found)
+        return out
+
+    def detect_capitalised(self, texts):
+        return [[] for _ in texts]
+
+
+def markup_guard() -> EgressGuard:
+    return EgressGuard(DocumentRedactor(MarkupDetector(), ReplacementPolicy()))
+
+
+@pytest.mark.parametrize("text", [
+    "The refund will be paid to IBAN <IBAN_CODE_1> within 14 days.",
+    "SSN: <US_SSN_1>", "MRN <ID_NUMBER_1>   DOB: <DATE_TIME_1>", "Tel. <PHONE_NUMBER_1> (office)",
+    "Account no.: <IBAN_CODE_1>", "<DATE_TIME_1> (DOB)",
+])
+def test_a_field_label_beside_a_placeholder_is_context_not_an_entity(text):
+    assert found(markup_guard(), text) == {}
+
+
+@pytest.mark.parametrize("text, kinds", [
+    ("Quote the IBAN when you pay.", {"LOCATION": 1}),  # no placeholder beside it: judged as it is
+    ("Hartwell <PHONE_NUMBER_1>", {"LOCATION": 1}),  # a name is never a label
+])
+def test_a_label_word_away_from_a_placeholder_and_a_name_beside_one_still_count(text, kinds):
+    assert found(markup_guard(), text) == kinds
+
+
+def test_a_detection_that_straddles_a_placeholder_edge_never_counts_as_such():
+    guard = markup_guard()
+    assert found(guard, "paid to IBAN <IBAN_CODE_1> today") == {}  # "IBAN <XXXX_XXXX" and "IBAN": markup
+    text = "sent by <ID_NUMBER_4>, Kowalczyk and Pryce <EMAIL_ADDRESS_2>"
+    result = guard.findings([(text, ())])
+    # only what lies outside the placeholder is judged: the names, never the markup
+    assert [text[s:e] for _, s, e, _ in result.spans] == ["Kowalczyk", "Pryce"]
+    assert all(not re.search(r"[<>]", text[s:e]) for _, s, e, _ in result.spans)
