@@ -145,9 +145,10 @@ def test_cli_escalates_until_the_budget_is_spent_and_audits_each_payload(tmp_pat
     assert sent in (runner.data_dir / "audit.db").read_bytes().decode("latin-1")
 
 
-def test_the_guard_blocks_what_a_narrower_older_policy_stored(tmp_path, closed_api, planted):
+def test_the_guard_pseudonymises_what_a_narrower_older_policy_stored(tmp_path, closed_api, planted):
     """Stored under a policy that redacted e-mail addresses only, the names are in the store; the
-    guard, reading with today's policy, stops them at the door."""
+    guard, reading with today's policy, finds them, the request's pseudonyms replace them, and the
+    guard reads the request again before it leaves."""
     closed_api.mode = "echo"
     runner = VeilRunner(tmp_path / ".veil", tmp_path, extra_env=escalation_env(closed_api))
     narrow = runner.env() | {"VEIL_REDACTION__ENTITIES": '["EMAIL_ADDRESS"]'}
@@ -156,9 +157,72 @@ def test_the_guard_blocks_what_a_narrower_older_policy_stored(tmp_path, closed_a
     sent_before = len(closed_api.requests)
     answer = runner.json("query", "What did the body shop estimate it would cost to fix the damaged car?",
                          "--escalate")
-    assert answer["route"] == "local" and "egress guard found personal data" in answer["reason"]
-    assert "PERSON" in answer["reason"] and len(closed_api.requests) == sent_before
-    assert leaked(planted, answer["reason"]) == []
+    assert answer["route"] == "external", answer["reason"]
+    assert len(closed_api.requests) == sent_before + 1
+    assert leaked(planted, closed_api.bodies()[-1]) == []
+    guard = escalation_events(runner)[-1]["guard"]
+    assert guard["first"].get("PERSON") and guard["second"] == {}  # counts by type, never values
+    assert leaked(planted, json.dumps(escalation_events(runner))) == []
+
+
+def escalation_events(runner: VeilRunner) -> list[dict]:
+    from core.audit import AuditLog
+    from core.keys import load_or_create_key
+
+    audit = AuditLog(runner.data_dir / "audit.db", load_or_create_key(None, runner.data_dir / "keys" / "audit.key"))
+    try:
+        return [event.payload for event in audit.events("escalation")]
+    finally:
+        audit.close()
+
+
+LETTERS = {  # everyday letters (invented people and numbers) with field labels beside their values
+    "refund_letter.txt": (
+        "Harbourside Water Ltd\nCustomer Accounts\n\n12 March 2024\n\nMr Alistair Penrose\n"
+        "14 Larkfield Crescent\nNorwich NR2 3QT\n\nDear Mr Penrose,\n\n"
+        "Thank you for your letter about the charges on your water account. We have checked the "
+        "account and agree that the February bill was taken twice.\n\n"
+        "The refund of GBP 86.40 will be paid to IBAN GB82 WEST 1234 5698 7654 32 within ten working "
+        "days. If you would rather receive a cheque, call Imogen Radcliffe on Tel. 01632 960 415 or "
+        "write to imogen.radcliffe@harbourside-water.co.uk.\n\nYours sincerely,\n\nImogen Radcliffe\n"
+        "Billing Team Leader\n"),
+    "benefits_letter.txt": (
+        "Lakeshore Benefits Office\n\nApril 2, 2024\n\nMs. Rosalind Achterberg\n"
+        "781 Quincy Hollow Road, Madison, WI 53703\n\nDear Ms. Achterberg,\n\n"
+        "We received your application for the winter heating allowance. Please check the details "
+        "we hold:\n\nSSN: 536-22-8814\nDOB: 09/14/1961\n\n"
+        "Your allowance of USD 420 will be paid in two parts, in May and in October. If any detail is "
+        "wrong, call Desmond Okoro at (608) 555-0186.\n\nSincerely,\nDesmond Okoro\nCaseworker\n"),
+}
+LETTER_PLANTED = [{"file": f, "label": "PERSON", "value": v} for f, v in [
+    ("refund_letter.txt", "Alistair Penrose"), ("refund_letter.txt", "Penrose"),
+    ("refund_letter.txt", "Imogen Radcliffe"), ("benefits_letter.txt", "Rosalind Achterberg"),
+    ("benefits_letter.txt", "Achterberg"), ("benefits_letter.txt", "Desmond Okoro")]] + [
+    {"file": "", "label": label, "value": value} for label, value in [
+        ("STREET_ADDRESS", "14 Larkfield Crescent, Norwich NR2 3QT"), ("IBAN_CODE", "GB82 WEST 1234 5698 7654 32"),
+        ("PHONE_NUMBER", "01632 960 415"), ("EMAIL_ADDRESS", "imogen.radcliffe@harbourside-water.co.uk"),
+        ("STREET_ADDRESS", "781 Quincy Hollow Road, Madison, WI 53703"), ("US_SSN", "536-22-8814"),
+        ("DATE_TIME", "09/14/1961"), ("PHONE_NUMBER", "(608) 555-0186")]]
+
+
+def test_everyday_letters_with_labelled_values_escalate_and_send_no_planted_value(tmp_path, closed_api):
+    """"paid to IBAN <IBAN_CODE_1>" and "SSN: <US_SSN_1>": the labels are context for the guard,
+    not a place or an organisation, so these letters escalate like any other document."""
+    closed_api.mode = "echo"
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    for name, text in LETTERS.items():
+        (folder / name).write_text(text)
+    runner = VeilRunner(tmp_path / ".veil", tmp_path, extra_env=escalation_env(closed_api))
+    runner.run("ingest", str(folder))
+    sent_before = len(closed_api.requests)
+    for question in ("When will the refund for the water bill be paid, and to which account?",
+                     "When will the winter heating allowance be paid?"):
+        answer = runner.json("query", question, "--escalate")
+        assert answer["route"] == "external", answer["reason"]
+    bodies = "\n".join(closed_api.bodies()[sent_before:])
+    assert "IBAN <IBAN_CODE_" in bodies and "SSN: <US_SSN_" in bodies  # the labels leave, readable
+    assert leaked(LETTER_PLANTED, bodies) == []
 
 
 @pytest.fixture(scope="module")
@@ -181,8 +245,10 @@ def llama_server():
 class PassingGuard:
     """This test is about the client on a real server; the guard has its own tests."""
 
-    def findings(self, texts, common_words=()):
-        return {}
+    def findings(self, pieces):
+        from redaction.egress import Findings
+
+        return Findings({})
 
 
 def test_the_client_works_against_llama_cpp_servers_openai_api(llama_server):
