@@ -25,6 +25,8 @@ class RemoteVeil:
                 data={"collection": collection, "source": str(source.path.resolve()), "name": source.name,
                       "groups": list(groups)},
             )
+        if response.status_code == 413:  # over the server's api.max_upload_mb: this file fails, the batch goes on
+            return FileResult(source.name, "failed", error=f"server: {_error(response)}")
         return serialize.file_result_from(_json(response)["files"][0])
 
     def query(self, question: str, collection: str, top_k: int | None, generate: bool,
@@ -39,6 +41,13 @@ class RemoteVeil:
                 response.read()
                 _json(response)
             yield from response.iter_lines()
+
+
+def _error(response: httpx.Response) -> str:
+    try:
+        return response.json()["error"]
+    except (ValueError, KeyError, TypeError):
+        return f"HTTP {response.status_code}"
 
 
 def _json(response: httpx.Response) -> dict:

@@ -23,7 +23,7 @@ def run_server(veil: Veil, host: str, port: int) -> None:
     token = write_admin_token(data_dir)
     server_info.publish(data_dir, url)
     print(f"Veil is serving {data_dir.resolve()} on {url}  (API docs: {url}/docs)\n"
-          f"Every route needs an API key (create one: .venv/bin/veil keys create --role user).\n"
+          f"Every /v1 route needs an API key (create one: .venv/bin/veil keys create --role user).\n"
           f"Ask a question:\n"
           f"  curl -s {url}/v1/query -H \"Authorization: Bearer $(cat {data_dir / ADMIN_TOKEN})\" "
           f"-H 'content-type: application/json' -d '{{\"question\": \"What dose of apixaban was prescribed?\"}}'\n"

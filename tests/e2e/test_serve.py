@@ -60,8 +60,12 @@ def test_rest_query_upload_export_and_delete(server, planted):
 def test_openapi_docs_and_health(server):
     _, client = server
     assert client.get("/healthz").json()["status"] == "ok"
-    assert httpx.get(str(client.base_url.join("/openapi.json"))).status_code == 401  # the schema needs a key
-    paths = client.get("/openapi.json").json()["paths"]
+    docs = httpx.get(str(client.base_url.join("/docs")))  # the link veil serve prints opens in a browser
+    assert docs.status_code == 200 and "/openapi.json" in docs.text
+    schema = httpx.get(str(client.base_url.join("/openapi.json"))).json()  # no key: the schema holds no data
+    assert schema["components"]["securitySchemes"]["api_key"]["scheme"] == "bearer"  # Authorize asks for one
+    assert httpx.get(str(client.base_url.join("/v1/documents"))).status_code == 401
+    paths = schema["paths"]
     assert {"/v1/documents", "/v1/documents/{doc_id}", "/v1/query", "/healthz"} <= paths.keys()
 
 
