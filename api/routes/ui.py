@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
 from api.auth.principals import PrincipalDep
-from api.deps import KnownQueryParams
+from api.deps import KnownQueryParams, VeilDep
 
 UI_DIR = Path(__file__).resolve().parents[1] / "ui"
 router = APIRouter()
@@ -20,12 +20,15 @@ class Me(BaseModel):
     name: str
     roles: list[str]
     groups: list[str]
+    escalation: bool = False  # this server can ask a closed model (escalation.base_url is set)
 
 
 @router.get("/v1/me", response_model=Me, tags=["auth"], dependencies=[KnownQueryParams])
-def me(principal: PrincipalDep) -> Me:
-    """The signed-in key's principal: its role(s) and groups."""
-    return Me(name=principal.name, roles=sorted(principal.roles), groups=sorted(principal.groups))
+def me(principal: PrincipalDep, veil: VeilDep) -> Me:
+    """The signed-in key's principal: its role(s) and groups; `escalation`: whether this server can
+    escalate to a closed model (the web page offers it only then)."""
+    return Me(name=principal.name, roles=sorted(principal.roles), groups=sorted(principal.groups),
+              escalation=veil.settings.escalation.enabled)
 
 
 @router.get("/", include_in_schema=False)

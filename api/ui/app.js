@@ -66,6 +66,8 @@ function show() {
   $("nav-admin").hidden = !allowed("admin");
   $("nav-audit").hidden = !allowed("audit");
   $("nav-chat").hidden = !allowed("chat");
+  $("escalate-option").hidden = !me.escalation;  // offered only where escalation is configured
+  if (!me.escalation) $("escalate").checked = false;
   const wanted = (location.hash || "#chat").slice(1);
   const page = PAGES.includes(wanted) ? wanted : "chat";
   PAGES.forEach((p) => $(`nav-${p}`).removeAttribute("aria-current"));
@@ -91,8 +93,9 @@ async function ask(event) {
   $("answer-text").textContent = "";
   $("citations").replaceChildren();
   $("outbound").hidden = true;
+  $("stayed-local").hidden = true;
   setRoute("none", "answering…");
-  const body = { question: $("question").value, stream: true, escalate: $("escalate").checked };
+  const body = { question: $("question").value, stream: true, escalate: Boolean(me.escalation) && $("escalate").checked };
   if ($("collection").value.trim()) body.collection = $("collection").value.trim();
   try {
     const response = await api("/v1/query", {
@@ -140,6 +143,7 @@ function setRoute(route, reason) {
 function renderAnswer(answer) {
   $("answer-text").textContent = answer.answer;
   setRoute(answer.route, answer.reason);
+  showStayedLocal(answer.reason || "");
   answer.citations.forEach((citation, index) => {
     const item = document.createElement("li");
     const page = citation.page ? `, page ${citation.page}` : "";
@@ -163,6 +167,17 @@ function renderAnswer(answer) {
     $("outbound").hidden = false;
     $("outbound-text").textContent = JSON.stringify(JSON.parse(answer.outbound), null, 2);
   }
+}
+
+// An escalation that fell back says why ("stayed local: WHY; how the local answer was made"):
+// shown on its own line, e.g. which kinds of personal data the egress guard found, and how many.
+function showStayedLocal(reason) {
+  const prefix = "stayed local: ";
+  if (!reason.startsWith(prefix)) return;
+  const why = reason.slice(prefix.length);
+  const cut = why.lastIndexOf("; ");
+  $("stayed-local").textContent = `Not sent to the closed model: ${cut >= 0 ? why.slice(0, cut) : why}.`;
+  $("stayed-local").hidden = false;
 }
 
 // --- documents ------------------------------------------------------------------------------

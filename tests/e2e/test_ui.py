@@ -66,6 +66,7 @@ def test_a_user_signs_in_asks_and_opens_a_citation(browser, site):
     page.get_by_role("button", name="Ask").click()
     page.locator("#route.local").wait_for(timeout=120_000)
     assert "5 mg twice daily" in page.locator("#answer-text").inner_text()
+    assert page.locator("#escalate-option").is_hidden()  # this server has no closed model configured
     toggle = page.locator("#citations li button").first
     assert toggle.inner_text() == "Show passage"
     toggle.click()
@@ -112,3 +113,28 @@ def test_an_admin_uploads_and_sees_the_ingest_report(browser, site):
     assert "incident_report.md" in row.inner_text() and ("unchanged" in row.inner_text() or "ingested" in row.inner_text())
     screenshot(page, "documents")
     page.close()
+
+
+def test_the_closed_model_is_offered_where_configured_and_a_fallback_says_why(browser, tmp_path):
+    from tests.e2e.closed_api import ClosedAPI
+    from tests.e2e.conftest import VeilRunner
+    from tests.e2e.test_escalation import escalation_env
+
+    api = ClosedAPI()
+    api.mode = "error"
+    runner = VeilRunner(tmp_path / ".veil", tmp_path, extra_env=escalation_env(api))
+    runner.run("ingest", str(SAMPLES / "insurance_claim.txt"))
+    key = runner.json("keys", "create", "--role", "user", "--name", "ui-escalation")["key"]
+    try:
+        with serving(runner, escalation_env(api)) as client:
+            page = signed_in(browser, str(client.base_url).rstrip("/"), key)
+            page.get_by_label("Question").fill("What did the body shop estimate it would cost to fix the car?")
+            page.get_by_label("Ask the closed model (pseudonymised)").check()
+            page.get_by_role("button", name="Ask").click()
+            page.locator("#route.local").wait_for(timeout=120_000)
+            notice = page.locator("#stayed-local")
+            assert notice.is_visible() and "Not sent to the closed model" in notice.inner_text()
+            assert "HTTP 500" in notice.inner_text() and api.requests  # it was asked, and said why not
+            page.close()
+    finally:
+        api.shutdown()
