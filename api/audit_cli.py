@@ -30,13 +30,13 @@ def verify(as_json: JsonFlag = False) -> None:
     """Check the whole chain; name the first edited, deleted, inserted or reordered event."""
     body = audit_views.verification(open_audit())
     if as_json:
-        typer.echo(json.dumps(body))
-    elif body["ok"]:
-        typer.echo(f"audit log OK: {body['events']} events, head {body['head']}")
+        typer.echo(json.dumps(body.model_dump(mode="json")))
+    elif body.ok:
+        typer.echo(f"audit log OK: {body.events} events, head {body.head}")
     else:
-        typer.echo(f"audit log BROKEN at event {body['first_bad_seq']}: {body['problem']} "
-                   f"({body['events']} events verified before it)")
-    if not body["ok"]:
+        typer.echo(f"audit log BROKEN at event {body.first_bad_seq}: {body.problem} "
+                   f"({body.events} events verified before it)")
+    if not body.ok:
         raise typer.Exit(4)
 
 
@@ -47,13 +47,13 @@ def search(value: Annotated[str, typer.Option("--value", help="the personal valu
     """Was this value ever redacted, and where? Matched through its keyed HMAC, never stored in clear."""
     body = audit_views.search(open_audit(), value)
     if as_json:
-        typer.echo(json.dumps(body))
+        typer.echo(json.dumps(body.model_dump(mode="json")))
         return
-    if not body["matches"]:
+    if not body.matches:
         typer.echo("never redacted")
-    for m in body["matches"]:
-        where = "file name" if m["field"] == "source" else f"chunk {m['chunk_id']}"
-        typer.echo(f"{m['ts']}  {m['entity_type']:<15} {m['source']}  {where}  ({m['detector']})")
+    for m in body.matches:
+        where = "file name" if m.field == "source" else f"chunk {m.chunk_id}"
+        typer.echo(f"{m.ts}  {m.entity_type:<15} {m.source}  {where}  ({m.detector})")
 
 
 @audit_app.command("report")
@@ -63,12 +63,12 @@ def report(document: Annotated[Optional[str], typer.Option("--document", help="d
     """Redactions by entity type and by detector (one document or all), plus event counts."""
     body = audit_views.report(open_audit(), document)
     if as_json:
-        typer.echo(json.dumps(body))
+        typer.echo(json.dumps(body.model_dump(mode="json")))
         return
-    typer.echo(f"{body['redactions']} redactions" + (f" in document {document}" if document else ""))
-    for title, key in (("by type", "by_type"), ("by detector", "by_detector"), ("events", "events")):
+    typer.echo(f"{body.redactions} redactions" + (f" in document {document}" if document else ""))
+    for title, counts in (("by type", body.by_type), ("by detector", body.by_detector), ("events", body.events)):
         typer.echo(f"\n{title}:")
-        for name, n in body[key].items():
+        for name, n in counts.items():
             typer.echo(f"  {name:<28} {n}")
 
 

@@ -1,34 +1,37 @@
-"""What the compliance officer reads, in the JSON shapes the CLI (`veil audit ... --json`) and REST
-(`/v1/audit/...`) share. No shape holds a raw value: values are matched through their keyed HMAC."""
+"""The compliance officer's queries over the audit log, shared by the CLI (`veil audit ... --json`) and
+REST (`/v1/audit/...`); each answers with its `api.schemas.audit` model. No answer holds a raw value:
+values are matched through their keyed HMAC."""
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 
-from core.audit import AuditLog
+from api.schemas.audit import Event, EventPage, Report, SearchMatch, SearchResult, Verification
+from core.audit import AuditEvent, AuditLog
 
 
-def verification(audit: AuditLog) -> dict:
-    result = audit.verify()
-    return {"ok": result.ok, "events": result.events, "first_bad_seq": result.first_bad_seq,
-            "problem": result.problem, "head": result.head_mac}
+def verification(audit: AuditLog) -> Verification:
+    return Verification.model_validate(audit.verify())
 
 
-def search(audit: AuditLog, value: str) -> dict:
+def search(audit: AuditLog, value: str) -> SearchResult:
     """Was this value ever redacted, and where? The search itself is audited (its HMAC only)."""
     digest = audit.hash_value(value)
     sources = {e.payload["doc_id"]: e.payload["source"] for e in audit.events("document.ingested")}
-    matches = [{"seq": e.seq, "ts": e.ts, "doc_id": e.payload["doc_id"],
-                "source": sources.get(e.payload["doc_id"]), "chunk_id": e.payload["chunk_id"],
-                "field": e.payload.get("field", "text"), "entity_type": e.payload["entity_type"],
-                "detector": e.payload["detector"]}
-               for e in audit.events("redaction") if e.payload.get("value_hmac") == digest]
+    matches = [_match(e, sources) for e in audit.events("redaction") if e.payload.get("value_hmac") == digest]
     audit.append("audit.search", {"value_hmac": digest, "matches": len(matches)})
-    return {"found": bool(matches), "matches": matches}
+    return SearchResult(found=bool(matches), matches=matches)
 
 
-def report(audit: AuditLog, document: str | None = None) -> dict:
+def _match(event: AuditEvent, sources: dict[str, str]) -> SearchMatch:
+    payload = event.payload
+    return SearchMatch(seq=event.seq, ts=event.ts, doc_id=payload["doc_id"], source=sources.get(payload["doc_id"]),
+                       chunk_id=payload["chunk_id"], field=payload.get("field", "text"),
+                       entity_type=payload["entity_type"], detector=payload["detector"])
+
+
+def report(audit: AuditLog, document: str | None = None) -> Report:
     """Redactions by entity type and by detector (one document or all), plus event counts."""
     by_type, by_detector, kinds = Counter(), Counter(), Counter()
     for event in audit.events():
@@ -36,13 +39,13 @@ def report(audit: AuditLog, document: str | None = None) -> dict:
         if event.kind == "redaction" and document in (None, event.payload["doc_id"]):
             by_type[event.payload["entity_type"]] += 1
             by_detector[event.payload["detector"]] += 1
-    return {"document": document, "redactions": sum(by_type.values()), "by_type": dict(by_type.most_common()),
-            "by_detector": dict(by_detector.most_common()), "events": dict(kinds.most_common())}
+    return Report(document=document, redactions=sum(by_type.values()), by_type=dict(by_type.most_common()),
+                  by_detector=dict(by_detector.most_common()), events=dict(kinds.most_common()))
 
 
 def events(audit: AuditLog, kind: str | None = None, document: str | None = None,
            entity_type: str | None = None, since: str | None = None, until: str | None = None,
-           limit: int = 200) -> dict:
+           limit: int = 200) -> EventPage:
     """Events newest first, filtered by kind, document, entity type and ISO date range."""
     start, end = _instant(since), _instant(until, end=True)
     found = []
@@ -54,9 +57,9 @@ def events(audit: AuditLog, kind: str | None = None, document: str | None = None
             continue
         if (start or end) and not _within(datetime.fromisoformat(event.ts), start, end):
             continue
-        found.append({"seq": event.seq, "ts": event.ts, "kind": event.kind, "payload": payload})
+        found.append(event)
     found.reverse()
-    return {"events": found[:limit], "total": len(found)}
+    return EventPage(events=[Event.model_validate(e) for e in found[:limit]], total=len(found))
 
 
 def check_iso_time(text: str) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -19,6 +19,9 @@ from api.jobs_cli import jobs_app, worker
 from api.keys_cli import keys_app
 from core.errors import VeilError
 from core.settings import Settings
+
+if TYPE_CHECKING:
+    from api.schemas.answers import AnswerOut
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Veil: privacy-preserving RAG. Documents are redacted before they are stored.")
@@ -121,11 +124,13 @@ def _enqueue(settings, paths: list[Path], collection: str, groups: tuple[str, ..
         raise VeilError("--sync runs in-process only: run it without --queue once the job is done")
     if missing := [str(p) for p in paths if not p.exists() and not p.is_symlink()]:
         raise VeilError(f"no such file or folder: {', '.join(missing)}")
-    body = enqueue_ingest(settings, paths, collection, groups)
+    from api.schemas.jobs import JobQueued
+
+    queued = JobQueued.model_validate(enqueue_ingest(settings, paths, collection, groups))
     if as_json:
-        typer.echo(json.dumps(body))
+        typer.echo(json.dumps(queued.model_dump(mode="json")))
     else:
-        typer.echo(f"job {body['job']}: {body['files']} files queued; follow it with: veil jobs status {body['job']}")
+        typer.echo(f"job {queued.job}: {queued.files} files queued; follow it with: veil jobs status {queued.job}")
 
 
 def _bulk_ingest(veil, paths, collection: str, groups: tuple[str, ...], workers: int, sync: bool, as_json: bool):
@@ -154,7 +159,7 @@ def query(
     as_json: JsonFlag = False,
 ) -> None:
     """Answer a question from the stored documents, with citations."""
-    from api import serialize
+    from api.schemas.answers import AnswerOut
 
     settings = settings_for_cli()
     name = collection or settings.default_collection
@@ -164,24 +169,26 @@ def query(
         result = remote.query(question, name, top_k, not no_generate, chosen, escalate)
     else:
         with local_veil(settings) as veil:
-            result = serialize.answer(veil.answerer.answer(question, name, top_k, not no_generate, chosen,
-                                                           escalate=escalate))
-    typer.echo(json.dumps(result, ensure_ascii=False) if as_json else _readable_answer(result, no_generate))
+            result = AnswerOut.model_validate(veil.answerer.answer(question, name, top_k, not no_generate, chosen,
+                                                                   escalate=escalate))
+    typer.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False) if as_json
+               else _readable_answer(result, no_generate))
 
 
-def _readable_answer(result: dict, show_text: bool = False) -> str:
-    """The answer, then its sources; `[n]` in the answer is source n. Retrieval only shows each hit's text."""
-    lines = [result["answer"]] if result["answer"] else []
-    if result["citations"]:
+def _readable_answer(result: AnswerOut, show_text: bool = False) -> str:
+    """The answer (`AnswerOut`), then its sources; `[n]` in the answer is source n. Retrieval only shows
+    each hit's text."""
+    lines = [result.answer] if result.answer else []
+    if result.citations:
         lines.append("\nSources:" if lines else "Sources:")
-    for n, c in enumerate(result["citations"], start=1):
-        page = f", page {c['page']}" if c["page"] else ""
-        lines.append(f"  [{n}] {c['document']}{page} (score {c['score']:.2f})")
+    for n, c in enumerate(result.citations, start=1):
+        page = f", page {c.page}" if c.page else ""
+        lines.append(f"  [{n}] {c.document}{page} (score {c.score:.2f})")
         if show_text:
-            lines.extend(f"      {line}" for line in c["text"].splitlines() if line.strip())
-    lines.append(f"\nroute: {result['route']}" + (f" ({result['mode']}: {result['reason']})" if result.get("reason") else ""))
-    if result.get("outbound"):
-        lines.append(f"what left (pseudonymised request, {len(result['outbound'])} characters; --json shows it)")
+            lines.extend(f"      {line}" for line in c.text.splitlines() if line.strip())
+    lines.append(f"\nroute: {result.route}" + (f" ({result.mode}: {result.reason})" if result.reason else ""))
+    if result.outbound:
+        lines.append(f"what left (pseudonymised request, {len(result.outbound)} characters; --json shows it)")
     return "\n".join(lines)
 
 
@@ -189,7 +196,7 @@ def _readable_answer(result: dict, show_text: bool = False) -> str:
 @user_errors
 def export(collection: CollectionOpt = None) -> None:
     """Print every stored chunk as JSON lines (text and metadata): exactly what the store holds."""
-    from api import serialize
+    from api.schemas.documents import StoredChunkOut
 
     settings = settings_for_cli()
     name = collection or settings.default_collection
@@ -202,7 +209,8 @@ def export(collection: CollectionOpt = None) -> None:
         if name not in veil.store.collections():
             raise VeilError(f"no collection named {name}")
         for chunk in veil.store.iter_chunks(name):
-            sys.stdout.write(json.dumps(serialize.stored_chunk(chunk), ensure_ascii=False) + "\n")
+            line = StoredChunkOut.model_validate(chunk).model_dump(mode="json")
+            sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 
 @app.command()

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
                            TimeRemainingColumn)
 
-from api import serialize
+from api.schemas.documents import IngestReportOut
 from ingest.bulk import Progress as BulkProgress
 from ingest.pipeline import FileResult, IngestReport, SourceFile, iter_sources
 
@@ -41,7 +41,7 @@ def progress_bar(as_json: bool):
 
 def report_out(report: IngestReport, as_json: bool) -> None:
     if as_json:
-        typer.echo(json.dumps(serialize.ingest_report(report), ensure_ascii=False))
+        typer.echo(json.dumps(IngestReportOut.model_validate(report).model_dump(mode="json"), ensure_ascii=False))
         return
     t = report.totals()
     console = Console(stderr=True, highlight=False, soft_wrap=True)

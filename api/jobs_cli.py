@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import signal
 import threading
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from api.cli_support import JsonFlag, settings_for_cli, user_errors
 from core.errors import NotFoundError
 from core.settings import url_shown
+
+if TYPE_CHECKING:
+    from api.schemas.jobs import JobOut
 
 jobs_app = typer.Typer(no_args_is_help=True, help="Jobs of `veil ingest --queue`: progress per file.")
 
@@ -23,31 +26,35 @@ def status(job: Annotated[str, typer.Argument(help="the id `veil ingest --queue`
     """The job's state (queued, running, done), its totals and every file's state. Exit 1 once done with failures."""
     from api.queue_wiring import build_jobs
 
+    from api.schemas.jobs import JobOut
+
     jobs = build_jobs(settings_for_cli())
     try:
-        body = jobs.status(job)
+        found = jobs.status(job)
     finally:
         jobs.close()
-    if body is None:
+    if found is None:
         raise NotFoundError(f"no job {job}")
+    body = JobOut.model_validate(found)
     if as_json:
-        typer.echo(json.dumps(body))
+        typer.echo(json.dumps(body.model_dump(mode="json")))
     else:
         _print_status(body)
-    if body["state"] == "done" and body["totals"]["failed"]:
+    if body.state == "done" and body.totals["failed"]:
         raise typer.Exit(1)
 
 
-def _print_status(body: dict) -> None:
-    counts = ", ".join(f"{n} {name}" for name, n in body["totals"].items() if n and name not in {"files", "chunks"})
-    typer.echo(f"job {body['job']}: {body['state']} - {body['totals']['files']} files ({counts}), "
-               f"{body['totals']['chunks']} chunks")
-    for f in body["files"]:
-        if f["state"] != "queued":
-            detail = f["error"] or (f"{f['chunks']} chunks" if f["chunks"] else "")
-            if f["state"] == "running":
-                detail = f"on {f['worker']} (attempt {f['attempts']})"
-            typer.echo(f"  {f['index']:>5}  {f['state']:<9} {f['file'] or ''}  {detail}".rstrip())
+def _print_status(body: JobOut) -> None:
+    """A `JobOut` for people: the totals, then every file a worker has taken."""
+    totals = body.totals
+    counts = ", ".join(f"{n} {name}" for name, n in totals.items() if n and name not in {"files", "chunks"})
+    typer.echo(f"job {body.job}: {body.state} - {totals['files']} files ({counts}), {totals['chunks']} chunks")
+    for f in body.files:
+        if f.state != "queued":
+            detail = f.error or (f"{f.chunks} chunks" if f.chunks else "")
+            if f.state == "running":
+                detail = f"on {f.worker} (attempt {f.attempts})"
+            typer.echo(f"  {f.index:>5}  {f.state:<9} {f.file or ''}  {detail}".rstrip())
 
 
 def worker(concurrency: Annotated[int, typer.Option(

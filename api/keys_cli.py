@@ -10,6 +10,7 @@ import typer
 
 from api.auth.keystore import ROLES, KeyStore
 from api.cli_support import JsonFlag, settings_for_cli, user_errors
+from api.schemas.service import KeyCreated, KeyList, KeyOut
 from api.wiring import build_keys
 
 keys_app = typer.Typer(help="API keys: each has a role (admin, user, auditor) and groups.", no_args_is_help=True)
@@ -34,7 +35,7 @@ def create(
     finally:
         store.close()
     if as_json:
-        typer.echo(json.dumps({"key": secret, "id": key.id}))
+        typer.echo(json.dumps(KeyCreated(key=secret, id=key.id).model_dump(mode="json")))
     else:
         typer.echo(f"{secret}\n(id {key.id}, role {key.role}, groups {', '.join(key.groups) or '-'}; "
                    "shown once: keep it now)")
@@ -46,15 +47,15 @@ def list_keys(as_json: JsonFlag = False) -> None:
     """Every key with its role and groups (never the key itself)."""
     store = _store()
     try:
-        keys = [k.public() for k in store.list()]
+        keys = KeyList(keys=[KeyOut.model_validate(k) for k in store.list()])
     finally:
         store.close()
     if as_json:
-        typer.echo(json.dumps({"keys": keys}))
+        typer.echo(json.dumps(keys.model_dump(mode="json")))
         return
-    for k in keys:
-        state = "revoked" if k["revoked"] else "live"
-        typer.echo(f"{k['id']}  {k['role']:<8} {state:<8} {k['name']}  groups: {', '.join(k['groups']) or '-'}")
+    for k in keys.keys:
+        state = "revoked" if k.revoked else "live"
+        typer.echo(f"{k.id}  {k.role:<8} {state:<8} {k.name}  groups: {', '.join(k.groups) or '-'}")
 
 
 @keys_app.command("revoke")

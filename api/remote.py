@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import httpx
 
-from api import serialize
+from api.schemas.answers import AnswerOut
+from api.schemas.documents import FileResultOut
 from core.errors import VeilError
 from ingest.pipeline import FileResult, SourceFile
 
@@ -27,13 +28,13 @@ class RemoteVeil:
             )
         if response.status_code == 413:  # over the server's api.max_upload_mb: this file fails, the batch goes on
             return FileResult(source.name, "failed", error=f"server: {_error(response)}")
-        return serialize.file_result_from(_json(response)["files"][0])
+        return FileResult(**FileResultOut.model_validate(_json(response)["files"][0]).model_dump())
 
     def query(self, question: str, collection: str, top_k: int | None, generate: bool,
-              mode: str | None = None, escalate: bool = False) -> dict:
+              mode: str | None = None, escalate: bool = False) -> AnswerOut:
         body = {"question": question, "collection": collection, "top_k": top_k, "generate": generate,
                 "mode": mode, "escalate": escalate}
-        return _json(self._http.post("/v1/query", json=body))
+        return AnswerOut.model_validate(_json(self._http.post("/v1/query", json=body)))
 
     def export(self, collection: str) -> Iterator[str]:
         with self._http.stream("GET", "/v1/export", params={"collection": collection}) as response:

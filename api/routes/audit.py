@@ -7,78 +7,30 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator
 
 from api import audit_views
 from api.auth.principals import AuditorDep
 from api.deps import KnownQueryParams, VeilDep
+from api.schemas.audit import EventPage, Report, SearchRequest, SearchResult, Verification
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"], dependencies=[KnownQueryParams])
 DocumentParam = Annotated[UUID | None, Query(description="a document's id (GET /v1/documents)")]
 IsoTime = Annotated[str, AfterValidator(audit_views.check_iso_time)]
 
 
-class Verification(BaseModel):
-    ok: bool
-    events: int
-    first_bad_seq: int | None
-    problem: str | None
-    head: str | None
-
-
-class SearchRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    value: str = Field(min_length=1, max_length=1000, description="the personal value to look for")
-
-
-class SearchMatch(BaseModel):
-    seq: int
-    ts: str
-    doc_id: str
-    source: str | None
-    chunk_id: str | None
-    field: str
-    entity_type: str
-    detector: str
-
-
-class SearchResult(BaseModel):
-    found: bool
-    matches: list[SearchMatch]
-
-
-class Report(BaseModel):
-    document: str | None
-    redactions: int
-    by_type: dict[str, int]
-    by_detector: dict[str, int]
-    events: dict[str, int]
-
-
-class Event(BaseModel):
-    seq: int
-    ts: str
-    kind: str
-    payload: dict
-
-
-class EventPage(BaseModel):
-    events: list[Event]
-    total: int
-
-
 @router.get("/verify", response_model=Verification)
-def verify(veil: VeilDep, _: AuditorDep) -> dict:
+def verify(veil: VeilDep, _: AuditorDep) -> Verification:
     return audit_views.verification(veil.audit)
 
 
 @router.post("/search", response_model=SearchResult)
-def search(veil: VeilDep, _: AuditorDep, request: SearchRequest) -> dict:
+def search(veil: VeilDep, _: AuditorDep, request: SearchRequest) -> SearchResult:
     return audit_views.search(veil.audit, request.value)
 
 
 @router.get("/report", response_model=Report)
-def report(veil: VeilDep, _: AuditorDep, document: DocumentParam = None) -> dict:
+def report(veil: VeilDep, _: AuditorDep, document: DocumentParam = None) -> Report:
     return audit_views.report(veil.audit, document and str(document))
 
 
@@ -89,6 +41,6 @@ def events(veil: VeilDep, _: AuditorDep,
            entity_type: Annotated[str | None, Query(pattern=r"^[A-Z0-9_]{1,64}$", description="e.g. PERSON")] = None,
            since: Annotated[IsoTime | None, Query(description="ISO date or time (UTC unless it says)")] = None,
            until: Annotated[IsoTime | None, Query(description="ISO date (the whole day) or time, inclusive")] = None,
-           limit: Annotated[int, Query(ge=1, le=5000)] = 200) -> dict:
+           limit: Annotated[int, Query(ge=1, le=5000)] = 200) -> EventPage:
     """Redaction, query, escalation and other events, newest first."""
     return audit_views.events(veil.audit, kind, document and str(document), entity_type, since, until, limit)

@@ -14,50 +14,20 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
-from typing import Literal
 
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
-from api import serialize
 from api.auth.principals import ReaderDep
 from api.deps import MetricsDep, VeilDep
+from api.schemas.openai import (MODEL_ID, ChatCompletion, ChatCompletionChunk, ChatMessage, ChatRequest, Choice,
+                                ChunkChoice, Delta, FinalChunk, ModelCard, ModelList, ReplyMessage, VeilFields)
 from core.errors import NotFoundError, VeilError
-from core.settings import COLLECTION_NAME
-from core.types import Answer, Citation, Message
+from core.types import Answer, Message
 
 router = APIRouter(prefix="/v1", tags=["openai"])
-MODEL_ID = "veil"
 _PIECE = 24  # characters per streamed chunk
-
-
-class ChatMessage(BaseModel):
-    role: Literal["system", "user", "assistant", "developer", "tool"]
-    content: str | None = Field(None, max_length=20_000)
-
-
-class ChatRequest(BaseModel):
-    model: str = MODEL_ID
-    messages: list[ChatMessage] = Field(min_length=1, max_length=100)
-    stream: bool = False
-    collection: str | None = Field(None, pattern=COLLECTION_NAME,
-                                   description="Veil: the collection to ask (default: the configured one)")
-    escalate: bool = Field(False, description="Veil: ask for the closed model (the collection's policy decides)")
-    mode: Literal["extractive", "generative"] | None = None
-    model_config = {"extra": "ignore"}  # temperature, max_tokens, ...: Veil answers from its sources
-
-
-class ModelCard(BaseModel):
-    id: str
-    object: Literal["model"] = "model"
-    created: int = 0
-    owned_by: str = "veil"
-
-
-class ModelList(BaseModel):
-    object: Literal["list"] = "list"
-    data: list[ModelCard]
 
 
 @router.get("/models", response_model=ModelList)
@@ -65,36 +35,12 @@ def models(_: ReaderDep) -> ModelList:
     return ModelList(data=[ModelCard(id=MODEL_ID)])
 
 
-class ReplyMessage(BaseModel):
-    role: Literal["assistant"] = "assistant"
-    content: str
-
-
-class Choice(BaseModel):
-    index: int
-    message: ReplyMessage
-    finish_reason: str
-
-
-class ChatCompletion(BaseModel):
-    id: str
-    object: Literal["chat.completion"] = "chat.completion"
-    created: int
-    model: str
-    choices: list[Choice]
-    usage: dict[str, int]
-    citations: list[Citation]  # Veil's own fields, beside OpenAI's
-    route: str
-    reason: str
-    mode: str
-    outbound: str | None
-
-
 @router.post("/chat/completions", response_model=ChatCompletion,
              responses={200: {"content": {"text/event-stream": {}},
-                              "description": "with stream: chat.completion.chunk events, then [DONE]"}})
+                              "description": "with stream: chat.completion.chunk events (the last one with "
+                                             "Veil's fields), then [DONE]"}})
 def chat_completions(veil: VeilDep, principal: ReaderDep, metrics: MetricsDep,
-                     request: ChatRequest) -> dict | StreamingResponse:
+                     request: ChatRequest) -> ChatCompletion | StreamingResponse:
     _served(request.model)
     question, history = _conversation(request.messages)
     collection = request.collection or veil.settings.default_collection
@@ -104,10 +50,8 @@ def chat_completions(veil: VeilDep, principal: ReaderDep, metrics: MetricsDep,
     completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
     if request.stream:
         return StreamingResponse(_chunks(answer, completion_id, created), media_type="text/event-stream")
-    return {"id": completion_id, "object": "chat.completion", "created": created, "model": MODEL_ID,
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": answer.answer},
-                         "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}} | _veil_fields(answer)
+    reply = Choice(message=ReplyMessage(content=answer.answer))
+    return ChatCompletion(id=completion_id, created=created, choices=[reply], **dict(_veil_fields(answer)))
 
 
 def _served(model: str) -> None:
@@ -122,19 +66,20 @@ def _conversation(messages: list[ChatMessage]) -> tuple[str, list[Message]]:
     return turns[-1].content, [Message(m.role, m.content) for m in turns[:-1]]
 
 
-def _veil_fields(answer: Answer) -> dict:
-    body = serialize.answer(answer)
-    return {key: body[key] for key in ("citations", "route", "reason", "mode", "outbound")}
+def _veil_fields(answer: Answer) -> VeilFields:
+    return VeilFields.model_validate(answer)
 
 
 def _chunks(answer: Answer, completion_id: str, created: int) -> Iterator[str]:
-    def chunk(delta: dict, finish: str | None = None, extra: dict | None = None) -> str:
-        body = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": MODEL_ID,
-                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]} | (extra or {})
-        return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
+    def event(chunk: BaseModel) -> str:
+        return f"data: {json.dumps(chunk.model_dump(mode='json'), ensure_ascii=False)}\n\n"
 
-    yield chunk({"role": "assistant", "content": ""})
+    def chunk(delta: Delta) -> ChatCompletionChunk:
+        return ChatCompletionChunk(id=completion_id, created=created, choices=[ChunkChoice(delta=delta)])
+
+    yield event(chunk(Delta(role="assistant", content="")))
     for start in range(0, len(answer.answer), _PIECE):
-        yield chunk({"content": answer.answer[start:start + _PIECE]})
-    yield chunk({}, "stop", _veil_fields(answer))
+        yield event(chunk(Delta(content=answer.answer[start:start + _PIECE])))
+    stop = ChunkChoice(delta=Delta(), finish_reason="stop")
+    yield event(FinalChunk(id=completion_id, created=created, choices=[stop], **dict(_veil_fields(answer))))
     yield "data: [DONE]\n\n"

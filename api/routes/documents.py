@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
 from fastapi.responses import StreamingResponse
 
-from api import serialize
 from api.auth.principals import AdminDep, ReaderDep
 from api.deps import KnownFormFields, KnownQueryParams, MetricsDep, VeilDep
-from api.schemas import CollectionList, Deleted, DocumentList, IngestReportOut
+from api.schemas.documents import (CollectionList, CollectionOut, Deleted, DocumentList, DocumentOut,
+                                   IngestReportOut, StoredChunkOut)
 from core.errors import NotFoundError, VeilError
 from core.settings import COLLECTION_NAME
 from ingest.pipeline import FileResult, IngestReport, reader_groups
@@ -31,7 +31,7 @@ def upload_documents(
     source: Annotated[list[str] | None, Form(description="client-side path of each file (its identity)")] = None,
     name: Annotated[list[str] | None, Form(description="name to store for each file (default: its file name)")] = None,
     groups: Annotated[list[str] | None, Form(description="groups allowed to read these files (default: everyone)")] = None,
-) -> dict:
+) -> IngestReportOut:
     """Ingest uploaded files. Per-file results: one broken file never fails the others. The request is
     checked (collection, groups, fields) before any file is read; queries wait only for the store write."""
     collection = collection or veil.settings.default_collection
@@ -40,7 +40,7 @@ def upload_documents(
                for i, f in enumerate(files)]
     report = IngestReport(tuple(results))
     metrics.ingest(report)
-    return serialize.ingest_report(report)
+    return IngestReportOut.model_validate(report)
 
 
 def _readers(groups: list[str] | None) -> tuple[str, ...]:
@@ -76,26 +76,27 @@ def _ingest_upload(veil, upload: UploadFile, source: str | None, stored_name: st
 
 
 @router.get("/documents", response_model=DocumentList)
-def list_documents(veil: VeilDep, principal: ReaderDep, collection: CollectionParam = None) -> dict:
+def list_documents(veil: VeilDep, principal: ReaderDep, collection: CollectionParam = None) -> DocumentList:
     """The documents the caller may read (an admin: all)."""
     visible = [d for d in veil.registry.list(collection)
                if principal.is_admin or set(d.groups) & principal.groups]
-    return {"documents": [serialize.document(d) for d in visible]}
+    return DocumentList(documents=[DocumentOut.model_validate(d) for d in visible])
 
 
 @router.delete("/documents/{doc_id}", response_model=Deleted)
-def delete_document(veil: VeilDep, _: AdminDep, doc_id: str) -> dict:
+def delete_document(veil: VeilDep, _: AdminDep, doc_id: str) -> Deleted:
     info = veil.registry.get(doc_id)
     if info is None:
         raise NotFoundError(f"no document with id {doc_id}")
     with veil.lock:
         removed = veil.pipeline.delete(info.collection, doc_id)
-    return {"deleted": doc_id, "chunks": removed}
+    return Deleted(deleted=doc_id, chunks=removed)
 
 
 @router.get("/export", response_class=StreamingResponse,
-            responses={200: {"content": {"application/x-ndjson": {}},
-                             "description": "JSON lines {chunk_id, text, metadata}"}})
+            responses={200: {"content": {"application/x-ndjson": {
+                "schema": StoredChunkOut.model_json_schema(mode="serialization")}},
+                             "description": "JSON lines, one stored chunk each: {chunk_id, text, metadata}"}})
 def export(veil: VeilDep, _: AdminDep, collection: CollectionParam = None) -> StreamingResponse:
     """Every stored chunk as JSON lines: exactly what the store holds."""
     name = collection or veil.settings.default_collection
@@ -107,17 +108,18 @@ def export(veil: VeilDep, _: AdminDep, collection: CollectionParam = None) -> St
     def lines() -> Iterator[str]:
         with veil.lock:
             for chunk in veil.store.iter_chunks(name):
-                yield json.dumps(serialize.stored_chunk(chunk), ensure_ascii=False) + "\n"
+                yield json.dumps(StoredChunkOut.model_validate(chunk).model_dump(mode="json"), ensure_ascii=False) + "\n"
 
     return StreamingResponse(lines(), media_type="application/x-ndjson")
 
 
 @router.get("/collections", response_model=CollectionList)
-def collections(veil: VeilDep, _: AdminDep) -> dict:
+def collections(veil: VeilDep, _: AdminDep) -> CollectionList:
     """Every collection with its chunks and documents."""
     documents = veil.registry.list()
     with veil.lock:
         names = veil.store.collections()
         counts = {name: veil.store.count(name) for name in names}
-    return {"collections": [{"name": n, "chunks": counts[n], "documents": sum(d.collection == n for d in documents)}
-                            for n in sorted(names)]}
+    return CollectionList(collections=[
+        CollectionOut(name=n, chunks=counts[n], documents=sum(d.collection == n for d in documents))
+        for n in sorted(names)])

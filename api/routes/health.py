@@ -1,18 +1,18 @@
 from fastapi import APIRouter
 
 from api.deps import VeilDep
-from api.schemas import Health, Ready
+from api.schemas.service import Health, Ready
 
 router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz", response_model=Health)
-def healthz() -> dict:
-    return {"status": "ok"}
+def healthz() -> Health:
+    return Health(status="ok")
 
 
 @router.get("/readyz", response_model=Ready)
-def readyz(veil: VeilDep) -> dict:
+def readyz(veil: VeilDep) -> Ready:
     """Ready once the store answers (the server loads its models before it listens)."""
     with veil.lock:
-        return {"status": "ready", "collections": len(veil.store.collections())}
+        return Ready(status="ready", collections=len(veil.store.collections()))

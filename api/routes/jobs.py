@@ -6,16 +6,16 @@ from fastapi import APIRouter, Request
 
 from api.auth.principals import AdminDep
 from api.deps import KnownQueryParams
-from api.schemas import JobOut
+from api.schemas.jobs import JobOut
 from core.errors import NotFoundError
 
 router = APIRouter(prefix="/v1", tags=["jobs"], dependencies=[KnownQueryParams])
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut)
-def job_status(job_id: str, request: Request, _: AdminDep) -> dict:
+def job_status(job_id: str, request: Request, _: AdminDep) -> JobOut:
     """`{"job", "state": "queued|running|done", "totals", "files"}`; 404 for an unknown job."""
     body = request.app.state.jobs.status(job_id)
     if body is None:
         raise NotFoundError(f"no job {job_id}")
-    return body
+    return JobOut.model_validate(body)

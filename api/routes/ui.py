@@ -7,20 +7,13 @@ from pathlib import Path
 
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
-from pydantic import BaseModel
 
 from api.auth.principals import PrincipalDep
 from api.deps import KnownQueryParams, VeilDep
+from api.schemas.service import Me
 
 UI_DIR = Path(__file__).resolve().parents[1] / "ui"
 router = APIRouter()
-
-
-class Me(BaseModel):
-    name: str
-    roles: list[str]
-    groups: list[str]
-    escalation: bool = False  # this server can ask a closed model (escalation.base_url is set)
 
 
 @router.get("/v1/me", response_model=Me, tags=["auth"], dependencies=[KnownQueryParams])

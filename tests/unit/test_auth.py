@@ -222,6 +222,34 @@ def test_every_route_declares_its_response_model_and_collections_are_listed(api)
     assert client.get("/v1/collections", headers=bearer(keys, "user")).status_code == 403
 
 
+STREAMING = {("/v1/query", "post"): "text/event-stream", ("/v1/chat/completions", "post"): "text/event-stream",
+             ("/v1/export", "get"): "application/x-ndjson"}
+
+
+def test_the_openapi_document_describes_every_response(api):
+    """Each operation's success response names its schema (a component of api.schemas); a streaming one
+    also declares its media type, and the export its line's schema."""
+    client, _ = api
+    schema = client.get("/openapi.json").json()
+    components = schema["components"]["schemas"]
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            success = [operation["responses"][code] for code in ("200", "201") if code in operation["responses"]]
+            assert success, (method, path)
+            content = success[0]["content"]
+            ref = content.get("application/json", {}).get("schema", {}).get("$ref", "")
+            if (path, method) == ("/v1/export", "get"):
+                line = content["application/x-ndjson"]["schema"]
+                assert list(line["properties"]) == ["chunk_id", "text", "metadata"], line
+                continue
+            assert ref.removeprefix("#/components/schemas/") in components, (method, path, content)
+            if (path, method) in STREAMING:
+                assert STREAMING[path, method] in content, (method, path)
+    answer = components["AnswerOut"]["properties"]
+    assert list(answer) == ["answer", "route", "mode", "reason", "citations", "outbound"]
+    assert components["Verification"]["required"] == ["ok", "events", "first_bad_seq", "problem", "head"]
+
+
 def test_the_api_docs_load_nothing_from_outside(api):
     client, keys = api
     page = client.get("/docs", headers=bearer(keys, "user")).text
