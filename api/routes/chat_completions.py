@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from api.auth.principals import ReaderDep
 from api.deps import MetricsDep, VeilDep
-from api.schemas.openai import (MODEL_ID, ChatCompletion, ChatCompletionChunk, ChatMessage, ChatRequest, Choice,
+from api.schemas.chat import (MODEL_ID, ChatCompletion, ChatCompletionChunk, ChatMessage, ChatRequest, Choice,
                                 ChunkChoice, Delta, FinalChunk, ModelCard, ModelList, ReplyMessage, VeilFields)
 from core.errors import NotFoundError, VeilError
 from core.types import Answer, Message

@@ -11,7 +11,7 @@ from api.schemas.base import Model
 from api.schemas.documents import (CollectionList, CollectionOut, Deleted, DocumentList, DocumentOut,
                                    FileResultOut, IngestReportOut, StoredChunkOut)
 from api.schemas.jobs import JobFileOut, JobOut, JobQueued
-from api.schemas.openai import (MODEL_ID, ChatCompletion, ChatCompletionChunk, ChatMessage, ChatRequest, Choice,
+from api.schemas.chat import (MODEL_ID, ChatCompletion, ChatCompletionChunk, ChatMessage, ChatRequest, Choice,
                                 ChunkChoice, Delta, FinalChunk, ModelCard, ModelList, ReplyMessage, Usage,
                                 VeilFields)
 from api.schemas.service import Health, KeyCreated, KeyList, KeyOut, Me, Ready
