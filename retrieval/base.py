@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Protocol
+from dataclasses import dataclass
+from typing import ClassVar, Protocol
 
 import numpy as np
 
@@ -16,9 +17,24 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> np.ndarray: ...
 
 
+@dataclass(frozen=True)
+class StoreCapabilities:
+    """What a vector store backend is, for the callers that must act differently: read from the store's class,
+    so a caller may ask before opening it (`api.wiring.store_capabilities`)."""
+
+    embedded: bool
+    """In this process, on local disk, held by one process at a time (Qdrant Edge, an exclusive lock). The holder
+    is the store's single writer: it repairs every interrupted write at start-up, writes what queue workers hand
+    over, and every other process (the CLI, workers) reaches the store through it. False: a server that many
+    processes read and write at once (Qdrant server): workers write to it themselves, and a writer repairs only the
+    documents it writes, since another may be mid-write on the others."""
+
+
 class VectorStore(Protocol):
     """Searches, counts and scrolls see published points only. A document is replaced by staging its
     new version's points and publishing that version, which drops the others in one step."""
+
+    capabilities: ClassVar[StoreCapabilities]
 
     def upsert(self, chunks: Sequence[EmbeddedChunk]) -> None: ...
     def stage(self, chunks: Sequence[EmbeddedChunk]) -> None: ...

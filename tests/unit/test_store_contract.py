@@ -11,7 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.errors import VeilError
 from core.types import LOCAL_ADMIN, Chunk, DocumentInfo, EmbeddedChunk, Principal, SearchQuery
+from retrieval.base import StoreCapabilities
 from retrieval.hashing import HashingEmbedder
 from retrieval.qdrant_edge import QdrantEdgeStore
 
@@ -207,3 +209,29 @@ def test_the_guards_evidence_survives_a_write_and_a_search(store):
     [hit] = store.search(query("fixed rate loan", top_k=1))
     assert hit.common_words == ("loan",)
     assert [c.payload["common_words"] for c in store.iter_chunks("default")] == [["loan"]]
+
+
+def test_a_store_says_what_it_is():
+    """Callers branch on capabilities, never on the kind; the class answers before a store is opened."""
+    from retrieval.qdrant_server import QdrantServerStore
+
+    assert QdrantEdgeStore.capabilities == StoreCapabilities(embedded=True)
+    assert QdrantServerStore.capabilities == StoreCapabilities(embedded=False)
+
+
+def test_a_collection_never_written_reads_empty_and_changes_nothing(store):
+    assert store.capabilities is type(store).capabilities
+    assert store.search(query("anything", collection="never")) == [] and list(store.iter_chunks("never")) == []
+    assert store.count("never") == 0 and store.publish("never", "d", "v") == 0 and store.discard("never", "d", "v") == 0
+    assert store.delete_document("never", "d") == 0 and "never" not in store.collections()
+    with pytest.raises(VeilError, match="invalid collection"):
+        store.count("../escape")
+
+
+def test_deleting_a_document_drops_its_staged_version_too(store):
+    load(store)
+    new = _version(doc("refunds", ["Refunds now take thirty days."]), "v2")
+    store.stage(new)
+    assert store.delete_document("default", "refunds") == 2  # the published point and the staged one
+    assert store.publish("default", "refunds", new[0].document.version) == 0  # nothing left to show
+    assert store.count("default") == 2 and "refunds" not in {c.payload["doc_id"] for c in store.iter_chunks("default")}
