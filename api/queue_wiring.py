@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from api.wiring import (Veil, audit_key, build_audit, build_detector, build_embedder, build_parser, build_pipeline,
-                        build_redactor, build_registry, build_store, build_vault, state_for)
+                        build_redactor, build_registry, build_store, build_vault, state_for, store_capabilities)
 from core.errors import ConfigError
 from core.settings import Settings
 from ingest.jobs import JobBook
@@ -61,7 +61,7 @@ class QueueWorker:
         audit = build_audit(settings)
         detector = build_detector(settings)
         vault = build_vault(settings, audit, detector)
-        owns_store = settings.store.kind == "qdrant"  # the embedded store belongs to `veil serve`
+        owns_store = not store_capabilities(settings).embedded  # an embedded store belongs to `veil serve`
         self._parser = build_parser(settings, concurrency)
         pipeline = build_pipeline(settings, self._parser, build_redactor(settings, audit, detector, vault),
                                   build_embedder(settings), build_store(settings) if owns_store else None,
@@ -96,7 +96,7 @@ def store_writer(veil: Veil):
     from ingest.queue import WRITE_QUEUE, FileTasks, Sealer, WriterLock, connect_broker, declare_actors, start_worker
 
     broker = connect_broker(veil.settings.queue)  # checked even when unused here: a bad URL stops Veil now
-    if veil.settings.store.kind != "qdrant-edge":  # workers write to the Qdrant server themselves
+    if not veil.store.capabilities.embedded:  # workers write to a shared store themselves
         broker.close()
         yield None
         return

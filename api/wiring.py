@@ -1,10 +1,13 @@
-"""Composition root: the only place that chooses backends (one build_* per stage, a match on the kind)."""
+"""Composition root: the only place that chooses backends (one build_* per stage, a match on the kind).
+
+Everything else asks a store what it is (`VectorStore.capabilities`), never which kind it is."""
 
 from __future__ import annotations
 
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -30,7 +33,7 @@ from redaction.base import Detector, Redactor
 from redaction.transform.operators import ReplacementPolicy
 from redaction.redactor import DocumentRedactor
 from redaction.vault import PseudonymVault
-from retrieval.base import Embedder, VectorStore
+from retrieval.base import Embedder, StoreCapabilities, VectorStore
 
 
 def state_for(settings: Settings, name: str) -> StateDB:
@@ -51,7 +54,7 @@ def build_pipeline(settings: Settings, parser: Parser, redactor: Redactor, embed
     """`store` None: this process prepares documents for the store's owner and writes none itself."""
     return IngestPipeline(parser, redactor, embedder, store, registry, settings.chunking,
                           settings.parsing.max_file_mb * 1_000_000, audit, vault,
-                          sole_writer=store is not None and settings.store.kind == "qdrant-edge")
+                          sole_writer=store is not None and store.capabilities.embedded)
 
 
 def audit_key(settings: Settings) -> bytes:
@@ -116,16 +119,27 @@ def build_embedder(settings: Settings) -> Embedder:
 
 
 def build_store(settings: Settings) -> VectorStore:
+    return _store_backend(settings)[1]()
+
+
+def store_capabilities(settings: Settings) -> StoreCapabilities:
+    """What the configured store is, without opening it (opening an embedded one would take its lock)."""
+    return _store_backend(settings)[0].capabilities
+
+
+def _store_backend(settings: Settings) -> tuple[type[VectorStore], Callable[[], VectorStore]]:
+    """The configured store's class and how to open it: the one place that reads `store.kind`."""
     match settings.store.kind:
         case "qdrant-edge":
             from retrieval.qdrant_edge import QdrantEdgeStore
 
-            return QdrantEdgeStore(settings.data_dir / "qdrant", settings.retrieval.fusion)
+            return QdrantEdgeStore, lambda: QdrantEdgeStore(settings.data_dir / "qdrant", settings.retrieval.fusion)
         case "qdrant":
             from retrieval.qdrant_server import QdrantServerStore
 
             key = settings.store.api_key.get_secret_value() if settings.store.api_key else None
-            return QdrantServerStore.connect(settings.store.url, key, settings.retrieval.fusion)
+            return QdrantServerStore, lambda: QdrantServerStore.connect(settings.store.url, key,
+                                                                        settings.retrieval.fusion)
 
 
 def build_chat(settings: Settings) -> ChatModel:
@@ -230,6 +244,6 @@ def build_veil(settings: Settings) -> Veil:
         vault=vault,
         escalator=build_escalator(settings, audit, detector),
     )
-    if settings.store.kind == "qdrant-edge":  # this process owns the store: nobody else is mid-write
+    if store.capabilities.embedded:  # this process owns the store: nobody else is mid-write
         veil.pipeline.repair()  # an ingest that a crash interrupted is finished or undone before anything reads
     return veil

@@ -53,3 +53,33 @@ def test_heavy_libraries_load_lazily():
             f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def _store_kind_readers() -> set[str]:
+    found = set()
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if (isinstance(node, ast.Attribute) and node.attr == "kind" and isinstance(node.value, ast.Attribute)
+                        and node.value.attr == "store"):
+                    found.add(str(path.relative_to(ROOT)))
+    return found
+
+
+def test_the_store_kind_is_read_only_where_the_store_is_built_and_in_settings():
+    """Everyone else asks the store's capabilities (`retrieval.base.StoreCapabilities`)."""
+    assert _store_kind_readers() == {"api/wiring.py", "core/settings.py"}
+
+
+def test_the_store_capabilities_are_known_without_opening_the_store(tmp_path):
+    from api.wiring import build_store, store_capabilities
+    from core.settings import Settings
+
+    embedded = Settings(data_dir=tmp_path)
+    server = Settings(data_dir=tmp_path, store={"kind": "qdrant", "url": "http://127.0.0.1:9"}, audit={"key": "k" * 64})
+    assert store_capabilities(server).embedded is False  # no server there: nothing was contacted
+    store = build_store(embedded)
+    try:
+        assert store_capabilities(embedded) == store.capabilities and store.capabilities.embedded
+    finally:
+        store.close()
