@@ -82,7 +82,7 @@ class SQLiteState:
     dialect = "sqlite"
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the data dir: its owner's only (core.files)
         self.path = path
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -136,7 +136,7 @@ class SQLiteState:
         import hashlib
 
         folder = self.path.parent / "locks"
-        folder.mkdir(exist_ok=True)
+        folder.mkdir(mode=0o700, exist_ok=True)
         with open(folder / hashlib.sha256(name.encode()).hexdigest()[:32], "a") as handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX if blocking else fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -108,7 +108,8 @@ class DocumentRegistry:
 
     def get(self, doc_id: str) -> DocumentInfo | None:
         row = self._one(f"SELECT {_COLUMNS} FROM documents WHERE doc_id = ? AND status = 'done'", doc_id)
-        return _to_info(row) if row else None
+        found = _readable([row]) if row else []  # an unreadable row reads as absent: a re-ingest rewrites it
+        return found[0] if found else None
 
     def list(self, collection: str | None = None) -> list[DocumentInfo]:
         sql = f"SELECT {_COLUMNS} FROM documents WHERE status = 'done'"

@@ -225,6 +225,7 @@ def test_an_unreadable_registry_row_is_skipped_by_the_listings(data, tmp_path):
     db.close()
     assert [d.doc_id for d in veil.registry.list()] == [good.doc_id]
     assert [d.doc_id for d in veil.registry.list("default")] == [good.doc_id]
+    assert veil.registry.get("x") is None and veil.registry.get(good.doc_id).doc_id == good.doc_id
     veil.close()
 
 
