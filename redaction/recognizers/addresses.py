@@ -17,13 +17,17 @@ from redaction.recognizers.base import result
 
 
 
-_WORD = r"[^\W\d_][\w'’.-]*"
-_NAME_WORD = r"[^\W\d_][\w'’-]*"
+# Words are bounded (a street or place name word has at most 64 characters) and, where what follows
+# cannot continue them, possessive: the cores are tried at every word start, and unbounded words made
+# each try on a long run such as "a.a.a...." or "a'a'a'..." scan to its end (quadratic time).
+_MAX_WORD = 63
+_WORD = rf"[^\W\d_][\w'’.-]{{0,{_MAX_WORD}}}+"
+_NAME_WORD = rf"[^\W\d_][\w'’-]{{0,{_MAX_WORD}}}+"
 _NUM = r"\d{1,6}[A-Za-z]?(?:/\d{1,4})?\.?"
 _GAP = r"[ \t]+"
 _TYPE_AFTER = rf"(?i:{trie_regex(STREET_TYPES_AFTER)})\b\.?"
 _TYPE_BEFORE = rf"(?i:{trie_regex(STREET_TYPES_BEFORE)})"
-_ENDING = rf"[^\W\d_][\w'’-]*(?i:{trie_regex(STREET_ENDINGS)})"
+_ENDING = rf"[^\W\d_][\w'’-]{{0,{_MAX_WORD}}}(?i:{trie_regex(STREET_ENDINGS)})"  # backtracks to find the ending
 _UNIT = rf"(?i:{trie_regex(UNIT_WORDS)})\.?[ \t]*#?[ \t]*\d+[A-Za-z]?\b"
 
 # 12 Main Street / 0896 69 Farnell St
@@ -52,8 +56,8 @@ _STANDALONE_UNIT = re.compile(rf"(?<![\w#-])(?i:apt|apartment|suite|ste|unit|fla
 
 _POSTCODE = (r"(?:\d{3,6}(?:-\d{3,4})?|\d{3} \d{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{4} ?[A-Z]{2}|"
              r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]{2}-\d{4,5})")
-_CAPITAL_WORD = r"(?:[A-ZÀ-ÖØ-ÞĀ-Ž\u0370-\u03ff\u0400-\u042f][\w'’.-]*|nan|\([^\W\d_]+\))"
-_ANY_WORD = r"(?:[^\W\d_][\w'’.-]*|\([^\W\d_]+\))"
+_CAPITAL_WORD = rf"(?:[A-ZÀ-ÖØ-ÞĀ-Ž\u0370-\u03ff\u0400-\u042f][\w'’.-]{{0,{_MAX_WORD}}}+|nan|\([^\W\d_]{{1,{_MAX_WORD}}}+\))"
+_ANY_WORD = rf"(?:[^\W\d_][\w'’.-]{{0,{_MAX_WORD}}}+|\([^\W\d_]{{1,{_MAX_WORD}}}+\))"
 _PARTICLE = r"(?:de|del|della|da|di|do|dos|du|des|la|le|les|na|nad|pod|u|am|an|ob|bei|upon|on|sur|en|y|i)"
 _LINE_BREAK = r",?[ \t]*\n(?:[ \t]*\n)?[ \t>?*|-]*(?:,[ \t]*)?"
 

@@ -23,8 +23,12 @@ _KIN = (r"(?:son|sons|daughter|daughters|dtr|wife|husband|hubby|spouse|partner|b
         r"cousin|aunt|uncle|fianc[eé]e?|boyfriend|girlfriend|friend|neighbou?r|proxy|hcp|spokesperson|"
         r"in-law|dtr-in-law|son-in-law|daughter-in-law|guardian|caregiver|carer)")
 _STRONG_CREDENTIALS = r"(?:md|rn|rrt|np|lpn|cna|aprn|crna|phd|dds|dmd|pharmd|mbbs|frcp|frcs|msw|lcsw|psyd|esq|cpa)"
-_WORD = r"[^\W\d_](?:[\w'’-]*[^\W\d_])?"
-_INITIAL = r"[^\W\d_](?:\.-?[^\W\d_])*\."
+# A word: letters, digits, apostrophes and hyphens, ending in a letter ("O'Neil", "Arden-Cole"); an
+# initial or a chain of them ("j.", "J.-R."). Written so that there is one way to match each and no
+# backtracking (possessive, bounded): tried at every word start, an unbounded word on a long run such
+# as "a-a-a-..." or "a.a.a...." scanned to the end of the run from each start (quadratic time).
+_WORD = r"[^\W\d_](?:(?:(?![^\W\d_])[\w'’-])*+[^\W\d_]){0,40}+"
+_INITIAL = r"[^\W\d_](?:\.-?[^\W\d_](?=\.)){0,8}+\."
 _AFTER_HONORIFIC = re.compile(rf"(?i)\b{_HONORIFIC}\b\.?[ \t]*(?=[^\W\d_])")
 _AFTER_KIN = re.compile(rf"(?i)\b{_KIN}\b(?:\(\?\))?(?:[ \t]*[,:-]+[ \t]*|[ \t]+)(?=[^\W\d_])")
 _BEFORE_CREDENTIAL = re.compile(

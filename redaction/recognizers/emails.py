@@ -25,9 +25,14 @@ class AnyDomainEmailRecognizer(PatternRecognizer):
 
 
 _TLDS = r"com|org|net|edu|gov|mil|int|io|co|uk|de|fr|es|it|nl|be|ch|at|se|no|dk|fi|pl|ie|ca|au|nz|in|jp|br|info|biz|me|us"
-_AT = r"(?:\s*[\[({<]\s*at\s*[\])}>]\s*|\s+at\s+)"
-_DOT = r"(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+|\.)"
-_PART = r"[A-Za-z0-9][A-Za-z0-9_+-]*"
+# Every repetition is bounded and, where nothing after it can start with what it takes, possessive:
+# the pattern is tried at every word start, and an unbounded run ("a.a.a.a..." without an "at")
+# made each try scan to the end of the text (quadratic, worse with backtracking).
+_GAP = r"\s{0,8}+"
+_AT = rf"(?:{_GAP}[\[({{<]{_GAP}at{_GAP}[\])}}>]{_GAP}|\s{{1,8}}+at\s{{1,8}}+)"
+_DOT = rf"(?:{_GAP}[\[({{<]{_GAP}dot{_GAP}[\])}}>]{_GAP}|\s{{1,8}}+dot\s{{1,8}}+|\.)"
+_PART = r"[A-Za-z0-9][A-Za-z0-9_+-]{0,63}+"  # an e-mail address's local part is at most 64 characters
+_MAX_PARTS = 8
 
 
 
@@ -35,7 +40,8 @@ class ObfuscatedEmailRecognizer(PatternRecognizer):
     """"jane dot doe at example dot com", "jane(at)example(dot)org": addresses written to dodge filters."""
 
     def __init__(self) -> None:
-        pattern = rf"\b{_PART}(?:{_DOT}{_PART})*{_AT}{_PART}(?:{_DOT}{_PART})*{_DOT}(?i:{_TLDS})\b"
+        pattern = (rf"\b{_PART}(?:{_DOT}{_PART}){{0,{_MAX_PARTS}}}+{_AT}"
+                   rf"{_PART}(?:{_DOT}{_PART}){{0,{_MAX_PARTS}}}{_DOT}(?i:{_TLDS})\b")
         super().__init__(supported_entity="EMAIL_ADDRESS", name="ObfuscatedEmailRecognizer",
                          patterns=[Pattern("obfuscated e-mail", pattern, 0.5)], global_regex_flags=0)
 
@@ -51,7 +57,9 @@ class SpacedEmailRecognizer(PatternRecognizer):
 
     def __init__(self) -> None:
         char = r"[A-Za-z0-9._+-]"
-        pattern = rf"(?<![\w@])(?:{char} ){{2,}}@(?: {char}){{3,}}(?![\w@])"
+        # bounded (a local part has at most 64 characters, a domain 255) and possessive before the "@":
+        # unbounded, every character of a long "1 1 1 ..." line started a scan to the end of the line
+        pattern = rf"(?<![\w@])(?:{char} ){{2,64}}+@(?: {char}){{3,255}}(?![\w@])"
         super().__init__(supported_entity="EMAIL_ADDRESS", name="SpacedEmailRecognizer",
                          patterns=[Pattern("spaced e-mail", pattern, 0.6)], global_regex_flags=0)
 

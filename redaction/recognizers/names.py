@@ -17,7 +17,9 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from redaction.recognizers.base import result
 from redaction.words import LOWER as _L, UPPER as _U, fold
 
-_NAME_WORD = rf"[{_U}][{_L}]+(?:[-'][{_U}]?[{_L}]+)*|[{_U}]'[{_U}][{_L}]+|Ma?c[{_U}][{_L}]+"
+# Repetitions are bounded: these patterns are tried at every word start, and an unbounded chain
+# ("Ab-Ab-Ab-...", "a'a'a'...") made each try scan to the end of a long run (quadratic time).
+_NAME_WORD = rf"[{_U}][{_L}]+(?:[-'][{_U}]?[{_L}]+){{0,8}}|[{_U}]'[{_U}][{_L}]+|Ma?c[{_U}][{_L}]+"
 _INITIAL = rf"[ \t]+[{_U}]\.?"
 _FULL_NAME = rf"(?:{_NAME_WORD})(?:{_INITIAL})?(?:[ \t]+(?:{_NAME_WORD})){{1,2}}"
 _PAIR = re.compile(rf"(?<!\w)(?P<first>{_NAME_WORD})(?:{_INITIAL})?[ \t]+(?P<last>{_NAME_WORD})(?!\w)")
@@ -229,7 +231,7 @@ class LabelledNameRecognizer(_RegexNameRecognizer):
         return [self._result(m.start("name"), m.end("name"), 0.7) for m in _LABELLED.finditer(text)]
 
 
-_ANY_WORD = rf"[{_U}{_L}][{_L}'-]+"
+_ANY_WORD = rf"[{_U}{_L}][{_L}'-]{{1,63}}"
 # Phrases that introduce a name in any case: "my name is vitoria", "people call me Csanád".
 _NAMING_CUE = re.compile(
     r"(?i)\b(?:my name is|name's|names? is|call me|calls me|called me|named (?:him|her|them|it)|"
@@ -241,7 +243,7 @@ _KIN_CUE = re.compile(
     r"father|mom|mum|dad|child|grandson|granddaughter|nephew|niece|cousin|partner|fianc[eé]e?|boyfriend|"
     r"girlfriend|friend|boss|colleague))[ \t]+(?=[A-ZÀ-Ž])")
 _NAME_WORD_RE = re.compile(rf"(?:{_NAME_WORD})(?![\w-])")
-_LIST_ITEM = rf"[{_U}{_L}][{_L}'-]+"
+_LIST_ITEM = rf"[{_U}{_L}][{_L}'-]{{1,63}}"
 # "Efimiya, Mary, Ariana, Isabel and Jodi": a list of single words, mostly given names.
 _NAME_LIST = re.compile(rf"(?<![\w-])(?:{_LIST_ITEM},[ \t]+){{1,}}{_LIST_ITEM},?[ \t]+(?:and|&|or)[ \t]+{_LIST_ITEM}(?![\w-])"
                         rf"|(?<![\w-])(?:{_LIST_ITEM},[ \t]+){{3,}}{_LIST_ITEM}(?![\w-])"

@@ -10,7 +10,9 @@ from redaction.lexicons import COMPANY_SUFFIXES, trie_regex
 
 
 
-_CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w&-]*"
+# A capitalised word, bounded and possessive (a space or a comma must follow it): tried at every
+# capital, an unbounded one scanned the rest of a long run such as "A&A&A&..." from each (quadratic).
+_CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w&-]{0,63}+"
 
 
 class CompanySuffixRecognizer(RegexRecognizer):
@@ -26,7 +28,9 @@ class PartnershipRecognizer(RegexRecognizer):
     """Firm names in the partnership style: "Owens, Duran and Oneal", "Smith & Jones"."""
 
     ENTITY = "ORGANIZATION"
-    PATTERN = re.compile(r"\b(?i:[a-z][\w'-]+,[ \t]+[a-z][\w'-]+,?[ \t]+(?:and|&)[ \t]+[a-z][\w'-]+)\b"
+    # Words bounded (and possessive where a comma or a space must follow): tried at every word start,
+    # unbounded ones scanned the rest of a long run such as "a-a-a-..." from each (quadratic time).
+    PATTERN = re.compile(r"\b(?i:[a-z][\w'-]{1,63}+,[ \t]+[a-z][\w'-]{1,63}+,?[ \t]+(?:and|&)[ \t]+[a-z][\w'-]{1,63})\b"
                          r"|\b[A-Z][a-z]+-[A-Z][a-z]+\b")
     SCORE = 0.45
 

@@ -58,7 +58,9 @@ class CareFacilityRecognizer(RegexRecognizer):
     """The name of a hospital, clinic or care home, in any case: "Union Hospital", "calvert hosp"."""
 
     ENTITY = "LOCATION"
-    PATTERN = re.compile(rf"(?i)(?<![\w-])(?P<value>(?:[^\W\d_][\w'’.-]*[ \t]+){{1,3}}){_FACILITY}(?![\w])")
+    # a word is bounded and possessive: tried at every word start, an unbounded one scanned the rest
+    # of a long run such as "a.a.a...." from each (quadratic time)
+    PATTERN = re.compile(rf"(?i)(?<![\w-])(?P<value>(?:[^\W\d_][\w'’.-]{{0,63}}+[ \t]+){{1,3}}){_FACILITY}(?![\w])")
     SCORE = 0.5
 
     def analyze(self, text, entities, nlp_artifacts=None):
