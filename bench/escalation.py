@@ -2,6 +2,7 @@
 home, whether any planted value reaches the closed API, and what a request costs in tokens.
 
     .venv/bin/python bench/escalation.py [--covid ../shared/data/qa/covid-qa-dev] [--limit 40] [--json]
+    .venv/bin/python bench/escalation.py --covid ../shared/data/qa/covid-qa-dev --sets covid-qa --questions 30,31
 
 The real stack (Presidio, the embedder, Qdrant Edge in a temporary data dir, the real
 pseudonymiser and egress guard) sends every question with `escalate` to a recording stand-in for
@@ -10,7 +11,8 @@ the closed API (`tests/e2e/closed_api.py`, a real HTTP server on loopback). Sets
 - business: tests/data/business, one question per document naming its planted person
   (bench/escalation_questions.json); planted values from its manifest.json;
 - covid-qa (with --covid): the COVID-QA dev questions (`qa.jsonl`, first --limit) over the papers
-  they ask about (`docs/`); research papers, so it measures false alarms, not leaks.
+  they ask about (`docs/`); research papers, so it measures false alarms, not leaks. `--questions`
+  asks only those (1-based, among the first --limit) over the same papers, to iterate on one.
 
 A planted value "reached the stand-in" when it (or, for an address, its street line or its last
 part) occurs case-insensitively in any recorded request body. Tokens per request are the client's
@@ -56,10 +58,11 @@ def business_set() -> dict:
             "planted": [{"file": item["file"], **p} for item in manifest for p in item["planted"]]}
 
 
-def covid_set(folder: Path, limit: int) -> dict:
+def covid_set(folder: Path, limit: int, only: list[int] | None = None) -> dict:
     rows = [json.loads(line) for line in (folder / "qa.jsonl").read_text().splitlines() if line.strip()][:limit]
+    asked = [rows[n - 1] for n in only] if only else rows
     return {"name": "covid-qa", "docs": folder / "docs", "files": sorted({r["doc"] for r in rows}),
-            "questions": [r["question"] for r in rows], "planted": []}
+            "questions": [r["question"] for r in asked], "planted": []}
 
 
 def leak_probes(item: dict) -> list[str]:
@@ -189,6 +192,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--covid", type=Path, help="the COVID-QA dev folder (qa.jsonl and docs/)")
     parser.add_argument("--limit", type=int, default=40, help="COVID-QA questions to ask (default 40)")
+    parser.add_argument("--questions", help="COVID-QA: ask only these, e.g. 30,31 (1-based; same papers)")
     parser.add_argument("--sets", default="samples,business,covid-qa", help="comma-separated subset")
     parser.add_argument("--show", action="store_true", help="print each fallback's reason (stderr)")
     parser.add_argument("--json", action="store_true")
@@ -201,7 +205,8 @@ def main() -> None:
     wanted = set(args.sets.split(","))
     specs = [s for s in (sample_set(), business_set()) if s["name"] in wanted]
     if args.covid and "covid-qa" in wanted:
-        specs.append(covid_set(args.covid, args.limit))
+        only = [int(n) for n in args.questions.split(",")] if args.questions else None
+        specs.append(covid_set(args.covid, args.limit, only))
     for spec in specs:
         spec["show"] = args.show
     api = ClosedAPI()

@@ -16,7 +16,10 @@ storage already read whole, and reads Veil's own markup beside them:
   `<XX_XXXXXX_1>`): Veil's markup must not act as a context word ("NUMBER" beside a digit run read
   as a phone number); `<PERSON_n>` stays, so "<PERSON_2>, MD" is still a credential;
 - a detection that straddles a placeholder's edge ("IBAN <XXXX_XXXX" as one entity) was read off
-  the markup: it never counts as such, only what it covers outside the placeholder is judged;
+  the markup: it never counts as such, only what it covers outside the placeholder is judged, less
+  the marks that join it to the placeholder ("Velmar-" of "Velmar-<PERSON_1>" is "Velmar", so the
+  token that replaces it is never glued to the placeholder), and for a proper-noun type only if a
+  letter is left ("-2" of "<PERSON_1>-2" is no name);
 - a field label beside a placeholder ("IBAN", "SSN", "Tel.", "DOB": `redaction.field_labels`) is
   the context of the value the placeholder replaced, not an entity;
 - a proper-noun guess made only of ordinary words that no census list has as a name ("the
@@ -101,21 +104,34 @@ def _paragraphs(text: str) -> Iterator[tuple[int, str]]:
 
 
 def _outside_parts(text: str, det: Detection, marks: list[tuple[int, int]]) -> Iterator[Detection]:
-    """`det` less the placeholders it touches, one Detection per stretch with a letter or digit,
-    trimmed of the spaces and separators a cut leaves at its ends."""
+    """`det` less the placeholders it touches, one Detection per stretch with a letter or digit
+    (with a letter, for a proper-noun type), trimmed of the spaces and separators a cut leaves at
+    its ends. At a cut, every mark that joins the stretch to the placeholder goes ("Velmar-" of
+    "Velmar-<PERSON_1>" is "Velmar"): it belongs to neither, and a token put in the stretch's place must
+    keep it, or the token is glued to the placeholder ("<NRP_1><PERSON_1>"), a shape the detectors
+    misread as one more entity. What a cut leaves without a letter ("-2" of "<PERSON_1>-2") is no
+    name, place or organisation: it only joined the detection through the placeholder."""
     cuts = [(max(s, det.start), min(e, det.end)) for s, e in marks if s < det.end and e > det.start]
+    if not cuts:
+        piece = _trimmed(text, det.start, det.end, False, False)
+        if piece:
+            yield Detection(det.entity_type, *piece, det.score, det.detector)
+        return
+    needs_letter = det.entity_type in PROPER_NOUN_TYPES
     start = det.start
     for cut_start, cut_end in [*cuts, (det.end, det.end)]:
-        piece = _trimmed(text, start, cut_start)
-        if piece:
+        piece = _trimmed(text, start, cut_start, start > det.start, cut_start < det.end)
+        if piece and (not needs_letter or any(ch.isalpha() for ch in text[piece[0]:piece[1]])):
             yield Detection(det.entity_type, *piece, det.score, det.detector)
         start = max(start, cut_end)
 
 
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
-    while start < end and text[start] in _LOOSE:
+def _trimmed(text: str, start: int, end: int, cut_before: bool, cut_after: bool) -> tuple[int, int] | None:
+    """`text[start:end]` less loose separators at its ends; at an end where a placeholder was cut
+    off (`cut_before`, `cut_after`), less every character that is not a letter or digit."""
+    while start < end and (text[start] in _LOOSE or cut_before and not text[start].isalnum()):
         start += 1
-    while end > start and text[end - 1] in _LOOSE:
+    while end > start and (text[end - 1] in _LOOSE or cut_after and not text[end - 1].isalnum()):
         end -= 1
     return (start, end) if any(ch.isalnum() for ch in text[start:end]) else None
 

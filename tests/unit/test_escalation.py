@@ -514,3 +514,38 @@ def test_a_detection_that_straddles_a_placeholder_edge_never_counts_as_such():
     # only what lies outside the placeholder is judged: the names, never the markup
     assert [text[s:e] for _, s, e, _ in result.spans] == ["Kowalczyk", "Pryce"]
     assert all(not re.search(r"[<>]", text[s:e]) for _, s, e, _ in result.spans)
+
+
+class GlueDetector:
+    """The shapes an NER model makes of a word hyphenated to a placeholder (invented text): it runs
+    "Velmar-<PERSON_1" into the markup as one group name, and reads a placeholder glued to another
+    ("<XXX_1><PERSON_1>-3", a token put where "Velmar-" stood) as a person with what follows."""
+
+    def detect(self, texts):
+        out = []
+        for text in texts:
+            found = [Detection("NRP", m.start(), m.end(), 0.85, "SpacyRecognizer")
+                     for m in re.finditer(r"[A-Z][a-z]+-<PERSON", text)]
+            found += [Detection("PERSON", m.start(), m.end(), 0.85, "SpacyRecognizer")
+                      for m in re.finditer(r"X+_\d+><PERSON_\d+>-\d", text)]
+            out.append(found)
+        return out
+
+    def detect_capitalised(self, texts):
+        return [[] for _ in texts]
+
+
+def test_the_guards_tokens_never_create_findings_of_their_own():
+    guard = EgressGuard(DocumentRedactor(GlueDetector(), ReplacementPolicy()))
+    text = "Both labs sequenced the Velmar-<PERSON_1>-3 strain; Velmar-<PERSON_1>-3 spread first."
+    result = guard.findings([(text, ())])
+    # the hyphen joins the word to the placeholder: it is neither's, so a token must leave it in place
+    assert [text[s:e] for _, s, e, _ in result.spans] == ["Velmar", "Velmar"]
+    client = API().client(guard=guard)
+    pseudonyms = Pseudonymiser(DocumentRedactor(GlueDetector(), ReplacementPolicy())).session({"PERSON": 1})
+    outbound = client.prepare([Message("user", text)], pseudonyms=pseudonyms)
+    assert outbound.guard.first == {"NRP": 2} and outbound.guard.second == {}
+    assert outbound.messages[0].content == \
+        "Both labs sequenced the <NRP_1>-<PERSON_1>-3 strain; <NRP_1>-<PERSON_1>-3 spread first."
+    # placeholders glued together all the same: what is left of a name beside them has no letter
+    assert found(guard, "the <NRP_1><PERSON_1>-3 strain") == {}
