@@ -96,7 +96,7 @@ def build_vault(settings: Settings, audit: AuditLog, detector: Detector) -> Pseu
 def build_redactor(settings: Settings, audit: AuditLog, detector: Detector,
                    vault: PseudonymVault | None = None) -> Redactor:
     policy = ReplacementPolicy(settings.redaction.operators, hash_key=audit.hash_value("veil/operator-hash").encode())
-    return DocumentRedactor(detector, policy, audit.hash_value, vault)
+    return DocumentRedactor(detector, policy, audit.hash_value, vault, deadline_s=settings.redaction.deadline_s)
 
 
 def build_parser(settings: Settings, workers: int = 1) -> SandboxedParser:

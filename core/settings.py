@@ -41,6 +41,8 @@ class RedactionSettings(Section):
         "LOCATION", "DATE_TIME", "AGE", "ORGANIZATION", "TITLE", "NRP", "ZIP_CODE",
     )
     score_threshold: float = Field(0.35, ge=0.0, le=1.0)
+    deadline_s: float = Field(300.0, gt=0, allow_inf_nan=False,
+                              description="a file whose redaction takes longer fails (a backstop: redaction is linear)")
     operators: dict[str, Literal["placeholder", "mask", "hash", "drop"]] = Field(
         default_factory=dict, description="entity type -> operator; unlisted types get placeholder")
 

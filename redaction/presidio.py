@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from functools import cached_property
 
 from core.errors import ConfigError
 from core.settings import RedactionSettings
+from redaction.deadline import check_deadline
 from redaction.spans import Detection
 
 log = logging.getLogger(__name__)
@@ -36,12 +39,13 @@ class PresidioDetector:
     def _batch_analyzer(self):
         from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine
 
+        from redaction.nlp import IndexedContextEnhancer
         from redaction.recognizers import REPLACED_STOCK_RECOGNIZERS, veil_recognizers
         from redaction.recognizers.names import world_name_ranks
 
         _offline_tldextract()
-        analyzer = AnalyzerEngine(nlp_engine=nlp_engine(self._settings),
-                                  supported_languages=[self._settings.language])
+        analyzer = AnalyzerEngine(nlp_engine=nlp_engine(self._settings), supported_languages=[self._settings.language],
+                                  context_aware_enhancer=IndexedContextEnhancer())
         for name in REPLACED_STOCK_RECOGNIZERS:
             analyzer.registry.remove_recognizer(name)
         for recognizer in veil_recognizers():
@@ -58,18 +62,77 @@ class PresidioDetector:
         registry = self._batch_analyzer.analyzer_engine.registry
         recognizers = [r for r in registry.recognizers if r.name in CAPITALISED_FORMATS]
         entities = list(self._settings.entities)
-        return [[_to_detection(found) for r in recognizers for found in r.analyze(text, entities, None)
-                 if found.score >= self._settings.score_threshold and found.entity_type in entities]
-                for text in texts]
+        return [self._capitalised(recognizers, entities, text) for text in texts]
+
+    def _capitalised(self, recognizers, entities: list[str], text: str) -> list[Detection]:
+        check_deadline()
+        return [_to_detection(found) for r in recognizers for found in r.analyze(text, entities, None)
+                if found.score >= self._settings.score_threshold and found.entity_type in entities]
 
     def detect(self, texts: Sequence[str]) -> list[list[Detection]]:
-        results = self._batch_analyzer.analyze_iterator(
-            list(texts),
-            language=self._settings.language,
-            entities=list(self._settings.entities),
-            score_threshold=self._settings.score_threshold,
-        )
-        return [[_to_detection(r) for r in per_text] for per_text in results]
+        """spaCy reads every window of every text in one batch (`nlp.pipe`); the recognizers read the
+        windows one by one, the redaction deadline checked before each."""
+        from redaction.nlp import ner_view
+
+        analyzer = self._batch_analyzer.analyzer_engine
+        windows = [w for i, text in enumerate(texts) for w in text_windows(i, text)]
+        artifacts = analyzer.nlp_engine.process_batch([ner_view(w.text) for w in windows], self._settings.language)
+        found: list[list[Detection]] = [[] for _ in texts]
+        for window, (_, nlp_artifacts) in zip(windows, artifacts):
+            check_deadline()
+            results = analyzer.analyze(text=window.text, language=self._settings.language,
+                                       entities=list(self._settings.entities), nlp_artifacts=nlp_artifacts,
+                                       score_threshold=self._settings.score_threshold)
+            found[window.index] += [_to_detection(r, window.offset) for r in results]
+        return [_unique(dets) if len(texts[i]) > WINDOW else dets for i, dets in enumerate(found)]
+
+
+# A text is read in windows of at most this many characters, overlapping by OVERLAP, cut at a line
+# break or a space where there is one: the deadline is checked between windows, and neither spaCy
+# (which refuses a text over a million characters) nor any recognizer holds a whole huge element.
+WINDOW = 100_000
+OVERLAP = 1_000  # longer than any one detection (an address block), so each lies whole in a window
+_CUT_SEARCH = 5_000
+_LAST_BREAK = re.compile(r"(?s:.*)(\n)|(?s:.*)(\s)")
+_FIRST_SPACE = re.compile(r"\s")
+
+
+@dataclass(frozen=True)
+class Window:
+    index: int   # which text
+    offset: int  # where the window starts in it
+    text: str
+
+
+def text_windows(index: int, text: str) -> Iterator[Window]:
+    start = 0
+    while len(text) - start > WINDOW:
+        end = _cut(text, start + WINDOW)
+        yield Window(index, start, text[start:end])
+        start = _restart(text, end - OVERLAP, end)
+    yield Window(index, start, text[start:])
+
+
+def _cut(text: str, limit: int) -> int:
+    """After the last line break, else the last space, before `limit`; `limit` itself in a run without."""
+    found = _LAST_BREAK.match(text, limit - _CUT_SEARCH, limit)
+    return found.end() if found else limit
+
+
+def _restart(text: str, start: int, cut: int) -> int:
+    """The next window starts after a space in the overlap, so it opens on a whole word."""
+    space = _FIRST_SPACE.search(text, start, cut)
+    return space.end() if space else start
+
+
+def _unique(detections: list[Detection]) -> list[Detection]:
+    """Windows overlap: what two of them found is one detection (the higher score kept)."""
+    best: dict[tuple, Detection] = {}
+    for d in detections:
+        key = (d.entity_type, d.start, d.end, d.detector)
+        if key not in best or d.score > best[key].score:
+            best[key] = d
+    return list(best.values())
 
 
 def _require_recognizers(registry, entities: Sequence[str]) -> None:
@@ -109,7 +172,7 @@ class VanillaPresidio:
                 for t in texts]
 
 
-def _to_detection(result) -> Detection:
+def _to_detection(result, offset: int = 0) -> Detection:
     meta = result.recognition_metadata or {}
-    return Detection(result.entity_type, result.start, result.end, float(result.score),
+    return Detection(result.entity_type, offset + result.start, offset + result.end, float(result.score),
                      str(meta.get("recognizer_name", "unknown")))

@@ -8,6 +8,7 @@ from collections.abc import Callable, Collection, Sequence
 from core.types import Redacted
 from redaction.base import Detector
 from redaction.casing import normalise_document
+from redaction.deadline import check_deadline, deadline
 from redaction.refine import document_pass
 from redaction.spans import Detection, merge_overlaps
 from redaction.transform.operators import ReplacementPolicy
@@ -17,12 +18,17 @@ from redaction.vault import PseudonymVault
 
 
 class DocumentRedactor:
-    """Redacts the texts of ONE document: propagation and placeholder numbering span the batch."""
+    """Redacts the texts of ONE document: propagation and placeholder numbering span the batch.
+
+    `deadline_s` (`redaction.deadline_s`) bounds each `redact_documents` call: past it, the call raises
+    `RedactionTimeout` (a batch that fails is redone file by file by the ingest pipeline, each with the
+    whole deadline, so the reason lands on the file that is slow)."""
 
     def __init__(self, detector: Detector, policy: ReplacementPolicy,
-                 hash_value: Callable[[str], str] | None = None, vault: PseudonymVault | None = None) -> None:
+                 hash_value: Callable[[str], str] | None = None, vault: PseudonymVault | None = None,
+                 deadline_s: float | None = None) -> None:
         self._detector, self._policy, self._hash_value = detector, policy, hash_value
-        self._vault = vault
+        self._vault, self._deadline_s = vault, deadline_s
 
     def redact(self, texts: Sequence[str], scope: str | None = None) -> list[Redacted]:
         """`scope` (the document id) files the pseudonyms in the vault, when one is configured."""
@@ -31,12 +37,17 @@ class DocumentRedactor:
     def redact_documents(self, documents: Sequence[tuple[Sequence[str], str | None]]) -> list[list[Redacted]]:
         """Detection runs once over every text of every document; the document pass, the numbering and
         the vault stay per document."""
+        with deadline(self._deadline_s):
+            return self._redact_documents(documents)
+
+    def _redact_documents(self, documents: Sequence[tuple[Sequence[str], str | None]]) -> list[list[Redacted]]:
         texts = [t for doc_texts, _ in documents for t in doc_texts]
         cased = [t for doc_texts, _ in documents for t in normalise_document(doc_texts)]
         found = self._detect(texts, cased)
         out, start = [], 0
         for doc_texts, scope in documents:
             end = start + len(doc_texts)
+            check_deadline()
             detections = document_pass(cased[start:end], found[start:end])
             book = PlaceholderBook()
             out.append([apply_placeholders(t, d, book, self._policy, self._hash_value)
