@@ -5,6 +5,8 @@ Two answer modes, measured side by side by `veil eval answers`:
 - generative: the local model writes the answer from a prompt fitted into its context window; an
   answer that its citations do not support is replaced by the extractive one, with the reason.
 
+One path: every answer is a stream of events (tokens, then the checked `Final`); `stream()` hands
+them out as they come, `answer()` runs the same stream and returns its final answer.
 The store is held only while searching: generation runs outside it, through the model's queue.
 The router picks local or external per collection policy; an escalation that cannot be used
 (blocked, over budget, failed, unsupported) leaves the local answer, with the reason.
@@ -13,7 +15,7 @@ The router picks local or external per collection policy; an escalation that can
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import PurePath
@@ -29,7 +31,7 @@ from generation.extractive import SentenceExtractor, quoted_answer
 from generation.grounding import IDK, attribute, grounding_problems
 from generation.prompts import NO_ANSWER, UNSUPPORTED_ANSWER, FittedPrompt, fit_prompt
 from generation.router import Decision, Router, Signals
-from generation.streaming import AnswerRewriter
+from generation.streaming import AnswerRewriter, drain, each, rewritten, written
 from retrieval.base import Embedder, VectorStore
 
 log = logging.getLogger(__name__)
@@ -112,37 +114,32 @@ class Answerer:
     def answer(self, question: str, collection: str, top_k: int | None = None,
                generate: bool = True, mode: Mode | None = None, principal: Principal = LOCAL_ADMIN,
                escalate: bool = False, history: Sequence[Message] = ()) -> Answer:
-        """`escalate`: the caller asks for the closed model (the collection's policy decides).
+        """The final event of the answer's stream. Nobody reads its tokens, so each model is asked
+        for its whole reply at once (one piece; a blocking request to a closed API).
+        `escalate`: the caller asks for the closed model (the collection's policy decides).
         `history`: earlier turns, sent (pseudonymised) with an escalated question only."""
-        answer: Answer | None = None
-        try:
-            k = top_k or self._retrieval.top_k
-            found = self._find(question, collection, k * QUOTE_POOL, principal)
-            mode = mode or self.default_mode
-            if not found.hits or not generate:
-                answer = self._answer(question, found.hits, k, generate, mode).answer
-            else:
-                answer = self._routed(question, history, found, k, mode, collection, principal, escalate)
-            return answer
-        finally:  # a query whose generation failed is audited too
-            self._audit_query(question, collection, answer, principal)
+        *_, final = self._events(question, collection, top_k, mode, principal, escalate, history,
+                                 generate, live=False)
+        return final.answer
 
     def stream(self, question: str, collection: str, top_k: int | None = None,
                mode: Mode | None = None, principal: Principal = LOCAL_ADMIN,
                escalate: bool = False, history: Sequence[Message] = ()) -> Iterator[Token | Final]:
         """Tokens as a model writes them (generative or escalated), then the checked answer."""
+        return self._events(question, collection, top_k, mode, principal, escalate, history, True, live=True)
+
+    def _events(self, question: str, collection: str, top_k: int | None, mode: Mode | None,
+                principal: Principal, escalate: bool, history: Sequence[Message], generate: bool,
+                live: bool) -> Iterator[Token | Final]:
+        """The one answer path. `live`: models hand over their text piece by piece."""
         final: Final | None = None
         try:
             k = top_k or self._retrieval.top_k
             found = self._find(question, collection, k * QUOTE_POOL, principal)
-            mode = mode or self.default_mode
-            if not found.hits:
-                final = Final(self._answer(question, found.hits, k, True, mode).answer)
-            else:
-                final = yield from self._stream_routed(question, history, found, k, mode, collection,
-                                                       principal, escalate)
+            final = yield from self._routed(question, history, found, k, mode or self.default_mode,
+                                            collection, principal, escalate, generate, live)
             yield final
-        finally:
+        finally:  # a query whose generation failed (or whose reader went away) is audited too
             self._audit_query(question, collection, final.answer if final else None, principal)
 
     def assess(self, question: str, collection: str, mode: Mode | None = None,
@@ -151,7 +148,7 @@ class Answerer:
         generated answer's log-probabilities only when asked (they cost about 8 ms a token)."""
         k = self._retrieval.top_k
         found = self._find(question, collection, k * QUOTE_POOL, principal)
-        local = self._answer(question, found.hits, k, True, mode or self.default_mode, logprobs=logprobs)
+        local = drain(self._local(question, found.hits, k, mode or self.default_mode, False, logprobs=logprobs))
         return local.answer, local.signals(found.top_score)
 
     def _decide(self, question: str, found: Found, k: int, mode: Mode, collection: str,
@@ -160,7 +157,7 @@ class Answerer:
         made: list[Local] = []
 
         def signals() -> Signals:
-            made.append(self._answer(question, found.hits, k, True, mode, logprobs=True))
+            made.append(drain(self._local(question, found.hits, k, mode, False, logprobs=True)))
             return made[0].signals(found.top_score)
 
         decision = self._router.decide(collection, asked, signals)
@@ -169,49 +166,26 @@ class Answerer:
         return decision, made[0] if made else None
 
     def _routed(self, question: str, history: Sequence[Message], found: Found, k: int, mode: Mode,
-                collection: str, principal: Principal, asked: bool) -> Answer:
-        decision, local = self._decide(question, found, k, mode, collection, asked)
-        why = decision.reason
-        if decision.escalate:
-            result = self._escalator.answer(question, history, found.hits[:k], principal, collection,
-                                            decision.reason, _citation)
-            if result.answer is not None:
-                return result.answer
-            why = f"stayed local: {result.why}"
-        local = local or self._answer(question, found.hits, k, True, mode)
-        return _with_reason(local.answer, why)
-
-    def _stream_routed(self, question: str, history: Sequence[Message], found: Found, k: int, mode: Mode,
-                       collection: str, principal: Principal, asked: bool):
+                collection: str, principal: Principal, asked: bool, generate: bool,
+                live: bool) -> Generator[Token, None, Final]:
+        """Retrieval only, the closed model's answer, or the local one; the reason says which and why."""
+        if not found.hits or not generate:
+            return Final((yield from self._local(question, found.hits, k, mode, live, generate=generate)).answer)
         decision, local = self._decide(question, found, k, mode, collection, asked)
         if decision.escalate:
-            result = yield from self._tokens(self._escalator.stream(
-                question, history, found.hits[:k], principal, collection, decision.reason, _citation))
+            result = yield from each(self._escalator.stream(
+                question, history, found.hits[:k], principal, collection, decision.reason, _citation, live), Token)
             if result.answer is not None:
                 return Final(result.answer)
-            local = local or self._answer(question, found.hits, k, True, mode)
+            local = local or drain(self._local(question, found.hits, k, mode, False))
             return Final(_with_reason(local.answer, f"stayed local: {result.why}"), replaces_stream=True)
-        if local is None and mode == "generative":
-            final = yield from self._stream_generated(question, found.hits, k)
-            return Final(_with_reason(final.answer, decision.reason), final.replaces_stream)
-        local = local or self._answer(question, found.hits, k, True, mode)
-        return Final(_with_reason(local.answer, decision.reason))
+        if local is not None:  # made to decide the route: nothing of it was streamed
+            return Final(_with_reason(local.answer, decision.reason))
+        local = yield from self._local(question, found.hits, k, mode, live)
+        return Final(_with_reason(local.answer, decision.reason), replaces_stream=local.withheld)
 
-    @staticmethod
-    def _tokens(pieces):
-        """Text pieces as Token events; returns what the piece generator returns."""
-        result = None
-        generator = iter(pieces)
-        while True:
-            try:
-                yield Token(next(generator))
-            except StopIteration as done:
-                result = done.value
-                break
-        return result
-
-    def _answer(self, question: str, pool: list[Hit], k: int, generate: bool, mode: Mode,
-                logprobs: bool = False) -> Local:
+    def _local(self, question: str, pool: list[Hit], k: int, mode: Mode, live: bool, generate: bool = True,
+               logprobs: bool = False) -> Generator[Token, None, Local]:
         """`pool`: the relevant hits, best first; the top `k` are the answer's sources."""
         if not pool:
             return Local(Answer(NO_ANSWER, "none", reason="no stored passage is relevant enough"))
@@ -219,30 +193,21 @@ class Answerer:
             return Local(Answer("", "none", tuple(_citation(h) for h in pool[:k]), reason="retrieval only"))
         if mode == "extractive":
             return self._extract(question, pool, "quoted from the sources (extractive mode)")
+        return (yield from self._generated(question, pool, k, live, logprobs))
+
+    def _generated(self, question: str, pool: list[Hit], k: int, live: bool,
+                   logprobs: bool) -> Generator[Token, None, Local]:
         prompt = fit_prompt(self._chat, question, pool[:k])
         if prompt is None:
             return self._extract(question, pool, "the question and its sources do not fit the model's context")
-        completion = self._chat.complete(prompt.messages, logprobs=logprobs)
-        log.info("answered locally with %s: %d prompt + %d completion tokens, %d of %d sources",
-                 self._chat.name, completion.prompt_tokens, completion.completion_tokens,
-                 len(prompt.hits), min(k, len(pool)))
+        pieces = written(self._chat, prompt.messages, live, logprobs=logprobs)
+        completion = yield from each(rewritten(pieces, AnswerRewriter(prompt.placeholders)), Token)
+        if not live:
+            log.info("answered locally with %s: %d prompt + %d completion tokens, %d of %d sources",
+                     self._chat.name, completion.prompt_tokens, completion.completion_tokens,
+                     len(prompt.hits), min(k, len(pool)))
         local = self._checked(question, prompt, completion.text, pool)
         return replace(local, mean_logprob=completion.mean_logprob)
-
-    def _stream_generated(self, question: str, pool: list[Hit], k: int):
-        prompt = fit_prompt(self._chat, question, pool[:k])
-        if prompt is None:
-            return Final(self._extract(question, pool, "the question and its sources do not fit the model's context").answer)
-        rewriter = AnswerRewriter(prompt.placeholders)
-        raw: list[str] = []
-        for piece in self._chat.stream(prompt.messages):
-            raw.append(piece)
-            if text := rewriter.feed(piece):
-                yield Token(text)
-        if rest := rewriter.flush():
-            yield Token(rest)
-        answer = self._checked(question, prompt, "".join(raw).strip(), pool).answer
-        return Final(answer, replaces_stream=answer.mode != "generative")
 
     def _checked(self, question: str, prompt: FittedPrompt, text: str, hits: Sequence[Hit]) -> Local:
         """The generated answer if its citations support it, else the extractive one, saying why."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 
 from core.audit import AuditLog
@@ -30,7 +30,7 @@ from generation.grounding import IDK, attribute, grounding_problems
 from generation.openai_compat import EgressBlocked, EscalationError, GuardPasses, OpenAICompatibleChat, Outbound
 from generation.placeholders import PromptPlaceholders
 from generation.prompts import FittedPrompt, fit_prompt
-from generation.streaming import AnswerRewriter
+from generation.streaming import AnswerRewriter, rewritten
 
 log = logging.getLogger(__name__)
 
@@ -66,35 +66,20 @@ class Escalator:
         self._client, self._pseudonymiser, self._budget, self._audit = client, pseudonymiser, budget, audit
         self.model = client.name
 
-    def answer(self, question: str, history: Sequence[Message], hits: Sequence[Hit], principal: Principal,
-               collection: str, reason: str, cite: Callable[[Hit], Citation]) -> Escalated:
-        ready = self._prepare(question, history, hits, principal, collection, reason, stream=False)
-        if isinstance(ready, Escalated):
-            return ready
-        try:
-            reply = self._client.send(ready.outbound).text
-        except EscalationError as exc:
-            return Escalated(None, str(exc))
-        return self._checked(question, ready, reply, reason, cite)
-
     def stream(self, question: str, history: Sequence[Message], hits: Sequence[Hit], principal: Principal,
-               collection: str, reason: str, cite: Callable[[Hit], Citation]) -> Iterator[str]:
-        """Yields answer text as it arrives (already restored); returns the checked Escalated."""
-        ready = self._prepare(question, history, hits, principal, collection, reason, stream=True)
+               collection: str, reason: str, cite: Callable[[Hit], Citation],
+               live: bool = True) -> Generator[str, None, Escalated]:
+        """Yields answer text as it arrives (already restored); returns the checked Escalated.
+        `live` False asks the API for its whole reply at once (a request without `stream`)."""
+        ready = self._prepare(question, history, hits, principal, collection, reason, stream=live)
         if isinstance(ready, Escalated):
             return ready
         rewriter = AnswerRewriter(_Restorer(ready.pseudonyms, ready.prompt.placeholders))
-        raw: list[str] = []
         try:
-            for piece in self._client.send_stream(ready.outbound):
-                raw.append(piece)
-                if text := rewriter.feed(piece):
-                    yield text
+            reply = yield from rewritten(self._client.send(ready.outbound), rewriter)
         except EscalationError as exc:
             return Escalated(None, str(exc))
-        if rest := rewriter.flush():
-            yield rest
-        return self._checked(question, ready, "".join(raw).strip(), reason, cite)
+        return self._checked(question, ready, reply.text, reason, cite)
 
     def close(self) -> None:
         self._client.close()

@@ -15,7 +15,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import httpx
@@ -25,6 +25,7 @@ from core.settings import EscalationSettings
 from core.placeholders import PLACEHOLDER
 from core.types import Completion, Message
 from generation.base import EgressGuard, GuardFindings, Piece, RequestPseudonyms
+from generation.streaming import drain
 
 log = logging.getLogger(__name__)
 
@@ -138,8 +139,31 @@ class OpenAICompatibleChat:
     def _findings(self, pieces: list[list[Piece]]) -> GuardFindings:
         return self._guard.findings([p for message_pieces in pieces for p in message_pieces])
 
-    def send(self, outbound: Outbound) -> Completion:
-        response = self._post(outbound)
+    def send(self, outbound: Outbound) -> Generator[str, None, Completion]:
+        """The reply's text: its SSE deltas as they arrive when the request streams, else the whole
+        reply in one piece. Returns the stripped Completion (token usage where the API reports it)."""
+        response = self._post(outbound, stream=outbound.stream)
+        if not outbound.stream:
+            completion = self._completion(response)
+            if completion.text:
+                yield completion.text
+            return completion
+        pieces: list[str] = []
+        try:
+            for data in _sse_data(response.iter_lines()):
+                if data == "[DONE]":
+                    break
+                if piece := _delta(data):
+                    pieces.append(piece)
+                    yield piece
+        except httpx.HTTPError as exc:
+            raise EscalationError(f"the escalation API ({self._host}) broke off the stream: "
+                                  f"{type(exc).__name__}") from None
+        finally:
+            response.close()
+        return Completion("".join(pieces).strip())
+
+    def _completion(self, response: httpx.Response) -> Completion:
         try:
             data = response.json()
             text = data["choices"][0]["message"]["content"] or ""
@@ -148,27 +172,11 @@ class OpenAICompatibleChat:
         usage = data.get("usage") or {}
         return Completion(text.strip(), usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0))
 
-    def send_stream(self, outbound: Outbound) -> Iterator[str]:
-        if not outbound.stream:
-            raise ValueError("prepare the request with stream=True to stream it")
-        response = self._post(outbound, stream=True)
-        try:
-            for data in _sse_data(response.iter_lines()):
-                if data == "[DONE]":
-                    return
-                if piece := _delta(data):
-                    yield piece
-        except httpx.HTTPError as exc:
-            raise EscalationError(f"the escalation API ({self._host}) broke off the stream: "
-                                  f"{type(exc).__name__}") from None
-        finally:
-            response.close()
-
     def complete(self, messages: Sequence[Message], **opts) -> Completion:
-        return self.send(self.prepare(messages))
+        return drain(self.send(self.prepare(messages)))
 
     def stream(self, messages: Sequence[Message], **opts) -> Iterator[str]:
-        return self.send_stream(self.prepare(messages, stream=True))
+        return self.send(self.prepare(messages, stream=True))
 
     def close(self) -> None:
         self._http.close()

@@ -21,6 +21,7 @@ from generation.budget import PrivacyBudget
 from generation.escalation import Escalator, entity_counts
 from generation.openai_compat import EgressBlocked, EscalationError, OpenAICompatibleChat, describe_counts
 from generation.router import Router, Signals
+from generation.streaming import drain
 from redaction.egress import EgressGuard
 from redaction.pseudonymiser import Pseudonymiser
 from redaction.redactor import DocumentRedactor
@@ -144,7 +145,9 @@ def test_client_sends_the_prepared_bytes_with_the_key_and_reads_the_reply():
     api = API()
     client = api.client()
     outbound = client.prepare([Message("system", "S"), Message("user", "Q <PERSON_1>")])
-    completion = client.send(outbound)
+    pieces = client.send(outbound)
+    assert next(pieces) == "The refund is 40 EUR [1]."  # a request without `stream`: the whole reply, one piece
+    completion = drain(pieces)
     assert completion.text == "The refund is 40 EUR [1]." and completion.prompt_tokens == 10
     assert api.bodies == [json.loads(outbound.body)]
     assert api.bodies[0]["model"] == "closed-1" and api.bodies[0]["messages"][1]["content"] == "Q <PERSON_1>"

@@ -192,6 +192,20 @@ def test_a_streamed_answer_that_fails_a_check_is_replaced():
     assert events[-1].replaces_stream and events[-1].answer.mode == "extractive"
 
 
+@pytest.mark.parametrize("reply, mode, score", [
+    ("Apixaban 5 mg twice daily [1].", "generative", 0.9),  # kept
+    ("Ibuprofen 650 mg [1].", "generative", 0.9),  # withheld, quoted instead
+    ("I don't know.", "generative", 0.9),
+    ("unused", "extractive", 0.9),
+    ("unused", "generative", 0.1),  # nothing relevant
+])
+def test_the_answer_is_the_final_event_of_the_same_stream(reply, mode, score):
+    engine = answerer([hit(SOURCE, score=score)], ScriptedChat(reply), min_score=0.3)
+    *tokens, final = engine.stream("What apixaban dose?", "default", mode=mode)
+    assert engine.answer("What apixaban dose?", "default", mode=mode) == final.answer
+    assert all(isinstance(t, Token) for t in tokens) and isinstance(final, Final)
+
+
 def test_the_stream_rewriter_holds_back_split_placeholders_and_marks():
     from generation.placeholders import PromptPlaceholders
     from generation.streaming import AnswerRewriter
