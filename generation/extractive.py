@@ -16,12 +16,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.sentences import sentence_spans
 from core.types import Hit
 from generation.grounding import content_stems
 from generation.injection import instruction_ranges, overlaps
 from generation.placeholders import PLACEHOLDER
 from generation.question import read_question
-from generation.sentences import sentence_spans
 from retrieval.base import Embedder
 
 MEANING_WEIGHT = 1.0

@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from core.sentences import sentences
 from generation.citations import MARK, cited_numbers
 from generation.placeholders import PLACEHOLDER
 
@@ -57,22 +58,18 @@ def supported_share(answer: str, known_text: str) -> float:
     return len(words & content_stems(known_text)) / len(words) if words else 1.0
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])(?=\s|$)")
-
-
 def attribute(answer: str, sources: Sequence[str]) -> str:
     """Cite an answer that cites nothing: each sentence gets the source sharing most of its content
     words (the higher-ranked source on a tie). Base models rarely write citation marks themselves."""
     source_words = [content_stems(s) | figures(s) for s in sources]
-    pieces = [p for p in _SENTENCE_END.split(answer) if p.strip()]
     out = []
-    for piece in pieces:
+    for piece in sentences(answer):  # they cover the answer: joined, they give it back
         words = content_stems(piece) | figures(piece)
         best = max(range(len(sources)), key=lambda i: (len(words & source_words[i]), -i), default=None)
         body = piece.rstrip()
         mark = f" [{best + 1}]" if best is not None and words & source_words[best] else ""
         end = body[-1] if body and body[-1] in ".!?" else ""
-        out.append(f"{body[:len(body) - len(end)]}{mark}{end}" if mark else piece)
+        out.append(f"{body[:len(body) - len(end)]}{mark}{end}{piece[len(body):]}" if mark else piece)
     return "".join(out) if out else answer
 
 

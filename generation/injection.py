@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from generation.sentences import sentence_spans
+from core.sentences import sentence_spans
 
 MARKER = "[instruction-like text removed]"
 

@@ -1,8 +1,8 @@
 """Sentence-aware chunking of a redacted document, never across a page boundary.
 
-llama-index-core's `SentenceSplitter` cuts and packs each page: elements first, then English Punkt
-sentences (abbreviations such as "Dr." do not end one), then clauses, then words. It counts characters, not
-model tokens, so `size` and `overlap` stay in characters as in settings.chunking.
+llama-index-core's `SentenceSplitter` cuts and packs each page: elements first, then Veil's sentences
+(`core.sentences`: abbreviations such as "Dr." do not end one), then clauses, then words. It counts
+characters, not model tokens, so `size` and `overlap` stay in characters as in settings.chunking.
 
 Offsets are exact by construction: chunks are made one at a time, left to right. Each one repeats the
 previous chunk's tail (its last whole sentences within `overlap` characters, or words when the previous cut
@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from core.placeholders import PLACEHOLDER
+from core.sentences import sentence_starts
 from core.types import RedactedElement
 
 if TYPE_CHECKING:
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 ELEMENT_SEPARATOR = "\n\n"
 _HASH_TOKEN = re.compile(r"<[A-Z][A-Z_]*#[0-9a-f]+>")  # the `hash` operator's token
 _WORD_START = re.compile(r"(?<=\s)\S")
-_LINE_START = re.compile(r"\n\s*(\S)")
 _LOOKAHEAD = 80
 
 
@@ -53,21 +53,14 @@ def _splitter(size: int) -> SentenceSplitter:
     from llama_index.core.callbacks import CallbackManager
     from llama_index.core.node_parser import SentenceSplitter
 
-    from ingest.llama_settings import characters, pin_settings, sentences
+    from core.sentences import sentences
+    from ingest.llama_settings import characters, pin_settings
 
     pin_settings()
     return SentenceSplitter(
         chunk_size=size, chunk_overlap=0, tokenizer=characters,
         paragraph_separator=ELEMENT_SEPARATOR, chunking_tokenizer_fn=sentences,
         callback_manager=CallbackManager([]), include_metadata=False, include_prev_next_rel=False)
-
-
-def sentence_starts(text: str) -> list[int]:
-    """Where sentences (English Punkt) and lines begin in `text`."""
-    from ingest.llama_settings import sentence_tokenizer
-
-    starts = {start for start, _ in sentence_tokenizer().span_tokenize(text)}
-    return sorted(starts | {m.start(1) for m in _LINE_START.finditer(text)})
 
 
 def page_runs(elements: Sequence[RedactedElement]) -> Iterator[tuple[int, int, int | None]]:

@@ -3,9 +3,8 @@
 llama-index's global `Settings` resolve an unset `llm` / `embed_model` to OpenAI, its tokenizer to
 tiktoken (whose BPE files are fetched when the bundled copy is missing), and its default sentence
 tokenizer calls `nltk.download` when its data is missing. `pin_settings()` replaces every one of those
-with a local object, once, before Veil touches anything else in llama-index. The sentence model is the
-English Punkt model that llama-index-core ships inside its wheel (`_static/nltk_cache`): never
-downloaded, and loaded by path so no other NLTK data directory can change the result.
+with a local object, once, before Veil touches anything else in llama-index. Sentences are Veil's own
+(`core.sentences`, the English Punkt model that llama-index-core ships inside its wheel).
 
 Imported lazily (by ingest.chunking on first use): llama-index takes about 2 s to import.
 """
@@ -13,27 +12,14 @@ Imported lazily (by ingest.chunking on first use): llama-index takes about 2 s t
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import llama_index.core
-import nltk
 from llama_index.core import Settings
 from llama_index.core.embeddings import MockEmbedding
 from llama_index.core.llms import MockLLM
 from llama_index.core.utils import set_global_tokenizer
-from nltk.data import FileSystemPathPointer
-from nltk.tokenize.punkt import PunktSentenceTokenizer, load_punkt_params
 
-NLTK_DATA = Path(llama_index.core.__file__).parent / "_static" / "nltk_cache"
-PUNKT_ENGLISH = NLTK_DATA / "tokenizers" / "punkt_tab" / "english"
-
-# Abbreviations the packaged English model lacks that (almost) never end a sentence in the documents
-# Veil reads; "Dr.", "Mr.", "Prof.", "St.", "Jan." ... are in the model already.
-EXTRA_ABBREVIATIONS = frozenset({
-    "e.g", "i.e", "cf", "al", "approx", "fig", "figs", "no", "nos", "pp", "vol", "vols", "dept",
-    "tel", "ext", "apt", "mar", "apr", "jun", "jul", "m.d", "rev", "hon", "gov", "sgt", "mt",
-})
+from core.sentences import sentences
 
 
 class LlamaIndexModelRefused(RuntimeError):
@@ -63,20 +49,6 @@ def characters(text: str) -> list[str]:
 
 
 @cache
-def sentence_tokenizer() -> PunktSentenceTokenizer:
-    """English Punkt from llama-index-core's wheel, plus EXTRA_ABBREVIATIONS.
-
-    llama-index's own default (`globals_helper.punkt_tokenizer`) is an *untrained* Punkt: it knows
-    no abbreviation and cuts "Dr. Smith" after "Dr.".
-    """
-    if str(NLTK_DATA) not in nltk.data.path:  # NLTK refuses to open files outside its data path
-        nltk.data.path.append(str(NLTK_DATA))
-    params = load_punkt_params(FileSystemPathPointer(str(PUNKT_ENGLISH)))
-    params.abbrev_types |= EXTRA_ABBREVIATIONS
-    return PunktSentenceTokenizer(params)
-
-
-@cache
 def pin_settings() -> None:
     """Set every llama-index global that could otherwise resolve to a remote model or a download."""
     from llama_index.core.node_parser import SentenceSplitter
@@ -84,15 +56,6 @@ def pin_settings() -> None:
     set_global_tokenizer(characters)  # not `Settings.tokenizer = `: its setter imports transformers
     Settings.llm = NoLLM()
     Settings.embed_model = NoEmbedding(embed_dim=1)
+    # Veil's sentences cover the text exactly: llama-index's own drop what precedes the first sentence
     Settings.node_parser = SentenceSplitter(tokenizer=characters, chunking_tokenizer_fn=sentences)
 
-
-def sentences(text: str) -> list[str]:
-    """Sentences that cover `text` exactly, whitespace included (concatenated, they give `text` back).
-
-    llama-index's own sentence function drops whatever precedes the first sentence, so its chunks are
-    not always substrings of the document; Veil's offsets need them to be.
-    """
-    starts = [start for start, _ in sentence_tokenizer().span_tokenize(text)]
-    bounds = [0, *starts[1:], len(text)]
-    return [text[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]

@@ -304,3 +304,15 @@ def test_no_request_holds_the_store_while_the_model_writes():
     engine = Answerer(HashingEmbedder(64), StubStore([hit(SOURCE)]), CheckingChat("Apixaban 5 mg [1]."),
                       RetrievalSettings(mode="dense"), GENERATIVE, store_lock=store_lock)
     assert engine.answer("What apixaban dose?", "default").mode == "generative" and seen == [True]
+
+
+def test_quotes_and_citation_marks_cut_sentences_as_chunking_does():
+    """One splitter (core.sentences): an abbreviation, a decimal or a placeholder is never cut."""
+    from generation.grounding import attribute
+
+    text = "Dr. <PERSON_1> ordered approx. 2.5 mg of apixaban twice daily. The ward closes at noon."
+    answer = answerer([hit(text)], generation=GenerationSettings()).answer("What dose of apixaban?", "default")
+    assert answer.answer == '"Dr. <PERSON_1> ordered approx. 2.5 mg of apixaban twice daily." [1]'
+    sources = ["Prof. Alvarez prescribed apixaban 5 mg daily."]
+    assert attribute("Prof. Alvarez prescribed apixaban 5 mg daily. It helped", sources) == \
+        "Prof. Alvarez prescribed apixaban 5 mg daily [1]. It helped"
