@@ -17,7 +17,7 @@ from ingest.bulk import Progress as BulkProgress
 from ingest.pipeline import FileResult, IngestReport, SourceFile, iter_sources
 
 _MARK = {"ingested": "[green]ingested[/]", "updated": "[cyan]updated[/]", "unchanged": "[dim]unchanged[/]",
-         "deleted": "[yellow]deleted[/]", "failed": "[red]failed[/]"}
+         "deleted": "[yellow]deleted[/]", "erased": "[magenta]erased[/]", "failed": "[red]failed[/]"}
 
 
 @contextmanager
@@ -47,9 +47,14 @@ def report_out(report: IngestReport, as_json: bool) -> None:
     console = Console(stderr=True, highlight=False, soft_wrap=True)
     console.print(
         f"{t['files']} files: {t['ingested']} ingested, {t['updated']} updated, {t['unchanged']} unchanged, "
-        f"{t['deleted']} deleted, {t['failed']} failed; {t['chunks']} chunks, {t['redactions']} redactions")
+        f"{t['deleted']} deleted, {_erased(t)}{t['failed']} failed; {t['chunks']} chunks, {t['redactions']} redactions")
     for line in failure_summary(report):
         console.print(line, markup=False)
+
+
+def _erased(totals: dict[str, int]) -> str:
+    """Named only when an erasure request kept files out (`veil subject allow` lets them in again)."""
+    return f"{totals['erased']} erased (not ingested: an erasure request), " if totals.get("erased") else ""
 
 
 def failure_summary(report: IngestReport) -> list[str]:
@@ -89,4 +94,6 @@ def _line(result: FileResult) -> str:
     from rich.markup import escape
 
     detail = f"{result.chunks} chunks" if result.status in ("ingested", "updated") else (result.error or "")
+    if result.status == "erased":
+        detail = f"erased on request: not ingested (veil subject allow {result.doc_id} lets it in)"
     return f"{_MARK[result.status]} {escape(result.path)}  {escape(detail)}"

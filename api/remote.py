@@ -8,6 +8,7 @@ import httpx
 
 from api.schemas.answers import AnswerOut
 from api.schemas.documents import FileResultOut
+from api.schemas.subjects import SubjectForgotten
 from core.errors import VeilError
 from ingest.pipeline import FileResult, SourceFile
 
@@ -35,6 +36,11 @@ class RemoteVeil:
         body = {"question": question, "collection": collection, "top_k": top_k, "generate": generate,
                 "mode": mode, "escalate": escalate}
         return AnswerOut.model_validate(_json(self._http.post("/v1/query", json=body)))
+
+    def forget_subject(self, values: list[str], reason: str) -> SubjectForgotten:
+        """The values travel in the body, never in the URL."""
+        body = {"values": values, "reason": reason}
+        return SubjectForgotten.model_validate(_json(self._http.post("/v1/subjects/forget", json=body)))
 
     def export(self, collection: str) -> Iterator[str]:
         with self._http.stream("GET", "/v1/export", params={"collection": collection}) as response:

@@ -29,6 +29,7 @@ from ingest.base import Parser
 from ingest.pipeline import IngestPipeline
 from ingest.sandbox import SandboxedParser
 from ingest.registry import DocumentRegistry
+from ingest.subjects import SubjectRequests
 from redaction.base import Detector, Redactor
 from redaction.transform.operators import ReplacementPolicy
 from redaction.redactor import DocumentRedactor
@@ -91,6 +92,14 @@ def build_vault(settings: Settings, audit: AuditLog, detector: Detector) -> Pseu
     scrubber = DocumentRedactor(detector, ReplacementPolicy())
     return PseudonymVault(state_for(settings, "vault"), settings.vault.key.get_secret_value(), audit,
                           scrub=lambda text: scrubber.redact([text])[0].text)
+
+
+def build_subjects(audit: AuditLog, registry: DocumentRegistry, redactor: Redactor | None,
+                   pipeline: IngestPipeline | None = None) -> SubjectRequests:
+    """Find, forget and allow; `pipeline` (holding the store) for forget. `redactor` redacts the reasons
+    (None: a reason is withheld from the audit trail)."""
+    scrub = None if redactor is None else (lambda text: redactor.redact([text])[0].text)
+    return SubjectRequests(audit, registry, pipeline, scrub=scrub)
 
 
 def build_redactor(settings: Settings, audit: AuditLog, detector: Detector,
@@ -188,6 +197,10 @@ class Veil:
     ingest_lock: threading.Lock = field(default_factory=threading.Lock)
     vault: PseudonymVault | None = None
     escalator: Escalator | None = None
+
+    @cached_property
+    def subjects(self) -> SubjectRequests:
+        return build_subjects(self.audit, self.registry, self.redactor, self.pipeline)
 
     @cached_property
     def pipeline(self) -> IngestPipeline:

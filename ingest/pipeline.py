@@ -39,8 +39,9 @@ from retrieval.base import Embedder, VectorStore
 
 log = logging.getLogger(__name__)
 
-Status = Literal["ingested", "unchanged", "updated", "deleted", "failed"]
-STATUSES: tuple[Status, ...] = ("ingested", "unchanged", "updated", "deleted", "failed")
+# erased: an erasure request removed the document (`ingest.subjects`); no ingest writes it until the mark is lifted
+Status = Literal["ingested", "unchanged", "updated", "deleted", "erased", "failed"]
+STATUSES: tuple[Status, ...] = ("ingested", "unchanged", "updated", "deleted", "erased", "failed")
 __all__ = ["DEFAULT_GROUPS", "FileResult", "IngestPipeline", "IngestReport", "PreparedDocument", "SourceFile",
            "collection_name", "display_name", "iter_sources", "reader_groups"]
 
@@ -162,6 +163,8 @@ class IngestPipeline:
             return FileResult(name, "failed", error=str(exc))
         doc_id = ids.document_id(collection, source_key)
         digest = ids.content_hash(data)
+        if self._registry.is_erased(doc_id, digest):
+            return FileResult(name, "erased", doc_id=doc_id)
         if self._registry.is_current(doc_id, digest, readers):
             return FileResult(name, "unchanged", doc_id=doc_id)
         return Incoming(data, name, doc_id, digest, collection, readers)
@@ -216,11 +219,16 @@ class IngestPipeline:
         info = prepared.info
         with self._registry.writing(info.doc_id):
             self.repair(info.doc_id)
+            if self._registry.is_erased(info.doc_id, info.content_hash):  # erased since it was checked
+                return self._ends_here(FileResult(info.source, "erased", doc_id=info.doc_id), on_commit)
             if self.is_published(info):  # the same version, written meanwhile by another task or process
-                unchanged = FileResult(info.source, "unchanged", doc_id=info.doc_id)
-                self._registry.record(None if on_commit is None else lambda tx: on_commit(tx, unchanged))
-                return unchanged
+                return self._ends_here(FileResult(info.source, "unchanged", doc_id=info.doc_id), on_commit)
             return self._write_locked(prepared, vectors, folder_id, on_commit)
+
+    def _ends_here(self, result: FileResult, on_commit: Callable[[Tx, FileResult], None] | None) -> FileResult:
+        """Nothing to write: the result is still recorded where the caller records it (a queue job's file)."""
+        self._registry.record(None if on_commit is None else lambda tx: on_commit(tx, result))
+        return result
 
     def _write_locked(self, prepared: PreparedDocument, vectors: np.ndarray, folder_id: str | None,
                       on_commit: Callable[[Tx, FileResult], None] | None) -> FileResult:
@@ -279,6 +287,24 @@ class IngestPipeline:
             self._audit.append("document.deleted", {"doc_id": doc_id, "collection": collection, "chunks": removed})
         self._registry.removed(doc_id)
         return removed
+
+    def erase(self, doc_id: str, request: str) -> DocumentInfo | None:
+        """Remove a document for an erasure request and mark it so no ingest writes it again: its points
+        (vectors, BM25 entries, payload) and its vault entries. One writer of the document at a time; the
+        mark and the journal's `deleting` are one transaction, so `repair` finishes a removal a crash cut
+        short. Returns the removed document (`chunks`: points removed), None when it is not published."""
+        with self._registry.writing(doc_id):
+            self.repair(doc_id)
+            info = self._registry.get(doc_id)
+            if info is None:
+                return None
+            self._registry.begin_erasure(info, request)
+            removed = self._store.delete_document(info.collection, doc_id)
+            if self._vault:
+                self._vault.forget(doc_id)
+            self._registry.removed(doc_id)
+        log.info("erased document %s (%d chunks) for erasure request %s", doc_id, removed, request)
+        return replace(info, chunks=removed)
 
     def documents_in_folder(self, folder_id: str, collection: str) -> list[DocumentInfo]:
         return self._registry.in_folder(folder_id, collection)

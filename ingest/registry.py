@@ -8,6 +8,11 @@ flight per document and how far it got, so that a crash at any moment is repaire
 - `publishing`: every point is staged. Repair publishes (idempotent), then records the new version.
 - `deleting`: the document is being removed. Repair removes it again.
 
+`erased_documents` marks the documents removed by an erasure request (`ingest.subjects`): no ingest
+path writes a file whose id or content is marked (status `erased`) until an admin lifts the mark. The
+mark and the `deleting` journal row are written in one transaction, so a crash mid-erasure leaves a
+marked document that the next repair finishes removing.
+
 A row that can never be repaired - its JSON unreadable, or a collection or group name the store
 refuses (written by hand, or by a Veil before names were checked at every entry point) - must not
 stop every later start: `unfinished` moves it to `ingest_quarantine` (same columns plus the reason)
@@ -70,7 +75,16 @@ CREATE TABLE IF NOT EXISTS ingest_quarantine (
     folder_id TEXT,
     reason    TEXT NOT NULL,
     at        TEXT NOT NULL
-)
+);
+CREATE TABLE IF NOT EXISTS erased_documents (
+    doc_id       TEXT PRIMARY KEY,
+    collection   TEXT NOT NULL,
+    source       TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    request      TEXT NOT NULL,
+    at           TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS erased_by_content ON erased_documents (content_hash)
 """
 _MIGRATIONS = {  # registries written before a column existed
     "groups": """ALTER TABLE documents ADD COLUMN groups TEXT NOT NULL DEFAULT '["everyone"]'""",
@@ -79,6 +93,19 @@ _MIGRATIONS = {  # registries written before a column existed
 _COLUMNS = "doc_id, collection, source, content_hash, ingested_at, chunks, redactions, groups"
 _WRITE_DOCUMENT = upsert("documents", [*_COLUMNS.split(", "), "status", "folder_id"], ["doc_id"])
 _BEGIN = upsert("ingest_journal", ["doc_id", "step", "document", "folder_id"], ["doc_id"])
+_MARK = upsert("erased_documents", ["doc_id", "collection", "source", "content_hash", "request", "at"], ["doc_id"])
+
+
+@dataclass(frozen=True)
+class ErasureMark:
+    """A document an erasure request removed: `request` names it in the audit trail (`subject.forgotten`)."""
+
+    doc_id: str
+    collection: str
+    source: str  # the stored (redacted) name
+    content_hash: str
+    request: str
+    at: str
 
 
 @dataclass(frozen=True)
@@ -152,6 +179,31 @@ class DocumentRegistry:
         """(doc_id, reason) of every quarantined journal row."""
         return [tuple(r) for r in self._db.execute("SELECT doc_id, reason FROM ingest_quarantine ORDER BY at").rows]
 
+    # -- erasure marks ---------------------------------------------------------------------------
+
+    def is_erased(self, doc_id: str, content_hash: str | None = None) -> bool:
+        """Marked by an erasure request: this document, or a file with the very bytes of one (a copy elsewhere)."""
+        row = self._one("SELECT 1 FROM erased_documents WHERE doc_id = ? OR content_hash = ?", doc_id,
+                        content_hash or "-")
+        return row is not None
+
+    def begin_erasure(self, info: DocumentInfo, request: str) -> None:
+        """Mark the document erased and journal its removal, in one transaction (see the module's docstring)."""
+        with self._db.transaction() as tx:
+            tx.execute(_MARK, (info.doc_id, info.collection, info.source, info.content_hash, request, _now()))
+            tx.execute(_BEGIN, (info.doc_id, "deleting", _info_json(info), None))
+
+    def lift_erasure(self, doc_id: str) -> ErasureMark | None:
+        """Remove the mark (an admin's decision, audited by the caller); None when there was none."""
+        with self._db.transaction() as tx:
+            row = tx.execute(f"SELECT {_MARK_COLUMNS} FROM erased_documents WHERE doc_id = ?", (doc_id,)).one()
+            tx.execute("DELETE FROM erased_documents WHERE doc_id = ?", (doc_id,))
+        return ErasureMark(*row) if row else None
+
+    def erasures(self) -> list[ErasureMark]:
+        rows = self._db.execute(f"SELECT {_MARK_COLUMNS} FROM erased_documents ORDER BY at, doc_id").rows
+        return [ErasureMark(*row) for row in rows]
+
     # -- the journal -----------------------------------------------------------------------------
 
     def begin(self, step: Step, info: DocumentInfo, folder_id: str | None = None) -> None:
@@ -200,6 +252,13 @@ class DocumentRegistry:
 
     def _one(self, sql: str, *args):
         return self._db.execute(sql, args).one()
+
+
+_MARK_COLUMNS = "doc_id, collection, source, content_hash, request, at"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _groups_json(groups: tuple[str, ...]) -> str:

@@ -15,6 +15,8 @@ from api.schemas.chat import (MODEL_ID, ChatCompletion, ChatCompletionChunk, Cha
                                 ChunkChoice, Delta, FinalChunk, ModelCard, ModelList, ReplyMessage, Usage,
                                 VeilFields)
 from api.schemas.service import Health, KeyCreated, KeyList, KeyOut, Me, Ready
+from api.schemas.subjects import (AllowRequest, ErasureMarkOut, ForgetRequest, ForgottenDocumentOut,
+                                  SubjectDocumentOut, SubjectForgotten, SubjectFound, SubjectRequest)
 
 __all__ = [
     "AnswerEvent", "AnswerOut", "CitationOut", "QueryRequest", "StreamError", "TokenEvent", "Turn",
@@ -26,4 +28,6 @@ __all__ = [
     "MODEL_ID", "ChatCompletion", "ChatCompletionChunk", "ChatMessage", "ChatRequest", "Choice", "ChunkChoice",
     "Delta", "FinalChunk", "ModelCard", "ModelList", "ReplyMessage", "Usage", "VeilFields",
     "Health", "KeyCreated", "KeyList", "KeyOut", "Me", "Ready",
+    "AllowRequest", "ErasureMarkOut", "ForgetRequest", "ForgottenDocumentOut", "SubjectDocumentOut",
+    "SubjectForgotten", "SubjectFound", "SubjectRequest",
 ]

@@ -12,7 +12,7 @@ class FileResultOut(Model):
     """One file of an ingest (`ingest.pipeline.FileResult`). The defaults let a terse server answer parse."""
 
     path: str
-    status: str  # ingested | unchanged | updated | deleted | failed
+    status: str  # ingested | unchanged | updated | deleted | erased | failed
     chunks: int = 0
     error: str | None = None
     doc_id: str | None = None
