@@ -16,7 +16,7 @@ from api.auth.principals import Authenticator, authenticate
 from api.guard import BodyGuard
 from api.metrics import Metrics
 from api.queue_wiring import build_jobs
-from api.routes import audit, chat_completions, documents, health, jobs, query, ui
+from api.routes import audit, chat_completions, documents, health, jobs, query, subjects, ui
 from api.wiring import Veil, build_keys, build_limiter
 from core.errors import AuthenticationError, VeilError
 
@@ -32,7 +32,7 @@ def create_app(veil: Veil, admin_token: str | None = None) -> FastAPI:
     app.state.auth = Authenticator(build_keys(veil.settings), build_limiter(veil.settings), admin_token)
     app.state.jobs = build_jobs(veil.settings)
     app.state.metrics = Metrics()
-    for module in (health, documents, jobs, query, chat_completions, audit, ui):
+    for module in (health, documents, jobs, query, chat_completions, audit, subjects, ui):
         app.include_router(module.router)
     app.mount("/ui", StaticFiles(directory=ui.UI_DIR), name="ui")
     _add_docs(app)

@@ -78,6 +78,7 @@ function show() {
     $("audit-denied").hidden = !denied;
     $("audit-denied").textContent = denied ? "Your key's role cannot open the audit page: it needs the auditor role." : "";
     $("audit-tools").hidden = denied;
+    $("subject-forget-tools").hidden = !me.roles.includes("admin");  // erasure: admins only
   }
   if (page === "admin" && !allowed("admin")) {
     $("admin-error").textContent = "Your key's role cannot upload documents: it needs the admin role.";
@@ -247,6 +248,52 @@ async function browse(event) {
   } catch (error) { $("verify-result").textContent = error.message; }
 }
 
+// Requests about one person: the values go in a POST body only and are cleared from the page once sent.
+function subjectValues() {
+  return $("subject-values").value.split("\n").map((v) => v.trim()).filter(Boolean);
+}
+
+function showSubjectDocuments(documents) {
+  const rows = documents.map((d) => {
+    const row = document.createElement("tr");
+    row.append(text("td", `${d.source} (${d.doc_id})`), text("td", d.collection),
+               text("td", d.chunks.length), text("td", d.labels.join(", ")));
+    return row;
+  });
+  $("subject-documents").querySelector("tbody").replaceChildren(...rows);
+  $("subject-documents").hidden = rows.length === 0;
+}
+
+async function findSubject(event) {
+  event.preventDefault();
+  try {
+    const result = await api("/v1/subjects/find", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ values: subjectValues() }),
+    });
+    $("subject-result").textContent = result.documents.length
+      ? `${result.documents.length} document(s) mention this person.`
+      : "No document held mentions this person.";
+    showSubjectDocuments(result.documents);
+  } catch (error) { $("subject-result").textContent = error.message; }
+}
+
+async function forgetSubject() {
+  const values = subjectValues();
+  if (!values.length) { $("subject-result").textContent = "Name the person first."; return; }
+  if (!window.confirm("Remove every document that mentions this person, and keep them out of every later ingest?")) return;
+  try {
+    const result = await api("/v1/subjects/forget", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ values, reason: $("subject-reason").value }),
+    });
+    $("subject-values").value = "";
+    $("subject-reason").value = "";
+    $("subject-result").textContent =
+      `Erasure request ${result.request}: ${result.documents.length} document(s) removed.`;
+    showSubjectDocuments([]);
+  } catch (error) { $("subject-result").textContent = error.message; }
+}
+
 document.addEventListener("DOMContentLoaded", async () => {
   $("signin-form").addEventListener("submit", signIn);
   $("sign-out").addEventListener("click", signOut);
@@ -255,6 +302,8 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("verify").addEventListener("click", verify);
   $("search-form").addEventListener("submit", search);
   $("events-form").addEventListener("submit", browse);
+  $("subject-form").addEventListener("submit", findSubject);
+  $("subject-forget").addEventListener("click", forgetSubject);
   window.addEventListener("hashchange", show);
   if (key()) {
     try { me = await api("/v1/me"); } catch (_) { sessionStorage.removeItem("veil-key"); }
