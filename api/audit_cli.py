@@ -112,13 +112,15 @@ def eval_answers(
     questions: Annotated[Path, typer.Argument(help='JSON lines: {"question": str, "answers": [str, ...]}')],
     docs: Annotated[Path, typer.Option("--docs", help="folder of documents the questions are asked over")],
     limit: Annotated[Optional[int], typer.Option(help="first N questions only")] = None,
+    no_redact: Annotated[bool, typer.Option("--no-redact", help="skip redaction: what it costs the answers")] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Every answer mode side by side on the same questions, over a throw-away collection of DOCS."""
     from api.eval_answers import evaluate_answers
     from generation.evaluation import load_questions
 
-    emit(evaluate_answers(settings_for_cli(), load_questions(questions)[:limit], docs), as_json, render_answer_scores)
+    emit(evaluate_answers(settings_for_cli(), load_questions(questions)[:limit], docs, redact=not no_redact),
+         as_json, render_answer_scores)
 
 
 @eval_app.command("retrieval")
@@ -152,7 +154,9 @@ def render_retrieval_scores(result: dict) -> str:
 
 
 def render_answer_scores(result: dict) -> str:
-    lines = [f"{result['questions']} questions; default mode: {result['default']}",
+    lines = [f"{result['questions']} questions; default mode: {result['default']}; "
+             f"{'redacted' if result['redacted'] else 'not redacted'}; gold readable in the stored chunks: "
+             f"{result['gold_in_store']:.3f}",
              f"{'mode':<12}{'contains gold':>15}{'F1':>8}{'gold in citations':>19}{'idk':>7}{'p50 ms':>9}{'p95 ms':>9}"]
     for mode, m in result["modes"].items():
         lines.append(f"{mode:<12}{m['contains_gold']:>15.3f}{m['f1']:>8.3f}{m['gold_in_citations']:>19.3f}"

@@ -2,7 +2,9 @@
 
 The documents go through the real pipeline (parse, redact, chunk, embed) into a temporary data
 directory, never the user's store; each question is asked once per mode, and each mode is timed
-end to end (retrieval included).
+end to end (retrieval included). `redact=False` skips redaction only, so two runs show how much of
+the gap to the gold is redaction and how much retrieval; `gold_in_store` is the ceiling either way:
+the share of questions whose gold answer is readable in some stored chunk.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from api.eval_common import eval_pipeline
 from core.errors import VeilError
 from core.settings import Settings
 from generation.answering import MODES, Mode
-from generation.evaluation import AutoTally, ModeTally, QAItem
+from generation.evaluation import AutoTally, ModeTally, QAItem, gold_in_store
 from generation.router import Router
 from ingest.pipeline import iter_sources
 
@@ -24,7 +27,8 @@ COLLECTION = "eval"
 
 
 def evaluate_answers(settings: Settings, items: Sequence[QAItem], docs: Path,
-                     modes: Sequence[Mode] = MODES, say: Callable[[str], None] | None = None) -> dict:
+                     modes: Sequence[Mode] = MODES, say: Callable[[str], None] | None = None,
+                     redact: bool = True) -> dict:
     from api.wiring import build_veil, throwaway_settings
 
     say = say or (lambda text: print(text, file=sys.stderr, flush=True))
@@ -33,11 +37,13 @@ def evaluate_answers(settings: Settings, items: Sequence[QAItem], docs: Path,
     with tempfile.TemporaryDirectory(prefix="veil-eval-") as tmp:
         veil = build_veil(_unbudgeted(throwaway_settings(settings, Path(tmp))))
         try:
-            _ingest(veil, docs, say)
+            _ingest(eval_pipeline(veil, redact), docs, say)
+            ceiling = gold_in_store([chunk.text for chunk in veil.store.iter_chunks(COLLECTION)], items)
             tallies, auto = _ask(veil, items, modes, say)
         finally:
             veil.close()
-    report = {"questions": len(items), "default": veil.answerer.default_mode,
+    report = {"questions": len(items), "redacted": redact, "gold_in_store": ceiling,
+              "default": veil.answerer.default_mode,
               "modes": {mode: tally.summary() for mode, tally in tallies.items()}}
     return report | ({"auto": auto.summary()} if auto else {})
 
@@ -49,11 +55,11 @@ def _unbudgeted(settings: Settings) -> Settings:
     return settings.model_copy(update={"escalation": escalation})
 
 
-def _ingest(veil, docs: Path, say) -> None:
+def _ingest(pipeline, docs: Path, say) -> None:
     sources = list(iter_sources([docs]))
     failed = 0
     for n, source in enumerate(sources, start=1):
-        failed += veil.pipeline.ingest_file(source.path, COLLECTION, source.name).status == "failed"
+        failed += pipeline.ingest_file(source.path, COLLECTION, source.name).status == "failed"
         if n % 10 == 0 or n == len(sources):
             say(f"ingested {n}/{len(sources)} documents ({failed} failed)")
     if failed == len(sources):

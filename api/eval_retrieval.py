@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from core.settings import Settings
-from core.types import LOCAL_ADMIN, Redacted, SearchQuery
+from api.eval_common import eval_pipeline
+from core.types import LOCAL_ADMIN, SearchQuery
 from generation.evaluation import percentile
 from retrieval.evaluation import BeirSet, best_chunk_ranking, ndcg_at, recall_at
 
@@ -23,29 +24,15 @@ MODES = ("dense", "bm25", "hybrid")
 CHUNK_DEPTH = 300  # chunks read per query, enough for 100 distinct documents on BEIR corpora
 
 
-class KeepText:
-    """A redactor that changes nothing: measures retrieval without redaction (`--no-redact`)."""
-
-    def redact(self, texts: Sequence[str], scope: str | None = None) -> list[Redacted]:
-        return [Redacted(t) for t in texts]
-
-    def redact_documents(self, documents: Sequence[tuple[Sequence[str], str | None]]) -> list[list[Redacted]]:
-        return [self.redact(texts) for texts, _ in documents]
-
-
 def evaluate_retrieval(settings: Settings, beir: BeirSet, split: str, redact: bool = True,
                        say: Callable[[str], None] | None = None) -> dict:
     from api.wiring import build_veil, throwaway_settings
-    from ingest.pipeline import IngestPipeline
 
     say = say or (lambda text: print(text, file=sys.stderr, flush=True))
     with tempfile.TemporaryDirectory(prefix="veil-eval-") as tmp:
         veil = build_veil(throwaway_settings(settings, Path(tmp)))
         try:
-            pipeline = veil.pipeline if redact else IngestPipeline(
-                veil.parser, KeepText(), veil.embedder, veil.store, veil.registry, settings.chunking,
-                settings.parsing.max_file_mb * 1_000_000)
-            beir_ids = _ingest(pipeline, beir, say)
+            beir_ids = _ingest(eval_pipeline(veil, redact), beir, say)
             result = _search(veil, beir, beir_ids, settings.retrieval.mode, say)
         finally:
             veil.close()

@@ -67,6 +67,15 @@ def token_f1(text: str, answers: Sequence[str]) -> float:
     return max((f1(a) for a in answers), default=0.0)
 
 
+def gold_in_store(chunk_texts: Sequence[str], items: Sequence[QAItem]) -> float:
+    """The ceiling: the share of questions whose gold answer is readable in some stored chunk (after
+    redaction, when the collection was redacted). No answer mode can cite what is not stored."""
+    normalised = [f" {normalise(text)} " for text in chunk_texts]
+    golds = [[f" {normalise(a)} " for a in item.answers if normalise(a)] for item in items]
+    found = sum(any(g in text for g in gold for text in normalised) for gold in golds)
+    return round(found / len(items), 4) if items else 0.0
+
+
 def is_idk(answer: Answer) -> bool:
     return answer.answer in {NO_ANSWER, UNSUPPORTED_ANSWER} or bool(IDK.search(answer.answer))
 

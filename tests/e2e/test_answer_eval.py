@@ -34,6 +34,10 @@ def test_every_mode_is_reported_in_one_json_line(sample_eval, sample_questions):
         assert scores.keys() == MODE_KEYS and scores["latency_ms"]["p95"] >= scores["latency_ms"]["p50"] > 0
         assert scores["gold_in_citations"] >= 0.83  # five of six at least: the cited passages hold the gold
     assert "asked 6/6 questions" in proc.stderr  # progress goes to stderr, the result alone to stdout
+    assert result["redacted"] is True
+    # the ceiling: every expected phrase is readable in what was stored, and no mode cites above it
+    assert result["gold_in_store"] == 1.0
+    assert all(s["gold_in_citations"] <= result["gold_in_store"] for s in result["modes"].values())
 
 
 def test_the_default_mode_states_the_gold_answer_more_often(sample_eval):
