@@ -24,6 +24,7 @@ def test_two_commands_are_make_targets_and_ci_runs_the_test_one():
 def test_every_documented_command_has_help():
     for command in (["ingest"], ["query"], ["export"], ["serve"], ["config", "show"], ["audit", "verify"],
                     ["audit", "search"], ["audit", "report"], ["eval", "redaction"], ["eval", "answers"], ["eval", "retrieval"], ["vault", "reveal"],
+                    ["subject", "find"], ["subject", "forget"], ["subject", "allow"],
                     ["keys", "create"], ["keys", "list"], ["keys", "revoke"]):
         out = subprocess.run([sys.executable, "-m", "api", *command, "--help"], cwd=ROOT,
                              capture_output=True, text=True)
