@@ -81,10 +81,16 @@ def eval_redaction(
     errors: Annotated[Optional[Path], typer.Option(
         "--errors", help="write Veil's missed spans and over-redacted stretches here (JSON lines); "
                          "dev sets only: they quote the data")] = None,
+    policy: Annotated[str, typer.Option(
+        "--policy", help="Veil's redaction policy: default | hipaa-safe-harbor | gdpr | people-only "
+                         "(gold spans still count every label: what a policy keeps readable costs recall)")] = "default",
     as_json: JsonFlag = False,
 ) -> None:
     """Recall per label and precision of Veil's redaction beside vanilla Presidio, in the same run."""
     from redaction.evaluation import compare_with_baseline, load_dataset
+    from redaction.policies import RedactionPolicy
+
+    chosen = RedactionPolicy(policy)  # an unknown name stops the command here
 
     if split not in {"all", "dev", "heldout"}:
         raise typer.BadParameter("split must be all, dev or heldout")
@@ -92,7 +98,7 @@ def eval_redaction(
         raise typer.BadParameter("--errors quotes the data: use it on dev data, never on a held-out split")
     records = load_dataset(dataset, split)[:limit]
     found: list[dict] | None = [] if errors else None
-    result = compare_with_baseline(records, settings_for_cli().redaction, errors=found)
+    result = compare_with_baseline(records, settings_for_cli().redaction, errors=found, policy=chosen)
     if errors and found is not None:
         write_private(errors, "".join(json.dumps(e) + "\n" for e in found))
         missed = sum(e["kind"] == "missed" for e in found)
@@ -113,14 +119,19 @@ def eval_answers(
     docs: Annotated[Path, typer.Option("--docs", help="folder of documents the questions are asked over")],
     limit: Annotated[Optional[int], typer.Option(help="first N questions only")] = None,
     no_redact: Annotated[bool, typer.Option("--no-redact", help="skip redaction: what it costs the answers")] = False,
+    policy: Annotated[str, typer.Option(
+        "--policy", help="the throw-away collection's redaction policy: default | hipaa-safe-harbor | gdpr | "
+                         "people-only")] = "default",
     as_json: JsonFlag = False,
 ) -> None:
     """Every answer mode side by side on the same questions, over a throw-away collection of DOCS."""
     from api.eval_answers import evaluate_answers
     from generation.evaluation import load_questions
+    from redaction.policies import RedactionPolicy
 
-    emit(evaluate_answers(settings_for_cli(), load_questions(questions)[:limit], docs, redact=not no_redact),
-         as_json, render_answer_scores)
+    RedactionPolicy(policy)  # an unknown name stops the command before any work
+    emit(evaluate_answers(settings_for_cli(), load_questions(questions)[:limit], docs, redact=not no_redact,
+                          policy=policy), as_json, render_answer_scores)
 
 
 @eval_app.command("retrieval")
@@ -155,8 +166,8 @@ def render_retrieval_scores(result: dict) -> str:
 
 def render_answer_scores(result: dict) -> str:
     lines = [f"{result['questions']} questions; default mode: {result['default']}; "
-             f"{'redacted' if result['redacted'] else 'not redacted'}; gold readable in the stored chunks: "
-             f"{result['gold_in_store']:.3f}",
+             f"{'redaction policy ' + result['policy'] if result['redacted'] else 'not redacted'}; "
+             f"gold readable in the stored chunks: {result['gold_in_store']:.3f}",
              f"{'mode':<12}{'contains gold':>15}{'F1':>8}{'gold in citations':>19}{'idk':>7}{'p50 ms':>9}{'p95 ms':>9}"]
     for mode, m in result["modes"].items():
         lines.append(f"{mode:<12}{m['contains_gold']:>15.3f}{m['f1']:>8.3f}{m['gold_in_citations']:>19.3f}"

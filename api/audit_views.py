@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 
-from api.schemas.audit import Event, EventPage, Report, SearchMatch, SearchResult, Verification
+from api.schemas.audit import (Event, EventPage, PolicyList, PolicyOut, Report, SearchMatch, SearchResult,
+                               Verification)
 from core.audit import AuditEvent, AuditLog
 
 
@@ -29,6 +30,12 @@ def _match(event: AuditEvent, sources: dict[str, str]) -> SearchMatch:
     return SearchMatch(seq=event.seq, ts=event.ts, doc_id=payload["doc_id"], source=sources.get(payload["doc_id"]),
                        chunk_id=payload["chunk_id"], field=payload.get("field", "text"),
                        entity_type=payload["entity_type"], detector=payload["detector"])
+
+
+def policies(views, detected) -> PolicyList:
+    """Each collection's redaction policy (`ingest.collection_policies.CollectionPolicies.views()`) and what
+    `default` masks of the `detected` types (`redaction.entities`)."""
+    return PolicyList(default_masked=list(detected), collections=[PolicyOut.model_validate(v) for v in views])
 
 
 def report(audit: AuditLog, document: str | None = None) -> Report:

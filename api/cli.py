@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional, get_args
 
 import typer
 
@@ -19,7 +19,7 @@ from api.jobs_cli import jobs_app, worker
 from api.keys_cli import keys_app
 from api.subjects_cli import subject_app
 from core.errors import VeilError
-from core.settings import Settings
+from core.settings import PolicyName, Settings
 
 if TYPE_CHECKING:
     from api.schemas.answers import AnswerOut
@@ -47,6 +47,16 @@ def _private_files() -> None:
 class AnswerMode(str, Enum):
     extractive = "extractive"
     generative = "generative"
+
+
+PolicyChoice = Enum("PolicyChoice", {name: name for name in get_args(PolicyName)}, type=str)  # redaction.policies
+PolicyOpt = Annotated[Optional[PolicyChoice], typer.Option(
+    "--policy", help="the collection's redaction policy from now on (default keeps the collection's; "
+    "a new collection: default)")]
+AllowOpt = Annotated[Optional[list[str]], typer.Option(
+    "--allow", help="a term never masked in this collection (repeatable; replaces the list)")]
+DenyOpt = Annotated[Optional[list[str]], typer.Option(
+    "--deny", help="a term always masked in this collection (repeatable; replaces the list)")]
 
 
 CollectionOpt = Annotated[Optional[str], typer.Option("--collection", "-c", help="collection name")]
@@ -94,38 +104,75 @@ def ingest(
         "--sync", help="also remove the documents of files that are gone from the folders given")] = False,
     queue: Annotated[bool, typer.Option(
         "--queue", help="enqueue one task per file for `veil worker`s (needs queue.url); prints the job id")] = False,
+    policy: PolicyOpt = None,
+    allow: AllowOpt = None,
+    deny: DenyOpt = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Parse, redact, chunk, embed and store documents. A broken file never stops the batch; exit code 1
-    when any file failed (the summary still lists every file)."""
+    when any file failed or, with --sync, a document could not be redacted again under a changed policy
+    (the summary still lists every file).
+
+    --policy, --allow and --deny state the collection's redaction policy anew (any one of them: the
+    policy name, kept when --policy is left out, and both term lists, empty when left out); files are
+    then redacted under it, and --sync redacts the collection's other documents again from the folders given."""
     from api.ingest_cli import run_remote_ingest
     from ingest.names import collection_name, reader_groups
 
     settings = settings_for_cli()
     name = collection_name(collection or settings.default_collection)  # bad names stop the command
     readers = reader_groups(groups or [])  # before any work, and before anything is written
+    wanted = _policy_request(policy, allow, deny)  # bad terms stop the command, before any work
     if queue:
-        _enqueue(settings, paths, name, readers, sync, as_json)
+        _enqueue(settings, paths, name, readers, sync, as_json, wanted)
         return
     remote = _server(settings, "sending files")
     if remote is not None:
         if sync:
             raise VeilError("--sync needs the store itself: stop `veil serve` and run the command again")
-        report = run_remote_ingest(paths, lambda p: remote.ingest_file(p, name, readers), as_json)
+        report = run_remote_ingest(paths, lambda p: remote.ingest_file(p, name, readers, wanted), as_json)
     else:
         with local_veil(settings) as veil:
+            if wanted is not None:
+                _say_policy(name, veil.pipeline.policies.set(name, **wanted), as_json)
             report = _bulk_ingest(veil, paths, name, readers, workers or os.cpu_count() or 1, sync, as_json)
-    if report.totals()["failed"]:
+    totals = report.totals()
+    if totals["failed"] or totals["unreachable"]:
         raise typer.Exit(1)
 
 
-def _enqueue(settings, paths: list[Path], collection: str, groups: tuple[str, ...], sync: bool, as_json: bool):
+def _policy_request(policy: PolicyChoice | None, allow: list[str] | None, deny: list[str] | None) -> dict | None:
+    """The policy the flags ask for, checked (VeilError on a bad term), or None when no flag was given."""
+    if policy is None and allow is None and deny is None:
+        return None
+    from redaction.policies import RedactionPolicy
+
+    RedactionPolicy(policy.value if policy else "default", tuple(allow or ()), tuple(deny or ()))  # checks terms
+    return {"name": policy.value if policy else None, "allow": tuple(allow or ()), "deny": tuple(deny or ())}
+
+
+def _say_policy(collection: str, applied, as_json: bool) -> None:
+    if not as_json:
+        typer.echo(f"collection {collection}: redaction policy {applied.name} ({len(applied.allow)} allowed, "
+                   f"{len(applied.deny)} denied terms)", err=True)
+
+
+def _enqueue(settings, paths: list[Path], collection: str, groups: tuple[str, ...], sync: bool, as_json: bool,
+             wanted: dict | None = None):
     from api.queue_wiring import enqueue_ingest
 
     if sync:
         raise VeilError("--sync runs in-process only: run it without --queue once the job is done")
     if missing := [str(p) for p in paths if not p.exists() and not p.is_symlink()]:
         raise VeilError(f"no such file or folder: {', '.join(missing)}")
+    if wanted is not None:  # in the shared state, before any worker reads the collection's policy
+        from api.wiring import build_policies, build_registry
+
+        registry = build_registry(settings)
+        try:
+            _say_policy(collection, build_policies(settings, registry).set(collection, **wanted), as_json)
+        finally:
+            registry.close()
     from api.schemas.jobs import JobQueued
 
     queued = JobQueued.model_validate(enqueue_ingest(settings, paths, collection, groups))
@@ -232,14 +279,42 @@ def serve(
 @config_app.command("show")
 @user_errors
 def config_show(as_json: JsonFlag = False) -> None:
-    """Print the effective configuration (defaults, config file, VEIL_* overrides)."""
+    """Print the effective configuration (defaults, config file, VEIL_* overrides), and under
+    `collection_policies` each collection's redaction policy (config file or set by `veil ingest`; deny
+    terms counted, never shown)."""
     from core.settings import url_shown
 
-    values = settings_for_cli().model_dump(mode="json")  # secrets print as ******
+    settings = settings_for_cli()
+    values = settings.model_dump(mode="json")  # secrets print as ******
     for section, key in (("store", "url"), ("queue", "url"), ("state", "url"), ("escalation", "base_url")):
         if values[section][key]:  # a URL may carry a password
             values[section][key] = url_shown(values[section][key])
+    for entry in values["redaction"]["collections"].values():  # a deny term may be a personal value
+        entry["deny"] = f"{len(entry['deny'])} term(s)"
+    try:
+        values["collection_policies"] = _collection_policies(settings)
+    except VeilError as exc:  # the configuration is still shown when the state database cannot be read
+        values["collection_policies"] = f"unavailable: {exc}"
     typer.echo(json.dumps(values, indent=None if as_json else 2))
+
+
+def _collection_policies(settings: Settings) -> list[dict]:
+    """Read from the state database where one exists: showing the configuration creates nothing."""
+    from api.schemas.audit import PolicyOut
+    from api.wiring import build_policies, build_registry
+
+    if not settings.state.url and not (settings.data_dir / "veil.db").is_file():  # nothing stored yet
+        from redaction.policies import RedactionPolicy
+
+        return [PolicyOut(collection=name, policy=c.policy, label=c.policy, source="config", allow=list(c.allow),
+                          deny_terms=len(c.deny), masked=RedactionPolicy(c.policy).masked_types(
+                              settings.redaction.entities)).model_dump(mode="json")
+                for name, c in sorted(settings.redaction.collections.items())]
+    registry = build_registry(settings)
+    try:
+        return [PolicyOut.model_validate(v).model_dump(mode="json") for v in build_policies(settings, registry).views()]
+    finally:
+        registry.close()
 
 
 def main() -> None:

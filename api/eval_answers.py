@@ -28,7 +28,9 @@ COLLECTION = "eval"
 
 def evaluate_answers(settings: Settings, items: Sequence[QAItem], docs: Path,
                      modes: Sequence[Mode] = MODES, say: Callable[[str], None] | None = None,
-                     redact: bool = True) -> dict:
+                     redact: bool = True, policy: str = "default") -> dict:
+    """`policy`: the throw-away collection's redaction policy (`redaction.policies`); `redact` False
+    skips redaction altogether."""
     from api.wiring import build_veil, throwaway_settings
 
     say = say or (lambda text: print(text, file=sys.stderr, flush=True))
@@ -37,12 +39,13 @@ def evaluate_answers(settings: Settings, items: Sequence[QAItem], docs: Path,
     with tempfile.TemporaryDirectory(prefix="veil-eval-") as tmp:
         veil = build_veil(_unbudgeted(throwaway_settings(settings, Path(tmp))))
         try:
+            veil.pipeline.policies.set(COLLECTION, policy)
             _ingest(eval_pipeline(veil, redact), docs, say)
             ceiling = gold_in_store([chunk.text for chunk in veil.store.iter_chunks(COLLECTION)], items)
             tallies, auto = _ask(veil, items, modes, say)
         finally:
             veil.close()
-    report = {"questions": len(items), "redacted": redact, "gold_in_store": ceiling,
+    report = {"questions": len(items), "redacted": redact, "policy": policy, "gold_in_store": ceiling,
               "default": veil.answerer.default_mode,
               "modes": {mode: tally.summary() for mode, tally in tallies.items()}}
     return report | ({"auto": auto.summary()} if auto else {})

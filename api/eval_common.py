@@ -14,7 +14,8 @@ class KeepText:
     def redact(self, texts: Sequence[str], scope: str | None = None) -> list[Redacted]:
         return [Redacted(t) for t in texts]
 
-    def redact_documents(self, documents: Sequence[tuple[Sequence[str], str | None]]) -> list[list[Redacted]]:
+    def redact_documents(self, documents: Sequence[tuple[Sequence[str], str | None]],
+                         policies=None) -> list[list[Redacted]]:
         return [self.redact(texts) for texts, _ in documents]
 
 

@@ -17,7 +17,8 @@ from ingest.bulk import Progress as BulkProgress
 from ingest.pipeline import FileResult, IngestReport, SourceFile, iter_sources
 
 _MARK = {"ingested": "[green]ingested[/]", "updated": "[cyan]updated[/]", "unchanged": "[dim]unchanged[/]",
-         "deleted": "[yellow]deleted[/]", "erased": "[magenta]erased[/]", "failed": "[red]failed[/]"}
+         "deleted": "[yellow]deleted[/]", "erased": "[magenta]erased[/]", "failed": "[red]failed[/]",
+         "unreachable": "[red]unreachable[/]"}
 
 
 @contextmanager
@@ -47,7 +48,8 @@ def report_out(report: IngestReport, as_json: bool) -> None:
     console = Console(stderr=True, highlight=False, soft_wrap=True)
     console.print(
         f"{t['files']} files: {t['ingested']} ingested, {t['updated']} updated, {t['unchanged']} unchanged, "
-        f"{t['deleted']} deleted, {_erased(t)}{t['failed']} failed; {t['chunks']} chunks, {t['redactions']} redactions")
+        f"{t['deleted']} deleted, {_erased(t)}{t['failed']} failed; {t['chunks']} chunks, {t['redactions']} redactions"
+        + (f"; {t['unreachable']} unreachable (redacted under an earlier policy, kept)" if t["unreachable"] else ""))
     for line in failure_summary(report):
         console.print(line, markup=False)
 
@@ -58,15 +60,15 @@ def _erased(totals: dict[str, int]) -> str:
 
 
 def failure_summary(report: IngestReport) -> list[str]:
-    """The failed files again after the summary, by reason (on a large folder their lines scrolled
-    away long ago): one heading per reason with its count, then its files."""
-    by_reason: dict[str, list[str]] = {}
+    """The failed (and unreachable) files again after the summary, by reason (on a large folder their
+    lines scrolled away long ago): one heading per reason with its count, then its files."""
+    by_reason: dict[tuple[str, str], list[str]] = {}
     for result in report.files:
-        if result.status == "failed":
-            by_reason.setdefault(result.error or "unknown error", []).append(result.path)
+        if result.status in ("failed", "unreachable"):
+            by_reason.setdefault((result.status, result.error or "unknown error"), []).append(result.path)
     lines = []
-    for reason, paths in sorted(by_reason.items(), key=lambda item: (-len(item[1]), item[0])):
-        lines.append(f"failed ({len(paths)}): {reason}")
+    for (status, reason), paths in sorted(by_reason.items(), key=lambda item: (-len(item[1]), item[0])):
+        lines.append(f"{status} ({len(paths)}): {reason}")
         lines += [f"    {path}" for path in paths]
     return lines
 

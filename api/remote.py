@@ -19,14 +19,17 @@ class RemoteVeil:
         headers = {"Authorization": f"Bearer {key}"} if key else {}
         self._http = httpx.Client(base_url=url, timeout=600.0, transport=transport, headers=headers)
 
-    def ingest_file(self, source: SourceFile, collection: str, groups: tuple[str, ...] = ("everyone",)) -> FileResult:
-        """The resolved path travels as the identity only; the server stores `source.name`."""
+    def ingest_file(self, source: SourceFile, collection: str, groups: tuple[str, ...] = ("everyone",),
+                    policy: dict | None = None) -> FileResult:
+        """The resolved path travels as the identity only; the server stores `source.name`. `policy`
+        ({name, allow, deny}) sets the collection's redaction policy first."""
+        fields = {"collection": collection, "source": str(source.path.resolve()), "name": source.name,
+                  "groups": list(groups)}
+        if policy is not None:  # the form states it as the flags do: what is left out is empty (or kept: the name)
+            fields |= {"allow": list(policy["allow"]), "deny": list(policy["deny"])}
+            fields |= {"policy": policy["name"]} if policy["name"] else {}
         with source.path.open("rb") as handle:
-            response = self._http.post(
-                "/v1/documents", files={"files": (source.path.name, handle)},
-                data={"collection": collection, "source": str(source.path.resolve()), "name": source.name,
-                      "groups": list(groups)},
-            )
+            response = self._http.post("/v1/documents", files={"files": (source.path.name, handle)}, data=fields)
         if response.status_code == 413:  # over the server's api.max_upload_mb: this file fails, the batch goes on
             return FileResult(source.name, "failed", error=f"server: {_error(response)}")
         return FileResult(**FileResultOut.model_validate(_json(response)["files"][0]).model_dump())

@@ -26,6 +26,7 @@ from generation.base import ChatModel
 from generation.escalation import Escalator
 from generation.router import Router
 from ingest.base import Parser
+from ingest.collection_policies import CollectionPolicies
 from ingest.pipeline import IngestPipeline
 from ingest.sandbox import SandboxedParser
 from ingest.registry import DocumentRegistry
@@ -55,7 +56,14 @@ def build_pipeline(settings: Settings, parser: Parser, redactor: Redactor, embed
     """`store` None: this process prepares documents for the store's owner and writes none itself."""
     return IngestPipeline(parser, redactor, embedder, store, registry, settings.chunking,
                           settings.parsing.max_file_mb * 1_000_000, audit, vault,
-                          sole_writer=store is not None and store.capabilities.embedded)
+                          sole_writer=store is not None and store.capabilities.embedded,
+                          policies=build_policies(settings, registry))
+
+
+def build_policies(settings: Settings, registry: DocumentRegistry) -> CollectionPolicies:
+    """Each collection's redaction policy: the config file's, else what was set, else `default`."""
+    return CollectionPolicies(registry.db, settings.redaction.collections, audit_key(settings),
+                              settings.redaction.entities)
 
 
 def audit_key(settings: Settings) -> bytes:

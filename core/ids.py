@@ -15,9 +15,11 @@ def chunk_id(doc_id: str, index: int, version: str = "") -> str:
     return str(uuid.uuid5(_NAMESPACE, f"{doc_id}\x00{index}" + (f"\x00{version}" if version else "")))
 
 
-def document_version(content_hash: str, groups: tuple[str, ...]) -> str:
-    """What a document's stored chunks depend on: its bytes and who may read them."""
-    return hashlib.sha256(f"{content_hash}\x00{','.join(sorted(groups))}".encode()).hexdigest()[:16]
+def document_version(content_hash: str, groups: tuple[str, ...], policy: str = "default") -> str:
+    """What a document's stored chunks depend on: its bytes, who may read them and the redaction policy
+    (the `default` policy adds nothing, so documents stored before policies keep their ids)."""
+    extra = "" if policy == "default" else f"\x00{policy}"
+    return hashlib.sha256(f"{content_hash}\x00{','.join(sorted(groups))}{extra}".encode()).hexdigest()[:16]
 
 
 def content_hash(data: bytes) -> str:

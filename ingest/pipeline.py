@@ -28,10 +28,12 @@ from core.types import Chunk, DocumentInfo, Element, EmbeddedChunk, Redacted, Re
 from ingest.auditing import LocatedSpan, ingest_events, locate_spans
 from ingest.base import Parser
 from ingest.chunking import chunk_document
+from ingest.collection_policies import CollectionPolicies
 from ingest.names import DEFAULT_GROUPS, collection_name, display_name, reader_groups
 from ingest.registry import DocumentRegistry, JournalEntry
 from ingest.sources import SourceFile, iter_sources, read_source
 from redaction.base import Redactor
+from redaction.policies import DEFAULT_POLICY, RedactionPolicy
 from redaction.refine.common_words import common_words_shown, lowercase_words
 from redaction.source_names import SourceName
 from redaction.vault import PseudonymVault
@@ -40,8 +42,10 @@ from retrieval.base import Embedder, VectorStore
 log = logging.getLogger(__name__)
 
 # erased: an erasure request removed the document (`ingest.subjects`); no ingest writes it until the mark is lifted
-Status = Literal["ingested", "unchanged", "updated", "deleted", "erased", "failed"]
-STATUSES: tuple[Status, ...] = ("ingested", "unchanged", "updated", "deleted", "erased", "failed")
+# unreachable: `--sync` found the document redacted under another policy than its collection's now, and
+# its source among none of the paths given: it keeps its published version until its file is ingested again.
+Status = Literal["ingested", "unchanged", "updated", "deleted", "erased", "failed", "unreachable"]
+STATUSES: tuple[Status, ...] = ("ingested", "unchanged", "updated", "deleted", "erased", "failed", "unreachable")
 __all__ = ["DEFAULT_GROUPS", "FileResult", "IngestPipeline", "IngestReport", "PreparedDocument", "SourceFile",
            "collection_name", "display_name", "iter_sources", "reader_groups"]
 
@@ -90,18 +94,25 @@ class Incoming:
     digest: str
     collection: str
     groups: tuple[str, ...]
+    policy: RedactionPolicy = DEFAULT_POLICY  # the collection's redaction policy
 
 
 class IngestPipeline:
     def __init__(self, parser: Parser, redactor: Redactor, embedder: Embedder, store: VectorStore,
                  registry: DocumentRegistry, chunking: ChunkingSettings, max_file_bytes: int,
-                 audit: AuditLog | None = None, vault: PseudonymVault | None = None, sole_writer: bool = True) -> None:
+                 audit: AuditLog | None = None, vault: PseudonymVault | None = None, sole_writer: bool = True,
+                 policies: CollectionPolicies | None = None) -> None:
         """`sole_writer`: this process is the only one writing the store (the embedded store), so it may
-        repair every interrupted write at once; with a shared store it repairs a document before writing it."""
+        repair every interrupted write at once; with a shared store it repairs a document before writing it.
+        `policies`: each collection's redaction policy (None: every collection redacts under `default`)."""
         self._parser, self._redactor, self._embedder = parser, redactor, embedder
         self._store, self._registry, self._chunking = store, registry, chunking
         self.max_file_bytes = max_file_bytes
         self._audit, self._vault, self.sole_writer = audit, vault, sole_writer
+        self.policies = policies
+
+    def policy_of(self, collection: str) -> RedactionPolicy:
+        return self.policies.current(collection) if self.policies is not None else DEFAULT_POLICY
 
     # -- one file, start to end (REST uploads, small batches) ------------------------------------
 
@@ -165,9 +176,13 @@ class IngestPipeline:
         digest = ids.content_hash(data)
         if self._registry.is_erased(doc_id, digest):
             return FileResult(name, "erased", doc_id=doc_id)
-        if self._registry.is_current(doc_id, digest, readers):
+        try:
+            policy = self.policy_of(collection)
+        except VeilError as exc:  # a deny list sealed under another key: never redact with less than it says
+            return FileResult(name, "failed", error=str(exc), doc_id=doc_id)
+        if self._registry.is_current(doc_id, digest, readers, policy.label):
             return FileResult(name, "unchanged", doc_id=doc_id)
-        return Incoming(data, name, doc_id, digest, collection, readers)
+        return Incoming(data, name, doc_id, digest, collection, readers, policy)
 
     def prepare(self, incoming: Incoming, elements: Sequence[Element]) -> PreparedDocument:
         """Redact the parsed elements and the file name, then chunk the redacted text."""
@@ -190,7 +205,7 @@ class IngestPipeline:
         located = locate_spans(red_elements)
         spans = chunk_document(red_elements, self._chunking.size, self._chunking.overlap)
         info = DocumentInfo(incoming.doc_id, incoming.collection, red_name.text, incoming.digest, _now(),
-                            len(spans), _sum_counts([red_name, *redacted]), incoming.groups)
+                            len(spans), _sum_counts([red_name, *redacted]), incoming.groups, incoming.policy.label)
         lowercase = lowercase_words([e.text for e in red_elements])
         chunks = [Chunk(ids.chunk_id(info.doc_id, i, info.version), info.doc_id, i, s.text, s.page, s.start,
                         s.end, _counts_in(located, s.start, s.end), common_words_shown(s.text, lowercase))
@@ -269,7 +284,7 @@ class IngestPipeline:
 
     def is_published(self, info: DocumentInfo) -> bool:
         """This very version is what the store shows (a second writer of the same file can stop)."""
-        return self._registry.is_current(info.doc_id, info.content_hash, info.groups)
+        return self._registry.is_current(info.doc_id, info.content_hash, info.groups, info.policy)
 
     def failed(self, name: str, exc: Exception, doc_id: str | None = None) -> FileResult:
         reason = self.safe_reason(exc)
@@ -308,6 +323,10 @@ class IngestPipeline:
 
     def documents_in_folder(self, folder_id: str, collection: str) -> list[DocumentInfo]:
         return self._registry.in_folder(folder_id, collection)
+
+    def under_other_policy(self, collection: str) -> list[DocumentInfo]:
+        """Published documents of the collection redacted under another policy than its current one."""
+        return self._registry.under_other_policy(collection, self.policy_of(collection).label)
 
     def repair(self, doc_id: str | None = None) -> list[str]:
         """Finish or undo what a crash interrupted (see `ingest.registry`); returns the doc ids touched.
@@ -353,8 +372,9 @@ class IngestPipeline:
         names = [SourceName(incoming.name) for incoming, _ in parsed]
         batch = [([*(e.text for e in elements), *name.texts()], incoming.doc_id)
                  for (incoming, elements), name in zip(parsed, names)]
+        policies = [incoming.policy for incoming, _ in parsed]
         out = []
-        for (_, elements), name, redacted in zip(parsed, names, self._redactor.redact_documents(batch)):
+        for (_, elements), name, redacted in zip(parsed, names, self._redactor.redact_documents(batch, policies)):
             out.append((name.rebuild(redacted[len(elements):]), redacted[:len(elements)]))
         return out
 

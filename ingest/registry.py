@@ -59,7 +59,8 @@ CREATE TABLE IF NOT EXISTS documents (
     redactions   TEXT NOT NULL,
     status       TEXT NOT NULL CHECK (status IN ('pending', 'done')),
     groups       TEXT NOT NULL DEFAULT '["everyone"]',
-    folder_id    TEXT
+    folder_id    TEXT,
+    policy       TEXT NOT NULL DEFAULT 'default'
 );
 CREATE INDEX IF NOT EXISTS documents_by_collection ON documents (collection);
 CREATE TABLE IF NOT EXISTS ingest_journal (
@@ -89,8 +90,9 @@ CREATE INDEX IF NOT EXISTS erased_by_content ON erased_documents (content_hash)
 _MIGRATIONS = {  # registries written before a column existed
     "groups": """ALTER TABLE documents ADD COLUMN groups TEXT NOT NULL DEFAULT '["everyone"]'""",
     "folder_id": "ALTER TABLE documents ADD COLUMN folder_id TEXT",
+    "policy": "ALTER TABLE documents ADD COLUMN policy TEXT NOT NULL DEFAULT 'default'",
 }
-_COLUMNS = "doc_id, collection, source, content_hash, ingested_at, chunks, redactions, groups"
+_COLUMNS = "doc_id, collection, source, content_hash, ingested_at, chunks, redactions, groups, policy"
 _WRITE_DOCUMENT = upsert("documents", [*_COLUMNS.split(", "), "status", "folder_id"], ["doc_id"])
 _BEGIN = upsert("ingest_journal", ["doc_id", "step", "document", "folder_id"], ["doc_id"])
 _MARK = upsert("erased_documents", ["doc_id", "collection", "source", "content_hash", "request", "at"], ["doc_id"])
@@ -118,6 +120,7 @@ class JournalEntry:
 class DocumentRegistry:
     def __init__(self, target: Path | StateDB) -> None:
         self._db = open_state(target)
+        self.db = self._db  # collection policies live beside the registry (`ingest.collection_policies`)
         self._db.ensure(_SCHEMA)
         columns = self._db.columns("documents")
         for column, statement in _MIGRATIONS.items():
@@ -127,11 +130,13 @@ class DocumentRegistry:
 
     # -- reading ---------------------------------------------------------------------------------
 
-    def is_current(self, doc_id: str, content_hash: str, groups: tuple[str, ...] = ("everyone",)) -> bool:
-        """Published with this content and these readers: a new group list is a change like new content."""
-        row = self._one("SELECT content_hash, status, groups FROM documents WHERE doc_id = ? AND NOT EXISTS "
+    def is_current(self, doc_id: str, content_hash: str, groups: tuple[str, ...] = ("everyone",),
+                   policy: str = "default") -> bool:
+        """Published with this content, these readers and this redaction policy (its label): a new group
+        list or policy is a change like new content."""
+        row = self._one("SELECT content_hash, status, groups, policy FROM documents WHERE doc_id = ? AND NOT EXISTS "
                         "(SELECT 1 FROM ingest_journal WHERE ingest_journal.doc_id = documents.doc_id)", doc_id)
-        return row is not None and row == (content_hash, "done", _groups_json(groups))  # and nothing in flight
+        return row is not None and row == (content_hash, "done", _groups_json(groups), policy)  # nothing in flight
 
     def get(self, doc_id: str) -> DocumentInfo | None:
         row = self._one(f"SELECT {_COLUMNS} FROM documents WHERE doc_id = ? AND status = 'done'", doc_id)
@@ -149,6 +154,12 @@ class DocumentRegistry:
         """Documents last ingested from the folder with this id (for `--sync`)."""
         rows = self._db.execute(f"SELECT {_COLUMNS} FROM documents WHERE folder_id = ? AND collection = ? "
                                 "ORDER BY source", (folder_id, collection)).rows
+        return _readable(rows)
+
+    def under_other_policy(self, collection: str, policy: str) -> list[DocumentInfo]:
+        """Published documents of the collection redacted under another policy label (`--sync`)."""
+        rows = self._db.execute(f"SELECT {_COLUMNS} FROM documents WHERE collection = ? AND policy <> ? "
+                                "AND status = 'done' ORDER BY source", (collection, policy)).rows
         return _readable(rows)
 
     def unfinished(self, doc_id: str | None = None) -> list[JournalEntry]:
@@ -223,7 +234,7 @@ class DocumentRegistry:
         with self._db.transaction() as tx:
             tx.execute(_WRITE_DOCUMENT, (info.doc_id, info.collection, info.source, info.content_hash,
                                          info.ingested_at, info.chunks, json.dumps(info.redactions, sort_keys=True),
-                                         _groups_json(info.groups), "done", folder_id))
+                                         _groups_json(info.groups), info.policy, "done", folder_id))
             tx.execute("DELETE FROM ingest_journal WHERE doc_id = ?", (info.doc_id,))
             if also is not None:
                 also(tx)
@@ -266,9 +277,9 @@ def _groups_json(groups: tuple[str, ...]) -> str:
 
 
 def _to_info(row) -> DocumentInfo:
-    doc_id, collection, source, content_hash, ingested_at, chunks, redactions, groups = row
+    doc_id, collection, source, content_hash, ingested_at, chunks, redactions, groups, policy = row
     return DocumentInfo(doc_id, collection, source, content_hash, ingested_at, chunks, json.loads(redactions),
-                        tuple(json.loads(groups)))
+                        tuple(json.loads(groups)), policy)
 
 
 def _readable(rows) -> list[DocumentInfo]:
@@ -311,10 +322,11 @@ def logged_id(doc_id) -> str:
 def _info_json(info: DocumentInfo) -> str:
     return json.dumps({"doc_id": info.doc_id, "collection": info.collection, "source": info.source,
                        "content_hash": info.content_hash, "ingested_at": info.ingested_at, "chunks": info.chunks,
-                       "redactions": info.redactions, "groups": list(info.groups)}, sort_keys=True)
+                       "redactions": info.redactions, "groups": list(info.groups), "policy": info.policy},
+                      sort_keys=True)
 
 
 def _info_from_json(text: str) -> DocumentInfo:
     d = json.loads(text)
     return DocumentInfo(d["doc_id"], d["collection"], d["source"], d["content_hash"], d["ingested_at"],
-                        d["chunks"], d["redactions"], tuple(d["groups"]))
+                        d["chunks"], d["redactions"], tuple(d["groups"]), d.get("policy", "default"))

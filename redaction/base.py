@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from core.types import Redacted
+from redaction.policies import RedactionPolicy
 from redaction.spans import Detection
 
 
@@ -17,9 +18,11 @@ class Redactor(Protocol):
 
     def redact(self, texts: Sequence[str], scope: str | None = None) -> list[Redacted]: ...
 
-    def redact_documents(self, documents: Sequence[tuple[Sequence[str], str | None]]) -> list[list[Redacted]]:
+    def redact_documents(self, documents: Sequence[tuple[Sequence[str], str | None]],
+                         policies: Sequence[RedactionPolicy] | None = None) -> list[list[Redacted]]:
         """Several documents (texts, scope) at once: what `redact` gives each, with detection batched
-        across them (the NER model reads many small files faster in one batch)."""
+        across them (the NER model reads many small files faster in one batch). `policies`: one per
+        document, which of its detections are replaced (default: every one, `redaction.policies`)."""
         ...
 
 

@@ -146,9 +146,12 @@ def evaluate(records: Sequence[GoldRecord], detector: Detector, batch_size: int 
     return evaluate_side_by_side(records, {"only": detector}, batch_size)["only"]
 
 
-def compare_with_baseline(records: Sequence[GoldRecord], settings, errors: list | None = None) -> dict:
+def compare_with_baseline(records: Sequence[GoldRecord], settings, errors: list | None = None,
+                          policy=None) -> dict:
     """Veil's configured redaction beside vanilla Presidio (same spaCy model), in one run; Veil's
-    misses and over-redactions go to `errors` when it is a list."""
+    misses and over-redactions go to `errors` when it is a list. `policy` (`redaction.policies`;
+    default: `default`) decides which of Veil's detections count as redacted."""
+    from redaction.policies import DEFAULT_POLICY
     from redaction.transform.operators import ReplacementPolicy
     from redaction.presidio import PresidioDetector, VanillaPresidio
     from redaction.redactor import DocumentRedactor
@@ -157,7 +160,9 @@ def compare_with_baseline(records: Sequence[GoldRecord], settings, errors: list 
     vanilla = VanillaPresidio(settings)
     for detector in (veil, vanilla):  # load models outside the timed region
         detector.ranges(["Warm-up for Jane Doe at jane@example.com."])
-    results = evaluate_side_by_side(records, {"veil": veil.ranges, "baseline": vanilla.ranges},
+    chosen = policy or DEFAULT_POLICY
+    results = evaluate_side_by_side(records, {"veil": lambda texts: veil.ranges(texts, chosen),
+                                              "baseline": vanilla.ranges},
                                     errors={"veil": errors} if errors is not None else None)
     return results["veil"] | {"baseline": results["baseline"],
                               "speedup": round(results["veil"]["chars_per_s"] / max(1, results["baseline"]["chars_per_s"]), 2)}

@@ -9,6 +9,7 @@ from core.types import Redacted
 from redaction.base import Detector
 from redaction.casing import normalise_document
 from redaction.deadline import check_deadline, deadline
+from redaction.policies import DEFAULT_POLICY, RedactionPolicy
 from redaction.refine import document_pass
 from redaction.spans import Detection, merge_overlaps
 from redaction.transform.operators import ReplacementPolicy
@@ -34,21 +35,24 @@ class DocumentRedactor:
         """`scope` (the document id) files the pseudonyms in the vault, when one is configured."""
         return self.redact_documents([(texts, scope)])[0]
 
-    def redact_documents(self, documents: Sequence[tuple[Sequence[str], str | None]]) -> list[list[Redacted]]:
+    def redact_documents(self, documents: Sequence[tuple[Sequence[str], str | None]],
+                         policies: Sequence[RedactionPolicy] | None = None) -> list[list[Redacted]]:
         """Detection runs once over every text of every document; the document pass, the numbering and
-        the vault stay per document."""
+        the vault stay per document. `policies` (one per document; default: `default`) decide which
+        detections are replaced, after the document pass has read them all."""
         with deadline(self._deadline_s):
-            return self._redact_documents(documents)
+            return self._redact_documents(documents, policies or [DEFAULT_POLICY] * len(documents))
 
-    def _redact_documents(self, documents: Sequence[tuple[Sequence[str], str | None]]) -> list[list[Redacted]]:
+    def _redact_documents(self, documents: Sequence[tuple[Sequence[str], str | None]],
+                          policies: Sequence[RedactionPolicy]) -> list[list[Redacted]]:
         texts = [t for doc_texts, _ in documents for t in doc_texts]
         cased = [t for doc_texts, _ in documents for t in normalise_document(doc_texts)]
         found = self._detect(texts, cased)
         out, start = [], 0
-        for doc_texts, scope in documents:
+        for (doc_texts, scope), policy in zip(documents, policies, strict=True):
             end = start + len(doc_texts)
             check_deadline()
-            detections = document_pass(cased[start:end], found[start:end])
+            detections = _applied(policy, doc_texts, document_pass(cased[start:end], found[start:end]))
             book = PlaceholderBook()
             out.append([apply_placeholders(t, d, book, self._policy, self._hash_value)
                         for t, d in zip(doc_texts, detections)])
@@ -57,16 +61,18 @@ class DocumentRedactor:
             start = end
         return out
 
-    def ranges(self, texts: Sequence[str]) -> list[list[tuple[int, int]]]:
+    def ranges(self, texts: Sequence[str], policy: RedactionPolicy = DEFAULT_POLICY) -> list[list[tuple[int, int]]]:
         """What would be redacted, each text a document of its own (evaluation); detection stays batched."""
         cased = [normalise_document([text])[0] for text in texts]
         found = self._detect(texts, cased)
-        return [[(d.start, d.end) for d in merge_overlaps(document_pass([text], [dets])[0])]
-                for text, dets in zip(cased, found)]
+        return [[(d.start, d.end) for d in merge_overlaps(_applied(policy, [text], document_pass([copy], [dets]))[0])]
+                for text, copy, dets in zip(texts, cased, found)]
 
     def detections(self, texts: Sequence[str], lowercase_evidence: Collection[str] = ()) -> list[list[Detection]]:
-        """What to replace in each text of one document, before merging. Detection and the document pass
-        read a re-cased copy (same offsets) of one-case text. `lowercase_evidence`: see `document_pass`."""
+        """What to replace in each text of one document, before merging, under the `default` policy
+        (every type detected): what the pseudonymiser and the egress guard use, whatever a collection's
+        policy. Detection and the document pass read a re-cased copy (same offsets) of one-case text.
+        `lowercase_evidence`: see `document_pass`."""
         cased = normalise_document(texts)
         return document_pass(cased, self._detect(texts, cased), lowercase_evidence)
 
@@ -80,3 +86,10 @@ class DocumentRedactor:
             for i, dets in zip(changed, originals):
                 found[i] = list(found[i]) + dets
         return found
+
+
+def _applied(policy: RedactionPolicy, texts: Sequence[str], detections: list[list[Detection]]) -> list[list[Detection]]:
+    """The policy's choice per text (allow and deny terms matched in the text as written)."""
+    if policy.is_default:
+        return detections
+    return [policy.apply(text, dets) for text, dets in zip(texts, detections)]

@@ -24,7 +24,7 @@ def payload_for(item: EmbeddedChunk) -> dict:
         "chunk_index": chunk.index, "start": chunk.start, "end": chunk.end,
         "content_hash": doc.content_hash, "ingested_at": doc.ingested_at, "groups": list(doc.groups),
         "redactions": chunk.redactions, "text": chunk.text, "common_words": list(chunk.common_words),
-        "version": doc.version, "state": PUBLISHED,
+        "version": doc.version, "state": PUBLISHED, "policy": doc.policy,
     }
 
 

@@ -12,7 +12,7 @@ from pydantic import AfterValidator
 from api import audit_views
 from api.auth.principals import AuditorDep
 from api.deps import KnownQueryParams, VeilDep
-from api.schemas.audit import EventPage, Report, SearchRequest, SearchResult, Verification
+from api.schemas.audit import EventPage, PolicyList, Report, SearchRequest, SearchResult, Verification
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"], dependencies=[KnownQueryParams])
 DocumentParam = Annotated[UUID | None, Query(description="a document's id (GET /v1/documents)")]
@@ -44,3 +44,10 @@ def events(veil: VeilDep, _: AuditorDep,
            limit: Annotated[int, Query(ge=1, le=5000)] = 200) -> EventPage:
     """Redaction, query, escalation and other events, newest first."""
     return audit_views.events(veil.audit, kind, document and str(document), entity_type, since, until, limit)
+
+
+@router.get("/policies", response_model=PolicyList)
+def policies(veil: VeilDep, _: AuditorDep) -> PolicyList:
+    """Each collection's redaction policy (config file or set by an ingest), what it masks, its allow terms
+    and how many deny terms it has (never the terms). The egress guard always applies `default_masked`."""
+    return audit_views.policies(veil.pipeline.policies.views(), veil.settings.redaction.entities)

@@ -13,7 +13,7 @@ from api.deps import KnownFormFields, KnownQueryParams, MetricsDep, VeilDep
 from api.schemas.documents import (CollectionList, CollectionOut, Deleted, DocumentList, DocumentOut,
                                    IngestReportOut, StoredChunkOut)
 from core.errors import NotFoundError, VeilError
-from core.settings import COLLECTION_NAME
+from core.settings import COLLECTION_NAME, PolicyName
 from ingest.pipeline import FileResult, IngestReport, reader_groups
 
 router = APIRouter(prefix="/v1", tags=["documents"], dependencies=[KnownQueryParams])
@@ -31,11 +31,21 @@ def upload_documents(
     source: Annotated[list[str] | None, Form(description="client-side path of each file (its identity)")] = None,
     name: Annotated[list[str] | None, Form(description="name to store for each file (default: its file name)")] = None,
     groups: Annotated[list[str] | None, Form(description="groups allowed to read these files (default: everyone)")] = None,
+    policy: Annotated[PolicyName | None, Form(
+        description="the collection's redaction policy from now on: default | hipaa-safe-harbor | gdpr | "
+                    "people-only (left out: the collection's stays)")] = None,
+    allow: Annotated[list[str] | None, Form(description="terms never masked in the collection (replaces the list)")] = None,
+    deny: Annotated[list[str] | None, Form(description="terms always masked in the collection (replaces the list)")] = None,
 ) -> IngestReportOut:
     """Ingest uploaded files. Per-file results: one broken file never fails the others. The request is
-    checked (collection, groups, fields) before any file is read; queries wait only for the store write."""
+    checked (collection, groups, fields) before any file is read; queries wait only for the store write.
+    `policy`, `allow` and `deny` state the collection's redaction policy anew, as `veil ingest` does (any
+    one of them: the name, kept when left out, and both lists, empty when left out); its other documents
+    are redacted again by `veil ingest --sync` from their folders."""
     collection = collection or veil.settings.default_collection
     readers = _readers(groups)
+    if policy is not None or allow or deny:
+        _set_policy(veil, collection, policy, allow, deny)
     results = [_ingest_upload(veil, f, _nth(source, i), _nth(name, i), collection, readers)
                for i, f in enumerate(files)]
     report = IngestReport(tuple(results))
@@ -48,6 +58,14 @@ def _readers(groups: list[str] | None) -> tuple[str, ...]:
         return reader_groups(groups or ())
     except VeilError as exc:
         raise HTTPException(422, f"invalid request: groups: {exc}") from None
+
+
+def _set_policy(veil, collection: str, policy: str | None, allow: list[str] | None, deny: list[str] | None) -> None:
+    """Before any file is read: a bad term or a collection whose policy the config file sets is a 422."""
+    try:
+        veil.pipeline.policies.set(collection, policy, allow or (), deny or ())
+    except VeilError as exc:
+        raise HTTPException(422, f"invalid request: policy: {exc}") from None
 
 
 def _nth(values: list[str] | None, index: int) -> str | None:

@@ -61,3 +61,20 @@ class Event(Model):
 class EventPage(Model):
     events: list[Event]
     total: int  # events that matched, before the limit
+
+
+class PolicyOut(Model):
+    """`ingest.collection_policies.PolicyView`: a collection's redaction policy; deny terms only counted."""
+
+    collection: str
+    policy: str  # default | hipaa-safe-harbor | gdpr | people-only
+    label: str   # what its documents and audit events record (with a keyed tag when it has its own terms)
+    source: str  # config | stored | default
+    allow: list[str]
+    deny_terms: int
+    masked: list[str]  # the entity types it masks, of those Veil detects
+
+
+class PolicyList(Model):
+    default_masked: list[str]  # what `default` masks, and the egress guard always applies
+    collections: list[PolicyOut]

@@ -12,7 +12,7 @@ class FileResultOut(Model):
     """One file of an ingest (`ingest.pipeline.FileResult`). The defaults let a terse server answer parse."""
 
     path: str
-    status: str  # ingested | unchanged | updated | deleted | erased | failed
+    status: str  # ingested | unchanged | updated | deleted | erased | failed | unreachable
     chunks: int = 0
     error: str | None = None
     doc_id: str | None = None
@@ -42,6 +42,7 @@ class DocumentOut(Model):
     chunks: int
     redactions: dict[str, int]
     groups: list[str]
+    policy: str = "default"  # the redaction policy's label it was redacted under
 
 
 class DocumentList(Model):

@@ -294,6 +294,22 @@ async function forgetSubject() {
   } catch (error) { $("subject-result").textContent = error.message; }
 }
 
+async function showPolicies() {
+  try {
+    const list = await api("/v1/audit/policies");
+    const rows = list.collections.map((c) => {
+      const row = document.createElement("tr");
+      row.append(text("td", c.collection), text("td", c.label), text("td", c.source), text("td", c.masked.join(", ")),
+                 text("td", c.allow.join(", ") || "—"), text("td", c.deny_terms ? `${c.deny_terms} term(s)` : "—"));
+      return row;
+    });
+    $("policies").querySelector("tbody").replaceChildren(...rows);
+    $("policies").hidden = false;
+    $("policies-note").textContent = "Text sent to an external model is always checked under the default policy: "
+      + list.default_masked.join(", ") + ".";
+  } catch (error) { $("policies-note").textContent = error.message; }
+}
+
 document.addEventListener("DOMContentLoaded", async () => {
   $("signin-form").addEventListener("submit", signIn);
   $("sign-out").addEventListener("click", signOut);
@@ -304,6 +320,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("events-form").addEventListener("submit", browse);
   $("subject-form").addEventListener("submit", findSubject);
   $("subject-forget").addEventListener("click", forgetSubject);
+  $("show-policies").addEventListener("click", showPolicies);
   window.addEventListener("hashchange", show);
   if (key()) {
     try { me = await api("/v1/me"); } catch (_) { sessionStorage.removeItem("veil-key"); }

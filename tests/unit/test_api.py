@@ -43,8 +43,8 @@ def test_uploading_the_same_name_again_is_an_update(client):
 
 def test_upload_list_query_delete_roundtrip(client, chat):
     body = upload(client).json()
-    assert body["totals"] == {"files": 1, "ingested": 1, "unchanged": 0, "updated": 0, "deleted": 0, "erased": 0, "failed": 0,
-                              "chunks": 1, "redactions": 1}
+    assert body["totals"] == {"files": 1, "ingested": 1, "unchanged": 0, "updated": 0, "deleted": 0, "erased": 0,
+                              "failed": 0, "unreachable": 0, "chunks": 1, "redactions": 1}
     doc_id = body["files"][0]["doc_id"]
     assert [d["doc_id"] for d in client.get("/v1/documents").json()["documents"]] == [doc_id]
 
