@@ -41,13 +41,13 @@ FILES = {
 }
 
 
-def vault_veil(data_dir: Path) -> Veil:
-    """`tests.unit.helpers.fake_veil` with the re-identification vault on."""
+def vault_veil(data_dir: Path, store=None) -> Veil:
+    """`tests.unit.helpers.fake_veil` with the re-identification vault on; `store` (default: Qdrant Edge)."""
     settings = Settings(data_dir=data_dir, chunking={"size": 100, "overlap": 0})
     audit = AuditLog(data_dir / "audit.db", b"unit-test-audit-key")
     vault = PseudonymVault(data_dir / "vault.db", Fernet.generate_key().decode(), audit, scrub=lambda t: t)
     return Veil(settings=settings, registry=DocumentRegistry(data_dir / "veil.db"),
-                store=QdrantEdgeStore(data_dir / "qdrant"), embedder=HashingEmbedder(64),
+                store=store or QdrantEdgeStore(data_dir / "qdrant"), embedder=HashingEmbedder(64),
                 redactor=DocumentRedactor(EmailDetector(), ReplacementPolicy(), audit.hash_value, vault),
                 parser=TextParser(), chat=ScriptedChat(), audit=audit, vault=vault)
 
@@ -222,11 +222,26 @@ def test_roles_values_and_reasons_are_checked_before_anything_changes(veil, shar
     assert veil.store.count("default") == count and list(veil.audit.events("subject.forgotten")) == []
 
 
-def test_vectors_of_a_forgotten_document_are_gone_from_the_store(veil, share):
-    """Dense and BM25 alike: a search in each mode for the erased document's own words finds it nowhere."""
+def _scale_out_store(root: Path):
+    """The Qdrant server adapter over qdrant-client's local mode (as in `test_store_contract.py`)."""
+    from qdrant_client import QdrantClient
+
+    from retrieval.qdrant_server import QdrantServerStore
+
+    return QdrantServerStore(QdrantClient(path=str(root / "qdrant-local")))
+
+
+@pytest.mark.filterwarnings("ignore:Payload indexes have no effect:UserWarning")
+@pytest.mark.parametrize("adapter", ["qdrant-edge", "qdrant-server"])
+def test_vectors_of_a_forgotten_document_are_gone_from_the_store(adapter, share, tmp_path):
+    """Dense and BM25 alike, on either adapter: a search in each mode for the erased document's own words
+    finds it nowhere, and the other documents are still found."""
+    veil = vault_veil(tmp_path / "data", _scale_out_store(tmp_path) if adapter == "qdrant-server" else None)
     ids = ingest(veil, share)
     veil.subjects.forget(LOCAL_ADMIN, [PERSON], REASON)
     for mode in ("dense", "bm25", "hybrid"):
-        text = "tinnitus left ear intake"
+        text = "tinnitus left ear intake note canteen budget"
         query = SearchQuery(np.asarray(veil.embedder.embed_query(text)), "default", top_k=10, text=text, mode=mode)
-        assert ids["note.txt"] not in {h.doc_id for h in veil.store.search(query)}
+        found = {h.doc_id for h in veil.store.search(query)}
+        assert ids["note.txt"] not in found and ids["memo.txt"] in found
+    veil.close()
