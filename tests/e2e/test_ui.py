@@ -1,5 +1,5 @@
 """The web page in headless Chromium (Debian's, driven by Playwright): sign in, ask, open a
-citation; a user cannot open the audit page; an auditor verifies the chain; an admin uploads.
+citation; a user cannot open the audit page; an auditor verifies the chain and finds a person; an admin uploads.
 Screenshots go to $UI_SCREENSHOTS when set (the README's come from here)."""
 
 from __future__ import annotations
@@ -100,6 +100,25 @@ def test_an_auditor_verifies_the_chain_and_browses_events(browser, site):
     assert "redaction" in page.locator("#events tbody tr").first.inner_text()
     screenshot(page, "audit")
     page.close()
+
+
+def test_an_auditor_finds_a_person_and_the_values_never_travel_in_a_url(browser, site, planted):
+    url, keys = site
+    person = next(p for p in planted if p["label"] == "EMAIL_ADDRESS")
+    page = signed_in(browser, url, keys["auditor"])
+    page.goto(f"{url}/#audit")
+    assert page.locator("#subject-forget-tools").is_hidden()  # erasure is for admins
+    page.get_by_label("The person: a name and its variants").fill(person["value"])
+    page.get_by_role("button", name="Find what Veil holds").click()
+    page.locator("#subject-documents tbody tr").first.wait_for()
+    assert person["file"] in page.locator("#subject-documents").inner_text()
+    assert "document(s) mention this person" in page.locator("#subject-result").inner_text()
+    assert not any(person["value"].split("@")[0] in request for request in page.requests)
+    page.close()
+    admin = signed_in(browser, url, keys["admin"])
+    admin.goto(f"{url}/#audit")
+    assert admin.locator("#subject-forget-tools").is_visible()
+    admin.close()
 
 
 def test_an_admin_uploads_and_sees_the_ingest_report(browser, site):
