@@ -160,9 +160,10 @@ def test_bulk_ingest_with_sync_reports_erased_files_and_removes_nothing_else(vei
     BulkIngest(veil.pipeline, InlineParser()).run([share], "default")
     veil.subjects.forget(LOCAL_ADMIN, [PERSON], REASON)
     (share / "note.txt").write_text("Intake note rewritten: nothing about anyone.")  # changed, still erased
+    veil.pipeline.policies.set("default", "people-only")  # a policy change: --sync redacts the folder again
     report = BulkIngest(veil.pipeline, InlineParser()).run([share], "default", sync=True)
     assert {Path(r.path).name: r.status for r in report.files} == {
-        "letter.txt": "erased", "note.txt": "erased", "memo.txt": "unchanged"}
+        "letter.txt": "erased", "note.txt": "erased", "memo.txt": "updated"}
     assert report.totals()["erased"] == 2
     assert [d.source for d in veil.registry.list()] == ["share/memo.txt"]
 
