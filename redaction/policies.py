@@ -124,6 +124,8 @@ class RedactionPolicy:
     def apply(self, text: str, detections: Sequence[Detection]) -> list[Detection]:
         """The detections this policy replaces, plus every occurrence of a deny term."""
         kept = [d for d in detections if self._replaces(text, d)]
+        if self.masks("STREET_ADDRESS") and not self.masks("LOCATION"):
+            kept = whole_addresses(text, kept, [d for d in detections if d not in kept])
         return kept + self._denied(text)
 
     def _replaces(self, text: str, det: Detection) -> bool:
@@ -146,6 +148,35 @@ class RedactionPolicy:
 
 
 DEFAULT_POLICY = RedactionPolicy()
+
+# What may follow a street address on its line: separators, then a town or region a detector found
+# (readable on its own under people-only), or a postcode-like token (capitals and digits, with a digit),
+# after a region code ("CK 5365").
+_ADDRESS_GAP = re.compile(r"[ \t,]{0,8}")
+_POSTCODE_TAIL = re.compile(r"[ \t,]{1,8}(?:[A-Z]{2,3}[ \t]{1,4})?(?=[A-Z]{0,3}\d)[A-Z0-9]{2,5}(?:[ -][A-Z0-9]{2,4})?\b")
+
+
+def whole_addresses(text: str, kept: list[Detection], readable: list[Detection]) -> list[Detection]:
+    """A street address is a contact detail with its town, region and postcode: where a policy keeps
+    places readable, the places and postcode that continue an address on its line are masked with it."""
+    starts = sorted(readable, key=lambda d: d.start)
+    out = []
+    for det in kept:
+        if det.entity_type == "STREET_ADDRESS":
+            end = det.end
+            while True:
+                gap = _ADDRESS_GAP.match(text, end).end()
+                nxt = next((d for d in starts if d.start == gap or d.start < gap and d.end > end), None)
+                tail = _POSTCODE_TAIL.match(text, end)
+                if nxt is not None and nxt.end > end:
+                    end = nxt.end
+                elif tail:
+                    end = tail.end()
+                else:
+                    break
+            det = Detection(det.entity_type, det.start, end, det.score, det.detector)
+        out.append(det)
+    return out
 
 
 def terms_pattern(terms: Sequence[str]) -> re.Pattern | None:

@@ -313,3 +313,17 @@ def test_the_cli_refuses_an_unknown_policy_and_config_show_lists_policies_withou
     body = json.loads(shown.output)
     assert body["collection_policies"][0]["policy"] == "people-only"
     assert body["collection_policies"][0]["deny_terms"] == 1
+
+
+def test_where_places_stay_readable_an_address_is_masked_with_its_town_region_and_postcode():
+    class Addresses(LexiconDetector):
+        def detect(self, texts):
+            return [[Detection("STREET_ADDRESS", m.start(), m.end(), 0.9, "addresses")
+                     for m in re.finditer(r"\d+ \w+ (?:Road|St)", t)]
+                    + [Detection("LOCATION", m.start(), m.end(), 0.8, "ner")
+                       for m in re.finditer(r"Velmora|CASTRIQUE", t)] for t in texts]
+
+    text = "Post to 28 Harbour Road, Velmora, CK 5365 or 12 Elm St\tCASTRIQUE\tQX\t90210. Velmora in 2020."
+    out = DocumentRedactor(Addresses(), ReplacementPolicy()).redact_documents(
+        [([text], None)], [RedactionPolicy("people-only")])[0][0].text
+    assert out == "Post to <STREET_ADDRESS_1> or <STREET_ADDRESS_2>. Velmora in 2020."
