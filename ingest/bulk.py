@@ -213,7 +213,6 @@ class BulkIngest:
                 out.append(FileResult(info.source, "deleted", doc_id=info.doc_id))
         return out
 
-
     def _unreachable(self, collection: str, seen: set[str]) -> list[FileResult]:
         """`--sync` after a policy change: documents it could not redact again, never dropped in silence.
         (A file that was read but failed is reported `failed` and keeps its version too.)"""
