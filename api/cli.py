@@ -17,6 +17,7 @@ from api.audit_cli import audit_app, eval_app, vault_app
 from api.cli_support import JsonFlag, settings_for_cli, user_errors
 from api.jobs_cli import jobs_app, worker
 from api.keys_cli import keys_app
+from api.reindex_cli import reindex
 from api.subjects_cli import subject_app
 from core.errors import VeilError
 from core.settings import PolicyName, Settings
@@ -35,6 +36,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(subject_app, name="subject")
 app.command("worker")(user_errors(worker))
+app.command("reindex")(reindex)
 
 @app.callback()
 def _private_files() -> None:

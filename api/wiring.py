@@ -27,6 +27,7 @@ from generation.escalation import Escalator
 from generation.router import Router
 from ingest.base import Parser
 from ingest.collection_policies import CollectionPolicies
+from ingest.collections import CollectionEmbedders
 from ingest.pipeline import IngestPipeline
 from ingest.sandbox import SandboxedParser
 from ingest.registry import DocumentRegistry
@@ -36,6 +37,7 @@ from redaction.transform.operators import ReplacementPolicy
 from redaction.redactor import DocumentRedactor
 from redaction.vault import PseudonymVault
 from retrieval.base import Embedder, StoreCapabilities, VectorStore
+from retrieval.identity import EmbedderIdentity
 
 
 def state_for(settings: Settings, name: str) -> StateDB:
@@ -52,12 +54,13 @@ def build_registry(settings: Settings) -> DocumentRegistry:
 
 def build_pipeline(settings: Settings, parser: Parser, redactor: Redactor, embedder: Embedder,
                    store: VectorStore | None, registry: DocumentRegistry, audit: AuditLog,
-                   vault: PseudonymVault | None) -> IngestPipeline:
+                   vault: PseudonymVault | None, embedders: CollectionEmbedders | None = None) -> IngestPipeline:
     """`store` None: this process prepares documents for the store's owner and writes none itself."""
     return IngestPipeline(parser, redactor, embedder, store, registry, settings.chunking,
                           settings.parsing.max_file_mb * 1_000_000, audit, vault,
                           sole_writer=store is not None and store.capabilities.embedded,
-                          policies=build_policies(settings, registry))
+                          policies=build_policies(settings, registry),
+                          embedders=embedders or build_embedders(settings, embedder, registry, store))
 
 
 def build_policies(settings: Settings, registry: DocumentRegistry) -> CollectionPolicies:
@@ -121,6 +124,28 @@ def build_parser(settings: Settings, workers: int = 1) -> SandboxedParser:
     from ingest.sandbox import SandboxedParser
 
     return SandboxedParser(settings.parsing, workers)
+
+
+def build_embedders(settings: Settings, configured: Embedder, registry: DocumentRegistry,
+                    store: VectorStore | None) -> CollectionEmbedders:
+    """Each collection's embedder: the configured one, or the one its vectors came from, rebuilt.
+    A process that opens the store first counts its unrecorded collections as torch MiniLM."""
+    embedders = CollectionEmbedders(configured, registry.collections, lambda identity: embedder_for(settings, identity))
+    if store is not None:
+        embedders.adopt_legacy(store)
+    return embedders
+
+
+def embedder_for(settings: Settings, identity: EmbedderIdentity) -> Embedder | None:
+    """An embedder of `identity`'s kind and weights (the caller checks its fingerprint); None: no such backend."""
+    match identity.backend:
+        case "torch":
+            return build_embedder(settings.model_copy(update={"embedding": settings.embedding.model_copy(
+                update={"kind": "sentence-transformers", "model": identity.model})}))
+        case "hashing":
+            return build_embedder(settings.model_copy(update={"embedding": settings.embedding.model_copy(
+                update={"kind": "hashing", "dim": identity.dim})}))
+    return None
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -207,19 +232,25 @@ class Veil:
     escalator: Escalator | None = None
 
     @cached_property
+    def embedders(self) -> CollectionEmbedders:
+        """Each collection's embedder (`ingest.collections`); built with the store, so legacy ones are known."""
+        with self.lock:
+            return build_embedders(self.settings, self.embedder, self.registry, self.store)
+
+    @cached_property
     def subjects(self) -> SubjectRequests:
         return build_subjects(self.audit, self.registry, self.redactor, self.pipeline)
 
     @cached_property
     def pipeline(self) -> IngestPipeline:
         return build_pipeline(self.settings, self.parser, self.redactor, self.embedder, self.store, self.registry,
-                              self.audit, self.vault)
+                              self.audit, self.vault, self.embedders)
 
     @cached_property
     def answerer(self) -> Answerer:
         return Answerer(self.embedder, self.store, self.chat, self.settings.retrieval, self.settings.generation,
                         self.audit, store_lock=self.lock, router=Router(self.settings.escalation),
-                        escalator=self.escalator)
+                        escalator=self.escalator, embedders=self.embedders.for_collection)
 
     def warm_up(self) -> None:
         """Load the embedding and redaction models now, so the first request is not the slow one."""
@@ -266,5 +297,8 @@ def build_veil(settings: Settings) -> Veil:
         escalator=build_escalator(settings, audit, detector),
     )
     if store.capabilities.embedded:  # this process owns the store: nobody else is mid-write
+        from ingest.reindex import finish_interrupted
+
         veil.pipeline.repair()  # an ingest that a crash interrupted is finished or undone before anything reads
+        finish_interrupted(veil.pipeline, store)  # and a re-index stopped while it was being published
     return veil

@@ -24,3 +24,8 @@ def document_version(content_hash: str, groups: tuple[str, ...], policy: str = "
 
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def generation_version(version: str, generation: str) -> str:
+    """A re-embedded document's points: beside its published ones, under ids of their own."""
+    return f"{version}.{generation}" if generation else version

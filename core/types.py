@@ -94,6 +94,13 @@ class EmbeddedChunk:
     chunk: Chunk
     document: DocumentInfo
     vector: np.ndarray
+    generation: str = ""  # a re-index run's token (`ingest.reindex`); its points carry a version of their own
+
+    @property
+    def version(self) -> str:
+        from core.ids import generation_version
+
+        return generation_version(self.document.version, self.generation)
 
 
 @dataclass(frozen=True)

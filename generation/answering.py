@@ -15,7 +15,7 @@ The router picks local or external per collection policy; an escalation that can
 from __future__ import annotations
 
 import logging
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import PurePath
@@ -80,8 +80,12 @@ class Answerer:
     def __init__(self, embedder: Embedder, store: VectorStore, chat: ChatModel,
                  retrieval: RetrievalSettings, generation: GenerationSettings | None = None,
                  audit: AuditLog | None = None, store_lock: AbstractContextManager | None = None,
-                 router: Router | None = None, escalator: Escalator | None = None) -> None:
+                 router: Router | None = None, escalator: Escalator | None = None,
+                 embedders: Callable[[str], Embedder] | None = None) -> None:
+        """`embedders`: the embedder a collection's question is embedded with, its recorded one
+        (`ingest.collections`); default `embedder` for every collection."""
         self._embedder, self._store, self._chat, self._retrieval = embedder, store, chat, retrieval
+        self._embedders = embedders or (lambda collection: embedder)
         self._audit = audit
         self._store_lock = store_lock or nullcontext()
         self.default_mode: Mode = (generation or GenerationSettings()).resolved_mode()
@@ -99,7 +103,8 @@ class Answerer:
         Relevance is the dense cosine (`retrieval.min_score`): fused and BM25 scores have no fixed
         scale. In dense mode each hit must reach it; otherwise the best dense hit decides for all.
         """
-        vector, k, mode = self._embedder.embed_query(question), top_k or self._retrieval.top_k, self._retrieval.mode
+        vector = self._embedders(collection).embed_query(question)
+        k, mode = top_k or self._retrieval.top_k, self._retrieval.mode
         floor = self._retrieval.min_score
         with self._store_lock:
             if mode == "dense":

@@ -190,16 +190,16 @@ class BulkIngest:
         documents = [d for d, _ in ready]
         started = time.perf_counter()
         try:
-            vectors = self._pipeline.embed(documents)
+            batch = self._pipeline.embed_all(documents)
         except Exception as exc:
             for document, _ in ready:
                 finish(self._pipeline.failed(document.info.source, exc, document.info.doc_id))
             return
         embedded = time.perf_counter()
         self.times.embed += embedded - started
-        for (document, folder), doc_vectors in zip(ready, vectors):
+        for (document, folder), doc_vectors in zip(ready, batch.vectors):
             try:
-                finish(self._pipeline.write(document, doc_vectors, folder))
+                finish(self._pipeline.write(document, doc_vectors, folder, embedded_with=batch.identity))
             except Exception as exc:
                 finish(self._pipeline.failed(document.info.source, exc, document.info.doc_id))
         self.times.write += time.perf_counter() - embedded

@@ -29,6 +29,7 @@ from ingest.auditing import LocatedSpan, ingest_events, locate_spans
 from ingest.base import Parser
 from ingest.chunking import chunk_document
 from ingest.collection_policies import CollectionPolicies
+from ingest.collections import CollectionEmbedders
 from ingest.names import DEFAULT_GROUPS, collection_name, display_name, reader_groups
 from ingest.registry import DocumentRegistry, JournalEntry
 from ingest.sources import SourceFile, iter_sources, read_source
@@ -38,6 +39,7 @@ from redaction.refine.common_words import common_words_shown, lowercase_words
 from redaction.source_names import SourceName
 from redaction.vault import PseudonymVault
 from retrieval.base import Embedder, VectorStore
+from retrieval.identity import EmbedderIdentity
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +48,7 @@ log = logging.getLogger(__name__)
 # its source among none of the paths given: it keeps its published version until its file is ingested again.
 Status = Literal["ingested", "unchanged", "updated", "deleted", "erased", "failed", "unreachable"]
 STATUSES: tuple[Status, ...] = ("ingested", "unchanged", "updated", "deleted", "erased", "failed", "unreachable")
-__all__ = ["DEFAULT_GROUPS", "FileResult", "IngestPipeline", "IngestReport", "PreparedDocument", "SourceFile",
+__all__ = ["DEFAULT_GROUPS", "Embedded", "FileResult", "IngestPipeline", "IngestReport", "PreparedDocument", "SourceFile",
            "collection_name", "display_name", "iter_sources", "reader_groups"]
 
 
@@ -85,6 +87,14 @@ class PreparedDocument:
 
 
 @dataclass(frozen=True)
+class Embedded:
+    """One array of vectors per document, and the embedder that made them."""
+
+    identity: EmbedderIdentity
+    vectors: list[np.ndarray]
+
+
+@dataclass(frozen=True)
 class Incoming:
     """A file's bytes, checked against the registry: what must happen to it."""
 
@@ -101,11 +111,14 @@ class IngestPipeline:
     def __init__(self, parser: Parser, redactor: Redactor, embedder: Embedder, store: VectorStore,
                  registry: DocumentRegistry, chunking: ChunkingSettings, max_file_bytes: int,
                  audit: AuditLog | None = None, vault: PseudonymVault | None = None, sole_writer: bool = True,
-                 policies: CollectionPolicies | None = None) -> None:
+                 policies: CollectionPolicies | None = None, embedders: CollectionEmbedders | None = None) -> None:
         """`sole_writer`: this process is the only one writing the store (the embedded store), so it may
         repair every interrupted write at once; with a shared store it repairs a document before writing it.
-        `policies`: each collection's redaction policy (None: every collection redacts under `default`)."""
+        `policies`: each collection's redaction policy (None: every collection redacts under `default`).
+        `embedders`: each collection's embedder (`ingest.collections`); default: `embedder` for every
+        collection recorded with it, a refusal for the others."""
         self._parser, self._redactor, self._embedder = parser, redactor, embedder
+        self.embedders = embedders or CollectionEmbedders(embedder, registry.collections)
         self._store, self._registry, self._chunking = store, registry, chunking
         self.max_file_bytes = max_file_bytes
         self._audit, self._vault, self.sole_writer = audit, vault, sole_writer
@@ -148,7 +161,8 @@ class IngestPipeline:
             return checked
         try:
             prepared = self.prepare(checked, self._parser.parse(data, PurePath(name).name))
-            return self.write(prepared, self.embed([prepared])[0], folder_id)
+            embedded = self.embed_all([prepared])
+            return self.write(prepared, embedded.vectors[0], folder_id, embedded_with=embedded.identity)
         except Exception as exc:  # one broken file never stops the batch
             return self.failed(name, exc, checked.doc_id)
 
@@ -215,22 +229,33 @@ class IngestPipeline:
 
     def embed(self, documents: Sequence[PreparedDocument]) -> list[np.ndarray]:
         """One embedding batch for all their chunks; one array of vectors per document."""
+        return self.embed_all(documents).vectors
+
+    def embed_all(self, documents: Sequence[PreparedDocument]) -> Embedded:
+        """`embed`, with the identity of the embedder used: the documents' collection's (one collection)."""
+        collections = {d.info.collection for d in documents}
+        if len(collections) > 1:
+            raise ValueError("one embedding batch holds the documents of one collection")
+        embedder = self.embedders.for_collection(collections.pop()) if collections else self._embedder
         texts = [c.text for d in documents for c in d.chunks]
-        vectors = self._embedder.embed_documents(texts) if texts else np.zeros((0, self._embedder.dim))
+        vectors = embedder.embed_documents(texts) if texts else np.zeros((0, embedder.dim))
         out, start = [], 0
         for document in documents:
             out.append(vectors[start:start + len(document.chunks)])
             start += len(document.chunks)
-        return out
+        return Embedded(embedder.identity, out)
 
     def write(self, prepared: PreparedDocument, vectors: np.ndarray, folder_id: str | None = None,
-              on_commit: Callable[[Tx, FileResult], None] | None = None) -> FileResult:
+              on_commit: Callable[[Tx, FileResult], None] | None = None,
+              embedded_with: EmbedderIdentity | None = None) -> FileResult:
         """Stage the new version, audit it, publish it (the old version goes in the same step), record it.
 
         The journal names each step first, so `repair` can finish or undo it after a crash. One writer
         of a document at a time, across processes and machines (a lock in the state database); it first
         repairs that document's interrupted write, if any. `on_commit` runs inside the transaction that
-        records the result (a queue job marks its file there)."""
+        records the result (a queue job marks its file there). `embedded_with`: the embedder that made
+        `vectors` (`embed_all`; default: the collection's now); vectors of another embedder than the
+        collection's, or written while it is being re-indexed, are refused (`ingest.collections`)."""
         info = prepared.info
         with self._registry.writing(info.doc_id):
             self.repair(info.doc_id)
@@ -238,6 +263,8 @@ class IngestPipeline:
                 return self._ends_here(FileResult(info.source, "erased", doc_id=info.doc_id), on_commit)
             if self.is_published(info):  # the same version, written meanwhile by another task or process
                 return self._ends_here(FileResult(info.source, "unchanged", doc_id=info.doc_id), on_commit)
+            identity = embedded_with or self.embedders.for_collection(info.collection).identity
+            self.embedders.check_write(info.collection, identity)
             return self._write_locked(prepared, vectors, folder_id, on_commit)
 
     def _ends_here(self, result: FileResult, on_commit: Callable[[Tx, FileResult], None] | None) -> FileResult:
@@ -276,6 +303,10 @@ class IngestPipeline:
         except Exception as exc:
             log.warning("could not undo the failed write of %s now (%s); the next start repairs it",
                         info.doc_id, type(exc).__name__)
+
+    @property
+    def registry(self) -> DocumentRegistry:
+        return self._registry
 
     def stored_name(self, doc_id: str | None) -> str | None:
         """The published document's name as stored (redacted), without running the redactor again."""

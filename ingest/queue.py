@@ -44,6 +44,7 @@ from ingest.base import Parser
 from ingest.jobs import JobBook
 from ingest.pipeline import FileResult, IngestPipeline, PreparedDocument
 from ingest.sources import SourceFile, read_source
+from retrieval.identity import EmbedderIdentity
 
 log = logging.getLogger(__name__)
 
@@ -225,14 +226,15 @@ class FileTasks:
             elements = self._parser.parse(data, PurePath(source.name).name)
             with self._preparing:
                 prepared = self._pipeline.prepare(checked, elements)
-                vectors = self._pipeline.embed([prepared])[0]
+                embedded = self._pipeline.embed_all([prepared])
         except Exception as exc:  # the file's own problem (unreadable, hostile, too slow): no retry
             return self._failed(source.name, exc, checked.doc_id)
-        document = encode_document(prepared, vectors, source.folder_id)
+        vectors = embedded.vectors[0]
         if self._hand_over is not None:
+            document = encode_document(prepared, vectors, source.folder_id, embedded.identity)
             self._hand_over({"job": job, "index": index, "document": document})
             return None
-        self._commit(job, index, prepared, vectors, source.folder_id)
+        self._commit(job, index, prepared, vectors, source.folder_id, embedded.identity)
         return None
 
     def _failed(self, name: str, exc: Exception, doc_id: str | None = None) -> FileResult:
@@ -248,7 +250,7 @@ class FileTasks:
         try:
             prepared, vectors, folder_id = decode_document(document)
             try:
-                self._commit(job, index, prepared, vectors, folder_id)
+                self._commit(job, index, prepared, vectors, folder_id, embedded_with(document))
             except Exception as exc:
                 if transient(exc):
                     raise
@@ -257,12 +259,13 @@ class FileTasks:
             raise RetryLater(f"job {job} file {index}: {self._pipeline.safe_reason(exc)}") from None
 
     def _commit(self, job: str, index: int, prepared: PreparedDocument, vectors: np.ndarray,
-                folder_id: str | None) -> None:
+                folder_id: str | None, identity: EmbedderIdentity | None = None) -> None:
         with self._store_lock:
             if self._jobs.finished(job, index):
                 return
             self._pipeline.write(prepared, vectors, folder_id,
-                                 on_commit=lambda tx, result: self._jobs.finish_in(tx, job, index, result))
+                                 on_commit=lambda tx, result: self._jobs.finish_in(tx, job, index, result),
+                                 embedded_with=identity)
 
 
 def declare_actors(broker, tasks: FileTasks, queues: set[str]) -> None:
@@ -276,13 +279,20 @@ def declare_actors(broker, tasks: FileTasks, queues: set[str]) -> None:
 
 # -- a prepared document as JSON (the hand-over message) ----------------------------------------------------
 
-def encode_document(prepared: PreparedDocument, vectors: np.ndarray, folder_id: str | None) -> dict:
+def encode_document(prepared: PreparedDocument, vectors: np.ndarray, folder_id: str | None,
+                    identity: EmbedderIdentity | None = None) -> dict:
+    """`identity`: the embedder that made `vectors`; the store's owner refuses them for a collection of another."""
     vectors = np.asarray(vectors, dtype=np.float32)
-    return {"info": asdict(prepared.info), "chunks": [asdict(c) for c in prepared.chunks],
+    return {"embedder": identity.to_json() if identity else None,"info": asdict(prepared.info), "chunks": [asdict(c) for c in prepared.chunks],
             "located": [{"offset": ls.offset, "span": asdict(ls.span)} for ls in prepared.located],
             "name_spans": [asdict(s) for s in prepared.name_spans], "replaces": prepared.replaces,
             "folder_id": folder_id, "shape": list(vectors.shape),
             "vectors": base64.b64encode(vectors.tobytes()).decode()}
+
+
+def embedded_with(d: dict) -> EmbedderIdentity | None:
+    """The embedder a hand-over message names (None: sent by a worker that predates identities)."""
+    return EmbedderIdentity.from_json(d["embedder"]) if d.get("embedder") else None
 
 
 def decode_document(d: dict) -> tuple[PreparedDocument, np.ndarray, str | None]:

@@ -40,6 +40,7 @@ from typing import Literal
 from core.errors import VeilError
 from core.state import StateDB, Tx, open_state, upsert
 from core.types import DocumentInfo
+from ingest.collections import CollectionRecords
 from ingest.names import collection_name, reader_groups
 
 log = logging.getLogger(__name__)
@@ -127,6 +128,7 @@ class DocumentRegistry:
             if column not in columns:
                 self._db.execute(statement)
         self._db.ensure("CREATE INDEX IF NOT EXISTS documents_by_folder ON documents (folder_id)")
+        self.collections = CollectionRecords(self._db)  # each collection's embedder (`ingest.collections`)
 
     # -- reading ---------------------------------------------------------------------------------
 

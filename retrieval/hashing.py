@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from retrieval.identity import EmbedderIdentity
+
 _WORD = re.compile(r"\w+")
 
 
@@ -18,6 +20,7 @@ class HashingEmbedder:
     def __init__(self, dim: int = 384) -> None:
         self.dim = dim
         self.model_id = f"hashing-{dim}"
+        self.identity = EmbedderIdentity(self.model_id, "hashing", dim, f"hashing-{dim}-v1")
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         return np.stack([self.embed_query(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)

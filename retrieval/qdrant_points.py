@@ -11,7 +11,7 @@ from core.types import EmbeddedChunk, Hit, StoredChunk
 
 DENSE, SPARSE = "dense", "bm25"
 COLLECTION = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-INDEXED_FIELDS = ("doc_id", "collection", "groups", "version", "state")  # keyword indexes: deletes, ACL, publishing
+INDEXED_FIELDS = ("doc_id", "collection", "groups", "version", "state", "generation")  # deletes, ACL, publishing
 STAGED, PUBLISHED = "staged", "published"  # `state` of a point (points written before it existed: published)
 FUSION_DEPTH = 100  # each ranking contributes its top max(this, top_k) to the fusion
 RRF_K = 60  # the usual constant of reciprocal rank fusion
@@ -24,7 +24,8 @@ def payload_for(item: EmbeddedChunk) -> dict:
         "chunk_index": chunk.index, "start": chunk.start, "end": chunk.end,
         "content_hash": doc.content_hash, "ingested_at": doc.ingested_at, "groups": list(doc.groups),
         "redactions": chunk.redactions, "text": chunk.text, "common_words": list(chunk.common_words),
-        "version": doc.version, "state": PUBLISHED, "policy": doc.policy,
+        "version": item.version, "state": PUBLISHED, "policy": doc.policy,
+        **({"generation": item.generation} if item.generation else {}),
     }
 
 

@@ -5,6 +5,10 @@ scroll sees; `publish` shows the new version and drops every other one, `discard
 that was never published. Searches, counts and scrolls see published points only, and a search runs under
 the caller's group filter, so a chunk the caller may not read is never even ranked.
 
+A re-index (`ingest.reindex`) stages a whole collection again, each point tagged with the run's
+`generation`; `publish_generation` then shows them all and drops every other point in one step, the way
+`publish` does for one document, and `discard_generation` drops an abandoned run's points.
+
 `VersionedQdrantStore` holds that logic over a few primitives each adapter implements with its own client
 (the `# --- primitives` section): open a collection, upsert, count, delete by filter, publish by filter,
 scroll, query, and build filters. Both clients' filter types share one shape, so the filters here are
@@ -72,6 +76,33 @@ class VersionedQdrantStore:
         staged = self._document_filter(doc_id, must=[self._match("version", version), self._match("state", STAGED)])
         return self._delete_counted(handle, staged)
 
+    def publish_generation(self, collection: str, generation: str) -> int:
+        """Show every point staged by the re-index run `generation` and drop every other point of the
+        collection (atomic as `publish` is). Idempotent. Returns how many points were dropped."""
+        handle = self._collection(collection)
+        if handle is None:
+            return 0
+        this_run = self._filter(must=[self._match("generation", generation)], must_not=[])
+        others = self._filter(must=[], must_not=[self._match("generation", generation)])
+        with self._publishing:
+            removed = self._count(handle, others)
+            self._publish(handle, this_run, others if removed else None)
+        return removed
+
+    def discard_generation(self, collection: str, generation: str) -> int:
+        """Drop the staged points of a re-index run that will not be published."""
+        handle = self._collection(collection)
+        if handle is None:
+            return 0
+        return self._delete_counted(handle, self._filter(must=[self._match("generation", generation),
+                                                               self._match("state", STAGED)], must_not=[]))
+
+    def staged_count(self, collection: str, doc_id: str, version: str) -> int:
+        """Staged points of this version of the document (a re-index run resuming skips complete ones)."""
+        handle = self._collection(collection)
+        staged = self._document_filter(doc_id, must=[self._match("version", version), self._match("state", STAGED)])
+        return 0 if handle is None else self._count(handle, staged)
+
     def delete_document(self, collection: str, doc_id: str) -> int:
         """Every point of the document, staged or published."""
         handle = self._collection(collection)
@@ -104,11 +135,13 @@ class VersionedQdrantStore:
                                  query.top_k, max(FUSION_DEPTH, query.top_k))
         return [hit_from(p) for p in points]
 
-    def iter_chunks(self, collection: str) -> Iterator[StoredChunk]:
+    def iter_chunks(self, collection: str, doc_id: str | None = None) -> Iterator[StoredChunk]:
+        """Published chunks: all of the collection's, or one document's."""
         handle = self._collection(collection)
+        visible = self._visible([self._match("doc_id", doc_id)] if doc_id else [])
         offset = None
         while handle is not None:
-            records, offset = self._scroll(handle, self._visible(), offset, SCROLL_PAGE)
+            records, offset = self._scroll(handle, visible, offset, SCROLL_PAGE)
             yield from map(stored_chunk_from, records)
             if offset is None:
                 break

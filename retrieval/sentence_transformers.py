@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 
 from core.errors import ConfigError
+from retrieval.identity import PACKAGED_MINILM, EmbedderIdentity, folder_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +42,14 @@ class SentenceTransformerEmbedder:
 
     @property
     def model_id(self) -> str:
-        return self._model_path or "all-MiniLM-L6-v2"
+        return self._model_path or PACKAGED_MINILM
+
+    @cached_property
+    def identity(self) -> EmbedderIdentity:
+        """Name, backend, width and weights' fingerprint (`retrieval.identity`); loads the model for its width."""
+        path = Path(self._model_path or packaged_minilm_path())
+        name = PACKAGED_MINILM if self._model_path is None else path.name
+        return EmbedderIdentity(name, "torch", self.dim, folder_fingerprint(path), self._model_path)
 
     @property
     def dim(self) -> int:

@@ -86,9 +86,9 @@ def _ingest_upload(veil, upload: UploadFile, source: str | None, stored_name: st
     try:
         with veil.ingest_lock:
             prepared = pipeline.prepare(checked, veil.parser.parse(data, PurePath(checked.name).name))
-            vectors = pipeline.embed([prepared])[0]
+            embedded = pipeline.embed_all([prepared])
         with veil.lock:
-            return pipeline.write(prepared, vectors)
+            return pipeline.write(prepared, embedded.vectors[0], embedded_with=embedded.identity)
     except Exception as exc:  # one broken file never stops the others
         return pipeline.failed(checked.name, exc, checked.doc_id)
 

@@ -25,7 +25,7 @@ def test_every_documented_command_has_help():
     for command in (["ingest"], ["query"], ["export"], ["serve"], ["config", "show"], ["audit", "verify"],
                     ["audit", "search"], ["audit", "report"], ["eval", "redaction"], ["eval", "answers"], ["eval", "retrieval"], ["vault", "reveal"],
                     ["subject", "find"], ["subject", "forget"], ["subject", "allow"],
-                    ["keys", "create"], ["keys", "list"], ["keys", "revoke"]):
+                    ["keys", "create"], ["keys", "list"], ["keys", "revoke"], ["reindex"]):
         out = subprocess.run([sys.executable, "-m", "api", *command, "--help"], cwd=ROOT,
                              capture_output=True, text=True)
         assert out.returncode == 0 and "Usage" in out.stdout, (command, out.stderr)

@@ -1,0 +1,82 @@
+"""`veil reindex` on the real embedded stack (unstructured, Presidio, MiniLM on torch, Qdrant Edge): the
+collection records its embedder, a re-index keeps every answer, a failure in the middle leaves the old
+version searchable, and running the command again completes it."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.conftest import SAMPLES
+from tests.e2e.conftest import VeilRunner
+
+pytestmark = pytest.mark.e2e
+
+
+class Fail(Exception):
+    pass
+
+
+def hits(runner: VeilRunner, questions) -> list[list[tuple[str, str]]]:
+    """Each question's hits, by document and text (a re-embedded chunk has a new point id)."""
+    return [[(c["doc_id"], c["text"]) for c in
+             runner.json("query", q["question"], "--no-generate")["citations"]] for q in questions]
+
+
+@pytest.fixture
+def runner(tmp_path):
+    runner = VeilRunner(tmp_path / ".veil", tmp_path)
+    shutil.copytree(SAMPLES, tmp_path / "docs")
+    runner.chunks = runner.json("ingest", str(tmp_path / "docs"))["totals"]["chunks"]
+    return runner
+
+
+def test_reindex_records_the_embedder_keeps_answers_and_resumes_after_a_failure(runner, sample_questions,
+                                                                                monkeypatch):
+    from api.reindex_cli import embedding_settings
+    from api.wiring import build_embedder, build_veil
+    from core.settings import load_settings
+    from ingest.reindex import Reindexer
+
+    questions = sample_questions[:4]
+    before = hits(runner, questions)
+    assert all(before)
+
+    # a failure after two documents, in this process, on the real stack
+    monkeypatch.setenv("VEIL_DATA_DIR", str(runner.data_dir))
+    settings = load_settings()
+    veil = build_veil(settings)
+    try:
+        recorded = veil.registry.collections.recorded("default")
+        assert (recorded.name, recorded.backend, recorded.dim) == ("all-MiniLM-L6-v2", "torch", 384)
+        assert recorded.fingerprint.startswith("sha256:")
+        stage, calls = veil.store.stage, []
+
+        def failing_stage(chunks):
+            calls.append(1)
+            if len(calls) == 3:
+                raise Fail("injected")
+            stage(chunks)
+
+        monkeypatch.setattr(veil.store, "stage", failing_stage)
+        target = build_embedder(embedding_settings(settings, "torch"))
+        with pytest.raises(Fail):
+            Reindexer(veil.pipeline, veil.store, target, veil.lock).run("default")
+    finally:
+        veil.close()
+    assert hits(runner, questions) == before  # the old version, live and whole
+
+    report = runner.json("reindex", "--collection", "default")
+    assert report["resumed"] == 2 and report["documents"] == 6 and report["dropped"] > 0
+    assert report["embedder"].startswith("all-MiniLM-L6-v2 (torch, 384 dims, weights sha256:")
+    assert hits(runner, questions) == before
+    exported = runner.run("export").stdout.splitlines()
+    assert len(exported) == runner.chunks and report["chunks"] < runner.chunks  # two documents were resumed
+    assert all('"generation"' in line for line in exported)  # every live chunk is the run's
+
+
+def test_reindex_refuses_another_width_and_leaves_the_collection_as_it_was(runner):
+    out = runner.run("reindex", "--embedder", "hashing:64", check=False)
+    assert out.returncode == 1 and "a re-index keeps the width" in out.stderr
+    assert runner.json("query", "termination notice", "--no-generate")["citations"]
