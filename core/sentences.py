@@ -19,15 +19,17 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core.vocabulary.calendar_words import MONTH_ABBREVIATIONS
+
 if TYPE_CHECKING:
     from nltk.tokenize.punkt import PunktSentenceTokenizer
 
-# Abbreviations the packaged English model lacks that (almost) never end a sentence in the documents
-# Veil reads; "Dr.", "Mr.", "Prof.", "St.", "Jan." ... are in the model already.
+# Abbreviations that (almost) never end a sentence in the documents Veil reads, beside those the
+# packaged English model knows ("St.", "etc." ...): month names and titles come from the vocabulary.
 EXTRA_ABBREVIATIONS = frozenset({
     "e.g", "i.e", "cf", "al", "approx", "fig", "figs", "no", "nos", "pp", "vol", "vols", "dept",
-    "tel", "ext", "apt", "mar", "apr", "jun", "jul", "m.d", "rev", "hon", "gov", "sgt", "mt",
-})
+    "tel", "ext", "apt", "m.d", "rev", "hon", "gov", "sgt", "mt",
+}) | frozenset(MONTH_ABBREVIATIONS)
 MIN_QUOTABLE_CHARS = 12  # shorter pieces ("1.", "Page 3") carry no answer on their own
 _LINE = re.compile(r"[^\n]+")
 _LINE_START = re.compile(r"\n\s*(\S)")

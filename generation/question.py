@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.vocabulary.calendar_words import month_pattern
 from generation.grounding import content_stems
 
 _NUM = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"\
@@ -18,7 +19,7 @@ _NUM = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|tw
 _CURRENCY = r"(?:[$€£¥]|\b(?:USD|EUR|GBP|CHF|JPY|CAD|AUD|dollars?|euros?|pounds?)\b)"
 _TIME_UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)"
 _DOSE_UNIT = r"(?:mg|mcg|µg|g|kg|ml|mL|l|units?|IU|tablets?|capsules?|puffs?|drops?)"
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_MONTH = month_pattern(abbreviated=False, capitalised=True)
 
 ANSWER_FORMS = {
     "amount": re.compile(rf"{_CURRENCY}\s?\d|\d[\d,.]*\s?{_CURRENCY}", re.IGNORECASE),

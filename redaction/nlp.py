@@ -16,6 +16,8 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 
+from core.vocabulary.calendar_words import month_pattern, weekday_pattern
+
 # Components of the en_core_web_* pipelines that NER does not listen to.
 UNUSED_COMPONENTS = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
 
@@ -38,9 +40,7 @@ ALLOWED_TERMS = frozenset("""iban ssn ss# atm pin id ids pdf url ok asap faq ceo
 # A date has a month, a year or a numeric date in it; "70", "x3", "1600 hrs" and "10cc/hr" do not.
 _DATE_WORDS = re.compile(
     r"(?i)\b(?:19|20)\d\d\b|\b\d{1,2}/\d{1,2}\b|\b\d{1,4}([.-])\d{1,2}\1\d{1,4}\b|\b\d{1,2}(?:st|nd|rd|th)\b|"
-    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
-    r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?)\b")
+    rf"\b(?:{month_pattern()}|{weekday_pattern()})\b")
 _AGE_PHRASE = re.compile(r"(?i)\b(?:years?|yrs?)[\s-]*old\b|\bage\b|\baged\b|\bturn")
 
 

@@ -12,6 +12,7 @@ import re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from core.vocabulary.calendar_words import month_words
 from redaction.lexicons import STREET_ENDINGS, STREET_TYPES_AFTER, STREET_TYPES_BEFORE, UNIT_WORDS, trie_regex
 from redaction.recognizers.base import result
 
@@ -130,8 +131,7 @@ _UNIT_WORDS = frozenset(
     f"{unit}{plural}" for unit in ("second", "minute", "hour", "hr", "day", "night", "week", "month", "year", "yr",
                                    "time", "mg", "ml", "kg", "km", "mile", "dose", "tablet")
     for plural in ("", "s"))
-_MONTHS = frozenset("january february march april june july august september october november december "
-                    "jan feb mar apr jun jul aug sep sept oct nov dec".split())  # not "may": a street name too
+_MONTHS = month_words()  # the one that is also a modal verb is a stop word as well (_has_function_word)
 _NOT_STREET_WORDS = _UNIT_WORDS | _MONTHS
 
 

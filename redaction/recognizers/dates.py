@@ -12,8 +12,9 @@ import re
 
 from presidio_analyzer import Pattern, PatternRecognizer
 
-_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+from core.vocabulary.calendar_words import month_pattern
+
+_MONTH = rf"{month_pattern()}\.?"  # every pattern that uses it is case-insensitive
 _WRITTEN = rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?"
 _TIME = r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?[AaPp]\.?[Mm]\.?)?"
 _CURRENCY = r"(?:[$€£¥]|\b[A-Z]{3}[ \t]?)"

@@ -14,6 +14,7 @@ from importlib import resources
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+from core.vocabulary.calendar_words import calendar_words
 from redaction.recognizers.base import result
 from redaction.words import LOWER as _L, UPPER as _U, fold
 
@@ -35,38 +36,38 @@ _LABELLED = re.compile(rf"(?m)\b(?i:{_LABELS})[ \t]*:[ \t]*(?P<name>{_FULL_NAME}
 
 # Given names that are also everyday capitalised words: only a known surname after them counts.
 _AMBIGUOUS_GIVEN = {
-    "may", "june", "april", "august", "will", "bill", "mark", "rose", "lane", "dean", "major", "page",
+    "will", "bill", "mark", "rose", "lane", "dean", "major", "page",
     "art", "sunny", "joy", "hope", "faith", "summer", "dawn", "crystal", "amber", "ruby", "chase",
     "grant", "drew", "miles", "lee", "long", "king", "young", "rich", "price", "chance", "guy",
     "christian", "virginia", "georgia", "carolina", "dakota", "florence", "paris", "sydney", "austin",
     "houston", "charlotte", "phoenix", "madison", "jackson", "lincoln", "washington", "china", "iris",
     "misty", "golden", "precious", "sterling", "royal", "penny", "ginger", "sandy", "holly", "ivy",
     "rocky", "stormy", "an", "in", "my", "so", "ok", "al", "ed", "con", "don", "van", "von",
-}
+} | calendar_words(abbreviated=False)
 
 
 # Census given names/surnames that are everyday English words (lower-case text needs this check).
 _COMMON_WORDS = set("""
     art bill bob can car case chance chase cook day dean dell dew don dot drew else era fay gay
-    gene hall hill hope ivy jack joy june king lane lee long love major mark may miles new
+    gene hall hill hope ivy jack joy king lane lee long love major mark miles new
     norman page park pat penny price rich rose ross sale see sky son star sue summer tad
     tom van von ward way white will wood young green brown black gray grey ash bell best
     camp carpenter clay cross dale field fisher ford fox glass gold hunter justice key lord
     lovely mason miller money moon north page pay piper porter post power reed rice rock
     rush sharp short small snow stone street strong sweet taylor tucker turner walker
-    west wise worth wright case christmas easter monday friday sunday tuesday else
-    age aide air alpha ample angel april august autumn baker bank banks berry bird
+    west wise worth wright case christmas easter else
+    age aide air alpha ample angel autumn baker bank banks berry bird
     blue bond branch brook brooks burns bush butler card carter chambers church clark
     coffee cole colt cotton craft crane crown cash dawn deal dear diamond dixon drake
     early east eve faith fair fall ferry fine fish flower forest foster free friend gain
     game gates gil grace grant guy hale hand happy hardy hart heart holiday holly home
-    honey house howard hurt iris jewel jewell judge june just kind lake land law little
-    lucky march marsh martin master may meadow mercy merry middle mill mills moore more
+    honey house howard hurt iris jewel jewell judge just kind lake land law little
+    lucky marsh martin master meadow mercy merry middle mill mills moore more
     morning nice noble oak ocean ok pace paris pearl person pink place pool pope potter
     queen rain ray read ready river robin rose royal ruby sage salt sandy sea season
     shadow shell silver sing sky smith spring stamp still stroud summer sunny swift
     tailor tea temple thorn true union vale valley vine wall walls war waters weaver
-    well wells will winter wolf wren yard princess prince duke earl baron""".split())
+    well wells will winter wolf wren yard princess prince duke earl baron""".split()) | calendar_words(abbreviated=False)
 
 
 @cache

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import re
 
+from core.vocabulary.calendar_words import calendar_words
 from redaction.recognizers.base import RegexRecognizer
 from redaction.lexicons import country_names, trie_regex
 
 
 
 _CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w&-]*"
-_MONTHS_DAYS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
-                "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
-                "saturday", "sunday"}
+_MONTHS_DAYS = calendar_words(abbreviated=False)
 _NOT_PLACES = {"the", "a", "an", "this", "that", "my", "our", "your", "his", "her", "their", "it", "i",
                "case", "order", "total", "general", "particular", "person", "fact", "addition", "time",
                "english", "court", "atm", "tv", "section", "part", "chapter", "room", "ward", "bed", "er", "icu", "or"}

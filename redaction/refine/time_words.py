@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from core.vocabulary.calendar_words import month_pattern, weekday_pattern
 from redaction.spans import Detection
 
 _NUMBER = (r"(?:\d+(?:[.,]\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -28,9 +29,8 @@ _DURATION = re.compile(
 _TRIM = " \t\n.,;:'’\"()"
 
 
-_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?"
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_WEEKDAY = weekday_pattern(plural=True)
+_MONTH = month_pattern()
 _PART_OF_DAY = r"(?:morning|afternoon|evening|night|noon|midday|midnight|lunchtime|overnight)s?"
 _CLOCK = r"(?:(?:[01]?\d|2[0-3])[:.h][0-5]\d(?::[0-5]\d)?(?:\s?[ap]\.?m\.?)?|(?:1[0-2]|0?[1-9])\s?[ap]\.?m\.?|noon|midnight)"
 _ORDINAL = r"(?:first|second|third|fourth|last|other|alternate|\d(?:st|nd|rd|th))"
