@@ -22,7 +22,7 @@ STREET_TYPES_BEFORE = (
     "vicolo strada rua travessa praça praca alameda estrada ul. ulica al. aleja pl. plac os. osiedle "
     "trg odos leoforos chemin boulevard bd bd. impasse allée allee place quai route cours rte calea "
     "bulevardul piața str. str ulitsa prospekt pr. trida tř. náměstí namesti nábřeží cesta ulice "
-    "sokak caddesi cad. jalan jl. lorong"
+    "sokak caddesi cad. jalan jl. lorong heol ffordd stryd lôn"
 ).split()
 
 # Endings of one-word street names ("Ditscheinergasse", "Snellmaninkatu", "Nybyvägen").
@@ -33,6 +33,24 @@ STREET_ENDINGS = (
 ).split()
 
 UNIT_WORDS = "apt apartment suite ste unit flat floor fl room rm bldg building #".split()
+
+# USPS state and territory codes with the first three digits of their ZIP codes (the sectional
+# centres' published ranges): a code and a ZIP that disagree are no address ("Order ID 12345").
+US_ZIP_PREFIXES = {
+    "AL": ((350, 369),), "AK": ((995, 999),), "AZ": ((850, 865),), "AR": ((716, 729),), "CA": ((900, 961),),
+    "CO": ((800, 816),), "CT": ((60, 69),), "DE": ((197, 199),), "DC": ((200, 205), (569, 569)),
+    "FL": ((320, 349),), "GA": ((300, 319), (398, 399)), "HI": ((967, 968),), "ID": ((832, 838),),
+    "IL": ((600, 629),), "IN": ((460, 479),), "IA": ((500, 528),), "KS": ((660, 679),), "KY": ((400, 427),),
+    "LA": ((700, 714),), "ME": ((39, 49),), "MD": ((206, 219),), "MA": ((10, 27), (55, 55)),
+    "MI": ((480, 499),), "MN": ((550, 567),), "MS": ((386, 397),), "MO": ((630, 658),), "MT": ((590, 599),),
+    "NE": ((680, 693),), "NV": ((889, 898),), "NH": ((30, 38),), "NJ": ((70, 89),), "NM": ((870, 884),),
+    "NY": ((5, 5), (100, 149)), "NC": ((270, 289),), "ND": ((580, 588),), "OH": ((430, 459),),
+    "OK": ((730, 749),), "OR": ((970, 979),), "PA": ((150, 196),), "RI": ((28, 29),), "SC": ((290, 299),),
+    "SD": ((570, 577),), "TN": ((370, 385),), "TX": ((750, 799), (885, 885)), "UT": ((840, 847),),
+    "VT": ((50, 59),), "VA": ((201, 201), (220, 246)), "WA": ((980, 994),), "WV": ((247, 268),),
+    "WI": ((530, 549),), "WY": ((820, 831),), "PR": ((6, 9),), "VI": ((8, 8),), "GU": ((969, 969),),
+    "AA": ((340, 340),), "AE": ((90, 98),), "AP": ((962, 966),),
+}
 
 # Job-title head nouns: "booking clerk", "property manager", "rolling machine operator".
 OCCUPATION_HEADS = (

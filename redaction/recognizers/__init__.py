@@ -17,7 +17,7 @@ REPLACED_STOCK_RECOGNIZERS = {"CreditCardRecognizer", "IbanRecognizer", "PhoneRe
 # document pass may overrule them; labelled, cued and checksum finds it leaves alone.
 GUESSING_DETECTORS = frozenset({"SpacyRecognizer", "RareWordRecognizer", "LocativePlaceRecognizer",
                                 "GazetteerNameRecognizer", "SingleGivenNameRecognizer", "NameListRecognizer",
-                                "LowercaseNameRecognizer", "CountryRecognizer"})
+                                "LowercaseNameRecognizer", "CountryRecognizer", "VocativeNameRecognizer"})
 # Recognizers whose formats are written in capitals ("LK19 XPT", "QQ 12 34 56 C", "CF14 6HG"): on text
 # analysed as a re-cased copy (redaction.casing) they also read the original.
 CAPITALISED_FORMATS = frozenset({"NationalPlateRecognizer", "LicencePlateRecognizer", "UkNationalInsuranceRecognizer",

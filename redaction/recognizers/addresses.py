@@ -13,7 +13,9 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from core.vocabulary.calendar_words import month_words
-from redaction.lexicons import STREET_ENDINGS, STREET_TYPES_AFTER, STREET_TYPES_BEFORE, UNIT_WORDS, trie_regex
+from redaction.field_labels import is_field_label
+from redaction.lexicons import (STREET_ENDINGS, STREET_TYPES_AFTER, STREET_TYPES_BEFORE, UNIT_WORDS, US_ZIP_PREFIXES,
+                                trie_regex)
 from redaction.recognizers.base import result
 
 
@@ -33,6 +35,9 @@ _UNIT = rf"(?i:{trie_regex(UNIT_WORDS)})\.?[ \t]*#?[ \t]*\d+[A-Za-z]?\b"
 
 # 12 Main Street / 0896 69 Farnell St
 _NUMBER_FIRST = rf"{_NUM}(?:{_GAP}{_NUM})?(?:{_GAP}{_WORD}){{1,4}}?{_GAP}{_TYPE_AFTER}"
+# The same, longest first: "12 pellingham hill dr" in lower case, where the shortest reading
+# ("12 pellingham hill") ends in a street type that needs a capital.
+_NUMBER_FIRST_LONGEST = rf"{_NUM}(?:{_GAP}{_NUM})?(?:{_GAP}{_WORD}){{1,4}}{_GAP}{_TYPE_AFTER}"
 # rue des Lilas 14 / ul. Miła 53 / C/ Mayor 12 (optionally after a building number)
 _TYPE_FIRST = (rf"(?:{_NUM}{_GAP}){{1,2}}{_TYPE_BEFORE}(?:{_GAP}{_WORD}){{1,4}}(?:,?{_GAP}{_NUM})?|"
                rf"{_TYPE_BEFORE}(?:{_GAP}{_WORD}){{1,4}},?{_GAP}{_NUM}")
@@ -46,35 +51,45 @@ _CORNER = rf"(?i:the[ \t]+)?(?i:corner[ \t]+of)[ \t]+[^\n.?!,]{{2,60}}?[ \t]+(?:
 # Each core shape is matched on its own: alternation would stop at the first, shorter, shape.
 # Not inside a larger number either: "$487,500 Interest rate 6" is an amount and a rate.
 _CORES = [re.compile(rf"(?<![\w$€£-])(?<!\d[.,]){shape}(?![\w-])") for shape in
-          (_BOXES, _NUMBER_FIRST, _TYPE_FIRST, _ENDING_FIRST, _NUMBER_NAME_NUMBER, _CORNER)]
+          (_BOXES, _NUMBER_FIRST, _NUMBER_FIRST_LONGEST, _TYPE_FIRST, _ENDING_FIRST, _NUMBER_NAME_NUMBER, _CORNER)]
+_CUE = (r"(?i:\b(?:address(?:es)?|addr|lives?|living|located|resides?|residing|moved|send|sent|deliver|"
+        r"ship|return|meet|office)\b[^\n.?!]{0,24}?\b(?:at|on|to|is|:)[ \t]+)")
 # "Name 12" only counts after an address cue: "lives at Aasa 43", "address is Dašická 688".
 _CUED = re.compile(
-    rf"(?i:\b(?:address(?:es)?|addr|lives?|living|located|resides?|residing|moved|send|sent|deliver|"
-    rf"ship|return|meet|office)\b[^\n.?!]{{0,24}}?\b(?:at|on|to|is|:)[ \t]+)"
-    rf"(?P<core>(?:{_NUM}{_GAP})?(?:{_NAME_WORD}{_GAP}){{0,3}}{_NAME_WORD}{_GAP}\d{{1,5}}[A-Za-z]?\b)"
-)
+    rf"{_CUE}(?P<core>(?:{_NUM}{_GAP})?(?:{_NAME_WORD}{_GAP}){{0,3}}{_NAME_WORD}{_GAP}\d{{1,5}}[A-Za-z]?\b)")
+_CUE_BEFORE = re.compile(rf"{_CUE}$")
+# "Boise, ID 83706", "FRESNO CA 93720": a place, a USPS state code and a ZIP code that falls in that
+# state's range form an address line of their own, at a line's start or after a comma or a colon.
+_US_PLACE_LINE = re.compile(
+    rf"(?m)(?:^|(?<=[,:]))[ \t]*(?P<line>(?P<place>(?:{_NAME_WORD}[ \t]+){{0,2}}{_NAME_WORD}),?[ \t]+"
+    rf"(?P<state>(?i:{trie_regex(US_ZIP_PREFIXES)}))[ \t]+(?P<zip>\d{{5}})(?:-\d{{4}})?)(?![\w-])")
 _STANDALONE_UNIT = re.compile(rf"(?<![\w#-])(?i:apt|apartment|suite|ste|unit|flat)\.?[ \t]*#?[ \t]*\d+[A-Za-z]?\b")
 
 _POSTCODE = (r"(?:\d{3,6}(?:-\d{3,4})?|\d{3} \d{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{4} ?[A-Z]{2}|"
              r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]{2}-\d{4,5})")
+# Typed in lower case, UK and Canadian codes keep their shape: letters and digits interleaved ("ex4 6pq").
+_LOWERCASE_POSTCODE = (rf"(?:{_POSTCODE}|[a-z]{{1,2}}\d[a-z\d]? ?\d[a-z]{{2}}"
+                       rf"|[a-z]\d[a-z] ?\d[a-z]\d)")
 _CAPITAL_WORD = rf"(?:[A-ZÀ-ÖØ-ÞĀ-Ž\u0370-\u03ff\u0400-\u042f][\w'’.-]{{0,{_MAX_WORD}}}+|nan|\([^\W\d_]{{1,{_MAX_WORD}}}+\))"
-_ANY_WORD = rf"(?:[^\W\d_][\w'’.-]{{0,{_MAX_WORD}}}+|\([^\W\d_]{{1,{_MAX_WORD}}}+\))"
+# Letters only: in lower case "ex4" is the start of a postcode, not a place name.
+_ANY_WORD = rf"(?:[^\W\d_](?:[^\W\d_]|['’.-]){{0,{_MAX_WORD}}}+(?!\d)|\([^\W\d_]{{1,{_MAX_WORD}}}+\))"
 _PARTICLE = r"(?:de|del|della|da|di|do|dos|du|des|la|le|les|na|nad|pod|u|am|an|ob|bei|upon|on|sur|en|y|i)"
 _LINE_BREAK = r",?[ \t]*\n(?:[ \t]*\n)?[ \t>?*|-]*(?:,[ \t]*)?"
 
 
-def _continuation(place_word: str) -> re.Pattern:
+def _continuation(place_word: str, postcode: str) -> re.Pattern:
     place = rf"{place_word}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{place_word}){{0,3}}"
     return re.compile(
         rf"(?:,?[ \t]*{_UNIT}"                                               # Apt. 4
-        rf"|{_LINE_BREAK}(?:{_UNIT}|{_POSTCODE}\b|{place})"                  # next line of a block
-        rf"|(?:,[ \t]*|[ \t]+)(?:{_POSTCODE}\b|{place}))"                   # same line
+        rf"|{_LINE_BREAK}(?:{_UNIT}|{postcode}\b|{place})"                   # next line of a block
+        rf"|(?:,[ \t]*|[ \t]+)(?:{postcode}\b|{place}))"                    # same line
     )
 
 
-_CONTINUATION = _continuation(_CAPITAL_WORD)
-# In text written all in lower case a place name cannot be told by its capital.
-_LOWERCASE_CONTINUATION = _continuation(_ANY_WORD)
+_CONTINUATION = _continuation(_CAPITAL_WORD, _POSTCODE)
+# An address written in lower case (a chat, a re-cased upper-case note) goes on in lower case: its
+# place names cannot be told by their capitals.
+_LOWERCASE_CONTINUATION = _continuation(_ANY_WORD, _LOWERCASE_POSTCODE)
 _MAX_CONTINUATIONS = 8
 _STREET_TYPE_WORDS = frozenset(STREET_TYPES_BEFORE) | frozenset(STREET_TYPES_AFTER)
 _SENTENCE_WORDS = {"The", "This", "That", "It", "I", "We", "He", "She", "They", "You", "But", "And", "Then",
@@ -97,16 +112,46 @@ class StreetAddressRecognizer(EntityRecognizer):
     def analyze(self, text, entities, nlp_artifacts=None):
         spans = [(m.start(), m.end(), 0.7) for core in _CORES for m in core.finditer(text)
                  if core is _CORES[-1] or not (_has_function_word(m.group()) or _is_quantity_or_date(m.group())
-                                               or not _names_a_street(m.group()))]
+                                               or not (_names_a_street(m.group()) or _cued(text, m.start())))]
         spans += [(m.start("core"), m.end("core"), 0.6) for m in _CUED.finditer(text)
                   if not _has_function_word(m.group("core"))]
-        continuation = _CONTINUATION if any(c.isupper() for c in text) else _LOWERCASE_CONTINUATION
-        results = [self._result(start, _extend(text, end, continuation), score) for start, end, score in spans]
+        results = [self._result(start, _extend(text, end, _continuation_for(text[start:end])), score)
+                   for start, end, score in spans]
         results += [self._result(m.start(), m.end(), 0.5) for m in _STANDALONE_UNIT.finditer(text)]
+        results += [self._result(m.start("line"), m.end("line"), 0.6) for m in _US_PLACE_LINE.finditer(text)
+                    if _is_us_place_line(m)]
         return results
 
     def _result(self, start: int, end: int, score: float) -> RecognizerResult:
         return result(self, "STREET_ADDRESS", start, end, score)
+
+
+def _is_us_place_line(match: re.Match) -> bool:
+    """The ZIP code lies in the state's range; the place is capitalised beside a code in capitals, or
+    the line is all lower case (a chat, a re-cased note); no place word is an English function word,
+    and the place is not a field label ("Member ID 83706" is an identifier)."""
+    state, place, line = match["state"], match["place"], match["line"]
+    prefix = int(match["zip"][:3])
+    if not any(low <= prefix <= high for low, high in US_ZIP_PREFIXES[state.upper()]):
+        return False
+    words = place.split()
+    if state.isupper():
+        cased = all(w[0].isupper() for w in words)
+    else:  # in lower case "in", "or" and "me" are words first: a comma must set them apart
+        cased = line == line.lower() and (state not in _WORD_CODES or "," in line)
+    return cased and not any(_is_function_word(w) for w in words) and not is_field_label(place)
+
+
+_WORD_CODES = frozenset({"in", "or", "me"})
+
+
+def _cued(text: str, start: int) -> bool:
+    """"new address is 14 marrowbone walk": a cue vouches for a street type that needs a capital."""
+    return _CUE_BEFORE.search(text, max(0, start - 60), start) is not None
+
+
+def _continuation_for(core: str) -> re.Pattern:
+    return _CONTINUATION if any(c.isupper() for c in core) else _LOWERCASE_CONTINUATION
 
 
 def _extend(text: str, end: int, continuation: re.Pattern) -> int:
@@ -153,7 +198,13 @@ def _names_a_street(core: str) -> bool:
 
 def _starts_sentence(piece: str) -> bool:
     words = piece.strip(" \t\n>?*|,-").split()
-    return bool(words) and (words[0] in _SENTENCE_WORDS or any(_is_function_word(w) for w in words))
+    return bool(words) and (_opens_sentence(words[0]) or any(_is_function_word(w) for w in words))
+
+
+def _opens_sentence(word: str) -> bool:
+    """"Thanks", and in lower-case text "thanks"; "st" in lower case is still a saint ("st albans")."""
+    return word in _SENTENCE_WORDS or (word.islower() and word.capitalize() in _SENTENCE_WORDS
+                                       and not word.startswith("st"))
 
 
 def _is_function_word(word: str) -> bool:

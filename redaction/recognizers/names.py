@@ -222,6 +222,24 @@ class SingleGivenNameRecognizer(_RegexNameRecognizer):
         return results
 
 
+# A paragraph that opens by addressing someone: "Marisol, thanks for the figures", "Teodor - see below",
+# or a salutation line "Marisol,". The word must be a probable name by the lexicons ("However, ..." and
+# "Note - ..." open with English words; "Paris, ..." with an ambiguous one).
+_VOCATIVE = re.compile(rf"(?m)^[ \t>*]*(?P<name>{_NAME_WORD})"
+                       rf"(?=[ \t]*,[ \t]*(?:$|[^\W\d_])|[ \t]+[-\u2013\u2014]{{1,2}}[ \t]+[^\W\d_])")
+
+
+class VocativeNameRecognizer(_RegexNameRecognizer):
+    """A probable name opening a paragraph, followed by a comma or a dash: the person addressed."""
+
+    def __init__(self) -> None:
+        super().__init__("VocativeNameRecognizer")
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        return [self._result(m.start("name"), m.end("name"), 0.5) for m in _VOCATIVE.finditer(text)
+                if is_probable_name(m.group("name"))]
+
+
 class LabelledNameRecognizer(_RegexNameRecognizer):
     """The name after a field label: "Patient: Eleanor Whitfield", "Incident commander: ..."."""
 
@@ -337,4 +355,4 @@ def name_recognizers() -> list:
 
     return [GazetteerNameRecognizer(), CuedNameRecognizer(), LabelledNameRecognizer(),
             LowercaseNameRecognizer(), SingleGivenNameRecognizer(), NameCueRecognizer(),
-            NameListRecognizer()]
+            NameListRecognizer(), VocativeNameRecognizer()]

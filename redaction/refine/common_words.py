@@ -15,7 +15,7 @@ import re
 from collections.abc import Collection, Sequence
 
 from core.placeholders import PLACEHOLDER
-from redaction.lexicons import CLINICAL_EPONYMS, CURRENCY_CODES, HONORIFICS
+from redaction.lexicons import CLINICAL_EPONYMS, CURRENCY_CODES, HONORIFICS, trie_regex
 from redaction.recognizers import GUESSING_DETECTORS
 from redaction.spans import Detection
 from redaction.words import LOWER, UPPER, is_term, zipf
@@ -33,8 +33,19 @@ def drop_common_words(texts: Sequence[str], detections: Sequence[Sequence[Detect
                       lowercase_evidence: Collection[str] = ()) -> list[list[Detection]]:
     """texts and their detections belong to one document; `lowercase_evidence`: more of its lower-case words."""
     lowercase = lowercase_words(texts) | set(lowercase_evidence)
-    return [[d for d in dets if not _is_common_word(text[d.start:d.end], d, lowercase)]
+    return [[d for d in dets if follows_honorific(text, d) or not _is_common_word(text[d.start:d.end], d, lowercase)]
             for text, dets in zip(texts, detections)]
+
+
+_HONORIFIC_BEFORE = re.compile(rf"(?i)(?<![\w.])(?:{trie_regex(HONORIFICS)})\.?[ \t]+$")
+
+
+def follows_honorific(text: str, detection: Detection) -> bool:
+    """A person guess right after an honorific ("Dr. Quistorp") is a name, whatever else the document
+    writes in lower case: in a re-cased upper-case note the same surname may have been lower-cased
+    where no cue stood beside it."""
+    return detection.entity_type == "PERSON" and bool(
+        _HONORIFIC_BEFORE.search(text, max(0, detection.start - 12), detection.start))
 
 
 def lowercase_words(texts: Sequence[str]) -> set[str]:

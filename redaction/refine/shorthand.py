@@ -3,7 +3,8 @@ lone capitalised or upper-case word is an abbreviation or a drug far more often 
 
 NER and the proper-noun recognizers guess from capitals; in such a document their one-word guesses
 ("GI", "ABG", "Levo", "Lasix") are kept only with lexicon evidence of a name (`is_probable_name`).
-Guesses of two words or more, and everything a label, a cue or a checksum found, stay.
+Guesses of two words or more, a guess right after an honorific, and everything a label, a cue or a
+checksum found, stay.
 A document counts as shorthand when many of its words are upper-case abbreviations.
 """
 
@@ -13,6 +14,7 @@ import re
 from collections.abc import Sequence
 
 from redaction.recognizers import GUESSING_DETECTORS
+from redaction.refine.common_words import follows_honorific
 from redaction.spans import Detection
 
 SHORTHAND_SHARE = 0.06     # share of words that are abbreviations (plain prose: under 2%)
@@ -36,7 +38,8 @@ def drop_shorthand_guesses(texts: Sequence[str], detections: Sequence[Sequence[D
     """texts and their detections belong to one document."""
     if not is_shorthand(texts):
         return [list(d) for d in detections]
-    return [[d for d in dets if not _lone_guess(text[d.start:d.end], d)] for text, dets in zip(texts, detections)]
+    return [[d for d in dets if follows_honorific(text, d) or not _lone_guess(text[d.start:d.end], d)]
+            for text, dets in zip(texts, detections)]
 
 
 def _lone_guess(value: str, detection: Detection) -> bool:

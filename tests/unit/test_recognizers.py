@@ -80,6 +80,60 @@ def test_address_negative_cases():
     assert found(recognizer, "The appraisal dated 12 March 2024 values it; pushed on 9 Apr 2024 Replace") == []
 
 
+def test_a_lower_case_address_after_a_cue_goes_on_to_its_lower_case_postcode():
+    recognizer = StreetAddressRecognizer()
+    chat = "[10:04] customer: we moved. new address is 14 marrowbone walk, exeter ex4 6pq [10:05] agent: ok"
+    assert found(recognizer, chat)[0] == "14 marrowbone walk, exeter ex4 6pq"
+    block = "ship it to 14 marrowbone walk, exeter\nex4 6pq\nthanks a lot"
+    assert found(recognizer, block)[0] == "14 marrowbone walk, exeter\nex4 6pq"  # "thanks" opens a sentence
+    # "walk" needs a capital or a cue: ordinary sentences with a number before it stay readable
+    assert found(recognizer, "it is a 14 minute walk, so we walk 14 green miles") == []
+    assert found(recognizer, "we did 3 laps and a 2 mile walk today") == []
+
+
+def test_a_street_in_a_re_cased_upper_case_note_goes_on_over_its_city_state_and_zip():
+    recognizer = StreetAddressRecognizer()
+    line = "addr: 4410 thistlecombe blvd apt 7, fresno ca 93720\nph: none"  # as redaction.casing re-cases it
+    spans = found(recognizer, line)
+    assert "4410 thistlecombe blvd apt 7" in spans and "fresno ca 93720" in spans
+    two_lines = "mail to\n1187 pellingham hill Dr\nboise id 83706\nthanks"
+    assert {"1187 pellingham hill Dr", "boise id 83706"} <= set(found(recognizer, two_lines))
+
+
+@pytest.mark.parametrize("text, line", [
+    ("Tenant:\n1187 Pellingham Hill Drive, Unit 3C\nBoise, ID 83706", "Boise, ID 83706"),
+    ("Please send the form to:\nPOCATELLO ID 83201\n", "POCATELLO ID 83201"),
+    ("Head office, Kansas City MO 64105", "Kansas City MO 64105"),
+    ("indianapolis, in 46204", "indianapolis, in 46204"),
+])
+def test_a_us_city_state_and_zip_line_is_an_address(text, line):
+    assert line in found(StreetAddressRecognizer(), text)
+
+
+def test_a_state_code_and_a_number_that_disagree_or_follow_a_label_are_no_address():
+    recognizer = StreetAddressRecognizer()
+    assert found(recognizer, "Order ID 83706 shipped; Member ID 83201") == []  # field labels, not places
+    assert found(recognizer, "Springfield, IL 12345") == []  # 123 is no Illinois ZIP prefix
+    assert found(recognizer, "Table IN 12345 lists the totals") == []
+    assert found(recognizer, "shipped, boxes in 46204 crates") == []  # "in" is a word: it needs a comma
+
+
+def test_welsh_street_types_come_before_the_name():
+    found_here = found(StreetAddressRecognizer(), "Address: 9 Heol y Wrenfield\nPontypridd")
+    assert found_here == ["9 Heol y Wrenfield\nPontypridd"]
+
+
+def test_a_paragraph_that_opens_by_addressing_a_person_names_them():
+    from redaction.recognizers.names import VocativeNameRecognizer
+
+    vocative = VocativeNameRecognizer()
+    mail = "Thanks all.\n\nMarisol, could you check the VAT line?\nTeodor - see below for the totals.\nIlse,\n"
+    assert found(vocative, mail) == ["Marisol", "Teodor", "Ilse"]
+    prose = ("However, the totals held.\nNote - see appendix B.\nParis, the capital, was busy.\n"
+             "Meanwhile, Teodor called.\nAgenda - Q3 review\nBerlin, Germany\nRegards,\nTeodor")
+    assert found(vocative, prose) == []  # English words, an ambiguous place, a name not opening the line
+
+
 def test_age_takes_the_number_only():
     age = AgeRecognizer()
     assert found(age, "A 67-year-old man, aged 67, presented.") == ["67", "67"]

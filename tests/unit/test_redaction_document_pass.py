@@ -141,3 +141,31 @@ def test_identifiers_written_in_capitals_are_found_in_an_upper_case_document():
     text = redactor.redact([note])[0].text
     assert "LK19" not in text and "XPT" not in text and "AB 12" not in text and "CF14" not in text, text
     assert "CLAIM NOTE: INSURED VEHICLE" in text and "DRIVER CALLED." in text
+
+
+def test_a_person_guess_after_an_honorific_stays_though_the_document_lower_cases_the_word():
+    from redaction.refine.common_words import drop_common_words
+
+    # a re-cased upper-case note: no cue stood beside the surname in the first line, so it was lower-cased
+    texts = ["pcp: hideo nakamura, md", "f/u: pcp (Dr. Nakamura) in 1 wk", "Nakamura called"]
+    dets = [[], [Detection("PERSON", 14, 22, 0.85, "SpacyRecognizer")],
+            [Detection("PERSON", 0, 8, 0.85, "SpacyRecognizer")]]
+    kept = drop_common_words(texts, dets)
+    assert kept[1] == dets[1]
+    assert kept[2] == []  # without the honorific the document's lower-case "nakamura" still overrules the guess
+
+
+def test_upper_case_note_surnames_after_an_honorific_and_its_city_line_are_redacted():
+    from core.settings import RedactionSettings
+    from redaction.presidio import PresidioDetector
+    from redaction.redactor import DocumentRedactor
+    from redaction.transform.operators import ReplacementPolicy
+
+    redactor = DocumentRedactor(PresidioDetector(RedactionSettings()), ReplacementPolicy())
+    note = ["HOME ADDR: 4410 THISTLECOMBE BLVD APT 7, FRESNO CA 93720\n"
+            "ATTENDING: DR. OTTILIE QUISTORP, MD      PCP: HIDEO NAKAMURA, MD",
+            "F/U:\n- CARDIOLOGY CLINIC (DR. QUISTORP) IN 2 WKS\n- PCP (DR. NAKAMURA) IN 1 WK, BMP IN 1 WK"]
+    text = "\n".join(r.text for r in redactor.redact(note))
+    for value in ("QUISTORP", "NAKAMURA", "FRESNO", "93720", "THISTLECOMBE"):
+        assert value not in text, text
+    assert "CLINIC (" in text and "IN 2 WKS" in text and "BMP IN 1 WK" in text and "HOME ADDR:" in text
