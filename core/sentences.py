@@ -3,7 +3,7 @@
 English Punkt (NLTK) with the model that llama-index-core ships inside its wheel (`_static/nltk_cache`):
 never downloaded, and loaded by path so no other NLTK data directory can change the result. Punkt cuts
 only at whitespace after a ".", "!" or "?", and reads the word before the cut (an abbreviation such as
-"Dr." or "e.g." does not end a sentence) and the word after (a placeholder such as <PERSON_1> does not
+a title or "e.g." does not end a sentence) and the word after (a placeholder such as <PERSON_1> does not
 start one after an abbreviation). A cut therefore never falls inside a word, a decimal ("2.5 mg") or a
 placeholder. Lines are boundaries as well where the caller's text is made of lines (`sentence_starts`,
 `sentence_spans`): a document's elements, list items and table rows are joined by newlines.
@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.vocabulary.calendar_words import MONTH_ABBREVIATIONS
+from core.vocabulary.honorifics import ABBREVIATED_TITLES
 
 if TYPE_CHECKING:
     from nltk.tokenize.punkt import PunktSentenceTokenizer
@@ -28,8 +29,8 @@ if TYPE_CHECKING:
 # packaged English model knows ("St.", "etc." ...): month names and titles come from the vocabulary.
 EXTRA_ABBREVIATIONS = frozenset({
     "e.g", "i.e", "cf", "al", "approx", "fig", "figs", "no", "nos", "pp", "vol", "vols", "dept",
-    "tel", "ext", "apt", "m.d", "rev", "hon", "gov", "sgt", "mt",
-}) | frozenset(MONTH_ABBREVIATIONS)
+    "tel", "ext", "apt", "m.d", "mt",
+}) | frozenset(MONTH_ABBREVIATIONS) | frozenset(ABBREVIATED_TITLES)
 MIN_QUOTABLE_CHARS = 12  # shorter pieces ("1.", "Page 3") carry no answer on their own
 _LINE = re.compile(r"[^\n]+")
 _LINE_START = re.compile(r"\n\s*(\S)")
@@ -46,7 +47,7 @@ def nltk_data() -> Path:
 @cache
 def tokenizer() -> PunktSentenceTokenizer:
     """English Punkt plus EXTRA_ABBREVIATIONS. (llama-index's own default is an *untrained* Punkt: it
-    knows no abbreviation and cuts "Dr. Smith" after "Dr.".)"""
+    knows no abbreviation and cuts after a title's full stop.)"""
     import nltk
     from nltk.data import FileSystemPathPointer
     from nltk.tokenize.punkt import PunktSentenceTokenizer, load_punkt_params

@@ -1,7 +1,7 @@
 """Sentence-aware chunking of a redacted document, never across a page boundary.
 
 llama-index-core's `SentenceSplitter` cuts and packs each page: elements first, then Veil's sentences
-(`core.sentences`: abbreviations such as "Dr." do not end one), then clauses, then words. It counts
+(`core.sentences`: abbreviations such as titles do not end one), then clauses, then words. It counts
 characters, not model tokens, so `size` and `overlap` stay in characters as in settings.chunking.
 
 Offsets are exact by construction: chunks are made one at a time, left to right. Each one repeats the

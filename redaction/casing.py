@@ -14,11 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from core.vocabulary.honorifics import name_titles
+from core.vocabulary.patterns import alternation
 from redaction.words import LOWER, UPPER, fold, is_term, zipf
 
 _WORD = re.compile(rf"[{UPPER}{LOWER}][{UPPER}{LOWER}'’-]*+")
 _TOKEN = re.compile(r"\S++")
-_HONORIFIC = re.compile(r"(?i)(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame|rev|nurse|mister)\.?$")
+_HONORIFIC = re.compile(rf"(?i){alternation(name_titles())}\.?$")
 MIN_LETTERS = 12          # a line shorter than this is a heading or a label: its case says little
 ONE_CASE_SHARE = 0.9      # share of cased letters in the dominant case for a line to count as one-case
 MIN_NAME_LETTERS = 4      # "MAE", "ASA", "BUN": in capitals, three letters are an abbreviation first

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from redaction.lexicons import HONORIFICS
+from core.vocabulary.honorifics import HONORIFICS
 
 _BY_FIELD = {
     "generic": "id ids identifier ident no nos nr num number numbers ref reference code key serial "

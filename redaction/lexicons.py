@@ -75,8 +75,6 @@ OCCUPATION_HEADS = (
     "practitioner anaesthesiologist anesthesiologist breadwinner homemaker housewife pensioner"
 ).split()
 
-HONORIFICS = "mr mrs ms miss mx dr prof mister rev".split()
-
 # Degrees and licences written after a name: "Samuel Okafor, MD", "j. castell rrt".
 CREDENTIALS = frozenset(
     "MD DO RN NP PA PhD DDS DMD PharmD MBBS MBChB FRCP FRCS FACC FACS LPN CNA APRN DNP MPH MSN BSN "

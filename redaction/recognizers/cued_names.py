@@ -1,5 +1,5 @@
-"""Person names justified by a CUE, in any case: an honorific before them ("Dr. Zelmanovic",
-"dr halvorsen", "MRS ADEYEMI"), a relative's title ("son tom", "DAUGHTER-MARISOL", "husband teodor"),
+"""Person names justified by a CUE, in any case: an honorific or title before them (in capitals,
+lower case or as written), a relative's title ("son tom", "DAUGHTER-MARISOL", "husband teodor"),
 a credential after them ("j. castell rrt", "LEO B. ARDEN-COLE, RRT"), or the speaker's place in a
 chat transcript ("[14:02] agent sunita:", "**tomas.k** - 06:58") and handles like "ines.v".
 
@@ -14,10 +14,12 @@ import re
 
 from presidio_analyzer import EntityRecognizer
 
+from core.vocabulary.honorifics import name_titles
+from core.vocabulary.patterns import alternation
 from redaction.recognizers.base import result
 from redaction.words import fold, zipf
 
-_HONORIFIC = r"(?:mr|mrs|ms|miss|mx|dr|doctor|prof|professor|sir|dame|judge|justice|nurse|rev)"
+_HONORIFIC = alternation(name_titles())
 _KIN = (r"(?:son|sons|daughter|daughters|dtr|wife|husband|hubby|spouse|partner|brother|bro|sister|sis|mother|"
         r"mom|mum|father|dad|child|grandson|granddaughter|grand[ -]daughter|grand[ -]son|nephew|niece|neice|"
         r"cousin|aunt|uncle|fianc[eé]e?|boyfriend|girlfriend|friend|neighbou?r|proxy|hcp|spokesperson|"
@@ -84,7 +86,7 @@ def _may_be_name(word: str, given_names_too: bool = False, surnames_too: bool = 
     if given_names_too and folded in given_names():
         return True
     if surnames_too and (folded in given_names() or folded in surnames()) and zipf(word) < EVERYDAY_ZIPF:
-        return True  # "Dr. Baker", "Dr. Fisher"; not "Miss lunch"
+        return True  # a surname that is also a trade after an honorific; not an everyday word
     return is_probable_name(word) or (zipf(word) < RARE_ZIPF and not folded.endswith(("ed", "ing", "ly")))
 
 

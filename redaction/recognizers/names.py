@@ -2,7 +2,7 @@
 
 spaCy's small model misses names in headers, tables and signatures ("Patient: Eleanor Whitfield").
 Three cheap signals catch them: a census gazetteer of given names and surnames, an honorific
-("Dr. Okafor"), and a field label ("Borrower: Marcus Delgado").
+before a surname, and a field label ("Borrower: Marcus Delgado").
 """
 
 from __future__ import annotations

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 
-from redaction.lexicons import DEMONYMS, HONORIFICS, OCCUPATION_HEADS, trie_regex
+from core.vocabulary.honorifics import HONORIFICS
+from redaction.lexicons import DEMONYMS, OCCUPATION_HEADS, trie_regex
 from redaction.recognizers.base import RegexRecognizer
 
 
 
 class HonorificRecognizer(RegexRecognizer):
-    """"Mr.", "Dr" before a name: the honorific reveals gender or profession."""
+    """A form of address before a name (`core.vocabulary.honorifics`): it reveals gender or profession."""
 
     ENTITY = "TITLE"
     PATTERN = re.compile(rf"\b(?i:{trie_regex(HONORIFICS)})\b\.?(?=[ \t]+[A-Za-zÀ-ž])")

@@ -15,7 +15,8 @@ import re
 from collections.abc import Collection, Sequence
 
 from core.placeholders import PLACEHOLDER
-from redaction.lexicons import CLINICAL_EPONYMS, CURRENCY_CODES, HONORIFICS, trie_regex
+from core.vocabulary.honorifics import HONORIFICS
+from redaction.lexicons import CLINICAL_EPONYMS, CURRENCY_CODES, trie_regex
 from redaction.recognizers import GUESSING_DETECTORS
 from redaction.spans import Detection
 from redaction.words import LOWER, UPPER, is_term, zipf
@@ -41,7 +42,7 @@ _HONORIFIC_BEFORE = re.compile(rf"(?i)(?<![\w.])(?:{trie_regex(HONORIFICS)})\.?[
 
 
 def follows_honorific(text: str, detection: Detection) -> bool:
-    """A person guess right after an honorific ("Dr. Quistorp") is a name, whatever else the document
+    """A person guess right after an honorific (a rare surname) is a name, whatever else the document
     writes in lower case: in a re-cased upper-case note the same surname may have been lower-cased
     where no cue stood beside it."""
     return detection.entity_type == "PERSON" and bool(
@@ -78,7 +79,7 @@ def _is_common_word(value: str, detection: Detection, lowercase: set[str]) -> bo
     if detection.entity_type == "PERSON" and _looks_like_full_name(words):
         return False  # "Will Rose" stays redacted even beside "will" and "rose"
     if detection.entity_type == "PERSON" and len(words) > 1 and words[0].lower() in HONORIFICS:
-        return False  # "Ms S.", "Dr. Brown": whatever follows an honorific is a name
+        return False  # an honorific and an initial or a surname: whatever follows an honorific is a name
     if detection.entity_type == "PERSON" and detection.detector == "SpacyRecognizer" and ordinary_words(words):
         return True
     capitalised = [w for w in words if w[0].isupper() and not w.isupper()]

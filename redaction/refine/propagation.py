@@ -1,7 +1,7 @@
 """Document-level propagation: a value detected once is redacted everywhere in the same document.
 
 Detectors see one element at a time and miss a name in a table cell that they caught in prose;
-the surname alone ("Ms. Whitfield") is the same person too, and so is the name an e-mail address
+the surname alone (after an honorific) is the same person too, and so is the name an e-mail address
 spells out ("jane.doe@corp.local" names Jane Doe wherever the document mentions her).
 """
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from core.vocabulary.honorifics import HONORIFICS
+
 _SPACE = re.compile(r"\s+")
 _NAME_WORD = re.compile(r"[^\W\d_]{2,}")
-_HONORIFICS = frozenset("mr mrs ms miss mx dr prof sir dame".split())
+_HONORIFICS = frozenset(HONORIFICS)
 
 
 def _normalise(value: str) -> str:
