@@ -31,7 +31,9 @@ def veil_recognizers() -> list:
     from redaction.recognizers.emails import email_recognizers
     from redaction.recognizers.financial import LuhnCardRecognizer, VeilIbanRecognizer
     from redaction.recognizers.government import DashedSsnRecognizer, UkNationalInsuranceRecognizer
-    from redaction.recognizers.names import name_recognizers
+    from redaction.recognizers.cued_names import CuedNameRecognizer
+    from redaction.recognizers.names import (GazetteerNameRecognizer, LabelledNameRecognizer, LowercaseNameRecognizer,
+                                             NameCueRecognizer, NameListRecognizer, SingleGivenNameRecognizer)
     from redaction.recognizers.organisations import CompanySuffixRecognizer, PartnershipRecognizer
     from redaction.recognizers.phones import phone_recognizers
     from redaction.recognizers.places import (AdministrativeAreaRecognizer, CareFacilityRecognizer, CountryRecognizer,
@@ -47,7 +49,8 @@ def veil_recognizers() -> list:
     return [StreetAddressRecognizer(), LuhnCardRecognizer(), VeilIbanRecognizer(), *phone_recognizers(),
             DashedSsnRecognizer(), UkNationalInsuranceRecognizer(), AgeRecognizer(), VeilDateRecognizer(),
             ZipCodeRecognizer(), UkIrishPostcodeRecognizer(),
-            *email_recognizers(), WebAddressRecognizer(), *record_recognizers(), *vehicle_recognizers(), CaseNumberRecognizer(), *name_recognizers(),
+            *email_recognizers(), WebAddressRecognizer(), *record_recognizers(), *vehicle_recognizers(), CaseNumberRecognizer(), GazetteerNameRecognizer(), CuedNameRecognizer(), LabelledNameRecognizer(),
+            LowercaseNameRecognizer(), SingleGivenNameRecognizer(), NameCueRecognizer(), NameListRecognizer(),
             HonorificRecognizer(), JobTitleRecognizer(), NrpRecognizer(), CompanySuffixRecognizer(),
             PartnershipRecognizer(), CountryRecognizer(), LocativePlaceRecognizer(), CareFacilityRecognizer(),
             AdministrativeAreaRecognizer(), RareWordRecognizer()]

@@ -181,7 +181,7 @@ _NOT_STREET_WORDS = _UNIT_WORDS | _MONTHS
 
 
 def _is_quantity_or_date(core: str) -> bool:
-    """'3 hours 42 minutes', '2 tablets 3 times', '9 April 2024': not a building, a street and a number."""
+    """'3 hours 42 minutes', '2 tablets 3 times', '9' + a month + '2024': not a building, a street and a number."""
     return any(w.lower().strip(".,") in _NOT_STREET_WORDS for w in core.split())
 
 

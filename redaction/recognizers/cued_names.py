@@ -17,6 +17,7 @@ from presidio_analyzer import EntityRecognizer
 from core.vocabulary.honorifics import name_titles
 from core.vocabulary.patterns import alternation
 from redaction.recognizers.base import result
+from redaction.recognizers.names import given_names, is_probable_name, surnames
 from redaction.words import fold, zipf
 
 _HONORIFIC = alternation(name_titles())
@@ -76,8 +77,6 @@ def _may_be_name(word: str, given_names_too: bool = False, surnames_too: bool = 
     After a relative's title any census given name counts, everyday word or not ("son bill")."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    from redaction.recognizers.names import given_names, is_probable_name, surnames
-
     if re.fullmatch(_INITIAL, word):
         return True
     folded = fold(word)
@@ -111,8 +110,6 @@ class CuedNameRecognizer(EntityRecognizer):
     @staticmethod
     def _speaker(match: re.Match) -> tuple[int, int] | None:
         """A speaker with name evidence or a handle ("sunita", "tomas.k"), not "Vitals 08:00" or "Plan:"."""
-        from redaction.recognizers.names import is_probable_name
-
         name = match.group("name")
         parts = [p for p in re.split(r"[\s.]", name) if len(p) > 1]
         if name.lower() in _ROLES or not parts or not (_is_handle(name) or all(is_probable_name(p) for p in parts)):
@@ -131,8 +128,6 @@ class CuedNameRecognizer(EntityRecognizer):
 
 
 def _is_handle(handle: str) -> bool:
-    from redaction.recognizers.names import is_probable_name
-
     return any(len(part) > 1 and is_probable_name(part) for part in handle.split("."))
 
 

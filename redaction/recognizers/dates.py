@@ -2,7 +2,7 @@
 clinical dates ("7/22", "'92").
 
 Weekdays, months alone, clock times, durations and recurring schedules identify no one and are
-what a reader needs ("every second Thursday at 9:00"): they are not matched here, and the document
+what a reader needs ("every second" + a weekday + "at 9:00"): they are not matched here, and the document
 pass drops them when the NER model offers them (`redaction.refine.time_words`).
 """
 

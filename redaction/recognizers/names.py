@@ -348,11 +348,3 @@ def _is_rare(word: str) -> bool:
 
 _NAME_ZIPF = 3.0
 _COMMON_ZIPF = 4.0
-
-
-def name_recognizers() -> list:
-    from redaction.recognizers.cued_names import CuedNameRecognizer
-
-    return [GazetteerNameRecognizer(), CuedNameRecognizer(), LabelledNameRecognizer(),
-            LowercaseNameRecognizer(), SingleGivenNameRecognizer(), NameCueRecognizer(),
-            NameListRecognizer(), VocativeNameRecognizer()]

@@ -1,6 +1,6 @@
 """Time expressions that date no one: durations ("48 hours", "a 14-day course"), recurring
-schedules ("every second Thursday", "twice daily"), a weekday or a month alone ("on Friday",
-"in March") and clock times ("at 9:00", "14:30").
+schedules ("every second" + a weekday, "twice daily"), a weekday or a month alone ("on" + a
+weekday, "in" + a month) and clock times ("at 9:00", "14:30").
 
 spaCy's NER labels them DATE/TIME, and redacting them blanks what a reader needs most in clinical
 notes and contracts (how long a drug is taken, when a clinic runs). HIPAA's date element is a date
@@ -56,7 +56,7 @@ def dates_no_one(value: str) -> bool:
     if is_duration(value):
         return True
     if _HAS_DATE_NUMBER.search(value):
-        return False  # "March 12", "Friday 3", "1992": a day or a year
+        return False  # a month or a weekday with a number, "1992": a day or a year
     tokens = _TOKENS.findall(value)
     return bool(tokens) and all(_UNDATED_TOKEN.fullmatch(t.strip()) for t in tokens)
 
