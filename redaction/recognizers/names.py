@@ -1,8 +1,8 @@
 """Person-name recognizers that do not depend on the NER model seeing enough context.
 
-spaCy's small model misses names in headers, tables and signatures ("Patient: Eleanor Whitfield").
+spaCy's small model misses names in headers, tables and signatures ("Patient: Rosamund Ashgrove").
 Three cheap signals catch them: a census gazetteer of given names and surnames, an honorific
-before a surname, and a field label ("Borrower: Marcus Delgado").
+before a surname, and a field label ("Borrower: Tobiah Vantreese").
 """
 
 from __future__ import annotations
@@ -94,10 +94,10 @@ def _shares(name: str) -> dict[str, float]:
 
 # A name is a name when more people bear it than English writes it as a word: the word's Zipf
 # frequency must stay under a bar that rises with the census share (in %), one Zipf unit per tenfold.
-SURNAME_BAR = 2.5           # at 0.001% (1 in 100,000): "Harrigan"-like rare surnames pass, "Wedge" 3.6 does not
+SURNAME_BAR = 2.5           # at 0.001% (1 in 100,000): "Harrigan"-like rare surnames pass, "Kettle" 3.5 does not
 GIVEN_NAME_BAR = 3.0        # at 0.001%: given names are written as words more often than surnames
-MAX_BAR = 4.3               # "Baker", "Park": as often a word as a name; cues and context decide
-MAX_GIVEN_BAR = 5.5         # "David", "John": frequent words because they are frequent names
+MAX_BAR = 4.3               # "Porter": as often a word as a name; cues and context decide
+MAX_GIVEN_BAR = 5.5         # "Jason": a frequent word because it is a frequent name
 UNKNOWN_WORD_ZIPF = 1.0     # a census surname English does not write at all ("Bellavitti")
 
 
@@ -107,7 +107,7 @@ def _bar(share: float, base: float, ceiling: float) -> float:
 
 WORLD_RANK_CAP = 1000          # a name among the 1,000 most borne in one of names-dataset's 105 countries
 WORLD_BAR_AT_100 = 3.5          # rank 100 needs Zipf under 3.5; every tenfold in rank lowers the bar by 1.5
-WORLD_MAX_BAR = 4.0             # the commonest names ("Liam") may be as frequent as everyday words
+WORLD_MAX_BAR = 4.0             # the commonest names ("Noah") may be as frequent as everyday words
 
 
 def _world_bar(rank: int) -> float:
@@ -118,7 +118,7 @@ def is_probable_name(word: str, worldwide: bool = True) -> bool:
     """Lexicon evidence, without context, that a word is a person's name rather than an English word:
     the census share of people bearing it weighed against how often English writes it, then (with
     `worldwide`) its rank among the names of 105 countries. The worldwide lists are noisy for a lone
-    word ("Vanco", "Bilat" rank as surnames somewhere): callers with no other evidence leave them out."""
+    word ("Nacho", "Lasso" rank as names somewhere): callers with no other evidence leave them out."""
     from redaction.words import zipf
 
     folded = fold(word)
@@ -171,7 +171,7 @@ class GazetteerNameRecognizer(_RegexNameRecognizer):
             first, last = fold(match["first"]), fold(match["last"])
             if first not in self._given:
                 if is_probable_name(match["first"]) and is_probable_name(match["last"]):
-                    results.append(self._result(match.start(), match.end(), 0.6))  # "Adaeze Okoro"
+                    results.append(self._result(match.start(), match.end(), 0.6))  # "Chinonso Obiora"
                 continue
             known_last = last in self._surnames
             if first in _AMBIGUOUS_GIVEN and not known_last:
@@ -181,7 +181,7 @@ class GazetteerNameRecognizer(_RegexNameRecognizer):
 
 
 class LowercaseNameRecognizer(_RegexNameRecognizer):
-    """"patricia desrosiers", "stavros kalogeridis": a lower-case pair of two probable names."""
+    """"brenda castellano", "stavros kalogeridis": a lower-case pair of two probable names."""
 
     _LOWER_PAIR = re.compile(r"(?<![\w@./-])(?P<first>[a-z]{2,})[ \t]+(?P<last>[a-z]{2,})(?![\w@-])")
 
@@ -205,7 +205,7 @@ class LowercaseNameRecognizer(_RegexNameRecognizer):
 
 
 class SingleGivenNameRecognizer(_RegexNameRecognizer):
-    """A capitalised census given name on its own ("Thanks, Megan"), not at a sentence start."""
+    """A capitalised census given name on its own ("Thanks, Brenda"), not at a sentence start."""
 
     _WORD = re.compile(r"(?<![\w'-])[A-Z][a-z]{2,}(?![\w-])")
 
@@ -241,7 +241,7 @@ class VocativeNameRecognizer(_RegexNameRecognizer):
 
 
 class LabelledNameRecognizer(_RegexNameRecognizer):
-    """The name after a field label: "Patient: Eleanor Whitfield", "Incident commander: ..."."""
+    """The name after a field label: "Patient: Rosamund Ashgrove", "Incident commander: ..."."""
 
     def __init__(self) -> None:
         super().__init__("LabelledNameRecognizer")
@@ -251,19 +251,19 @@ class LabelledNameRecognizer(_RegexNameRecognizer):
 
 
 _ANY_WORD = rf"[{_U}{_L}][{_L}'-]{{1,63}}"
-# Phrases that introduce a name in any case: "my name is vitoria", "people call me Csanád".
+# Phrases that introduce a name in any case: "my name is rosaura", "people call me Bálint".
 _NAMING_CUE = re.compile(
     r"(?i)\b(?:my name is|name's|names? is|call me|calls me|called me|named (?:him|her|them|it)|"
     r"(?:first|last|middle|maiden|family|sur)[ -]?name(?: is)?[?:]?)[ \t]+")
 _CUED_NAME = re.compile(rf"{_ANY_WORD}(?:[ \t]+[{_U}{_L}]\.?(?=[ \t]))?(?:[ \t]+{_ANY_WORD})?")
-# A relative before a capitalised name: "my kid Lukas", "her husband Ari".
+# A relative before a capitalised name: "my kid Anselm", "her husband Tobiah".
 _KIN_CUE = re.compile(
     r"(?i:\b(?:my|our|his|her|their|your)[ \t]+(?:kid|son|daughter|wife|husband|brother|sister|mother|"
     r"father|mom|mum|dad|child|grandson|granddaughter|nephew|niece|cousin|partner|fianc[eé]e?|boyfriend|"
     r"girlfriend|friend|boss|colleague))[ \t]+(?=[A-ZÀ-Ž])")
 _NAME_WORD_RE = re.compile(rf"(?:{_NAME_WORD})(?![\w-])")
 _LIST_ITEM = rf"[{_U}{_L}][{_L}'-]{{1,63}}"
-# "Efimiya, Mary, Ariana, Isabel and Jodi": a list of single words, mostly given names.
+# "Oriana, Tessa, Halvard, Mirela and Brenda": a list of single words, mostly given names.
 _NAME_LIST = re.compile(rf"(?<![\w-])(?:{_LIST_ITEM},[ \t]+){{1,}}{_LIST_ITEM},?[ \t]+(?:and|&|or)[ \t]+{_LIST_ITEM}(?![\w-])"
                         rf"|(?<![\w-])(?:{_LIST_ITEM},[ \t]+){{3,}}{_LIST_ITEM}(?![\w-])"
                         rf"|(?<![\w-])(?:{_NAME_WORD})[ \t]+(?:and|&)[ \t]+(?:{_NAME_WORD})(?![\w-])")
@@ -307,7 +307,7 @@ class NameCueRecognizer(_RegexNameRecognizer):
 
 
 class NameListRecognizer(_RegexNameRecognizer):
-    """Every item of a list whose items are nearly all known names: "Hleb, Sheila, Donna and Shan"."""
+    """Every item of a list whose items are nearly all known names: "Halvard, Tessa, Mirela and Oriana"."""
 
     def __init__(self) -> None:
         super().__init__("NameListRecognizer")
@@ -340,7 +340,7 @@ def _is_census_name(word: str) -> bool:
 
 
 def _is_rare(word: str) -> bool:
-    """Rarer in English than a name that is also a word: "Agi", "Hleb", not "Will" or "Hope"."""
+    """Rarer in English than a name that is also a word: "Halvard", "Mirela", not "Will" or "Hope"."""
     from redaction.words import is_term, zipf
 
     return len(word) > 2 and zipf(word) < _NAME_ZIPF and not is_term(word)

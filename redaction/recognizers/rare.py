@@ -2,7 +2,7 @@
 
 A capitalised word that English hardly uses is a name, a company or a place whatever the context;
 so is a word with letters English does not spell with (ð, ł, ć) or in another script (Greek,
-Cyrillic). A run of capitalised words around such a word is taken whole ("Esat Jeknić").
+Cyrillic). A run of capitalised words around such a word is taken whole ("Dragoslav Vujković").
 """
 
 from __future__ import annotations
