@@ -12,11 +12,14 @@ import re
 from dataclasses import dataclass
 
 from core.vocabulary.calendar_words import month_pattern
+from core.vocabulary.currencies import COMMON_CURRENCY_CODES, CURRENCY_NAMES, CURRENCY_SYMBOLS
+from core.vocabulary.patterns import alternation
 from generation.grounding import content_stems
 
 _NUM = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"\
        r"forty|fifty|sixty|hundred|thousand|million|billion|a few|several)"
-_CURRENCY = r"(?:[$€£¥]|\b(?:USD|EUR|GBP|CHF|JPY|CAD|AUD|dollars?|euros?|pounds?)\b)"
+_CURRENCY = (rf"(?:[{re.escape(CURRENCY_SYMBOLS)}]|\b(?:{alternation(c.upper() for c in COMMON_CURRENCY_CODES)}"
+             rf"|{alternation(CURRENCY_NAMES)}s?)\b)")  # IGNORECASE where used
 _TIME_UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)"
 _DOSE_UNIT = r"(?:mg|mcg|µg|g|kg|ml|mL|l|units?|IU|tablets?|capsules?|puffs?|drops?)"
 _MONTH = month_pattern(abbreviated=False, capitalised=True)

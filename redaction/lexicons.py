@@ -25,7 +25,7 @@ STREET_TYPES_BEFORE = (
     "sokak caddesi cad. jalan jl. lorong heol ffordd stryd lôn"
 ).split()
 
-# Endings of one-word street names ("Lindenhofgasse", "Koivurinteenkatu", "Björkängsvägen").
+# Endings of one-word street names ("Ditscheinergasse", "Snellmaninkatu", "Nybyvägen").
 STREET_ENDINGS = (
     "strasse straße str. gasse weg vej gade gatan gata vägen väg katu tie kuja polku laan straat "
     "plein gracht dreef kade singel allee platz ring damm ufer veien vegen gate utca út u. iela "
@@ -52,7 +52,7 @@ US_ZIP_PREFIXES = {
     "AA": ((340, 340),), "AE": ((90, 98),), "AP": ((962, 966),),
 }
 
-# Job-title head nouns: "filing clerk", "estate manager", "forklift operator".
+# Job-title head nouns: "booking clerk", "property manager", "rolling machine operator".
 OCCUPATION_HEADS = (
     "clerk cleaner writer manager operator consultant attendant nurse soldier distributor engineer "
     "technician analyst designer officer assistant director teacher scientist developer programmer "
@@ -74,11 +74,6 @@ OCCUPATION_HEADS = (
     "repairer setter tender handler loader packer sorter picker sewer polisher grinder student pupil "
     "practitioner anaesthesiologist anesthesiologist breadwinner homemaker housewife pensioner"
 ).split()
-
-# Degrees and licences written after a name: "Tobiah Vantreese, MD", "j. castell rrt".
-CREDENTIALS = frozenset(
-    "MD DO RN NP PA PhD DDS DMD PharmD MBBS MBChB FRCP FRCS FACC FACS LPN CNA APRN DNP MPH MSN BSN "
-    "Esq JD LLM CPA MSW LCSW PsyD RRT CRNA RPh PT OT SLP RD".split())
 
 # Eponyms that clinical text uses as the names of devices, signs, manoeuvres and scores ("Foley
 # catheter", "Swan-Ganz", "Babinski sign"): alone, they name a thing, not a person.
@@ -164,11 +159,3 @@ def _node_regex(node: dict) -> str:
     if optional:
         return "(?:" + body + ")?" if len(branches) > 1 or len(body) > 1 else body + "?"
     return body
-
-
-# ISO 4217 codes of the currencies documents quote most ("USD 1,350", "fees of GBP 45.00").
-CURRENCY_CODES = frozenset("""
-    usd eur gbp jpy chf cad aud nzd cny rmb hkd sgd inr sek nok dkk pln czk huf ron bgn hrk rub uah try
-    ils aed sar qar kwd bhd omr egp zar ngn kes ghs mad tnd brl mxn ars clp cop pen krw twd thb myr idr
-    php vnd pkr bdt lkr isk dem frf itl esp nlg bef ats xof xaf
-    """.split())

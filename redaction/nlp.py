@@ -17,6 +17,7 @@ from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 
 from core.vocabulary.calendar_words import month_pattern, weekday_pattern
+from core.vocabulary.currencies import COMMON_CURRENCY_CODES
 
 # Components of the en_core_web_* pipelines that NER does not listen to.
 UNUSED_COMPONENTS = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
@@ -34,9 +35,8 @@ NER_TO_ENTITY = {
 # Names of identifier types and common acronyms that the small model tags as organisations.
 ALLOWED_TERMS = frozenset("""iban ssn ss# atm pin id ids pdf url ok asap faq ceo cfo cto coo vp hr it
     dob mrn npi ein tin vat iso gdpr hipaa usa faqs sms gps api
-    usd eur gbp jpy chf cad aud cny inr sek nok dkk pln czk huf
     utc gmt sha md5 ip tcp udp http https tls ssl vpn dns sql json xml csv sdk cli os cpu gpu ram
-    aws gcp iam sso mfa otp sla sev kpi etl crm erp ecg ekg mri icu bp""".split())
+    aws gcp iam sso mfa otp sla sev kpi etl crm erp ecg ekg mri icu bp""".split()) | COMMON_CURRENCY_CODES
 # A date has a month, a year or a numeric date in it; "70", "x3", "1600 hrs" and "10cc/hr" do not.
 _DATE_WORDS = re.compile(
     r"(?i)\b(?:19|20)\d\d\b|\b\d{1,2}/\d{1,2}\b|\b\d{1,4}([.-])\d{1,2}\1\d{1,4}\b|\b\d{1,2}(?:st|nd|rd|th)\b|"

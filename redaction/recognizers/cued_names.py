@@ -14,18 +14,17 @@ import re
 
 from presidio_analyzer import EntityRecognizer
 
+from core.vocabulary.credentials import STRONG_CREDENTIALS
 from core.vocabulary.honorifics import name_titles
+from core.vocabulary.kin import KIN_WORDS
 from core.vocabulary.patterns import alternation
 from redaction.recognizers.base import result
 from redaction.recognizers.names import given_names, is_probable_name, surnames
 from redaction.words import fold, zipf
 
 _HONORIFIC = alternation(name_titles())
-_KIN = (r"(?:son|sons|daughter|daughters|dtr|wife|husband|hubby|spouse|partner|brother|bro|sister|sis|mother|"
-        r"mom|mum|father|dad|child|grandson|granddaughter|grand[ -]daughter|grand[ -]son|nephew|niece|neice|"
-        r"cousin|aunt|uncle|fianc[eé]e?|boyfriend|girlfriend|friend|neighbou?r|proxy|hcp|spokesperson|"
-        r"in-law|dtr-in-law|son-in-law|daughter-in-law|guardian|caregiver|carer)")
-_STRONG_CREDENTIALS = r"(?:md|rn|rrt|np|lpn|cna|aprn|crna|phd|dds|dmd|pharmd|mbbs|frcp|frcs|msw|lcsw|psyd|esq|cpa)"
+_KIN = alternation(KIN_WORDS)
+_STRONG_CREDENTIALS = alternation(STRONG_CREDENTIALS)
 # A word: letters, digits, apostrophes and hyphens, ending in a letter ("O'Neil", "Arden-Cole"); an
 # initial or a chain of them ("j.", "J.-R."). Written so that there is one way to match each and no
 # backtracking (possessive, bounded): tried at every word start, an unbounded word on a long run such

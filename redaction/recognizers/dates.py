@@ -13,11 +13,12 @@ import re
 from presidio_analyzer import Pattern, PatternRecognizer
 
 from core.vocabulary.calendar_words import month_pattern
+from core.vocabulary.currencies import CURRENCY_SYMBOLS
 
 _MONTH = rf"{month_pattern()}\.?"  # every pattern that uses it is case-insensitive
 _WRITTEN = rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?"
 _TIME = r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?[AaPp]\.?[Mm]\.?)?"
-_CURRENCY = r"(?:[$€£¥]|\b[A-Z]{3}[ \t]?)"
+_CURRENCY = rf"(?:[{re.escape(CURRENCY_SYMBOLS)}]|\b[A-Z]{{3}}[ \t]?)"
 # Month/day without a year, the usual date in clinical notes: "7/22", "12/3".
 _MONTH_DAY = r"(?<![\w/.,:-])(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])(?![\w/%]|[.,:]\d|-\d)"
 # Vulgar fractions and the scales that write "n/m": not dates.

@@ -15,6 +15,8 @@ from importlib import resources
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from core.vocabulary.calendar_words import calendar_words
+from core.vocabulary.kin import KIN_WORDS
+from core.vocabulary.patterns import alternation
 from redaction.recognizers.base import result
 from redaction.words import LOWER as _L, UPPER as _U, fold
 
@@ -258,9 +260,7 @@ _NAMING_CUE = re.compile(
 _CUED_NAME = re.compile(rf"{_ANY_WORD}(?:[ \t]+[{_U}{_L}]\.?(?=[ \t]))?(?:[ \t]+{_ANY_WORD})?")
 # A relative before a capitalised name: "my kid Anselm", "her husband Tobiah".
 _KIN_CUE = re.compile(
-    r"(?i:\b(?:my|our|his|her|their|your)[ \t]+(?:kid|son|daughter|wife|husband|brother|sister|mother|"
-    r"father|mom|mum|dad|child|grandson|granddaughter|nephew|niece|cousin|partner|fianc[eé]e?|boyfriend|"
-    r"girlfriend|friend|boss|colleague))[ \t]+(?=[A-ZÀ-Ž])")
+    rf"(?i:\b(?:my|our|his|her|their|your)[ \t]+{alternation(KIN_WORDS)})[ \t]+(?=[A-ZÀ-Ž])")
 _NAME_WORD_RE = re.compile(rf"(?:{_NAME_WORD})(?![\w-])")
 _LIST_ITEM = rf"[{_U}{_L}][{_L}'-]{{1,63}}"
 # "Oriana, Tessa, Halvard, Mirela and Brenda": a list of single words, mostly given names.

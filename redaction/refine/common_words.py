@@ -16,7 +16,8 @@ from collections.abc import Collection, Sequence
 
 from core.placeholders import PLACEHOLDER
 from core.vocabulary.honorifics import HONORIFICS
-from redaction.lexicons import CLINICAL_EPONYMS, CURRENCY_CODES, trie_regex
+from core.vocabulary.currencies import CURRENCY_CODES
+from redaction.lexicons import CLINICAL_EPONYMS, trie_regex
 from redaction.recognizers import GUESSING_DETECTORS
 from redaction.spans import Detection
 from redaction.words import LOWER, UPPER, is_term, zipf

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from redaction.lexicons import CREDENTIALS
+from core.vocabulary.credentials import CREDENTIALS
 from redaction.spans import Detection
 
 _CRED = "|".join(sorted(CREDENTIALS, key=len, reverse=True))
