@@ -41,7 +41,7 @@ class PresidioDetector:
 
         from redaction.nlp import IndexedContextEnhancer
         from redaction.recognizers import REPLACED_STOCK_RECOGNIZERS, veil_recognizers
-        from redaction.recognizers.names import world_name_ranks
+        from core.vocabulary.names import world_name_ranks
 
         _offline_tldextract()
         analyzer = AnalyzerEngine(nlp_engine=nlp_engine(self._settings), supported_languages=[self._settings.language],

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import math
 import re
-from functools import cache
-from importlib import resources
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from core.vocabulary.calendar_words import calendar_words
 from core.vocabulary.kin import KIN_WORDS
+from core.vocabulary.names import (AMBIGUOUS_GIVEN_NAMES as _AMBIGUOUS_GIVEN, COMMON_WORD_NAMES as _COMMON_WORDS,
+                                   census_shares as _shares, given_names, surnames, world_name_ranks)
 from core.vocabulary.patterns import alternation
 from redaction.recognizers.base import result
-from redaction.words import LOWER as _L, UPPER as _U, fold
+from redaction.words import LOWER as _L, UPPER as _U, fold, is_term, zipf
 
 # Repetitions are bounded: these patterns are tried at every word start, and an unbounded chain
 # ("Ab-Ab-Ab-...", "a'a'a'...") made each try scan to the end of a long run (quadratic time).
@@ -36,64 +35,6 @@ _LABELS = (
 )
 _LABELLED = re.compile(rf"(?m)\b(?i:{_LABELS})[ \t]*:[ \t]*(?P<name>{_FULL_NAME})\b")
 
-# Given names that are also everyday capitalised words: only a known surname after them counts.
-_AMBIGUOUS_GIVEN = {
-    "will", "bill", "mark", "rose", "lane", "dean", "major", "page",
-    "art", "sunny", "joy", "hope", "faith", "summer", "dawn", "crystal", "amber", "ruby", "chase",
-    "grant", "drew", "miles", "lee", "long", "king", "young", "rich", "price", "chance", "guy",
-    "christian", "virginia", "georgia", "carolina", "dakota", "florence", "paris", "sydney", "austin",
-    "houston", "charlotte", "phoenix", "madison", "jackson", "lincoln", "washington", "china", "iris",
-    "misty", "golden", "precious", "sterling", "royal", "penny", "ginger", "sandy", "holly", "ivy",
-    "rocky", "stormy", "an", "in", "my", "so", "ok", "al", "ed", "con", "don", "van", "von",
-} | calendar_words(abbreviated=False)
-
-
-# Census given names/surnames that are everyday English words (lower-case text needs this check).
-_COMMON_WORDS = set("""
-    art bill bob can car case chance chase cook day dean dell dew don dot drew else era fay gay
-    gene hall hill hope ivy jack joy king lane lee long love major mark miles new
-    norman page park pat penny price rich rose ross sale see sky son star sue summer tad
-    tom van von ward way white will wood young green brown black gray grey ash bell best
-    camp carpenter clay cross dale field fisher ford fox glass gold hunter justice key lord
-    lovely mason miller money moon north page pay piper porter post power reed rice rock
-    rush sharp short small snow stone street strong sweet taylor tucker turner walker
-    west wise worth wright case christmas easter else
-    age aide air alpha ample angel autumn baker bank banks berry bird
-    blue bond branch brook brooks burns bush butler card carter chambers church clark
-    coffee cole colt cotton craft crane crown cash dawn deal dear diamond dixon drake
-    early east eve faith fair fall ferry fine fish flower forest foster free friend gain
-    game gates gil grace grant guy hale hand happy hardy hart heart holiday holly home
-    honey house howard hurt iris jewel jewell judge just kind lake land law little
-    lucky marsh martin master meadow mercy merry middle mill mills moore more
-    morning nice noble oak ocean ok pace paris pearl person pink place pool pope potter
-    queen rain ray read ready river robin rose royal ruby sage salt sandy sea season
-    shadow shell silver sing sky smith spring stamp still stroud summer sunny swift
-    tailor tea temple thorn true union vale valley vine wall walls war waters weaver
-    well wells will winter wolf wren yard princess prince duke earl baron""".split()) | calendar_words(abbreviated=False)
-
-
-@cache
-def _census(name: str) -> frozenset[str]:
-    text = resources.files("names").joinpath(name).read_text()
-    return frozenset(line.split()[0].lower() for line in text.splitlines() if line.strip())
-
-
-@cache
-def given_names() -> frozenset[str]:
-    return _census("dist.female.first") | _census("dist.male.first")
-
-
-def surnames() -> frozenset[str]:
-    return _census("dist.all.last")
-
-
-@cache
-def _shares(name: str) -> dict[str, float]:
-    """name -> percent of the 1990 US population bearing it (the census lists' second column)."""
-    text = resources.files("names").joinpath(name).read_text()
-    return {parts[0].lower(): float(parts[1]) for parts in map(str.split, text.splitlines()) if parts}
-
-
 # A name is a name when more people bear it than English writes it as a word: the word's Zipf
 # frequency must stay under a bar that rises with the census share (in %), one Zipf unit per tenfold.
 SURNAME_BAR = 2.5           # at 0.001% (1 in 100,000): "Harrigan"-like rare surnames pass, "Kettle" 3.5 does not
@@ -107,7 +48,6 @@ def _bar(share: float, base: float, ceiling: float) -> float:
     return min(ceiling, base + math.log10(share / 0.001)) if share > 0 else float("-inf")
 
 
-WORLD_RANK_CAP = 1000          # a name among the 1,000 most borne in one of names-dataset's 105 countries
 WORLD_BAR_AT_100 = 3.5          # rank 100 needs Zipf under 3.5; every tenfold in rank lowers the bar by 1.5
 WORLD_MAX_BAR = 4.0             # the commonest names ("Noah") may be as frequent as everyday words
 
@@ -121,8 +61,6 @@ def is_probable_name(word: str, worldwide: bool = True) -> bool:
     the census share of people bearing it weighed against how often English writes it, then (with
     `worldwide`) its rank among the names of 105 countries. The worldwide lists are noisy for a lone
     word ("Nacho", "Lasso" rank as names somewhere): callers with no other evidence leave them out."""
-    from redaction.words import zipf
-
     folded = fold(word)
     if folded in _COMMON_WORDS or folded in _AMBIGUOUS_GIVEN or not folded.isalpha():
         return False
@@ -135,18 +73,6 @@ def is_probable_name(word: str, worldwide: bool = True) -> bool:
         return True
     rank = world_name_ranks().get(folded) if worldwide else None
     return rank is not None and (frequency < _world_bar(rank) or frequency < UNKNOWN_WORD_ZIPF)
-
-
-@cache
-def world_name_ranks() -> dict[str, int]:
-    """name -> its best rank among the first and last names of names-dataset's 105 countries.
-
-    The package ships 2 GB of pickles (10 s to load); the ranks Veil uses are extracted once into a
-    small cache file beside the other local caches and read from there afterwards.
-    """
-    from redaction.name_cache import load_or_build
-
-    return load_or_build(WORLD_RANK_CAP)
 
 
 class _RegexNameRecognizer(EntityRecognizer):
@@ -273,8 +199,6 @@ _LIST_SPLIT = re.compile(rf"{_LIST_ITEM}")
 def _name_words(value: str) -> list[str]:
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    from redaction.words import zipf
-
     words = []
     for word in value.split():
         common = zipf(word) >= _COMMON_ZIPF and fold(word) not in given_names()
@@ -341,8 +265,6 @@ def _is_census_name(word: str) -> bool:
 
 def _is_rare(word: str) -> bool:
     """Rarer in English than a name that is also a word: "Halvard", "Mirela", not "Will" or "Hope"."""
-    from redaction.words import is_term, zipf
-
     return len(word) > 2 and zipf(word) < _NAME_ZIPF and not is_term(word)
 
 

@@ -11,6 +11,7 @@ import re
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+from core.vocabulary.names import given_names, surnames
 from redaction.recognizers.base import result
 from redaction.words import LOWER, RARE_ZIPF, UNKNOWN_ZIPF, UPPER, has_foreign_letters, is_term, zipf
 
@@ -73,7 +74,5 @@ def _trim(run: re.Match, tokens: list[re.Match]) -> tuple[int, int]:
 
 
 def _is_common(word: str) -> bool:
-    from redaction.recognizers.names import given_names, surnames
-
     folded = word.lower()
     return zipf(word) >= _COMMON_ZIPF and folded not in given_names() and folded not in surnames()

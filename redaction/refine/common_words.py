@@ -17,6 +17,7 @@ from collections.abc import Collection, Sequence
 from core.placeholders import PLACEHOLDER
 from core.vocabulary.honorifics import HONORIFICS
 from core.vocabulary.currencies import CURRENCY_CODES
+from core.vocabulary.names import given_names, surnames
 from redaction.lexicons import CLINICAL_EPONYMS, trie_regex
 from redaction.recognizers import GUESSING_DETECTORS
 from redaction.spans import Detection
@@ -95,13 +96,9 @@ def ordinary_phrase(value: str) -> bool:
 
 def ordinary_words(words: list[str]) -> bool:
     """NER's person guesses on headings: "Discharge Diagnoses", "Admission Notes"."""
-    from redaction.recognizers.names import given_names, surnames
-
     return all(zipf(w) >= COMMON_ZIPF and w.lower() not in given_names() and w.lower() not in surnames()
                for w in words)
 
 
 def _looks_like_full_name(words: list[str]) -> bool:
-    from redaction.recognizers.names import given_names, surnames
-
     return len(words) >= 2 and words[0].lower() in given_names() and words[-1].lower() in surnames()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from core.vocabulary.names import given_names, surnames
 from redaction.spans import Detection
 
 DETECTOR = "DocumentPropagation"
@@ -35,8 +36,6 @@ def _values(texts: Sequence[str], detections: Sequence[Sequence[Detection]]) -> 
 def _names_in_address(address: str) -> list[str]:
     """"jane.doe@..." -> ["Jane Doe", "Doe"]: a local part of two or three name words, one of them
     a census given name or surname (so "info.desk@" and "no-reply@" name no one)."""
-    from redaction.recognizers.names import given_names, surnames
-
     parts = [p for p in re.split(r"[._-]", address.split("@")[0]) if p]
     if not 2 <= len(parts) <= 3 or not all(p.isalpha() and len(p) >= 2 for p in parts):
         return []
