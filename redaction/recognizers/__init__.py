@@ -33,7 +33,8 @@ def veil_recognizers() -> list:
     from redaction.recognizers.government import DashedSsnRecognizer, UkNationalInsuranceRecognizer
     from redaction.recognizers.cued_names import CuedNameRecognizer
     from redaction.recognizers.names import (GazetteerNameRecognizer, LabelledNameRecognizer, LowercaseNameRecognizer,
-                                             NameCueRecognizer, NameListRecognizer, SingleGivenNameRecognizer)
+                                             NameCueRecognizer, NameListRecognizer, SingleGivenNameRecognizer,
+                                             VocativeNameRecognizer)
     from redaction.recognizers.organisations import CompanySuffixRecognizer, PartnershipRecognizer
     from redaction.recognizers.phones import phone_recognizers
     from redaction.recognizers.places import (AdministrativeAreaRecognizer, CareFacilityRecognizer, CountryRecognizer,
@@ -51,6 +52,7 @@ def veil_recognizers() -> list:
             ZipCodeRecognizer(), UkIrishPostcodeRecognizer(),
             *email_recognizers(), WebAddressRecognizer(), *record_recognizers(), *vehicle_recognizers(), CaseNumberRecognizer(), GazetteerNameRecognizer(), CuedNameRecognizer(), LabelledNameRecognizer(),
             LowercaseNameRecognizer(), SingleGivenNameRecognizer(), NameCueRecognizer(), NameListRecognizer(),
+            VocativeNameRecognizer(),
             HonorificRecognizer(), JobTitleRecognizer(), NrpRecognizer(), CompanySuffixRecognizer(),
             PartnershipRecognizer(), CountryRecognizer(), LocativePlaceRecognizer(), CareFacilityRecognizer(),
             AdministrativeAreaRecognizer(), RareWordRecognizer()]

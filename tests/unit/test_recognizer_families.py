@@ -108,3 +108,16 @@ def test_plate_label_lookbehind_stays_fast_on_long_blank_runs():
     started = time.perf_counter()
     found(LicencePlateRecognizer(), "plate" + " " * 3000 + "x")
     assert time.perf_counter() - started < 1.0
+
+
+def test_every_name_recognizer_is_registered():
+    """The registry lists the name recognizers itself: a new one left out of it would never run."""
+    import inspect
+
+    from redaction.recognizers import cued_names, names, veil_recognizers
+
+    defined = {cls.__name__ for module in (names, cued_names) for _, cls in inspect.getmembers(module, inspect.isclass)
+               if cls.__module__ == module.__name__ and cls.__name__.endswith("NameRecognizer")
+               and not cls.__name__.startswith("_")}
+    registered = {type(r).__name__ for r in veil_recognizers()}
+    assert defined and defined <= registered
