@@ -48,7 +48,7 @@ class PresidioDetector:
                                   context_aware_enhancer=IndexedContextEnhancer())
         for name in REPLACED_STOCK_RECOGNIZERS:
             analyzer.registry.remove_recognizer(name)
-        for recognizer in veil_recognizers():
+        for recognizer in veil_recognizers(self._settings.language):
             analyzer.registry.add_recognizer(recognizer)
         _require_recognizers(analyzer.registry, self._settings.entities)
         world_name_ranks()  # builds the names-dataset cache on first use: at warm-up, not mid-request

@@ -24,7 +24,10 @@ CAPITALISED_FORMATS = frozenset({"NationalPlateRecognizer", "LicencePlateRecogni
                                  "UkIrishPostcodeRecognizer", "ZipCodeRecognizer", "VinRecognizer"})
 
 
-def veil_recognizers() -> list:
+def veil_recognizers(language: str | None = None) -> list:
+    """Every Veil recognizer, serving `language` (redaction.language; English by default). The imports
+    are here so that importing this package (for its name sets) loads no Presidio."""
+    from redaction.recognizers.base import DEFAULT_LANGUAGE
     from redaction.recognizers.addresses import StreetAddressRecognizer
     from redaction.recognizers.ages import AgeRecognizer
     from redaction.recognizers.dates import VeilDateRecognizer
@@ -47,7 +50,7 @@ def veil_recognizers() -> list:
     from redaction.recognizers.urls import WebAddressRecognizer
     from redaction.recognizers.titles import HonorificRecognizer, JobTitleRecognizer, NrpRecognizer
 
-    return [StreetAddressRecognizer(), LuhnCardRecognizer(), VeilIbanRecognizer(), *phone_recognizers(),
+    recognizers = [StreetAddressRecognizer(), LuhnCardRecognizer(), VeilIbanRecognizer(), *phone_recognizers(),
             DashedSsnRecognizer(), UkNationalInsuranceRecognizer(), AgeRecognizer(), VeilDateRecognizer(),
             ZipCodeRecognizer(), UkIrishPostcodeRecognizer(),
             *email_recognizers(), WebAddressRecognizer(), *record_recognizers(), *vehicle_recognizers(), CaseNumberRecognizer(), GazetteerNameRecognizer(), CuedNameRecognizer(), LabelledNameRecognizer(),
@@ -56,3 +59,6 @@ def veil_recognizers() -> list:
             HonorificRecognizer(), JobTitleRecognizer(), NrpRecognizer(), CompanySuffixRecognizer(),
             PartnershipRecognizer(), CountryRecognizer(), LocativePlaceRecognizer(), CareFacilityRecognizer(),
             AdministrativeAreaRecognizer(), RareWordRecognizer()]
+    for recognizer in recognizers:  # Presidio's pattern recognizers take it as an attribute too
+        recognizer.supported_language = language or DEFAULT_LANGUAGE
+    return recognizers

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from core.vocabulary.calendar_words import month_words
 from redaction.field_labels import is_field_label
 from redaction.lexicons import (STREET_ENDINGS, STREET_TYPES_AFTER, STREET_TYPES_BEFORE, UNIT_WORDS, US_ZIP_PREFIXES,
                                 trie_regex)
-from redaction.recognizers.base import result
+from redaction.recognizers.base import VeilRecognizer, result
 
 
 
@@ -97,15 +97,11 @@ _SENTENCE_WORDS = {"The", "This", "That", "It", "I", "We", "He", "She", "They", 
                    "Work"}
 
 
-class StreetAddressRecognizer(EntityRecognizer):
+class StreetAddressRecognizer(VeilRecognizer):
     """House number + street (any order, many languages) plus unit, city, postcode and country."""
 
     def __init__(self) -> None:
-        super().__init__(supported_entities=["STREET_ADDRESS"], name="StreetAddressRecognizer",
-                         supported_language="en")
-
-    def load(self) -> None:
-        pass
+        super().__init__(["STREET_ADDRESS"])
 
     def analyze(self, text, entities, nlp_artifacts=None):
         spans = [(m.start(), m.end(), 0.7) for core in _CORES for m in core.finditer(text)

@@ -14,7 +14,23 @@ def result(recognizer: EntityRecognizer, entity: str, start: int, end: int, scor
                                                   "recognizer_identifier": recognizer.id})
 
 
-class RegexRecognizer(EntityRecognizer):
+DEFAULT_LANGUAGE = "en"  # redaction.language's default; the registry hands over the configured one
+
+
+class VeilRecognizer(EntityRecognizer):
+    """Base of Veil's own recognizers that are not Presidio pattern recognizers: nothing to load, and
+    the language they serve is `redaction.language`, set by the registry (`veil_recognizers`) on these
+    and on the pattern recognizers alike."""
+
+    def __init__(self, entities: list[str], name: str | None = None) -> None:
+        super().__init__(supported_entities=entities, name=name or type(self).__name__,
+                         supported_language=DEFAULT_LANGUAGE)
+
+    def load(self) -> None:
+        pass
+
+
+class RegexRecognizer(VeilRecognizer):
     """One entity from one compiled regex; the 'value…' group that matched (or the whole match) is the span."""
 
     ENTITY = ""
@@ -22,10 +38,7 @@ class RegexRecognizer(EntityRecognizer):
     SCORE = 0.5
 
     def __init__(self) -> None:
-        super().__init__(supported_entities=[self.ENTITY], name=type(self).__name__, supported_language="en")
-
-    def load(self) -> None:
-        pass
+        super().__init__([self.ENTITY])
 
     def accept(self, value: str) -> bool:
         return True

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import EntityRecognizer
 
 from core.vocabulary.credentials import STRONG_CREDENTIALS
 from core.vocabulary.honorifics import name_titles
 from core.vocabulary.kin import KIN_WORDS
 from core.vocabulary.patterns import alternation
-from redaction.recognizers.base import result
+from redaction.recognizers.base import VeilRecognizer, result
 from redaction.recognizers.names import given_names, is_probable_name, surnames
 from redaction.words import fold, zipf
 
@@ -88,14 +87,11 @@ def _may_be_name(word: str, given_names_too: bool = False, surnames_too: bool = 
     return is_probable_name(word) or (zipf(word) < RARE_ZIPF and not folded.endswith(("ed", "ing", "ly")))
 
 
-class CuedNameRecognizer(EntityRecognizer):
+class CuedNameRecognizer(VeilRecognizer):
     """Up to three words after an honorific, one after a relative's title, up to three before a credential."""
 
     def __init__(self) -> None:
-        super().__init__(supported_entities=["PERSON"], name="CuedNameRecognizer", supported_language="en")
-
-    def load(self) -> None:
-        pass
+        super().__init__(["PERSON"])
 
     def analyze(self, text, entities, nlp_artifacts=None):
         spans = [name_words(text, m.end(), 3, surnames_too=True) for m in _AFTER_HONORIFIC.finditer(text)]

@@ -10,13 +10,13 @@ from __future__ import annotations
 import math
 import re
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 
 from core.vocabulary.kin import KIN_WORDS
 from core.vocabulary.names import (AMBIGUOUS_GIVEN_NAMES as _AMBIGUOUS_GIVEN, COMMON_WORD_NAMES as _COMMON_WORDS,
                                    census_shares as _shares, given_names, surnames, world_name_ranks)
 from core.vocabulary.patterns import alternation
-from redaction.recognizers.base import result
+from redaction.recognizers.base import VeilRecognizer, result
 from redaction.words import LOWER as _L, UPPER as _U, fold, is_term, zipf
 
 # Repetitions are bounded: these patterns are tried at every word start, and an unbounded chain
@@ -75,12 +75,9 @@ def is_probable_name(word: str, worldwide: bool = True) -> bool:
     return rank is not None and (frequency < _world_bar(rank) or frequency < UNKNOWN_WORD_ZIPF)
 
 
-class _RegexNameRecognizer(EntityRecognizer):
+class _RegexNameRecognizer(VeilRecognizer):
     def __init__(self, name: str) -> None:
-        super().__init__(supported_entities=["PERSON"], name=name, supported_language="en")
-
-    def load(self) -> None:
-        pass
+        super().__init__(["PERSON"], name)
 
     def _result(self, start: int, end: int, score: float) -> RecognizerResult:
         return result(self, "PERSON", start, end, score)

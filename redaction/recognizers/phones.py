@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer
+from presidio_analyzer import Pattern, PatternRecognizer
 
-from redaction.recognizers.base import result
+from redaction.recognizers.base import VeilRecognizer, result
 from redaction.recognizers.financial import digits_of
 
 # Numbering plans tried for numbers written without a country code: North America, the UK and
@@ -54,15 +54,12 @@ def looks_like_measurement(value: str) -> bool:
 _CANDIDATE = re.compile(r"(?:\+|\b00|\()?\d[\d \t().\-/]{5,24}\d")
 
 
-class PhoneNumbersRecognizer(EntityRecognizer):
+class PhoneNumbersRecognizer(VeilRecognizer):
     """Every number `phonenumbers` matches (leniency VALID) in any of the REGIONS' plans."""
 
     def __init__(self, regions: tuple[str, ...] = REGIONS) -> None:
-        super().__init__(supported_entities=["PHONE_NUMBER"], name="PhoneNumbersRecognizer", supported_language="en")
+        super().__init__(["PHONE_NUMBER"])
         self._regions = regions
-
-    def load(self) -> None:
-        pass
 
     def analyze(self, text, entities, nlp_artifacts=None):
         """The matcher runs on candidate stretches only (7+ digits in phone punctuation): running it

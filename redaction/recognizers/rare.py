@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 
 from core.vocabulary.names import given_names, surnames
-from redaction.recognizers.base import result
+from redaction.recognizers.base import VeilRecognizer, result
 from redaction.words import LOWER, RARE_ZIPF, UNKNOWN_ZIPF, UPPER, has_foreign_letters, is_term, zipf
 
 _WORD = rf"(?:[{UPPER}][{LOWER}]+(?:[-'’][{UPPER}]?[{LOWER}]+)*|[{UPPER}]{{2,}}(?:-[{UPPER}]{{2,}})*|[\u0370-\u03ff\u0400-\u04ff]{{3,}})"
@@ -24,15 +24,11 @@ _LOCATIVE = re.compile(r"(?i)\b(?:in|from|near|at|to|visit(?:ing|ed)?)[ \t]+$")
 _COMMON_ZIPF = 4.0     # a capitalised word this common at the edge of a run is not part of the name
 
 
-class RareWordRecognizer(EntityRecognizer):
+class RareWordRecognizer(VeilRecognizer):
     """Runs of capitalised words of which one is rare in English or spelt with foreign letters."""
 
     def __init__(self) -> None:
-        super().__init__(supported_entities=["PERSON", "LOCATION"], name="RareWordRecognizer",
-                         supported_language="en")
-
-    def load(self) -> None:
-        pass
+        super().__init__(["PERSON", "LOCATION"])
 
     def analyze(self, text, entities, nlp_artifacts=None):
         results = []

@@ -121,3 +121,11 @@ def test_every_name_recognizer_is_registered():
                and not cls.__name__.startswith("_")}
     registered = {type(r).__name__ for r in veil_recognizers()}
     assert defined and defined <= registered
+
+
+def test_recognizers_serve_the_configured_language():
+    """redaction.language reaches every Veil recognizer; none keeps a language of its own."""
+    from redaction.recognizers import veil_recognizers
+
+    assert {r.supported_language for r in veil_recognizers("de")} == {"de"}
+    assert {r.supported_language for r in veil_recognizers()} == {"en"}
