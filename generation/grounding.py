@@ -6,7 +6,8 @@ the text of the sources it cites (all of its prompt's sources when it cites none
 - every figure it states (placeholders and citation marks aside) is in that text, separators ignored
   ("EUR 42,318.50" and "42318.50" agree): a dose, an amount or a date cannot be invented;
 - every placeholder it names is in that text: no invented or mixed-up person;
-- it is not a run of placeholders ("<PERSON_1>, <PERSON_2>, <PERSON_3>") that says nothing;
+- it is not a run of placeholders ("<PERSON_1>, <PERSON_2>, <PERSON_3>") that says nothing, nor
+  placeholders wrapped in filler ("The answer is in the sources: <LOCATION_3> [1]");
 - most of its content words appear there: a drug or a party that no source mentions is not slipped in;
 - it cites only sources that exist.
 
@@ -73,6 +74,11 @@ def attribute(answer: str, sources: Sequence[str]) -> str:
     return "".join(out) if out else answer
 
 
+def only_placeholders(answer: str) -> bool:
+    """Placeholders and nothing else of substance: no content word, no figure beside them."""
+    return bool(_placeholders(answer)) and not content_stems(answer) and not figures(answer)
+
+
 def _placeholders(text: str) -> set[str]:
     return {m.group() for m in PLACEHOLDER.finditer(text)}
 
@@ -89,6 +95,8 @@ def grounding_problems(answer: str, question: str, sources: Sequence[str]) -> li
     problems = []
     if _PLACEHOLDER_RUN.search(answer):
         problems.append("it is a run of placeholders")
+    elif only_placeholders(answer):
+        problems.append("its content is only placeholders")
     if invented := unsupported_figures(answer, question, used):
         problems.append(f"{len(invented)} figure(s) not in the cited text")
     if unknown := _placeholders(answer) - _placeholders(known):

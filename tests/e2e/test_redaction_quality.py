@@ -65,7 +65,10 @@ def test_presidio_synth_structured_identifiers_regression():
         pytest.skip(f"{path} not present")
     redactor = DocumentRedactor(PresidioDetector(RedactionSettings()), ReplacementPolicy())
     scores = evaluate(load_dataset(path, "heldout"), redactor.ranges)
-    assert scores["recall"] >= 0.90 and scores["precision"] >= 0.90, scores
+    # The overall floor is loose on purpose: address shapes that only this set's generator writes were
+    # removed as template-tuned (issue 22 item 7), taking held-out recall from 0.90 to 0.88; what this
+    # test guards is the structured identifiers below.
+    assert scores["recall"] >= 0.85 and scores["precision"] >= 0.90, scores
     for label in STRUCTURED:
         if label in scores["per_label"]:
             assert scores["per_label"][label]["recall"] >= 0.98, (label, scores["per_label"][label])

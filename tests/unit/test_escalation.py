@@ -277,6 +277,7 @@ def test_an_escalated_answer_is_restored_cited_and_carries_what_left(tmp_path):
     (settings(policies={"default": "never"}), None, "never escalates"),
     (ON, httpx.Response(500), "HTTP 500"),
     (ON, API.ok("The refund is 900 EUR [1]."), "external answer was withheld"),
+    (ON, API.ok("The answer is in the sources: <PERSON_1> [1]."), "its content is only placeholders"),
 ])
 def test_fallbacks_answer_locally_and_say_why(tmp_path, escalation, reply, why):
     api = API(reply) if reply is not None else API()

@@ -316,3 +316,38 @@ def test_quotes_and_citation_marks_cut_sentences_as_chunking_does():
     sources = ["Prof. Alvarez prescribed apixaban 5 mg daily."]
     assert attribute("Prof. Alvarez prescribed apixaban 5 mg daily. It helped", sources) == \
         "Prof. Alvarez prescribed apixaban 5 mg daily [1]. It helped"
+
+
+def test_a_quote_is_a_whole_sentence_never_a_tail_a_heading_or_a_reference():
+    from generation.extractive import _quotable
+
+    text = ("to review the new lease terms before May.\nTitle: Incident report on the storage bucket\n"
+            "The key had read access to the storage bucket.\nNotice period for the tenant: 3 months\n"
+            "Chen L, Park S. Storage keys in practice. J Sec. 2020;395(10223):497-506.\n"
+            "Rotated keys are listed at doi: 10.1016/j.sec.2020.01.004 today.\n"
+            "The team agreed to review the new")
+    quoted = [text[s:e] for s, e in _quotable(text)]
+    assert quoted == ["The key had read access to the storage bucket.", "Notice period for the tenant: 3 months"]
+
+
+def test_the_same_sentence_in_two_chunks_is_quoted_once():
+    sentence = "Apixaban 5 mg twice daily was prescribed for atrial fibrillation."
+    hits = [hit(f"Discharge summary follows here. {sentence}", chunk="c1"),
+            hit(f"{sentence} Follow up with the clinic.", chunk="c2")]
+    answer = answerer(hits, generation=GenerationSettings()).answer("What apixaban dose was prescribed?", "default")
+    assert answer.answer.count(sentence) == 1, answer.answer
+
+
+@pytest.mark.parametrize("reply, only", [
+    ("The answer is in the sources: <LOCATION_1> [1].", True),
+    ("<PERSON_1> [1].", True),
+    ("<PERSON_1> signed the lease [1].", False),
+    ("It costs 40 euros at <LOCATION_1> [1].", False),
+    ("Yes [1].", False),  # no placeholder: a yes/no answer, judged by the other checks
+])
+def test_an_answer_whose_content_is_only_placeholders_is_rejected(reply, only):
+    from generation.grounding import grounding_problems
+
+    sources = ["<PERSON_1> signed the lease at <LOCATION_1>; it costs 40 euros."]
+    problems = grounding_problems(reply, "Where was the lease signed?", sources)
+    assert ("its content is only placeholders" in problems) is only, problems
