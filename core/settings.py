@@ -149,8 +149,10 @@ class StoreSettings(Section):
 class RetrievalSettings(Section):
     mode: Literal["hybrid", "dense", "bm25"] = Field(
         "hybrid", description="hybrid fuses the dense and BM25 rankings inside the store")
-    fusion: Literal["rrf", "dbsf"] = Field(
-        "dbsf", description="rrf: reciprocal rank fusion; dbsf: scores normalised per ranking, then summed")
+    fusion: Literal["rrf", "dbsf", "adaptive", "zscore"] = Field(
+        "dbsf", description="rrf: reciprocal rank fusion; dbsf: scores normalised per ranking, then summed; "
+                            "adaptive: dbsf weighted by each ranking's confidence; zscore: z-scores summed "
+                            "(retrieval/fusion.py)")
     top_k: int = Field(4, ge=1, le=100)
     min_score: float = Field(
         0.25, ge=-1.0, le=1.0, description="dense cosine the best hit must reach, or nothing is relevant")

@@ -5,8 +5,13 @@ Each ranking arrives as `(key, score)` pairs, best first. The fusions here diffe
 - `rrf`: ranks only (reciprocal rank fusion, k=60).
 - `dbsf`: each ranking's scores normalised by their own spread (mean ± 3 standard deviations, clipped),
   then summed with equal weight — what Qdrant's DBSF does.
-- `adaptive` (the default): `dbsf`'s normalisation, then each ranking weighted by how confident it is on
-  *this* query, read from its own score distribution (see `confidence`).
+- `adaptive`: `dbsf`'s normalisation, then each ranking weighted by how confident it is on *this* query,
+  read from its own score distribution (see `confidence`).
+- `zscore` (the default): each ranking's scores as z-scores of their own list, summed; a hit missing from a
+  list counts as that list's lowest z-score (see `zscore`).
+
+`rrf` and `dbsf` are what Qdrant fuses itself; `adaptive` and `zscore` run here, on the two lists the
+store returns (`retrieval.qdrant_versioned`). `bench/fusion.py` compares them all on the same rankings.
 """
 
 from __future__ import annotations
@@ -32,6 +37,29 @@ def dbsf(rankings: Sequence[Ranking]) -> list[tuple[str, float]]:
 
 def adaptive(rankings: Sequence[Ranking]) -> list[tuple[str, float]]:
     return _weighted_sum(rankings, [confidence(r) for r in rankings])
+
+
+def zscore(rankings: Sequence[Ranking]) -> list[tuple[str, float]]:
+    """Standardised-score sum (CombSUM over zero-mean, unit-variance scores; Montague & Aslam 2001).
+
+    Why it holds on unseen text without a fitted constant: a z-score is scale-free, so a cosine and an
+    unbounded BM25 score add up; it is unclipped, so a hit that stands many deviations above its own list
+    (a ranking that is sure on *this* query) outweighs a flat list's best hit, which sits near zero, and a
+    ranking that knows nothing barely moves the order; and a hit one list did not return is scored as
+    that list's lowest z-score (it ranked below the list's depth, so no better than its last hit),
+    never as zero, which would rank it above half of that list's own hits."""
+    standardised = [_standardised(r) for r in rankings]
+    floors = [min(z.values(), default=0.0) for z in standardised]
+    keys = dict.fromkeys(key for z in standardised for key in z)
+    return _sorted({key: sum(z.get(key, floor) for z, floor in zip(standardised, floors)) for key in keys})
+
+
+def _standardised(ranking: Ranking) -> dict[str, float]:
+    scores = [s for _, s in ranking]
+    if not scores:
+        return {}
+    mean, spread = statistics.fmean(scores), statistics.pstdev(scores)
+    return {key: (s - mean) / spread if spread else 0.0 for key, s in ranking}
 
 
 def confidence(ranking: Ranking, head: int = 10) -> float:
@@ -76,4 +104,5 @@ def _sorted(fused: dict[str, float]) -> list[tuple[str, float]]:
 
 
 FUSIONS: dict[str, Callable[[Sequence[Ranking]], list[tuple[str, float]]]] = {
-    "rrf": rrf, "dbsf": dbsf, "adaptive": adaptive}
+    "rrf": rrf, "dbsf": dbsf, "adaptive": adaptive, "zscore": zscore}
+NATIVE = ("rrf", "dbsf")  # the store's engine fuses these itself

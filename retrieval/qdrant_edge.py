@@ -53,11 +53,11 @@ class QdrantEdgeStore(VersionedQdrantStore):
         import qdrant_edge as qe
 
         self._qe = qe
-        self._fusion = qe.Fusion.Rrf(k=RRF_K) if fusion == "rrf" else qe.Fusion.Dbsf()
+        self._fusion = qe.Fusion.Rrf(k=RRF_K) if fusion == "rrf" else qe.Fusion.Dbsf()  # when the engine fuses
         self._root = root
         self._lock = StoreLock(root)
         self._shards: dict[str, object] = {}
-        super().__init__()
+        super().__init__(fusion)
 
     def _shard(self, collection: str, dim: int | None = None):
         shard = self._shards.get(checked_collection(collection))

@@ -37,9 +37,9 @@ class QdrantServerStore(VersionedQdrantStore):
 
         self._client, self._m = client, models
         self._fusion = (models.RrfQuery(rrf=models.Rrf(k=RRF_K)) if fusion == "rrf"
-                        else models.FusionQuery(fusion=models.Fusion.DBSF))
+                        else models.FusionQuery(fusion=models.Fusion.DBSF))  # when the engine fuses
         self._known: set[str] = set()
-        super().__init__()
+        super().__init__(fusion)
 
     @classmethod
     def connect(cls, url: str, api_key: str | None = None, fusion: str = "dbsf",

@@ -17,11 +17,13 @@ built through `_match`, `_match_any` and `_filter` alone.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterator, Sequence
 
 from core.types import EmbeddedChunk, Hit, Principal, SearchQuery, StoredChunk
 from retrieval.base import StoreCapabilities
+from retrieval.fusion import FUSIONS, NATIVE
 from retrieval.lexical import lexical_text
 from retrieval.qdrant_points import (DENSE, FUSION_DEPTH, PUBLISHED, SPARSE, STAGED, by_collection, hit_from,
                                      payload_for, stored_chunk_from)
@@ -37,9 +39,14 @@ class VersionedQdrantStore:
 
     capabilities: StoreCapabilities
 
-    def __init__(self) -> None:
+    def __init__(self, fusion: str) -> None:
+        """`fusion`: how a hybrid search joins its dense and BM25 rankings (`retrieval.fusion`); `rrf` and
+        `dbsf` run in the engine, the others here on the two lists it returns."""
         import qdrant_edge as qe
 
+        if fusion not in FUSIONS:
+            raise ValueError(f"unknown fusion {fusion!r}: one of {', '.join(FUSIONS)}")
+        self._fuse_here = None if fusion in NATIVE else FUSIONS[fusion]
         self._bm25 = qe.Bm25(qe.Bm25Config())  # both adapters: Qdrant Edge's BM25 model, the IDF modifier
         self._publishing = threading.RLock()  # a search from this process never runs in the middle of a publish
 
@@ -130,10 +137,19 @@ class VersionedQdrantStore:
             return []  # nothing written, or a caller in no group: they can see nothing, which is no error
         sparse = self._bm25.embed_query(lexical_text(query.text))
         mode = query.mode if sparse.indices else "dense"  # nothing to match lexically: meaning only
+        acl, depth = self._acl_filter(query.principal), max(FUSION_DEPTH, query.top_k)
         with self._publishing:
-            points = self._query(handle, mode, query.vector.tolist(), sparse, self._acl_filter(query.principal),
-                                 query.top_k, max(FUSION_DEPTH, query.top_k))
+            if mode == "hybrid" and self._fuse_here is not None:
+                return self._fused(handle, query.vector.tolist(), sparse, acl, query.top_k, depth)
+            points = self._query(handle, mode, query.vector.tolist(), sparse, acl, query.top_k, depth)
         return [hit_from(p) for p in points]
+
+    def _fused(self, handle, dense: list[float], sparse, acl, top_k: int, depth: int) -> list[Hit]:
+        """Each ranking's top `depth` under `acl`, fused here; a hit's score is its fused score."""
+        lists = [self._query(handle, mode, dense, sparse, acl, depth, depth) for mode in ("dense", "bm25")]
+        points = {str(p.id): p for ranking in lists for p in ranking}
+        fused = self._fuse_here([[(str(p.id), float(p.score)) for p in ranking] for ranking in lists])
+        return [dataclasses.replace(hit_from(points[key]), score=score) for key, score in fused[:top_k]]
 
     def iter_chunks(self, collection: str, doc_id: str | None = None) -> Iterator[StoredChunk]:
         """Published chunks: all of the collection's, or one document's."""

@@ -47,7 +47,9 @@ def _qdrant_live(root: Path, fusion: str = "dbsf"):
 BACKENDS = {"qdrant-edge": lambda root: QdrantEdgeStore(root / "qdrant"),
             "qdrant-edge-rrf": lambda root: QdrantEdgeStore(root / "qdrant", "rrf"),
             "qdrant-client-local": _qdrant_local,
-            "qdrant-client-local-rrf": lambda root: _qdrant_local(root, "rrf")}
+            "qdrant-client-local-rrf": lambda root: _qdrant_local(root, "rrf"),
+            "qdrant-edge-zscore": lambda root: QdrantEdgeStore(root / "qdrant", "zscore"),  # fused in Python
+            "qdrant-client-local-zscore": lambda root: _qdrant_local(root, "zscore")}
 # Read at import: the autouse fixture clears VEIL_* variables before each test.
 LIVE_SERVER, LIVE_SERVER_KEY = os.environ.get("VEIL_TEST_QDRANT_URL"), os.environ.get("VEIL_TEST_QDRANT_API_KEY")
 if LIVE_SERVER:
