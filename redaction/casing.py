@@ -16,6 +16,8 @@ from collections.abc import Sequence
 
 from core.vocabulary.honorifics import name_titles
 from core.vocabulary.patterns import alternation
+from redaction.lexicons import CLINICAL_EPONYMS
+from redaction.name_evidence import is_probable_name
 from redaction.words import LOWER, UPPER, fold, is_term, zipf
 
 _WORD = re.compile(rf"[{UPPER}{LOWER}][{UPPER}{LOWER}'’-]*+")
@@ -75,8 +77,5 @@ def _recase_line(line: str) -> str:
 
 
 def _is_name(word: str) -> bool:
-    from redaction.lexicons import CLINICAL_EPONYMS
-    from redaction.recognizers.names import is_probable_name
-
     return (len(word) >= MIN_NAME_LETTERS and fold(word) not in CLINICAL_EPONYMS and not is_term(word)
             and is_probable_name(word, worldwide=False))

@@ -134,28 +134,3 @@ def country_names() -> frozenset[str]:
             if name and not name.startswith("*") and len(name) > 3:
                 names.add(name.lower())
     return frozenset(names)
-
-
-def trie_regex(words) -> str:
-    """An alternation factored by common prefixes: Python's re tries alternatives one by one, so a
-    flat list of a thousand names is slow; a trie fails after one or two characters."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-    return _node_regex(trie)
-
-
-def _node_regex(node: dict) -> str:
-    if not node:
-        return ""
-    optional = "" in node
-    branches = [__import__("re").escape(ch) + _node_regex(child) for ch, child in sorted(node.items()) if ch]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    if optional:
-        return "(?:" + body + ")?" if len(branches) > 1 or len(body) > 1 else body + "?"
-    return body

@@ -13,9 +13,9 @@ from presidio_analyzer import RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from core.vocabulary.calendar_words import month_words
+from core.vocabulary.patterns import trie_regex
 from redaction.field_labels import is_field_label
-from redaction.lexicons import (STREET_ENDINGS, STREET_TYPES_AFTER, STREET_TYPES_BEFORE, UNIT_WORDS, US_ZIP_PREFIXES,
-                                trie_regex)
+from redaction.lexicons import STREET_ENDINGS, STREET_TYPES_AFTER, STREET_TYPES_BEFORE, UNIT_WORDS, US_ZIP_PREFIXES
 from redaction.recognizers.base import VeilRecognizer, result
 
 

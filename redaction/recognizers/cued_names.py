@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 
-
 from core.vocabulary.credentials import STRONG_CREDENTIALS
 from core.vocabulary.honorifics import name_titles
 from core.vocabulary.kin import KIN_WORDS
+from core.vocabulary.names import given_names, surnames
 from core.vocabulary.patterns import alternation
+from redaction.name_evidence import is_probable_name
 from redaction.recognizers.base import VeilRecognizer, result
-from redaction.recognizers.names import given_names, is_probable_name, surnames
 from redaction.words import fold, zipf
 
 _HONORIFIC = alternation(name_titles())

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 
+from core.vocabulary.patterns import trie_regex
+from redaction.lexicons import COMPANY_SUFFIXES
+from redaction.name_evidence import is_probable_name
 from redaction.recognizers.base import RegexRecognizer
-from redaction.lexicons import COMPANY_SUFFIXES, trie_regex
 
 
 
@@ -35,7 +37,5 @@ class PartnershipRecognizer(RegexRecognizer):
     SCORE = 0.45
 
     def accept(self, value: str) -> bool:
-        from redaction.recognizers.names import is_probable_name
-
         words = [w.strip(",") for w in value.replace("-", " ").split() if w.lower() not in ("and", "&")]
         return all(is_probable_name(w) for w in words)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 from core.vocabulary.calendar_words import calendar_words
+from core.vocabulary.patterns import trie_regex
+from redaction.lexicons import country_names
 from redaction.recognizers.base import RegexRecognizer
-from redaction.lexicons import country_names, trie_regex
 
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from core.vocabulary.honorifics import HONORIFICS
-from redaction.lexicons import DEMONYMS, OCCUPATION_HEADS, trie_regex
+from core.vocabulary.patterns import trie_regex
+from redaction.lexicons import DEMONYMS, OCCUPATION_HEADS
 from redaction.recognizers.base import RegexRecognizer
 
 

@@ -18,7 +18,8 @@ from core.placeholders import PLACEHOLDER
 from core.vocabulary.honorifics import HONORIFICS
 from core.vocabulary.currencies import CURRENCY_CODES
 from core.vocabulary.names import given_names, surnames
-from redaction.lexicons import CLINICAL_EPONYMS, trie_regex
+from core.vocabulary.patterns import trie_regex
+from redaction.lexicons import CLINICAL_EPONYMS
 from redaction.recognizers import GUESSING_DETECTORS
 from redaction.spans import Detection
 from redaction.words import LOWER, UPPER, is_term, zipf

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from redaction.name_evidence import is_probable_name
 from redaction.recognizers import GUESSING_DETECTORS
 from redaction.refine.common_words import follows_honorific
 from redaction.spans import Detection
@@ -43,8 +44,6 @@ def drop_shorthand_guesses(texts: Sequence[str], detections: Sequence[Sequence[D
 
 
 def _lone_guess(value: str, detection: Detection) -> bool:
-    from redaction.recognizers.names import is_probable_name
-
     if detection.detector not in GUESSING_DETECTORS or detection.entity_type not in _GUESSED:
         return False
     words = _WORD.findall(value)

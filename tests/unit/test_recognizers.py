@@ -12,7 +12,7 @@ from redaction.recognizers.dates import VeilDateRecognizer  # noqa: E402
 from redaction.recognizers.financial import LuhnCardRecognizer, VeilIbanRecognizer, iban_valid, luhn_valid  # noqa: E402
 from redaction.recognizers.phones import PhoneShapeRecognizer  # noqa: E402
 from redaction.recognizers.postcodes import ZipCodeRecognizer  # noqa: E402
-from redaction.lexicons import trie_regex  # noqa: E402
+from core.vocabulary.patterns import trie_regex  # noqa: E402
 from redaction.recognizers.names import LowercaseNameRecognizer  # noqa: E402
 from redaction.recognizers.organisations import CompanySuffixRecognizer  # noqa: E402
 from redaction.recognizers.places import CountryRecognizer  # noqa: E402

@@ -8,7 +8,7 @@ pytest.importorskip("presidio_analyzer")
 
 from redaction.casing import normalise_case, normalise_document  # noqa: E402
 from redaction.recognizers.cued_names import CuedNameRecognizer  # noqa: E402
-from redaction.recognizers.names import is_probable_name  # noqa: E402
+from redaction.name_evidence import is_probable_name  # noqa: E402
 from redaction.refine.abbreviations import defined_abbreviations, drop_defined_abbreviations  # noqa: E402
 from redaction.refine.institutions import keep_institutions  # noqa: E402
 from redaction.refine.propagation import propagate  # noqa: E402
