@@ -150,7 +150,7 @@ class RetrievalSettings(Section):
     mode: Literal["hybrid", "dense", "bm25"] = Field(
         "hybrid", description="hybrid fuses the dense and BM25 rankings inside the store")
     fusion: Literal["rrf", "dbsf", "adaptive", "zscore"] = Field(
-        "dbsf", description="rrf: reciprocal rank fusion; dbsf: scores normalised per ranking, then summed; "
+        "zscore", description="rrf: reciprocal rank fusion; dbsf: scores normalised per ranking, then summed; "
                             "adaptive: dbsf weighted by each ranking's confidence; zscore: z-scores summed "
                             "(retrieval/fusion.py)")
     top_k: int = Field(4, ge=1, le=100)

@@ -49,7 +49,7 @@ class StoreLock:
 class QdrantEdgeStore(VersionedQdrantStore):
     capabilities = StoreCapabilities(embedded=True)
 
-    def __init__(self, root: Path, fusion: str = "dbsf") -> None:
+    def __init__(self, root: Path, fusion: str = "zscore") -> None:
         import qdrant_edge as qe
 
         self._qe = qe

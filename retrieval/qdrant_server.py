@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 class QdrantServerStore(VersionedQdrantStore):
     capabilities = StoreCapabilities(embedded=False)
 
-    def __init__(self, client, fusion: str = "dbsf") -> None:
+    def __init__(self, client, fusion: str = "zscore") -> None:
         """`client`: a `qdrant_client.QdrantClient` (see `connect`)."""
         from qdrant_client import models
 
@@ -42,7 +42,7 @@ class QdrantServerStore(VersionedQdrantStore):
         super().__init__(fusion)
 
     @classmethod
-    def connect(cls, url: str, api_key: str | None = None, fusion: str = "dbsf",
+    def connect(cls, url: str, api_key: str | None = None, fusion: str = "zscore",
                 timeout_s: float = 60.0) -> QdrantServerStore:
         """A server at `url`, checked now: an unreachable server stops Veil at start-up, naming the URL.
         `timeout_s` covers each call, a large upsert waiting for the server included."""
