@@ -47,7 +47,7 @@ _BOXES = (r"(?:P\.?\s?O\.?\s?Box|PSC \d{1,5},? Box|Unit \d{1,5},? Box|USNS [^\W\
           r"(?:[ \t]*\d{1,6})?")
 _CORNER = rf"(?i:the[ \t]+)?(?i:corner[ \t]+of)[ \t]+[^\n.?!,]{{2,60}}?[ \t]+(?:and|&)[ \t]+(?:{_WORD}|{_NUM})(?:{_GAP}{_WORD}){{0,3}}"
 # Each core shape is matched on its own: alternation would stop at the first, shorter, shape.
-# Not inside a larger number either: "$312,900 Interest rate 6" is an amount and a rate.
+# Not inside a larger number either: "$48,150 Fee rate 3" is an amount and a rate.
 _CORES = [re.compile(rf"(?<![\w$€£-])(?<!\d[.,]){shape}(?![\w-])") for shape in
           (_BOXES, _NUMBER_FIRST, _NUMBER_FIRST_LONGEST, _TYPE_FIRST, _ENDING_FIRST, _CORNER)]
 _CUE = (r"(?i:\b(?:address(?:es)?|addr|lives?|living|located|resides?|residing|moved|send|sent|deliver|"
@@ -123,7 +123,7 @@ class StreetAddressRecognizer(VeilRecognizer):
 def _is_us_place_line(match: re.Match) -> bool:
     """The ZIP code lies in the state's range; the place is capitalised beside a code in capitals, or
     the line is all lower case (a chat, a re-cased note); no place word is an English function word,
-    and the place is not a field label ("Member ID 83706" is an identifier)."""
+    and the place is not a field label ("Badge ID 51902" is an identifier)."""
     state, place, line = match["state"], match["place"], match["line"]
     prefix = int(match["zip"][:3])
     if not any(low <= prefix <= high for low, high in US_ZIP_PREFIXES[state.upper()]):

@@ -208,11 +208,17 @@ def test_reindex_to_another_embedder_keeps_search_results_and_switches_in_one_st
     veil.close()
 
 
-def test_a_crash_mid_reindex_leaves_the_old_version_searchable_and_a_rerun_completes(data, tmp_path, monkeypatch):
+def ingested_for_salted(data, tmp_path):
+    """A Veil whose documents are ingested with the plain hashing embedder, able to open the salted one."""
     salted = SaltedHashing()
     build = lambda identity: salted if identity == salted.identity else HashingEmbedder(64)  # noqa: E731
     veil = open_veil(data, build=build)
     ingest_all(veil, tmp_path / "docs")
+    return salted, build, veil
+
+
+def test_a_crash_mid_reindex_leaves_the_old_version_searchable_and_a_rerun_completes(data, tmp_path, monkeypatch):
+    salted, build, veil = ingested_for_salted(data, tmp_path)
     before, points = results(veil), all_points(veil)
     stage, calls = veil.store.stage, []
 
@@ -242,10 +248,7 @@ def test_a_crash_mid_reindex_leaves_the_old_version_searchable_and_a_rerun_compl
 
 
 def test_a_crash_while_publishing_is_finished_by_the_next_start(data, tmp_path, monkeypatch):
-    salted = SaltedHashing()
-    build = lambda identity: salted if identity == salted.identity else HashingEmbedder(64)  # noqa: E731
-    veil = open_veil(data, build=build)
-    ingest_all(veil, tmp_path / "docs")
+    salted, build, veil = ingested_for_salted(data, tmp_path)
     points = all_points(veil)
 
     def crash(collection, target):
