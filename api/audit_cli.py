@@ -1,4 +1,6 @@
-"""`veil audit` and `veil eval`: the compliance officer's commands."""
+"""`veil audit` and `veil eval`: the compliance officer's commands.
+
+Imports sit inside the commands, as in `api.cli`: `veil --help` loads no model."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""The `veil` command line. Readable output by default, `--json` for machines; errors are one line."""
+"""The `veil` command line. Readable output by default, `--json` for machines; errors are one line.
+
+Each command imports what it needs inside its function: `veil --help`, and commands that only
+talk to a running server, then start without loading torch, Presidio, llama.cpp or the store."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""`veil jobs status ID` and `veil worker`: the queue path's commands (`veil ingest --queue` enqueues)."""
+"""`veil jobs status ID` and `veil worker`: the queue path's commands (`veil ingest --queue` enqueues).
+
+Imports sit inside the commands, as in `api.cli`: `veil --help` loads no model."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """The queue path's assembly: what `veil ingest --queue` sends, what `veil worker` runs, and the writer
-`veil serve` runs when it owns the embedded store (see `ingest.queue`)."""
+`veil serve` runs when it owns the embedded store (see `ingest.queue`). `ingest.queue` (dramatiq,
+the broker client) is imported only where the queue path is taken."""
 
 from __future__ import annotations
 

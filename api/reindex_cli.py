@@ -1,4 +1,6 @@
-"""`veil reindex`: re-embed a collection from its stored chunks (`ingest.reindex`)."""
+"""`veil reindex`: re-embed a collection from its stored chunks (`ingest.reindex`).
+
+Imports sit inside the commands, as in `api.cli`: `veil --help` loads no model."""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 
 The values name the person (a name and its variants, an e-mail, a phone, an ID); `-` reads them from
 standard input, one a line, which keeps them out of the shell's history and the process list. They are
-hashed (keyed) at once and never printed, logged or stored."""
+hashed (keyed) at once and never printed, logged or stored. Imports sit inside the commands, as in
+`api.cli`: `veil --help` loads no model."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Composition root: the only place that chooses backends (one build_* per stage, a match on the kind).
 
-Everything else asks a store what it is (`VectorStore.capabilities`), never which kind it is."""
+Everything else asks a store what it is (`VectorStore.capabilities`), never which kind it is. Each backend
+is imported inside its case: a kind that is not configured is never loaded (nor its packages needed)."""
 
 from __future__ import annotations
 

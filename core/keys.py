@@ -14,6 +14,8 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from core.errors import ConfigError
+
 log = logging.getLogger(__name__)
 
 
@@ -21,7 +23,6 @@ def load_or_create_key(configured: SecretStr | None, path: Path) -> bytes:
     if configured is not None:
         value = configured.get_secret_value().encode()
         if len(value) < 16:
-            from core.errors import ConfigError
 
             raise ConfigError("audit.key must be at least 16 characters")
         return value

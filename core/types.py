@@ -10,6 +10,8 @@ from typing import Literal
 
 import numpy as np
 
+from core.ids import document_version, generation_version
+
 
 @dataclass(frozen=True)
 class Span:
@@ -84,7 +86,6 @@ class DocumentInfo:
     @property
     def version(self) -> str:
         """Changes with the content, the readers or the redaction policy; names the document's points."""
-        from core.ids import document_version
 
         return document_version(self.content_hash, self.groups, self.policy)
 
@@ -98,8 +99,6 @@ class EmbeddedChunk:
 
     @property
     def version(self) -> str:
-        from core.ids import generation_version
-
         return generation_version(self.document.version, self.generation)
 
 
