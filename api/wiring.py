@@ -38,6 +38,7 @@ from redaction.transform.operators import ReplacementPolicy
 from redaction.redactor import DocumentRedactor
 from redaction.vault import PseudonymVault
 from retrieval.base import Embedder, StoreCapabilities, VectorStore
+from retrieval.coalescing import CoalescingEmbedder
 from retrieval.identity import EmbedderIdentity
 
 
@@ -249,9 +250,20 @@ class Veil:
 
     @cached_property
     def answerer(self) -> Answerer:
-        return Answerer(self.embedder, self.store, self.chat, self.settings.retrieval, self.settings.generation,
-                        self.audit, store_lock=self.lock, router=Router(self.settings.escalation),
-                        escalator=self.escalator, embedders=self.embedders.for_collection)
+        """Questions are embedded through `retrieval.coalescing`: concurrent requests share one model call."""
+        shared: dict[int, CoalescingEmbedder] = {}  # a wrapper holds its embedder: the id stays that one's
+        creating = threading.Lock()
+
+        def coalesced(embedder: Embedder) -> CoalescingEmbedder:
+            with creating:
+                if id(embedder) not in shared:
+                    shared[id(embedder)] = CoalescingEmbedder(embedder, self.settings.retrieval.query_cache)
+                return shared[id(embedder)]
+
+        return Answerer(coalesced(self.embedder), self.store, self.chat, self.settings.retrieval,
+                        self.settings.generation, self.audit, store_lock=self.lock,
+                        router=Router(self.settings.escalation), escalator=self.escalator,
+                        embedders=lambda collection: coalesced(self.embedders.for_collection(collection)))
 
     def warm_up(self) -> None:
         """Load the embedding and redaction models now, so the first request is not the slow one."""

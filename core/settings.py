@@ -156,6 +156,9 @@ class RetrievalSettings(Section):
     top_k: int = Field(4, ge=1, le=100)
     min_score: float = Field(
         0.25, ge=-1.0, le=1.0, description="dense cosine the best hit must reach, or nothing is relevant")
+    query_cache: int = Field(
+        20_000, ge=0, description="vectors of recent questions and quoted sentences kept in memory "
+                                  "(retrieval/coalescing.py); 0 keeps none")
 
 
 class GenerationSettings(Section):
