@@ -56,9 +56,9 @@ def main() -> None:
         results = {case: {"single": [], "concurrent": []} for case in CASES}
         for run in range(args.runs):
             phases = ["single", "concurrent"] if run % 2 == 0 else ["concurrent", "single"]
-            for case, env in CASES.items():
+            for n, (case, env) in enumerate(CASES.items()):
                 for phase in phases:
-                    data_dir = Path(tmp) / f"run-{run}-{phase}-{len(results[case][phase])}"
+                    data_dir = Path(tmp) / f"run-{run}-case-{n}-{phase}"
                     shutil.copytree(seed, data_dir)
                     with _server(data_dir, env) as (url, key):
                         latencies = _measure(url, key, questions, phase, args.concurrent, distinct=bool(env))
