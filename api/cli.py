@@ -22,6 +22,7 @@ from api.jobs_cli import jobs_app, worker
 from api.keys_cli import keys_app
 from api.reindex_cli import reindex
 from api.subjects_cli import subject_app
+from api.watch_cli import SettleOpt, watch
 from core.errors import VeilError
 from core.settings import PolicyName, Settings
 
@@ -40,6 +41,7 @@ app.add_typer(jobs_app, name="jobs")
 app.add_typer(subject_app, name="subject")
 app.command("worker")(user_errors(worker))
 app.command("reindex")(reindex)
+app.command("watch")(watch)
 
 @app.callback()
 def _private_files() -> None:
@@ -272,13 +274,20 @@ def export(collection: CollectionOpt = None) -> None:
 def serve(
     host: Annotated[Optional[str], typer.Option(help="bind address (default 127.0.0.1)")] = None,
     port: Annotated[Optional[int], typer.Option(help="port (default 8000)")] = None,
+    watch_folders: Annotated[Optional[list[Path]], typer.Option(
+        "--watch", help="also keep the default collection in step with this folder, as `veil watch` "
+        "(repeatable); one line per file in the server's log")] = None,
+    settle: SettleOpt = 1.0,
 ) -> None:
     """Serve the REST API (OpenAPI docs at /docs). Holds the embedded store while it runs."""
     from api.serve import run_server
 
     settings = settings_for_cli()
+    for folder in watch_folders or []:
+        if not folder.is_dir():
+            raise VeilError(f"--watch: not a folder: {folder}")
     with local_veil(settings, console_level="INFO") as veil:
-        run_server(veil, host or settings.api.host, port or settings.api.port)
+        run_server(veil, host or settings.api.host, port or settings.api.port, watch_folders or [], settle)
 
 
 @config_app.command("show")

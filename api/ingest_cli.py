@@ -35,7 +35,7 @@ def progress_bar(as_json: bool):
         def show(result: FileResult, state: BulkProgress) -> None:
             progress.update(task, total=state.total, completed=state.done, chunks=state.chunks, rate=state.files_per_s)
             if not as_json:
-                console.print(_line(result), highlight=False, markup=True)
+                console.print(file_line(result), highlight=False, markup=True)
 
         yield show
 
@@ -92,7 +92,7 @@ def run_remote_ingest(paths: Sequence[Path], ingest_one: Callable[[SourceFile], 
     return report
 
 
-def _line(result: FileResult) -> str:
+def file_line(result: FileResult) -> str:
     from rich.markup import escape
 
     detail = f"{result.chunks} chunks" if result.status in ("ingested", "updated") else (result.error or "")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
+from pathlib import Path
 
 from api import server_info
 from api.app import create_app
@@ -13,8 +15,13 @@ from api.wiring import Veil
 log = logging.getLogger(__name__)
 
 
-def run_server(veil: Veil, host: str, port: int) -> None:
+def run_server(veil: Veil, host: str, port: int, watch_folders: list[Path] | None = None,
+               settle_s: float = 1.0) -> None:
+    """`watch_folders`: kept in step with the default collection by watcher threads (`veil serve --watch`)."""
     import uvicorn
+
+    from api.watch_cli import result_printer, watching
+    from ingest.names import DEFAULT_GROUPS
 
     url = f"http://{host}:{port}"
     data_dir = veil.settings.data_dir
@@ -30,7 +37,9 @@ def run_server(veil: Veil, host: str, port: int) -> None:
           f"  or, in another terminal: .venv/bin/veil query \"What dose of apixaban was prescribed?\"",
           flush=True)
     try:
-        with store_writer(veil):  # with a queue and the embedded store, this process writes what workers send
+        watchers = (watching(veil, watch_folders, veil.settings.default_collection, DEFAULT_GROUPS, None, settle_s,
+                             result_printer(as_json=False)) if watch_folders else nullcontext())
+        with store_writer(veil), watchers:  # with a queue and the embedded store, this process writes what workers send
             uvicorn.run(create_app(veil, token), host=host, port=port, log_level="warning")
     finally:
         server_info.withdraw(data_dir)

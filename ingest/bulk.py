@@ -105,6 +105,31 @@ class BulkIngest:
                 self._on_result(result, progress)
         return IngestReport(tuple(sorted(results, key=lambda r: r.path)))
 
+    def run_sources(self, sources: Sequence[SourceFile], collection: str,
+                    groups: Sequence[str] = DEFAULT_GROUPS) -> IngestReport:
+        """Some files of a folder (`veil watch`: the ones that changed), through the same stages as `run`."""
+        collection, groups = collection_name(collection), reader_groups(groups)
+        progress = Progress(total=len(sources))
+        results: list[FileResult] = []
+        lock = threading.Lock()
+
+        def finish(result: FileResult) -> None:
+            with lock:
+                results.append(result)
+                progress.done += 1
+                self._on_result(result, progress)
+
+        self._ingest(sources, collection, groups, finish, set())
+        return IngestReport(tuple(sorted(results, key=lambda r: r.path)))
+
+    def remove_missing(self, folder: Path, collection: str) -> IngestReport:
+        """The documents of `folder` whose file is gone (walks the folder; reads nothing)."""
+        present = {ids.document_id(collection, s.source_key) for s in iter_sources([folder])}
+        results = self._remove_missing(folder, collection_name(collection), present)
+        for result in results:
+            self._on_result(result, Progress(total=len(results)))
+        return IngestReport(tuple(sorted(results, key=lambda r: r.path)))
+
     def _ingest(self, sources: Iterable[SourceFile], collection: str, groups: Sequence[str],
                 finish: Callable[[FileResult], None], seen: set[str]) -> None:
         """Files flow: read and hash -> parse (workers) -> redact and chunk (batched) -> embed (batched) -> write."""

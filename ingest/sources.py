@@ -48,9 +48,28 @@ def iter_sources(paths: Iterable[Path]) -> Iterator[SourceFile]:
             yield _file(path, _shown(path.name), None)
 
 
-def _walk(root: Path, root_name: str, folder: str) -> Iterator[SourceFile]:
+def sources_below(root: Path, paths: Iterable[Path]) -> Iterator[SourceFile]:
+    """Some files (or sub-folders) of the folder `root`, named and identified exactly as walking `root`
+    names them, so that `--sync` and `veil watch` agree on every document. Paths outside `root`, hidden
+    ones, and ones inside a hidden folder are skipped, as the walk skips them."""
+    root_name, folder = _shown(root.resolve().name), folder_id(root)
+    for path in sorted(set(paths)):
+        try:
+            relative = path.relative_to(root)
+        except ValueError:
+            continue
+        if not relative.parts or any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            yield from _walk(root, root_name, folder, top=path)
+        else:
+            yield _file(path, _name(root_name, root, path), folder)
+
+
+def _walk(root: Path, root_name: str, folder: str, top: Path | None = None) -> Iterator[SourceFile]:
+    """The files below `top` (default: all of `root`), named relative to `root`."""
     errors: list[OSError] = []
-    for directory, dirnames, filenames in os.walk(root, onerror=errors.append, followlinks=False):
+    for directory, dirnames, filenames in os.walk(top or root, onerror=errors.append, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         here = Path(directory)
         for link in [d for d in dirnames if (here / d).is_symlink()]:
