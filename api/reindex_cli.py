@@ -15,7 +15,8 @@ from core.errors import ConfigError
 from core.settings import Settings
 
 EMBEDDER_HELP = ("the target embedder: torch[:MODEL_DIR] (sentence-transformers; default the packaged "
-                 "all-MiniLM-L6-v2) or hashing[:DIM]; default: the configured embedding")
+                 "all-MiniLM-L6-v2), onnx[:MODEL_DIR] (its int8 ONNX export) or hashing[:DIM]; "
+                 "default: the configured embedding")
 PROGRESS_EVERY_S = 1.0
 
 
@@ -52,12 +53,14 @@ def embedding_settings(settings: Settings, spec: str | None) -> Settings:
     kind, _, arg = spec.partition(":")
     if kind in {"torch", "sentence-transformers"}:
         update = {"kind": "sentence-transformers", "model": arg or None}
+    elif kind == "onnx":
+        update = {"kind": "onnx", "model": arg or None}
     elif kind == "hashing":
         if arg and not arg.isdigit():
             raise ConfigError(f"--embedder hashing:DIM takes a number of dimensions, not {arg!r}")
         update = {"kind": "hashing", "dim": int(arg or settings.embedding.dim)}
     else:
-        raise ConfigError(f"--embedder {spec!r}: use torch[:MODEL_DIR] or hashing[:DIM]")
+        raise ConfigError(f"--embedder {spec!r}: use torch[:MODEL_DIR], onnx[:MODEL_DIR] or hashing[:DIM]")
     return settings.model_copy(update={"embedding": settings.embedding.model_copy(update=update)})
 
 

@@ -144,6 +144,9 @@ def embedder_for(settings: Settings, identity: EmbedderIdentity) -> Embedder | N
         case "torch":
             return build_embedder(settings.model_copy(update={"embedding": settings.embedding.model_copy(
                 update={"kind": "sentence-transformers", "model": identity.model})}))
+        case "onnx":
+            return build_embedder(settings.model_copy(update={"embedding": settings.embedding.model_copy(
+                update={"kind": "onnx", "model": identity.model})}))
         case "hashing":
             return build_embedder(settings.model_copy(update={"embedding": settings.embedding.model_copy(
                 update={"kind": "hashing", "dim": identity.dim})}))
@@ -156,6 +159,10 @@ def build_embedder(settings: Settings) -> Embedder:
             from retrieval.sentence_transformers import SentenceTransformerEmbedder
 
             return SentenceTransformerEmbedder(settings.embedding.model, settings.embedding.batch_size)
+        case "onnx":
+            from retrieval.onnx_embedder import OnnxEmbedder
+
+            return OnnxEmbedder(settings.embedding.model, settings.embedding.batch_size)
         case "hashing":
             from retrieval.hashing import HashingEmbedder
 

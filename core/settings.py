@@ -118,8 +118,9 @@ class ParsingSettings(Section):
 
 
 class EmbeddingSettings(Section):
-    kind: Literal["sentence-transformers", "hashing"] = "sentence-transformers"
-    model: str | None = Field(None, description="model directory; default: the packaged all-MiniLM-L6-v2")
+    kind: Literal["sentence-transformers", "onnx", "hashing"] = "sentence-transformers"
+    model: str | None = Field(None, description="model directory; default: the packaged all-MiniLM-L6-v2 "
+                              "(for onnx: its int8 export, made by scripts/install.sh)")
     batch_size: int = Field(32, ge=1)
     dim: int = Field(384, ge=8, description="only for kind=hashing")
 

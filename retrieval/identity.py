@@ -23,7 +23,7 @@ CONFIG_NAMES = ("config.json", "config_sentence_transformers.json", "modules.jso
 @dataclass(frozen=True)
 class EmbedderIdentity:
     name: str  # what people call it: the packaged model's name, or the model folder's name
-    backend: str  # torch | hashing (and later onnx)
+    backend: str  # torch | onnx | hashing
     dim: int
     fingerprint: str | None  # None: a collection recorded before fingerprints existed (any copy of `name`)
     model: str | None = field(default=None, compare=False)  # where its weights were (None: packaged); to rebuild it

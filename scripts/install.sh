@@ -42,7 +42,7 @@ command -v soffice >/dev/null 2>&1 \
   || echo "note: legacy .doc/.ppt files need LibreOffice (apt-get install libreoffice-writer-nogui libreoffice-impress-nogui)" >&2
 
 stamp="$VENV/.veil-installed"
-fingerprint=$(cat pyproject.toml scripts/install.sh | sha256sum | cut -c1-16)
+fingerprint=$(cat pyproject.toml scripts/install.sh retrieval/onnx_export.py | sha256sum | cut -c1-16)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$fingerprint" ]; then
   exit 0
 fi
@@ -66,5 +66,8 @@ if "$VENV/bin/python" -c "import torchvision" 2>/dev/null; then
   echo "torchvision got installed; it breaks sentence-transformers beside torch 2.13.0" >&2
   exit 1
 fi
+# embedding.kind: onnx runs MiniLM exported to ONNX and quantised to int8, from the packaged weights
+# (nothing downloaded, nothing in git): made once here, into the virtual environment.
+"$VENV/bin/python" -m retrieval.onnx_export
 echo "$fingerprint" > "$stamp"
 echo "Veil installed in $VENV"

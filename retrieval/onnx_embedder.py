@@ -1,0 +1,108 @@
+"""Local embeddings with ONNX Runtime: MiniLM exported and quantised to int8 at install time.
+
+Same model, same pooling (mean over the real tokens, then unit length) and the same 256-token truncation
+as the torch embedder, without loading torch. Its vectors are close to torch's but not identical, so it
+is a different embedder to a collection (`backend="onnx"`): a collection written by one is queried and
+extended by the same one, and `veil reindex --embedder onnx` moves a collection over. Dynamic int8
+scales activations per batch, so a text's vector moves a little with the batch it is embedded in
+(cosine ≥ 0.98 to the same text alone); retrieval quality is measured in `bench/embedders.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from core.errors import ConfigError
+from retrieval.identity import PACKAGED_MINILM, EmbedderIdentity
+from retrieval.onnx_export import MANIFEST, RECIPE, default_export_dir
+
+log = logging.getLogger(__name__)
+
+
+class OnnxEmbedder:
+    def __init__(self, model_dir: str | None = None, batch_size: int = 32) -> None:
+        self._model_dir = model_dir
+        self._batch_size = batch_size
+
+    @property
+    def folder(self) -> Path:
+        return Path(self._model_dir) if self._model_dir else default_export_dir()
+
+    @cached_property
+    def _manifest(self) -> dict:
+        try:
+            return json.loads((self.folder / MANIFEST).read_text())
+        except (OSError, ValueError):
+            raise ConfigError(f"no ONNX embedder in {self.folder}: scripts/install.sh exports it "
+                              "(or set embedding.kind: sentence-transformers)") from None
+
+    @cached_property
+    def _session(self):
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = os.cpu_count() or 1
+        options.log_severity_level = 3  # warnings about unused initialisers are noise in a CLI
+        session = onnxruntime.InferenceSession(str(self.folder / "model.onnx"), options,
+                                               providers=["CPUExecutionProvider"])
+        log.info("embedding model loaded: %s", self.identity.describe())
+        return session
+
+    @cached_property
+    def _tokenizer(self):
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
+        tokenizer.enable_truncation(int(self._manifest.get("max_length", 256)))
+        tokenizer.enable_padding(pad_id=tokenizer.token_to_id("[PAD]") or 0, pad_token="[PAD]")
+        return tokenizer
+
+    @property
+    def model_id(self) -> str:
+        return str(self.folder)
+
+    @cached_property
+    def identity(self) -> EmbedderIdentity:
+        """The source weights' fingerprint and the export recipe: a re-export of the same weights is the same embedder."""
+        manifest = self._manifest
+        name = PACKAGED_MINILM if self._model_dir is None else self.folder.name
+        fingerprint = f"{manifest['source_fingerprint']}+{manifest.get('recipe', RECIPE)}"
+        return EmbedderIdentity(name, "onnx", self.dim, fingerprint, self._model_dir)
+
+    @property
+    def dim(self) -> int:
+        return int(self._manifest["dim"])
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._encode(list(texts))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._encode([text])[0]
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        """Texts of similar length batched together (less padding), vectors back in the caller's order."""
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(texts), self._batch_size):
+            picked = order[start:start + self._batch_size]
+            out[picked] = self._encode_batch([texts[i] for i in picked])
+        return out
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        hidden = self._session.run(["last_hidden_state"], {
+            "input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)

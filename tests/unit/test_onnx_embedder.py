@@ -1,0 +1,60 @@
+"""The ONNX int8 MiniLM (exported by scripts/install.sh): the torch model's space within quantisation
+noise, vectors in the caller's order whatever the batching, its own identity, a clear error without it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.errors import ConfigError
+from retrieval.identity import PACKAGED_MINILM
+from retrieval.onnx_embedder import OnnxEmbedder
+from retrieval.onnx_export import default_export_dir, is_current
+from retrieval.sentence_transformers import SentenceTransformerEmbedder
+
+TEXTS = ["What dose of apixaban was prescribed?",
+         "The patient was discharged on apixaban 5 mg twice daily after an episode of atrial fibrillation.",
+         "Refunds are paid within 14 days to the account the customer named.",
+         "Short.",
+         "The court held that the interference with the applicant's private life was not necessary in a "
+         "democratic society, and found a violation of Article 8 of the Convention. " * 6]
+
+
+@pytest.fixture(scope="module")
+def onnx() -> OnnxEmbedder:
+    assert is_current(default_export_dir()), "scripts/install.sh exports the ONNX MiniLM; run it again"
+    return OnnxEmbedder(batch_size=2)
+
+
+def test_vectors_stay_in_the_torch_model_space(onnx):
+    torch_vectors = SentenceTransformerEmbedder(None).embed_documents(TEXTS)
+    onnx_vectors = onnx.embed_documents(TEXTS)
+    assert onnx_vectors.shape == torch_vectors.shape == (len(TEXTS), 384)
+    assert np.allclose(np.linalg.norm(onnx_vectors, axis=1), 1.0, atol=1e-5)
+    same_text = (onnx_vectors * torch_vectors).sum(axis=1)
+    assert same_text.min() > 0.98, same_text  # int8 weights: close to torch, not equal
+    # and the ranking a question induces is the torch one
+    question = onnx.embed_query(TEXTS[0])
+    assert np.argsort(-(onnx_vectors[1:] @ question)).tolist() == np.argsort(-(torch_vectors[1:] @ torch_vectors[0])).tolist()
+
+
+def test_batching_by_length_keeps_the_callers_order(onnx):
+    together = onnx.embed_documents(TEXTS)
+    alone = np.stack([onnx.embed_query(t) for t in TEXTS])
+    assert (together @ alone.T).argmax(axis=1).tolist() == list(range(len(TEXTS)))
+    # dynamic int8 scales activations per batch: a vector moves a little with its batch, never far
+    assert (together * alone).sum(axis=1).min() > 0.98
+    assert onnx.embed_documents([]).shape == (0, 384)
+
+
+def test_its_identity_is_the_source_weights_and_the_recipe(onnx):
+    identity = onnx.identity
+    assert (identity.name, identity.backend, identity.dim) == (PACKAGED_MINILM, "onnx", 384)
+    torch_identity = SentenceTransformerEmbedder(None).identity
+    assert not identity.accepts(torch_identity) and not torch_identity.accepts(identity)
+    assert identity.fingerprint.startswith(torch_identity.fingerprint)  # the source weights, then the recipe
+
+
+def test_a_missing_export_is_a_clear_configuration_error(tmp_path):
+    with pytest.raises(ConfigError, match="scripts/install.sh"):
+        OnnxEmbedder(str(tmp_path)).embed_query("anything")
