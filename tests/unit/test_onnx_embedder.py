@@ -58,3 +58,16 @@ def test_its_identity_is_the_source_weights_and_the_recipe(onnx):
 def test_a_missing_export_is_a_clear_configuration_error(tmp_path):
     with pytest.raises(ConfigError, match="scripts/install.sh"):
         OnnxEmbedder(str(tmp_path)).embed_query("anything")
+
+
+def test_a_collection_recorded_with_onnx_gets_its_embedder_back_and_reindex_names_it(onnx, tmp_path):
+    from api.reindex_cli import embedding_settings
+    from api.wiring import build_embedder, embedder_for
+    from core.settings import Settings
+
+    settings = Settings(data_dir=tmp_path)
+    rebuilt = embedder_for(settings, onnx.identity)
+    assert isinstance(rebuilt, OnnxEmbedder) and rebuilt.identity == onnx.identity
+    assert onnx.identity.accepts(rebuilt.identity)
+    target = build_embedder(embedding_settings(settings, "onnx"))
+    assert isinstance(target, OnnxEmbedder) and target.identity == onnx.identity
