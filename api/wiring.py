@@ -162,7 +162,7 @@ def build_embedder(settings: Settings) -> Embedder:
         case "onnx":
             from retrieval.onnx_embedder import OnnxEmbedder
 
-            return OnnxEmbedder(settings.embedding.model, settings.embedding.batch_size)
+            return OnnxEmbedder(settings.embedding.model)  # one text per run: batch_size does not apply
         case "hashing":
             from retrieval.hashing import HashingEmbedder
 

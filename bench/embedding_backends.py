@@ -74,11 +74,11 @@ def torch_encoder(model, batch_size: int) -> Encode:
     return encode
 
 
-def shipped_onnx_encoder(model_dir: str | None, batch_size: int) -> Encode:
+def shipped_onnx_encoder(model_dir: str | None) -> Encode:
     """What `embedding.kind: onnx` runs: the int8 export scripts/install.sh made (retrieval.onnx_embedder)."""
     from retrieval.onnx_embedder import OnnxEmbedder
 
-    return OnnxEmbedder(model_dir, batch_size).embed_documents
+    return OnnxEmbedder(model_dir).embed_documents
 
 
 # -- measurements ----------------------------------------------------------------------------------
@@ -197,7 +197,7 @@ def main() -> None:
     batch_size, threads = settings.embedding.batch_size, torch.get_num_threads()
     beir = limited(load_beir(args.beir, args.split), args.corpus_limit)
     path, model = load_model(settings.embedding.model)
-    encoders = {"torch": torch_encoder(model, batch_size), "onnx-int8": shipped_onnx_encoder(None, batch_size)}
+    encoders = {"torch": torch_encoder(model, batch_size), "onnx-int8": shipped_onnx_encoder(None)}
     for encode in encoders.values():
         encode(["warm-up sentence"] * 4)
     texts = list(beir.corpus.values())[:args.throughput_docs]

@@ -118,7 +118,7 @@ class ParsingSettings(Section):
 
 
 class EmbeddingSettings(Section):
-    kind: Literal["sentence-transformers", "onnx", "hashing"] = "sentence-transformers"
+    kind: Literal["sentence-transformers", "onnx", "hashing"] = "onnx"  # int8 MiniLM: bench/embedding_backends.py
     model: str | None = Field(None, description="model directory; default: the packaged all-MiniLM-L6-v2 "
                               "(for onnx: its int8 export, made by scripts/install.sh)")
     batch_size: int = Field(32, ge=1)

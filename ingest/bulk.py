@@ -11,6 +11,7 @@ not among the paths given, so it could not be redacted again; it keeps its publi
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 import time
@@ -26,6 +27,8 @@ from ingest.names import collection_name, reader_groups
 from ingest.pipeline import DEFAULT_GROUPS, FileResult, IngestPipeline, IngestReport, Incoming, PreparedDocument
 from ingest.sandbox import SandboxedParser
 from ingest.sources import SourceFile, folder_id, iter_sources, read_source
+
+log = logging.getLogger(__name__)
 
 IN_FLIGHT_PER_WORKER = 4  # files parsed ahead, so workers never wait for the redaction
 REDACT_BATCH_CHARS = 50_000  # parsed text of several files redacted together (NER batches small files well)
@@ -75,6 +78,7 @@ class BulkIngest:
         self._pipeline, self._parser = pipeline, parser
         self._on_result = on_result or (lambda result, progress: None)
         self.times = StageTimes()
+        self._warming: threading.Thread | None = None
 
     def run(self, paths: Sequence[Path], collection: str, groups: Sequence[str] = DEFAULT_GROUPS,
             sync: bool = False) -> IngestReport:
@@ -167,6 +171,7 @@ class BulkIngest:
             hand_over()
         finally:
             writer.close()
+            self._warmed()  # never left running past the run
 
     def _start(self, source: SourceFile, collection: str, groups: Sequence[str],
                finish: Callable[[FileResult], None], seen: set[str]) -> _InFlight | None:
@@ -182,7 +187,27 @@ class BulkIngest:
         if isinstance(checked, FileResult):
             finish(checked)
             return None
-        return _InFlight(source, checked, self._parser.submit(data, Path(source.name).name))
+        submitted = _InFlight(source, checked, self._parser.submit(data, Path(source.name).name))
+        self._warm_up_once()
+        return submitted
+
+    def _warm_up_once(self) -> None:
+        """Once a file needs work: load the redaction and embedding models while the parsing workers
+        start and parse (a cold run would otherwise wait for the first parse, then for the models).
+        A run where every file is unchanged loads nothing."""
+        if self._warming is None:
+            self._warming = threading.Thread(target=self._warm_up_quietly, name="veil-warm-up", daemon=True)
+            self._warming.start()
+
+    def _warm_up_quietly(self) -> None:
+        try:
+            self._pipeline.warm_up()
+        except Exception:  # the same error is met, and reported per file, by the first redaction
+            log.debug("warm-up failed", exc_info=True)
+
+    def _warmed(self) -> None:
+        if self._warming is not None:
+            self._warming.join()
 
     def _collect(self, item: _InFlight, parsed: list, finish: Callable[[FileResult], None]) -> None:
         """A parse result in: its elements join the redaction batch, or the file fails."""
@@ -197,6 +222,7 @@ class BulkIngest:
         """Redact and chunk the parsed files together (one detection batch)."""
         if not parsed:
             return
+        self._warmed()  # the models are whole before the redaction uses them
         started = time.perf_counter()
         prepared = self._pipeline.prepare_many([(item.incoming, elements) for item, elements in parsed])
         for (item, elements), document in zip(parsed, prepared):

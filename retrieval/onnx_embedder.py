@@ -3,9 +3,11 @@
 Same model, same pooling (mean over the real tokens, then unit length) and the same 256-token truncation
 as the torch embedder, without loading torch. Its vectors are close to torch's but not identical, so it
 is a different embedder to a collection (`backend="onnx"`): a collection written by one is queried and
-extended by the same one, and `veil reindex --embedder onnx` moves a collection over. Dynamic int8
-scales activations per batch, so a text's vector moves a little with the batch it is embedded in
-(cosine ≥ 0.98 to the same text alone); retrieval quality is measured in `bench/embedders.py`.
+extended by the same one, and `veil reindex --embedder onnx` moves a collection over. Each text runs
+alone: dynamic int8 scales activations by the range of what is in the run, so a padded batch would make
+a text's vector depend on its neighbours (cosine 0.98 to itself alone); alone, it is reproducible, and
+with no padding to compute it is faster than batching on CPU. Speed and retrieval quality beside torch:
+`bench/embedding_backends.py`.
 """
 
 from __future__ import annotations
@@ -27,9 +29,8 @@ log = logging.getLogger(__name__)
 
 
 class OnnxEmbedder:
-    def __init__(self, model_dir: str | None = None, batch_size: int = 32) -> None:
+    def __init__(self, model_dir: str | None = None) -> None:
         self._model_dir = model_dir
-        self._batch_size = batch_size
 
     @property
     def folder(self) -> Path:
@@ -61,7 +62,7 @@ class OnnxEmbedder:
 
         tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
         tokenizer.enable_truncation(int(self._manifest.get("max_length", 256)))
-        tokenizer.enable_padding(pad_id=tokenizer.token_to_id("[PAD]") or 0, pad_token="[PAD]")
+        tokenizer.no_padding()
         return tokenizer
 
     @property
@@ -89,20 +90,13 @@ class OnnxEmbedder:
         return self._encode([text])[0]
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        """Texts of similar length batched together (less padding), vectors back in the caller's order."""
-        order = np.argsort([len(t) for t in texts], kind="stable")
+        """One text per run: no padding to compute, and dynamic int8 scales each text's activations by
+        its own range, so a vector never depends on what it was embedded beside (faster here, too)."""
         out = np.empty((len(texts), self.dim), dtype=np.float32)
-        for start in range(0, len(texts), self._batch_size):
-            picked = order[start:start + self._batch_size]
-            out[picked] = self._encode_batch([texts[i] for i in picked])
+        for i, encoding in enumerate(self._tokenizer.encode_batch(texts)):
+            ids = np.array([encoding.ids], dtype=np.int64)
+            hidden = self._session.run(["last_hidden_state"], {
+                "input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)})[0]
+            pooled = hidden[0].mean(axis=0)
+            out[i] = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
         return out
-
-    def _encode_batch(self, texts: list[str]) -> np.ndarray:
-        encodings = self._tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-        hidden = self._session.run(["last_hidden_state"], {
-            "input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
-        weights = mask[..., None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-        return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)

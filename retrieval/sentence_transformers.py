@@ -53,7 +53,7 @@ class SentenceTransformerEmbedder:
 
     @property
     def dim(self) -> int:
-        return int(self._model.get_sentence_embedding_dimension())
+        return int(self._model.get_embedding_dimension())
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

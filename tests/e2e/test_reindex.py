@@ -1,6 +1,7 @@
-"""`veil reindex` on the real embedded stack (unstructured, Presidio, MiniLM on torch, Qdrant Edge): the
-collection records its embedder, a re-index keeps every answer, a failure in the middle leaves the old
-version searchable, and running the command again completes it."""
+"""`veil reindex` on the real embedded stack (unstructured, Presidio, MiniLM on ONNX and on torch, Qdrant
+Edge): the collection records its embedder, a re-index keeps every answer, a failure in the middle leaves
+the old version searchable, and running the command again completes it; a store written with torch keeps
+answering under the ONNX default and moves over with `veil reindex --embedder onnx`."""
 
 from __future__ import annotations
 
@@ -32,6 +33,21 @@ def runner(tmp_path):
     return runner
 
 
+def test_a_torch_store_keeps_answering_under_the_onnx_default_and_moves_over(tmp_path, sample_questions):
+    torch_runner = VeilRunner(tmp_path / ".veil", tmp_path, extra_env={"VEIL_EMBEDDING__KIND": "sentence-transformers"})
+    torch_runner.json("ingest", str(SAMPLES))
+    questions = sample_questions[:4]
+    with_torch = hits(torch_runner, questions)
+
+    runner = VeilRunner(tmp_path / ".veil", tmp_path)  # the default configuration: onnx
+    assert hits(runner, questions) == with_torch  # queried with its recorded embedder, rebuilt
+    report = runner.json("reindex", "--embedder", "onnx")
+    assert report["embedded_with"].startswith("all-MiniLM-L6-v2 (torch, 384 dims")
+    assert report["embedder"].startswith("all-MiniLM-L6-v2 (onnx, 384 dims")
+    after = hits(runner, questions)
+    assert [h[0] for h in after] == [h[0] for h in with_torch]  # the same best passage for each question
+
+
 def test_reindex_records_the_embedder_keeps_answers_and_resumes_after_a_failure(runner, sample_questions,
                                                                                 monkeypatch):
     from api.reindex_cli import embedding_settings
@@ -49,7 +65,7 @@ def test_reindex_records_the_embedder_keeps_answers_and_resumes_after_a_failure(
     veil = build_veil(settings)
     try:
         recorded = veil.registry.collections.recorded("default")
-        assert (recorded.name, recorded.backend, recorded.dim) == ("all-MiniLM-L6-v2", "torch", 384)
+        assert (recorded.name, recorded.backend, recorded.dim) == ("all-MiniLM-L6-v2", "onnx", 384)
         assert recorded.fingerprint.startswith("sha256:")
         stage, calls = veil.store.stage, []
 
@@ -60,7 +76,7 @@ def test_reindex_records_the_embedder_keeps_answers_and_resumes_after_a_failure(
             stage(chunks)
 
         monkeypatch.setattr(veil.store, "stage", failing_stage)
-        target = build_embedder(embedding_settings(settings, "torch"))
+        target = build_embedder(embedding_settings(settings, "onnx"))
         with pytest.raises(Fail):
             Reindexer(veil.pipeline, veil.store, target, veil.lock).run("default")
     finally:
@@ -69,7 +85,7 @@ def test_reindex_records_the_embedder_keeps_answers_and_resumes_after_a_failure(
 
     report = runner.json("reindex", "--collection", "default")
     assert report["resumed"] == 2 and report["documents"] == 6 and report["dropped"] > 0
-    assert report["embedder"].startswith("all-MiniLM-L6-v2 (torch, 384 dims, weights sha256:")
+    assert report["embedder"].startswith("all-MiniLM-L6-v2 (onnx, 384 dims, weights sha256:")
     assert hits(runner, questions) == before
     exported = runner.run("export").stdout.splitlines()
     assert len(exported) == runner.chunks and report["chunks"] < runner.chunks  # two documents were resumed

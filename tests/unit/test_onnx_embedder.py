@@ -23,7 +23,7 @@ TEXTS = ["What dose of apixaban was prescribed?",
 @pytest.fixture(scope="module")
 def onnx() -> OnnxEmbedder:
     assert is_current(default_export_dir()), "scripts/install.sh exports the ONNX MiniLM; run it again"
-    return OnnxEmbedder(batch_size=2)
+    return OnnxEmbedder()
 
 
 def test_vectors_stay_in_the_torch_model_space(onnx):
@@ -38,12 +38,11 @@ def test_vectors_stay_in_the_torch_model_space(onnx):
     assert np.argsort(-(onnx_vectors[1:] @ question)).tolist() == np.argsort(-(torch_vectors[1:] @ torch_vectors[0])).tolist()
 
 
-def test_batching_by_length_keeps_the_callers_order(onnx):
+def test_a_vector_never_depends_on_what_it_was_embedded_beside(onnx):
     together = onnx.embed_documents(TEXTS)
     alone = np.stack([onnx.embed_query(t) for t in TEXTS])
-    assert (together @ alone.T).argmax(axis=1).tolist() == list(range(len(TEXTS)))
-    # dynamic int8 scales activations per batch: a vector moves a little with its batch, never far
-    assert (together * alone).sum(axis=1).min() > 0.98
+    assert np.allclose(together, alone, atol=1e-6)  # dynamic int8 would scale a padded batch jointly
+    assert np.allclose(onnx.embed_documents(TEXTS[::-1])[::-1], together, atol=1e-6)
     assert onnx.embed_documents([]).shape == (0, 384)
 
 
