@@ -1,9 +1,10 @@
 """Bulk ingest of folders: parsing in worker processes, embedding batched across files, crash-safe writes.
 
 The parent reads and hashes each file (an unchanged file costs one hash and nothing else), hands the
-changed ones to the parsing workers, redacts and chunks what comes back in batches of several files,
-embeds the chunks of several files in one batch and writes each document through the journal (`IngestPipeline.write`). At most
-`2 × workers` files are in flight, so memory does not grow with the folder. `sync` then removes the
+changed ones to the parsing workers; a redaction thread redacts and chunks what comes back in batches of
+several files, and a writer thread embeds the chunks of several files in one batch and writes each
+document through the journal (`IngestPipeline.write`). At most `4 × workers` files are being parsed
+and two batches wait before each thread, so memory does not grow with the folder. `sync` then removes the
 documents of files that are gone from each folder given, and reports every document of the
 collection still redacted under another policy than the collection's (`unreachable`: its source was
 not among the paths given, so it could not be redacted again; it keeps its published version).
@@ -136,39 +137,48 @@ class BulkIngest:
 
     def _ingest(self, sources: Iterable[SourceFile], collection: str, groups: Sequence[str],
                 finish: Callable[[FileResult], None], seen: set[str]) -> None:
-        """Files flow: read and hash -> parse (workers) -> redact and chunk (batched) -> embed (batched) -> write."""
+        """Files flow through three threads: this one reads, hashes, hands files to the parsing workers and
+        collects them; the redaction thread redacts and chunks several files at once; the writer thread
+        embeds several files' chunks at once and writes. So the workers never wait while a batch is
+        redacted, and redaction never waits while one is embedded."""
         in_flight: deque[_InFlight] = deque()
         parsed: list[tuple[_InFlight, list]] = []
-        ready: list[tuple[PreparedDocument, str | None]] = []
+        ready: list[tuple[PreparedDocument, str | None]] = []  # the redaction thread's, until the end
         limit = IN_FLIGHT_PER_WORKER * self._parser.workers
-        writer = _Writer(lambda batch: self._write(batch, finish))
+        writer = _Stage(lambda batch: self._write(batch, finish), "veil-ingest-writer")
 
-        def hand_over() -> None:
-            writer.put(list(ready))
-            ready.clear()
+        def redact(batch: list) -> None:  # in the redaction thread
+            ready.extend(self._prepare(batch, finish))
+            if sum(len(d.chunks) for d, _ in ready) >= EMBED_BATCH_CHUNKS:
+                writer.put(list(ready))
+                ready.clear()
+
+        redactor = _Stage(redact, "veil-ingest-redactor")
 
         def collect_one() -> None:
             self._collect(in_flight.popleft(), parsed, finish)
             if sum(len(e.text) for _, elements in parsed for e in elements) >= REDACT_BATCH_CHARS:
-                self._prepare(parsed, ready, finish)
-            if sum(len(d.chunks) for d, _ in ready) >= EMBED_BATCH_CHUNKS:
-                hand_over()
+                redactor.put(list(parsed))
+                parsed.clear()
 
         try:
-            for source in sources:
-                try:
-                    started = self._start(source, collection, groups, finish, seen)
-                except Exception as exc:  # whatever one file does, the batch goes on
-                    finish(self._pipeline.failed(source.name, exc))
-                    continue
-                if started is not None:
-                    in_flight.append(started)
-                while len(in_flight) >= limit or (in_flight and in_flight[0].future.done()):
+            try:
+                for source in sources:
+                    try:
+                        started = self._start(source, collection, groups, finish, seen)
+                    except Exception as exc:  # whatever one file does, the batch goes on
+                        finish(self._pipeline.failed(source.name, exc))
+                        continue
+                    if started is not None:
+                        in_flight.append(started)
+                    while len(in_flight) >= limit or (in_flight and in_flight[0].future.done()):
+                        collect_one()
+                while in_flight:
                     collect_one()
-            while in_flight:
-                collect_one()
-            self._prepare(parsed, ready, finish)
-            hand_over()
+                redactor.put(list(parsed))
+            finally:
+                redactor.close()
+            writer.put(list(ready))
         finally:
             writer.close()
             self._warmed()  # never left running past the run
@@ -218,12 +228,13 @@ class BulkIngest:
             finish(self._pipeline.failed(item.source.name, exc, item.incoming.doc_id))
         self.times.waiting_for_parsers += time.perf_counter() - started
 
-    def _prepare(self, parsed: list, ready: list, finish: Callable[[FileResult], None]) -> None:
+    def _prepare(self, parsed: list, finish: Callable[[FileResult], None]) -> list[tuple[PreparedDocument, str | None]]:
         """Redact and chunk the parsed files together (one detection batch)."""
         if not parsed:
-            return
+            return []
         self._warmed()  # the models are whole before the redaction uses them
         started = time.perf_counter()
+        ready = []
         prepared = self._pipeline.prepare_many([(item.incoming, elements) for item, elements in parsed])
         for (item, elements), document in zip(parsed, prepared):
             if isinstance(document, Exception):
@@ -231,8 +242,8 @@ class BulkIngest:
             else:
                 ready.append((document, item.source.folder_id))
                 self.times.chars += sum(len(e.text) for e in elements)
-        parsed.clear()
         self.times.redact_and_chunk += time.perf_counter() - started
+        return ready
 
     def _write(self, ready: list[tuple[PreparedDocument, str | None]], finish: Callable[[FileResult], None]) -> None:
         """In the writer thread: embed the batch, then write each document."""
@@ -274,16 +285,17 @@ class BulkIngest:
                 for info in self._pipeline.under_other_policy(collection) if info.doc_id not in seen]
 
 
-class _Writer:
-    """Embeds and writes batches in its own thread, while the caller parses and redacts the next ones
-    (torch releases the GIL while it computes). At most two batches wait: memory stays bounded."""
+class _Stage:
+    """One stage of the ingest in its own thread (redaction; embedding and writing): the caller hands it
+    batches and goes on (torch, onnxruntime and the parsing workers run outside the GIL). At most two
+    batches wait: memory stays bounded. An error ends the stage and is raised again in the caller."""
 
     _DONE = object()
 
-    def __init__(self, write: Callable[[list], None]) -> None:
-        self._write, self._queue = write, queue.Queue(maxsize=2)
+    def __init__(self, work: Callable[[list], None], name: str) -> None:
+        self._work, self._queue = work, queue.Queue(maxsize=2)
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="veil-ingest-writer", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
     def put(self, batch: list) -> None:
@@ -302,6 +314,6 @@ class _Writer:
         while (batch := self._queue.get()) is not self._DONE:
             if self._error is None:
                 try:
-                    self._write(batch)
+                    self._work(batch)
                 except BaseException as exc:  # raised again in the caller's thread
                     self._error = exc
