@@ -24,6 +24,7 @@ import numpy as np
 from core.errors import ConfigError
 from retrieval.identity import PACKAGED_MINILM, EmbedderIdentity
 from retrieval.onnx_export import MANIFEST, RECIPE, default_export_dir
+from retrieval.onnx_runtime import onnxruntime_module
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +47,7 @@ class OnnxEmbedder:
 
     @cached_property
     def _session(self):
-        import onnxruntime
-
+        onnxruntime = onnxruntime_module()
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = os.cpu_count() or 1
         options.log_severity_level = 3  # warnings about unused initialisers are noise in a CLI

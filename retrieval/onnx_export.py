@@ -36,10 +36,13 @@ def is_current(folder: Path) -> bool:
 def export(source: Path, target: Path) -> Path:
     """Export `source` (a sentence-transformers MiniLM folder) into `target`, replacing it atomically."""
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
     from transformers import AutoModel
 
     from retrieval.identity import folder_fingerprint
+    from retrieval.onnx_runtime import onnxruntime_module
+
+    onnxruntime_module()  # first, so its telemetry SDK leaves no session file in TMPDIR
+    from onnxruntime.quantization import QuantType, quantize_dynamic
 
     model = AutoModel.from_pretrained(str(source), local_files_only=True).eval()
 

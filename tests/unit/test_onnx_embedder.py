@@ -70,3 +70,22 @@ def test_a_collection_recorded_with_onnx_gets_its_embedder_back_and_reindex_name
     assert onnx.identity.accepts(rebuilt.identity)
     target = build_embedder(embedding_settings(settings, "onnx"))
     assert isinstance(target, OnnxEmbedder) and target.identity == onnx.identity
+
+
+def test_loading_onnxruntime_leaves_no_telemetry_session_file(tmp_path):
+    """onnxruntime's bundled telemetry SDK writes $TMPDIR/.ses on import; Veil's import leaves nothing."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = ("from retrieval.onnx_embedder import OnnxEmbedder; import os; "
+            "OnnxEmbedder().embed_query('x'); print(os.environ['TMPDIR'])")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                         env={**os.environ, "TMPDIR": str(tmp_path)})
+    assert out.stdout.strip() == str(tmp_path)  # TMPDIR is the caller's again
+    assert list(tmp_path.iterdir()) == []
+    bare = subprocess.run([sys.executable, "-c", "import onnxruntime"], capture_output=True,
+                          env={**os.environ, "TMPDIR": str(tmp_path)})
+    assert bare.returncode == 0 and [p.name for p in tmp_path.iterdir()] == [".ses"]  # what it guards against
