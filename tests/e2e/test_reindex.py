@@ -36,7 +36,7 @@ def runner(tmp_path):
 def test_a_torch_store_keeps_answering_under_the_onnx_default_and_moves_over(tmp_path, sample_questions):
     torch_runner = VeilRunner(tmp_path / ".veil", tmp_path, extra_env={"VEIL_EMBEDDING__KIND": "sentence-transformers"})
     torch_runner.json("ingest", str(SAMPLES))
-    questions = sample_questions[:4]
+    questions = sample_questions[:2]  # each query is a process that loads torch: two say enough
     with_torch = hits(torch_runner, questions)
 
     runner = VeilRunner(tmp_path / ".veil", tmp_path)  # the default configuration: onnx
