@@ -73,7 +73,7 @@ def test_a_collection_recorded_with_onnx_gets_its_embedder_back_and_reindex_name
 
 
 def test_loading_onnxruntime_leaves_no_telemetry_session_file(tmp_path):
-    """onnxruntime's bundled telemetry SDK writes $TMPDIR/.ses on import; Veil's import leaves nothing."""
+    """onnxruntime's bundled telemetry SDK may write $TMPDIR/.ses on import; Veil's import leaves nothing."""
     import os
     import subprocess
     import sys
@@ -85,7 +85,6 @@ def test_loading_onnxruntime_leaves_no_telemetry_session_file(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
                          env={**os.environ, "TMPDIR": str(tmp_path)})
     assert out.stdout.strip() == str(tmp_path)  # TMPDIR is the caller's again
+    # A bare `import onnxruntime` wrote `.ses` here on the development machine but not on CI's, so the
+    # test pins Veil's behaviour only, not the SDK's.
     assert list(tmp_path.iterdir()) == []
-    bare = subprocess.run([sys.executable, "-c", "import onnxruntime"], capture_output=True,
-                          env={**os.environ, "TMPDIR": str(tmp_path)})
-    assert bare.returncode == 0 and [p.name for p in tmp_path.iterdir()] == [".ses"]  # what it guards against
