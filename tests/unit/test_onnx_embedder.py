@@ -33,9 +33,12 @@ def test_vectors_stay_in_the_torch_model_space(onnx):
     assert np.allclose(np.linalg.norm(onnx_vectors, axis=1), 1.0, atol=1e-5)
     same_text = (onnx_vectors * torch_vectors).sum(axis=1)
     assert same_text.min() > 0.98, same_text  # int8 weights: close to torch, not equal
-    # and the ranking a question induces is the torch one
-    question = onnx.embed_query(TEXTS[0])
-    assert np.argsort(-(onnx_vectors[1:] @ question)).tolist() == np.argsort(-(torch_vectors[1:] @ torch_vectors[0])).tolist()
+    # and a question scores each text as torch does, within quantisation noise (an exact order among
+    # unrelated texts a few thousandths apart is not a property of the model and differed between exports)
+    onnx_scores = onnx_vectors[1:] @ onnx.embed_query(TEXTS[0])
+    torch_scores = torch_vectors[1:] @ torch_vectors[0]
+    assert np.abs(onnx_scores - torch_scores).max() < 0.03, (onnx_scores, torch_scores)
+    assert onnx_scores.argmax() == torch_scores.argmax() == 0
 
 
 def test_a_vector_never_depends_on_what_it_was_embedded_beside(onnx):
