@@ -37,7 +37,7 @@ from generation.evaluation import contains_gold, load_questions  # noqa: E402
 from ingest.pipeline import iter_sources  # noqa: E402
 
 COLLECTION = "eval"
-CONSTANTS = [("FOCUS_WEIGHT", 0.3), ("SECOND_QUOTE_WITHIN", 0.8), ("LEXICAL_WEIGHT", 0.3), ("LEXICAL_WEIGHT", 0.8)]
+CONSTANTS = [("DEFINITION_WEIGHT", 0.0), ("DEFINITION_WEIGHT", 0.3), ("FOCUS_WEIGHT", 0.3), ("SECOND_QUOTE_WITHIN", 0.8), ("LEXICAL_WEIGHT", 0.3), ("LEXICAL_WEIGHT", 0.8)]
 PRIORS = [0.05, 0.1, 0.2]
 
 

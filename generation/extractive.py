@@ -30,6 +30,7 @@ MEANING_WEIGHT = 1.0
 LEXICAL_WEIGHT = 0.5
 ANSWER_TYPE_WEIGHT = 0.15  # the sentence holds the kind of value asked for (an amount, a dose, a date)
 FOCUS_WEIGHT = 0.15
+DEFINITION_WEIGHT = 0.15  # "The root cause was …" for "What was the root cause …" (`QuestionShape.defines_focus`)
 TYPE_FILTER = 1  # the sentence names what the question is about, not only its topic
 SECOND_QUOTE_WITHIN = 0.9  # a second sentence is quoted when it scores this close to the best
 MAX_PLACEHOLDER_SHARE = 0.5  # sentences mostly made of placeholders answer nothing
@@ -65,7 +66,8 @@ class SentenceExtractor:
         typed = np.array([shape.expects(t) for t in texts], dtype=np.float32)
         scores = (MEANING_WEIGHT * self._meaning(question, texts) + LEXICAL_WEIGHT * _word_overlap(question, texts)
                   + ANSWER_TYPE_WEIGHT * typed
-                  + FOCUS_WEIGHT * np.array([shape.names_focus(t) for t in texts], dtype=np.float32))
+                  + FOCUS_WEIGHT * np.array([shape.names_focus(t) for t in texts], dtype=np.float32)
+                  + DEFINITION_WEIGHT * np.array([shape.defines_focus(t) for t in texts], dtype=np.float32))
         if TYPE_FILTER and typed.any():  # "what dose": a sentence without a dose does not answer it
             scores = np.where(typed > 0, scores, -np.inf)
         ranked = [r for r in sorted(zip(scores.tolist(), candidates), key=lambda x: -x[0]) if r[0] > -np.inf]

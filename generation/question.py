@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from core.vocabulary.calendar_words import month_pattern
 from core.vocabulary.currencies import COMMON_CURRENCY_CODES, CURRENCY_NAMES, CURRENCY_SYMBOLS
@@ -58,10 +59,14 @@ _FOCUS_END = re.compile(r"\b(?:of|for|that|which|who|in|on|at|to|by|with|from|di
                         r"have|had|will|would|can|could|should|after|before|when|if)\b|[?,;]", re.IGNORECASE)
 
 
+_COPULA = r"\s+(?:is|was|are|were|has been|had been|remains|remained)\b"
+
+
 @dataclass(frozen=True)
 class QuestionShape:
     answer_type: str | None
     focus: frozenset[str]  # content-word stems of the focus phrase
+    focus_phrase: str = ""  # the focus as the question words it ("root cause")
 
     def expects(self, sentence: str) -> bool:
         form = ANSWER_FORMS.get(self.answer_type or "")
@@ -70,11 +75,29 @@ class QuestionShape:
     def names_focus(self, sentence: str) -> bool:
         return bool(self.focus) and self.focus <= content_stems(sentence)
 
+    def defines_focus(self, sentence: str) -> bool:
+        """The sentence predicates the focus ("The root cause was …"), the surface form of a definitional
+        answer to "What was the root cause …" (the answer-pattern idea of classic QA systems)."""
+        return bool(self.focus_phrase) and _predication(self.focus_phrase).search(sentence) is not None
+
 
 def read_question(question: str) -> QuestionShape:
     answer_type = next((t for pattern, t in _WH_TYPES_COMPILED if pattern.search(question)), None)
     opening = _OPENING.search(question)
     rest = question[opening.end():] if opening else ""
     end = _FOCUS_END.search(rest)
-    focus = content_stems(rest[: end.start()] if end else rest) if rest else set()
-    return QuestionShape(answer_type, frozenset(focus) if len(focus) <= 3 else frozenset())
+    phrase = (rest[: end.start()] if end else rest) if rest else ""
+    focus = content_stems(phrase) if phrase else set()
+    if not focus or len(focus) > 3:
+        return QuestionShape(answer_type, frozenset())
+    return QuestionShape(answer_type, frozenset(focus), " ".join(_WORD.findall(phrase)))
+
+
+_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
+
+
+@lru_cache(maxsize=256)
+def _predication(phrase: str) -> re.Pattern:
+    """The focus phrase (each word's plural too) followed by a copula."""
+    words = r"\W+".join(re.escape(w) + "(?:e?s)?" for w in phrase.split())
+    return re.compile(rf"\b{words}{_COPULA}", re.IGNORECASE)

@@ -1,5 +1,5 @@
 """The web page in headless Chromium (Debian's, driven by Playwright): sign in, ask, open a
-citation; a user cannot open the audit page; an auditor verifies the chain and finds a person; an admin uploads.
+citation; every sample question answered alike by the CLI, REST, the OpenAI endpoint and the page; a user cannot open the audit page; an auditor verifies the chain and finds a person; an admin uploads.
 Screenshots go to $UI_SCREENSHOTS when set (the README's come from here)."""
 
 from __future__ import annotations
@@ -74,6 +74,34 @@ def test_a_user_signs_in_asks_and_opens_a_citation(browser, site):
     assert page.locator(".chunk").first.is_visible() and page.locator(".chunk").first.inner_text()
     screenshot(page, "chat")
     assert all(r.startswith(url) for r in page.requests), "the page loaded something not served by Veil"
+    page.close()
+
+
+def test_every_sample_question_gets_its_expected_phrase_at_every_front_door(browser, site, ingested,
+                                                                            sample_questions, planted):
+    """The CLI (through the running server), REST, the OpenAI endpoint and the web page give one answer."""
+    import httpx
+
+    from tests.e2e.leaks import leaked
+
+    url, keys = site
+    runner, _ = ingested
+    auth = {"Authorization": f"Bearer {keys['user']}"}
+    page = signed_in(browser, url, keys["user"])
+    for item in sample_questions:
+        question = item["question"]
+        openai = httpx.post(f"{url}/v1/chat/completions", headers=auth, timeout=120, json={
+            "model": "veil", "messages": [{"role": "user", "content": question}]}).json()
+        page.get_by_label("Question").fill(question)
+        page.get_by_role("button", name="Ask").click()
+        page.locator("#route.local").wait_for(timeout=120_000)
+        answers = {"cli": runner.json("query", question)["answer"],
+                   "rest": httpx.post(f"{url}/v1/query", headers=auth, timeout=120,
+                                      json={"question": question}).json()["answer"],
+                   "openai": openai["choices"][0]["message"]["content"],
+                   "web": page.locator("#answer-text").inner_text()}
+        assert all(item["expected_phrase"] in answer for answer in answers.values()), (item, answers)
+        assert leaked(planted, str(answers)) == []
     page.close()
 
 

@@ -351,3 +351,31 @@ def test_an_answer_whose_content_is_only_placeholders_is_rejected(reply, only):
     sources = ["<PERSON_1> signed the lease at <LOCATION_1>; it costs 40 euros."]
     problems = grounding_problems(reply, "Where was the lease signed?", sources)
     assert ("its content is only placeholders" in problems) is only, problems
+
+
+@pytest.mark.parametrize("question, sentence, defines", [
+    ("What was the root cause that let an outsider in?", "The root cause was a hard-coded key.", True),
+    ("What was the root cause that let an outsider in?", "Root causes were reviewed by the team.", True),
+    ("What was the root cause that let an outsider in?", "The cause was a key.", False),  # not the focus
+    ("What was the root cause that let an outsider in?", "The root cause analysis took a week.", False),  # no copula
+    ("What are the symptoms of MERS?", "Common symptoms are fever and cough.", True),
+    ("Why did the breach happen?", "The breach was caused by a key.", False),  # no focus phrase read
+])
+def test_a_sentence_that_predicates_the_questions_focus_is_read_as_its_definition(question, sentence, defines):
+    from generation.question import read_question
+
+    assert read_question(question).defines_focus(sentence) is defines
+
+
+def test_a_definitional_sentence_is_quoted_before_one_that_only_shares_the_topic(monkeypatch):
+    from generation.extractive import SentenceExtractor
+
+    hits = [hit("The outsider got into the staging database with a leaked key. "
+                "The root cause was a hard-coded service account key in a public repository.")]
+    quotes = SentenceExtractor(HashingEmbedder(64), max_quotes=1).quotes(
+        "What was the root cause that let an outsider get into the staging database?", hits)
+    assert hits[0].text[quotes[0].start:quotes[0].end].startswith("The root cause was")
+    monkeypatch.setattr("generation.extractive.DEFINITION_WEIGHT", 0.0)  # without it the topic wins
+    quotes = SentenceExtractor(HashingEmbedder(64), max_quotes=1).quotes(
+        "What was the root cause that let an outsider get into the staging database?", hits)
+    assert hits[0].text[quotes[0].start:quotes[0].end].startswith("The outsider got")
