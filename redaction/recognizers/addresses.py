@@ -48,7 +48,7 @@ _BOXES = (r"(?:P\.?\s?O\.?\s?Box|PSC \d{1,5},? Box|Unit \d{1,5},? Box|USNS [^\W\
 _CORNER = rf"(?i:the[ \t]+)?(?i:corner[ \t]+of)[ \t]+[^\n.?!,]{{2,60}}?[ \t]+(?:and|&)[ \t]+(?:{_WORD}|{_NUM})(?:{_GAP}{_WORD}){{0,3}}"
 # Each core shape is matched on its own: alternation would stop at the first, shorter, shape.
 # Not inside a larger number either: "$48,150 Fee rate 3" is an amount and a rate.
-_CORES = [re.compile(rf"(?<![\w$€£-])(?<!\d[.,]){shape}(?![\w-])") for shape in
+_CORES = [re.compile(rf"(?<![\w$€£-])(?<!\d[.,])(?:{shape})(?![\w-])") for shape in
           (_BOXES, _NUMBER_FIRST, _NUMBER_FIRST_LONGEST, _TYPE_FIRST, _ENDING_FIRST, _CORNER)]
 _CUE = (r"(?i:\b(?:address(?:es)?|addr|lives?|living|located|resides?|residing|moved|send|sent|deliver|"
         r"ship|return|meet|office)\b[^\n.?!]{0,24}?\b(?:at|on|to|is|:)[ \t]+)")

@@ -23,10 +23,13 @@ _CURRENCY = rf"(?:[{re.escape(CURRENCY_SYMBOLS)}]|\b[A-Z]{{3}}[ \t]?)"
 _MONTH_DAY = r"(?<![\w/.,:-])(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])(?![\w/%]|[.,:]\d|-\d)"
 # Vulgar fractions and the scales that write "n/m": not dates.
 _FRACTIONS = frozenset({"1/2", "1/3", "2/3", "1/4", "3/4", "1/8"})
+# Ventilator settings are written as pressures "n/m" after or before the mode: "PSV 10/5", "CPAP 5/5",
+# "on 10/5 BiPAP", "10/5 peep".
+_VENTILATION = r"psv|ps|cpap|c-pap|bipap|bi-pap|peep|simv|vent|ventilation|flowby"
 _SCALE_BEFORE = re.compile(r"(?i)(?:pain|score|scale|strength|rated|rating|grade|gcs|apgar|out of|x|times|"
-                           r"power|motor|reflexes|murmur|bp|b/p)[\s:=]*$")
+                           rf"power|motor|reflexes|murmur|bp|b/p|\b(?:{_VENTILATION}))[\s:=+-]*$")
 _UNIT_AFTER = re.compile(r"(?i)^\s*(?:tabs?|tablets?|caps?|capsules?|cups?|doses?|strength|ns\b|normal saline|"
-                         r"inch|mile|teaspoons?|tsp|tbsp)")
+                         rf"inch|mile|teaspoons?|tsp|tbsp|(?:{_VENTILATION}|fio2)\b)")
 # Month/two-digit year, where the second number cannot be a day: "s/p CABG 11/92".
 _MONTH_YEAR = r"(?<![\w/.,:-])(?:0?[1-9]|1[0-2])/(?:3[2-9]|[4-9]\d)(?![\w/%]|[.,:]\d|-\d)"
 
@@ -37,7 +40,7 @@ class VeilDateRecognizer(PatternRecognizer):
     def __init__(self) -> None:
         patterns = [
             Pattern("iso timestamp", rf"\b\d{{4}}-\d{{1,2}}-\d{{1,2}}(?:[T ]{_TIME}(?:Z|[+-]\d\d:?\d\d)?)?\b", 0.6),
-            Pattern("numeric date", r"\b\d{1,2}([./-])\d{1,2}\1(?:19|20)?\d\d\b(?![.,/]\d)", 0.5),
+            Pattern("numeric date", r"(?<!\d[.,])\b\d{1,2}([./-])\d{1,2}\1(?:19|20)?\d\d\b(?![.,/]\d)", 0.5),
             Pattern("written date", rf"(?i)\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?|"
                                     rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{4}})\b", 0.6),
             Pattern("year", rf"(?<!{_CURRENCY})(?<!\b(?:at|@)[ \t])\b(?:19|20)\d\d\b"
@@ -57,7 +60,19 @@ class VeilDateRecognizer(PatternRecognizer):
 
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
         return [r for r in super().analyze(text, entities, nlp_artifacts, regex_flags)
-                if not _is_fraction_or_scale(text, r.start, r.end)]
+                if not _is_fraction_or_scale(text, r.start, r.end) and _has_a_month_and_a_day(text[r.start:r.end])]
+
+
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-]\d{2,4}")
+
+
+def _has_a_month_and_a_day(value: str) -> bool:
+    """"7.38/40/90" (a blood gas) is no date: one of the first two numbers must be a month, the other a day."""
+    found = _DAY_MONTH_YEAR.fullmatch(value)
+    if not found:
+        return True
+    a, b = int(found.group(1)), int(found.group(2))
+    return (1 <= a <= 12 and 1 <= b <= 31) or (1 <= b <= 12 and 1 <= a <= 31)
 
 
 def _is_fraction_or_scale(text: str, start: int, end: int) -> bool:

@@ -2,7 +2,7 @@
 
 Detectors see one text at a time; this stage sees the document. It drops what the document shows
 is not personal data (durations, schedules and clock times, credentials after a name, capitalised common words,
-one-word guesses in shorthand notes, public institutions, abbreviations it defines from ordinary words), then
+one-word guesses in shorthand notes, clinical abbreviations in clinical text, public institutions, abbreviations it defines from ordinary words), then
 spreads what is left to every other occurrence. Labels are settled when overlaps merge
 (`redaction.spans.merge_overlaps`).
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from redaction.refine.abbreviations import drop_defined_abbreviations
+from redaction.refine.clinical_terms import drop_clinical_abbreviations
 from redaction.refine.common_words import drop_common_words
 from redaction.refine.credentials import drop_credentials
 from redaction.refine.time_words import drop_time_words
@@ -27,5 +28,5 @@ def document_pass(texts: Sequence[str], detections: Sequence[Sequence[Detection]
     document, unseen here, writes in lower case (the egress guard reads chunks, not documents)."""
     kept = keep_institutions(texts, drop_credentials(texts, drop_time_words(texts, detections)))
     kept = drop_common_words(texts, drop_defined_abbreviations(texts, kept), lowercase_evidence)
-    kept = drop_shorthand_guesses(texts, kept)
+    kept = drop_shorthand_guesses(texts, drop_clinical_abbreviations(texts, kept))
     return propagate(texts, kept)

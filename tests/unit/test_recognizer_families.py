@@ -82,6 +82,9 @@ def test_short_clinical_dates_but_not_fractions_or_scales():
     rec = VeilDateRecognizer()
     assert found(rec, "7/22 found on floor; MI in '92") == ["7/22", "'92"]
     assert found(rec, "pain 7/10, strength 4/5, D5 1/2 NS, 2/3 tabs") == []
+    # ventilator pressures beside their mode, and a blood gas whose numbers can be no month and day
+    assert found(rec, "on PSV 10/5 overnight, then 5/5 peep; BiPAP 12/5 with FiO2 40%") == []
+    assert found(rec, "ABG 7.38/40/90 and 38/40/90; seen 12/03/2019 and 31.12.1990") == ["12/03/2019", "31.12.1990"]
 
 
 def test_weekdays_and_clock_times_are_not_matched():

@@ -10,6 +10,7 @@ from redaction.casing import normalise_case, normalise_document  # noqa: E402
 from redaction.recognizers.cued_names import CuedNameRecognizer  # noqa: E402
 from redaction.name_evidence import is_probable_name  # noqa: E402
 from redaction.refine.abbreviations import defined_abbreviations, drop_defined_abbreviations  # noqa: E402
+from redaction.refine.clinical_terms import drop_clinical_abbreviations, is_clinical  # noqa: E402
 from redaction.refine.institutions import keep_institutions  # noqa: E402
 from redaction.refine.propagation import propagate  # noqa: E402
 from redaction.refine.shorthand import drop_shorthand_guesses, is_shorthand  # noqa: E402
@@ -80,6 +81,26 @@ def test_in_shorthand_notes_one_word_guesses_need_name_evidence():
                Detection("PERSON", note.index("Okafor"), note.index("Okafor") + 6, 0.6, "CuedNameRecognizer")]
     kept = drop_shorthand_guesses([note], [guesses])[0]
     assert [note[d.start:d.end] for d in kept] == ["Hernandez", "Okafor"]
+
+
+def test_in_clinical_text_guesses_made_of_clinical_abbreviations_are_terms():
+    note = ("CCU NPN. ABG improved, CXR clear. GI: abd soft. Admitted to GH ER overnight. Dr MS aware. "
+            "Family from PA visiting. Smith called.")
+    guesses = _guesses(note, "CCU NPN", "GI", "GH ER", "MS", "PA", "Smith")
+    guesses.append(Detection("ORGANIZATION", note.index("CXR"), note.index("CXR") + 3, 0.6, "CuedNameRecognizer"))
+    kept = drop_clinical_abbreviations([note], [guesses])[0]
+    # a place of care, a word after an honorific, a state code, a name and a cued finding stay
+    assert sorted(note[d.start:d.end] for d in kept) == ["CXR", "GH ER", "MS", "PA", "Smith"]
+    letter = "IBM's HR team asked IT to reset the account. Smith called."
+    assert not is_clinical([letter])  # "IBM", "HR", "IT" are lexicon entries, but everyday words too
+    assert len(drop_clinical_abbreviations([letter], [_guesses(letter, "IBM", "HR", "IT")])[0]) == 3
+
+
+def test_a_street_type_inside_a_word_starts_no_address():
+    from redaction.recognizers.addresses import StreetAddressRecognizer
+
+    assert found(StreetAddressRecognizer(), "GI: abd soft. ABG 7.38 at rest.") == []
+    assert set(found(StreetAddressRecognizer(), "lives at rue des Lilas 14, Paris")) == {"rue des Lilas 14, Paris"}
 
 
 def _guesses(text, *values, detector="SpacyRecognizer"):

@@ -1,0 +1,58 @@
+"""Clinical abbreviations in clinical text are terms, not names.
+
+In a note that writes clinical shorthand ("ABG", "CXR", "NPO"), NER reads "GI", "CT", "SOB" or "CCU
+NPN" as organisations, places or people, and propagation then masks every use: for each letter of
+personal data three harmless ones went. A guess (NER and the other proper-noun guesses, never a
+label, cue or checksum; not right after an honorific, nor where a patient goes or comes from:
+"admitted to GH ER", "transferred from OSH") made only of clinical abbreviations
+(`core.vocabulary.clinical`, less US state codes, which are places) is dropped throughout such a
+document. A document counts as clinical when it uses at least two distinct abbreviations that general
+English hardly uses, so a letter naming "IBM", "HR" and "IT" is not one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from core.vocabulary.clinical import is_clinical_abbreviation, is_distinctly_clinical
+from redaction.lexicons import US_ZIP_PREFIXES
+from redaction.recognizers import GUESSING_DETECTORS
+from redaction.refine.common_words import follows_honorific
+from redaction.spans import Detection
+
+MIN_CLINICAL_ABBREVIATIONS = 2
+_GUESSED = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[/&-][A-Za-z0-9]+)*")
+_STATE_CODES = frozenset(US_ZIP_PREFIXES)
+# "admitted to", "transferred from the", "followed at", "came in to": what follows is a place of care.
+_PLACE_OF_CARE_BEFORE = re.compile(
+    r"(?i)\b(?:admit(?:ted)?|transfer(?:red)?|came|come|sent|went|taken|arrived|referred|followed|seen|"
+    r"discharged|brought|returned|presented|readmitted|moved)(?:[ \t]+(?:in|back|over|up))?"
+    r"[ \t]+(?:to|from|at|in)[ \t]+(?:the[ \t]+)?$")
+
+
+def drop_clinical_abbreviations(texts: Sequence[str],
+                                detections: Sequence[Sequence[Detection]]) -> list[list[Detection]]:
+    """texts and their detections belong to one document."""
+    if not is_clinical(texts):
+        return [list(d) for d in detections]
+    return [[d for d in dets if follows_honorific(text, d) or _names_a_place_of_care(text, d)
+             or not _abbreviation_guess(text[d.start:d.end], d)]
+            for text, dets in zip(texts, detections)]
+
+
+def is_clinical(texts: Sequence[str]) -> bool:
+    distinct = {t.upper() for text in texts for t in _TOKEN.findall(text) if is_distinctly_clinical(t)}
+    return len(distinct) >= MIN_CLINICAL_ABBREVIATIONS
+
+
+def _abbreviation_guess(value: str, detection: Detection) -> bool:
+    if detection.detector not in GUESSING_DETECTORS or detection.entity_type not in _GUESSED:
+        return False
+    tokens = _TOKEN.findall(value)
+    return bool(tokens) and all(is_clinical_abbreviation(t) and t.upper() not in _STATE_CODES for t in tokens)
+
+
+def _names_a_place_of_care(text: str, detection: Detection) -> bool:
+    return _PLACE_OF_CARE_BEFORE.search(text, max(0, detection.start - 40), detection.start) is not None
