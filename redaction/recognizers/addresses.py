@@ -30,6 +30,10 @@ _NUM = r"\d{1,6}[A-Za-z]?(?:/\d{1,4})?\.?"
 _GAP = r"[ \t]+"
 _TYPE_AFTER = rf"(?i:{trie_regex(STREET_TYPES_AFTER)})\b\.?"
 _TYPE_BEFORE = rf"(?i:{trie_regex(STREET_TYPES_BEFORE)})"
+# After a building number, a lower-case "via" is the English preposition ("40 via left femoral line"):
+# Italian addresses put the number after the name ("via Roma 12"), and street names that begin with
+# "Via" ("2301 Via Marina") are capitalised.
+_TYPE_BEFORE_AFTER_NUMBER = rf"(?:(?i:{trie_regex(t for t in STREET_TYPES_BEFORE if t != 'via')})|Via|VIA)"
 _ENDING = rf"[^\W\d_][\w'’-]{{0,{_MAX_WORD}}}(?i:{trie_regex(STREET_ENDINGS)})"  # backtracks to find the ending
 _UNIT = rf"(?i:{trie_regex(UNIT_WORDS)})\.?[ \t]*#?[ \t]*\d+[A-Za-z]?\b"
 
@@ -39,7 +43,7 @@ _NUMBER_FIRST = rf"{_NUM}(?:{_GAP}{_WORD}){{1,4}}?{_GAP}{_TYPE_AFTER}"
 # ("12 pellingham hill") ends in a street type that needs a capital.
 _NUMBER_FIRST_LONGEST = rf"{_NUM}(?:{_GAP}{_WORD}){{1,4}}{_GAP}{_TYPE_AFTER}"
 # rue des Lilas 14 / ul. Sosnowa 53 / C/ Mayor 12 (optionally after a building number)
-_TYPE_FIRST = (rf"{_NUM}{_GAP}{_TYPE_BEFORE}(?:{_GAP}{_WORD}){{1,4}}(?:,?{_GAP}{_NUM})?|"
+_TYPE_FIRST = (rf"{_NUM}{_GAP}{_TYPE_BEFORE_AFTER_NUMBER}(?:{_GAP}{_WORD}){{1,4}}(?:,?{_GAP}{_NUM})?|"
                rf"{_TYPE_BEFORE}(?:{_GAP}{_WORD}){{1,4}},?{_GAP}{_NUM}")
 # Lindenhofgasse 80 / Koivurinteenkatu 55
 _ENDING_FIRST = rf"(?:{_WORD}{_GAP}){{0,2}}{_ENDING}{_GAP}{_NUM}"

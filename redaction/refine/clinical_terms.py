@@ -1,10 +1,10 @@
 """Clinical abbreviations in clinical text are terms, not names.
 
-In a note that writes clinical shorthand ("ABG", "CXR", "NPO"), NER reads "GI", "CT", "SOB" or "CCU
+In a note that writes clinical shorthand ("ABG", "CXR", "NPO"), NER reads "GI", "CT", "SOB" or "ICU
 NPN" as organisations, places or people, and propagation then masks every use: for each letter of
 personal data three harmless ones went. A guess (NER and the other proper-noun guesses, never a
 label, cue or checksum; not right after an honorific, nor where a patient goes or comes from:
-"admitted to GH ER", "transferred from OSH") made only of clinical abbreviations
+"admitted to BMC ED", "transferred from OSH") made only of clinical abbreviations
 (`core.vocabulary.clinical`, less US state codes, which are places) is dropped throughout such a
 document. A document counts as clinical when it uses at least two distinct abbreviations that general
 English hardly uses, so a letter naming "IBM", "HR" and "IT" is not one.

@@ -1,6 +1,6 @@
 """Time expressions that date no one: durations ("48 hours", "a 14-day course"), recurring
 schedules ("every second" + a weekday, "twice daily"), a weekday or a month alone ("on" + a
-weekday, "in" + a month) and clock times ("at 9:00", "14:30").
+weekday, "in" + a month) and clock times ("at 9:00", "14:30", a shift's "1900-0700").
 
 spaCy's NER labels them DATE/TIME, and redacting them blanks what a reader needs most in clinical
 notes and contracts (how long a drug is taken, when a clinic runs). HIPAA's date element is a date
@@ -61,6 +61,25 @@ def dates_no_one(value: str) -> bool:
     return bool(tokens) and all(_UNDATED_TOKEN.fullmatch(t.strip()) for t in tokens)
 
 
+# 24-hour clock times written as four digits, as shifts and charts do: "0700", "1900-0700". A year is
+# never written with a leading zero; "at 2000" reads as a time, as the year pattern also rules.
+_HHMM = r"(?:[01]\d|2[0-3])[0-5]\d"
+_MILITARY_TIME = re.compile(rf"{_HHMM}(?:[ \t]?[-–][ \t]?{_HHMM})?")
+_AT = re.compile(r"(?i)(?:\bat|@)[ \t]*$")
+_NAME_OR_NUMBER_AFTER = re.compile(r"[ \t]+[A-Z0-9]")
+
+
+def is_military_time(text: str, start: int, end: int) -> bool:
+    value = text[start:end]
+    if not _MILITARY_TIME.fullmatch(value):
+        return False
+    if any(part.strip().startswith("0") for part in re.split("[-–]", value)):
+        return True
+    return (len(value) == 4 and _AT.search(text, max(0, start - 6), start) is not None
+            and not _NAME_OR_NUMBER_AFTER.match(text, end))  # "at 2035 Harbour Road": a building number
+
+
 def drop_time_words(texts: Sequence[str], detections: Sequence[Sequence[Detection]]) -> list[list[Detection]]:
-    return [[d for d in dets if not (d.entity_type == "DATE_TIME" and dates_no_one(text[d.start:d.end]))]
+    return [[d for d in dets if not (d.entity_type == "DATE_TIME" and (
+                dates_no_one(text[d.start:d.end]) or is_military_time(text, d.start, d.end)))]
             for text, dets in zip(texts, detections)]

@@ -61,3 +61,18 @@ def test_schedules_weekdays_months_and_clock_times_date_no_one(value):
 ])
 def test_dates_of_a_person_stay_dates(value):
     assert not dates_no_one(value)
+
+
+def test_four_digit_clock_times_of_a_shift_are_dropped_but_years_stay():
+    text = ("Events 1900-0700: hct at 2000, meds 0730. MI in 2000, CABG 1999-2001, surgery 1900-2000, "
+            "moved to a flat at 2035 Harbour Road.")
+    values = ["1900-0700", "2000", "0730", "2000", "1999-2001", "1900-2000", "2035"]
+    starts, at = [], 0
+    for value in values:
+        at = text.index(value, at)
+        starts.append(at)
+        at += len(value)
+    dets = [Detection("DATE_TIME", s, s + len(v), 0.85, "SpacyRecognizer") for s, v in zip(starts, values)]
+    kept = [text[d.start:d.end] for d in drop_time_words([text], [dets])[0]]
+    # the year after "in", a year range, an ambiguous range, a building number
+    assert kept == ["2000", "1999-2001", "1900-2000", "2035"]

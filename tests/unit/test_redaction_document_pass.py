@@ -84,23 +84,27 @@ def test_in_shorthand_notes_one_word_guesses_need_name_evidence():
 
 
 def test_in_clinical_text_guesses_made_of_clinical_abbreviations_are_terms():
-    note = ("CCU NPN. ABG improved, CXR clear. GI: abd soft. Admitted to GH ER overnight. Dr MS aware. "
+    note = ("ICU NPN. ABG improved, CXR clear. GI: abd soft. Admitted to BMC ED overnight. Dr MS aware. "
             "Family from PA visiting. Smith called.")
-    guesses = _guesses(note, "CCU NPN", "GI", "GH ER", "MS", "PA", "Smith")
+    guesses = _guesses(note, "ICU NPN", "GI", "BMC ED", "MS", "PA", "Smith")
     guesses.append(Detection("ORGANIZATION", note.index("CXR"), note.index("CXR") + 3, 0.6, "CuedNameRecognizer"))
     kept = drop_clinical_abbreviations([note], [guesses])[0]
     # a place of care, a word after an honorific, a state code, a name and a cued finding stay
-    assert sorted(note[d.start:d.end] for d in kept) == ["CXR", "GH ER", "MS", "PA", "Smith"]
+    assert sorted(note[d.start:d.end] for d in kept) == ["BMC ED", "CXR", "MS", "PA", "Smith"]
     letter = "IBM's HR team asked IT to reset the account. Smith called."
     assert not is_clinical([letter])  # "IBM", "HR", "IT" are lexicon entries, but everyday words too
     assert len(drop_clinical_abbreviations([letter], [_guesses(letter, "IBM", "HR", "IT")])[0]) == 3
 
 
-def test_a_street_type_inside_a_word_starts_no_address():
+def test_a_street_type_inside_a_word_or_an_english_via_starts_no_address():
     from redaction.recognizers.addresses import StreetAddressRecognizer
 
     assert found(StreetAddressRecognizer(), "GI: abd soft. ABG 7.38 at rest.") == []
     assert set(found(StreetAddressRecognizer(), "lives at rue des Lilas 14, Paris")) == {"rue des Lilas 14, Paris"}
+    # "via" after a number is the preposition; an Italian address puts the number after the name
+    assert found(StreetAddressRecognizer(), "O2 2L via nasal prongs; 40 via left femoral line") == []
+    assert set(found(StreetAddressRecognizer(), "lives at via Roma 12, Milano")) == {"via Roma 12, Milano"}
+    assert "2301 Via Marina" in found(StreetAddressRecognizer(), "Ship to 2301 Via Marina, Oceanside")[0]
 
 
 def _guesses(text, *values, detector="SpacyRecognizer"):
