@@ -184,10 +184,10 @@ def test_rare_capitalised_words_are_proper_nouns():
     from redaction.recognizers.rare import RareWordRecognizer
 
     rare = RareWordRecognizer()
-    assert found(rare, "Zelmanovic began writing as a teenager.") == ["Zelmanovic"]
+    assert found(rare, "Zelmanovic started painting at nineteen.") == ["Zelmanovic"]
     assert found(rare, "she quit her Quillmark job") == ["Quillmark"]
-    assert found(rare, "The Halldór Árnþórsson version") == ["Halldór Árnþórsson"]
-    assert found(rare, "I am in ΛΕΥΚΩΣΙΑ for a trip") == ["ΛΕΥΚΩΣΙΑ"]
+    assert found(rare, "We read the Sigrún Hallgrímsdóttir translation") == ["Sigrún Hallgrímsdóttir"]
+    assert found(rare, "Flights to ΘΕΣΣΑΛΟΝΙΚΗ were cancelled") == ["ΘΕΣΣΑΛΟΝΙΚΗ"]
 
 
 def test_rare_word_recognizer_leaves_common_words_drugs_and_acronyms_alone():
@@ -203,9 +203,9 @@ def test_name_cues_any_case_and_relatives():
     from redaction.recognizers.names import NameCueRecognizer
 
     cue = NameCueRecognizer()
-    assert found(cue, "my name is borna jerković but everyone calls me borna") == ["borna jerković", "borna"]
-    assert found(cue, "What's your last name? Boyle") == ["Boyle"]
-    assert found(cue, "remove my kid Lukas from the will") == ["Lukas"]
+    assert found(cue, "hi, my name is tihana vuković but friends call me tihana") == ["tihana vuković", "tihana"]
+    assert found(cue, "Could you spell your last name? Hargreave") == ["Hargreave"]
+    assert found(cue, "pick up my kid Matteo after school") == ["Matteo"]
     assert found(cue, "please call me directly") == []
     assert found(cue, "my son is ill") == []
 
@@ -214,8 +214,8 @@ def test_name_lists_need_mostly_known_names():
     from redaction.recognizers.names import NameListRecognizer
 
     lists = NameListRecognizer()
-    assert found(lists, "They had 3: Hleb, Sheila, Donna and Sherry.") == ["Hleb", "Sheila", "Donna", "Sherry"]
-    assert found(lists, "they had: silvana, adam, kristina and caleb") == ["silvana", "adam", "kristina", "caleb"]
+    assert found(lists, "Invited: Oksana, Brendan, Maura and Tobias.") == ["Oksana", "Brendan", "Maura", "Tobias"]
+    assert found(lists, "guests were: ilaria, tomas, renata and owen") == ["ilaria", "tomas", "renata", "owen"]
     assert found(lists, "sanding, repainting, repairing and door work") == []
     assert found(lists, "We sell apples, pears and plums.") == []
 
@@ -223,9 +223,9 @@ def test_name_lists_need_mostly_known_names():
 def test_unicode_names_and_bare_middle_initials():
     from redaction.recognizers.names import GazetteerNameRecognizer, LabelledNameRecognizer
 
-    assert found(GazetteerNameRecognizer(), "Maybe it's under Júlia Gyarmathy") == ["Júlia Gyarmathy"]
-    assert found(LabelledNameRecognizer(), "Name:    Martim A Pereira") == ["Martim A Pereira"]
-    assert found(LabelledNameRecognizer(), "Directed By: Jana Vítková") == ["Jana Vítková"]
+    assert found(GazetteerNameRecognizer(), "The booking is under Zsófia Horváth") == ["Zsófia Horváth"]
+    assert found(LabelledNameRecognizer(), "Name:    Tiago R Monteiro") == ["Tiago R Monteiro"]
+    assert found(LabelledNameRecognizer(), "Reviewed By: Lenka Dvořáková") == ["Lenka Dvořáková"]
 
 
 def test_locative_place_takes_a_following_postcode():
