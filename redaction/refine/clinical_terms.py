@@ -6,7 +6,8 @@ personal data three harmless ones went. A guess (NER and the other proper-noun g
 label, cue or checksum; not right after an honorific, nor where a patient goes or comes from:
 "admitted to BMC ED", "transferred from OSH") made only of clinical abbreviations
 (`core.vocabulary.clinical`, less US state codes, which are places) is dropped throughout such a
-document. A document counts as clinical when it uses at least two distinct abbreviations that general
+document; so is an organisation or NRP guess made of those and ordinary words no census list has as a
+name: a note's title or a section heading ("ICU Nursing Progress Note", "Cardiac:"). A document counts as clinical when it uses at least two distinct abbreviations that general
 English hardly uses, so a letter naming "IBM", "HR" and "IT" is not one.
 """
 
@@ -18,10 +19,12 @@ from collections.abc import Sequence
 from core.vocabulary.clinical import is_clinical_abbreviation, is_distinctly_clinical
 from redaction.lexicons import US_ZIP_PREFIXES
 from redaction.recognizers import GUESSING_DETECTORS
-from redaction.refine.common_words import follows_honorific
+from redaction.refine.common_words import follows_honorific, ordinary_words
 from redaction.spans import Detection
 
 MIN_CLINICAL_ABBREVIATIONS = 2
+_HEADING_TYPES = frozenset({"ORGANIZATION", "NRP"})  # what NER calls a note's title or a section heading
+_FUNCTION_WORDS = frozenset("of the and for in on to a an".split())
 _GUESSED = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[/&-][A-Za-z0-9]+)*")
 _STATE_CODES = frozenset(US_ZIP_PREFIXES)
@@ -48,10 +51,18 @@ def is_clinical(texts: Sequence[str]) -> bool:
 
 
 def _abbreviation_guess(value: str, detection: Detection) -> bool:
+    """Only clinical abbreviations, or (a note's title or heading: "ICU Nursing Progress Note", "Cardiac")
+    clinical abbreviations and ordinary words that no census list has as a name."""
     if detection.detector not in GUESSING_DETECTORS or detection.entity_type not in _GUESSED:
         return False
-    tokens = _TOKEN.findall(value)
-    return bool(tokens) and all(is_clinical_abbreviation(t) and t.upper() not in _STATE_CODES for t in tokens)
+    tokens = [t for t in _TOKEN.findall(value) if t.lower() not in _FUNCTION_WORDS]
+    if not tokens or any(t.upper() in _STATE_CODES for t in tokens):
+        return False
+    if all(is_clinical_abbreviation(t) for t in tokens):
+        return True
+    if detection.entity_type not in _HEADING_TYPES:
+        return False  # a frequent word may be a city ("phoned from Denver"): places need the lexicon
+    return all(is_clinical_abbreviation(t) or ordinary_words([t]) for t in tokens)
 
 
 def _names_a_place_of_care(text: str, detection: Detection) -> bool:

@@ -91,6 +91,12 @@ def test_in_clinical_text_guesses_made_of_clinical_abbreviations_are_terms():
     kept = drop_clinical_abbreviations([note], [guesses])[0]
     # a place of care, a word after an honorific, a state code, a name and a cued finding stay
     assert sorted(note[d.start:d.end] for d in kept) == ["BMC ED", "CXR", "MS", "PA", "Smith"]
+    headings = "ICU Nursing Progress Note\nCardiac: stable. ABG, CXR done. Daughter phoned from Denver."
+    guesses = _guesses(headings, "ICU Nursing Progress Note", "Cardiac")
+    guesses.append(Detection("LOCATION", headings.index("Denver"), headings.index("Denver") + 6, 0.85,
+                             "SpacyRecognizer"))
+    kept = drop_clinical_abbreviations([headings], [guesses])[0]
+    assert [headings[d.start:d.end] for d in kept] == ["Denver"]  # a frequent word may be a city
     letter = "IBM's HR team asked IT to reset the account. Smith called."
     assert not is_clinical([letter])  # "IBM", "HR", "IT" are lexicon entries, but everyday words too
     assert len(drop_clinical_abbreviations([letter], [_guesses(letter, "IBM", "HR", "IT")])[0]) == 3
