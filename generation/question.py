@@ -60,6 +60,7 @@ _FOCUS_END = re.compile(r"\b(?:of|for|that|which|who|in|on|at|to|by|with|from|di
 
 
 _COPULA = r"\s+(?:is|was|are|were|has been|had been|remains|remained)\b"
+_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 
 
 @dataclass(frozen=True)
@@ -91,9 +92,6 @@ def read_question(question: str) -> QuestionShape:
     if not focus or len(focus) > 3:
         return QuestionShape(answer_type, frozenset())
     return QuestionShape(answer_type, frozenset(focus), " ".join(_WORD.findall(phrase)))
-
-
-_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 
 
 @lru_cache(maxsize=256)

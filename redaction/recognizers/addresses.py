@@ -31,8 +31,8 @@ _GAP = r"[ \t]+"
 _TYPE_AFTER = rf"(?i:{trie_regex(STREET_TYPES_AFTER)})\b\.?"
 _TYPE_BEFORE = rf"(?i:{trie_regex(STREET_TYPES_BEFORE)})"
 # After a building number, a lower-case "via" is the English preposition ("40 via left femoral line"):
-# Italian addresses put the number after the name ("via Roma 12"), and street names that begin with
-# "Via" ("2301 Via Marina") are capitalised.
+# where "via" is a street type the number follows the street's name, and a street name that begins
+# with the word after a number is capitalised.
 _TYPE_BEFORE_AFTER_NUMBER = rf"(?:(?i:{trie_regex(t for t in STREET_TYPES_BEFORE if t != 'via')})|Via|VIA)"
 _ENDING = rf"[^\W\d_][\w'’-]{{0,{_MAX_WORD}}}(?i:{trie_regex(STREET_ENDINGS)})"  # backtracks to find the ending
 _UNIT = rf"(?i:{trie_regex(UNIT_WORDS)})\.?[ \t]*#?[ \t]*\d+[A-Za-z]?\b"

@@ -25,7 +25,7 @@ from redaction.spans import Detection
 from redaction.words import LOWER, UPPER, is_term, zipf
 
 PROPER_NOUN_TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
-_FUNCTION_WORDS = frozenset({"the", "a", "an", "of", "and", "&", "for", "to", "in", "on", "at", "-"})
+FUNCTION_WORDS = frozenset({"the", "a", "an", "of", "and", "&", "for", "to", "in", "on", "at", "-"})
 _DIGIT_IN_WORD = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
 # Lower-case words of running text, not parts of e-mail addresses, URLs or file names.
 _LOWER_WORD = re.compile(rf"(?<![\w@./:_-])[{LOWER}]+(?![\w@/_-]|\.\w)")
@@ -68,7 +68,7 @@ def common_words_shown(text: str, document_lowercase: set[str]) -> tuple[str, ..
 def _is_common_word(value: str, detection: Detection, lowercase: set[str]) -> bool:
     if detection.entity_type not in PROPER_NOUN_TYPES or detection.detector not in GUESSING_DETECTORS:
         return False
-    words = [w for w in _WORD.findall(value) if w.lower() not in _FUNCTION_WORDS]
+    words = [w for w in _WORD.findall(value) if w.lower() not in FUNCTION_WORDS]
     if not words:
         return False
     if all(is_term(w) or w.lower() in CLINICAL_EPONYMS for w in words):
@@ -91,7 +91,7 @@ def _is_common_word(value: str, detection: Detection, lowercase: set[str]) -> bo
 
 def ordinary_phrase(value: str) -> bool:
     """Every word of `value` (function words aside) is an ordinary word no census list has as a name."""
-    words = [w for w in _WORD.findall(value) if w.lower() not in _FUNCTION_WORDS]
+    words = [w for w in _WORD.findall(value) if w.lower() not in FUNCTION_WORDS]
     return bool(words) and ordinary_words(words)
 
 

@@ -85,19 +85,19 @@ def test_in_shorthand_notes_one_word_guesses_need_name_evidence():
 
 def test_in_clinical_text_guesses_made_of_clinical_abbreviations_are_terms():
     note = ("ICU NPN. ABG improved, CXR clear. GI: abd soft. Admitted to BMC ED overnight. Dr MS aware. "
-            "Family from PA visiting. Smith called.")
-    guesses = _guesses(note, "ICU NPN", "GI", "BMC ED", "MS", "PA", "Smith")
+            "Family from PA visiting. Halvorsen called.")
+    guesses = _guesses(note, "ICU NPN", "GI", "BMC ED", "MS", "PA", "Halvorsen")
     guesses.append(Detection("ORGANIZATION", note.index("CXR"), note.index("CXR") + 3, 0.6, "CuedNameRecognizer"))
     kept = drop_clinical_abbreviations([note], [guesses])[0]
     # a place of care, a word after an honorific, a state code, a name and a cued finding stay
-    assert sorted(note[d.start:d.end] for d in kept) == ["BMC ED", "CXR", "MS", "PA", "Smith"]
-    headings = "ICU Nursing Progress Note\nCardiac: stable. ABG, CXR done. Daughter phoned from Denver."
-    guesses = _guesses(headings, "ICU Nursing Progress Note", "Cardiac")
+    assert sorted(note[d.start:d.end] for d in kept) == ["BMC ED", "CXR", "Halvorsen", "MS", "PA"]
+    headings = "ICU Nursing Progress Note\nCardiac: stable. ABG, CXR done. Works at Beacon. Daughter phoned from Denver."
+    guesses = _guesses(headings, "ICU Nursing Progress Note", "Cardiac", "Beacon")
     guesses.append(Detection("LOCATION", headings.index("Denver"), headings.index("Denver") + 6, 0.85,
                              "SpacyRecognizer"))
     kept = drop_clinical_abbreviations([headings], [guesses])[0]
-    assert [headings[d.start:d.end] for d in kept] == ["Denver"]  # a frequent word may be a city
-    letter = "IBM's HR team asked IT to reset the account. Smith called."
+    assert [headings[d.start:d.end] for d in kept] == ["Beacon", "Denver"]  # an employer, a city
+    letter = "IBM's HR team asked IT to reset the account. Halvorsen called."
     assert not is_clinical([letter])  # "IBM", "HR", "IT" are lexicon entries, but everyday words too
     assert len(drop_clinical_abbreviations([letter], [_guesses(letter, "IBM", "HR", "IT")])[0]) == 3
 
@@ -106,11 +106,11 @@ def test_a_street_type_inside_a_word_or_an_english_via_starts_no_address():
     from redaction.recognizers.addresses import StreetAddressRecognizer
 
     assert found(StreetAddressRecognizer(), "GI: abd soft. ABG 7.38 at rest.") == []
-    assert set(found(StreetAddressRecognizer(), "lives at rue des Lilas 14, Paris")) == {"rue des Lilas 14, Paris"}
+    assert set(found(StreetAddressRecognizer(), "lives at rue des Lilas 14, Ardenvale")) == {"rue des Lilas 14, Ardenvale"}
     # "via" after a number is the preposition; an Italian address puts the number after the name
     assert found(StreetAddressRecognizer(), "O2 2L via nasal prongs; 40 via left femoral line") == []
-    assert set(found(StreetAddressRecognizer(), "lives at via Roma 12, Milano")) == {"via Roma 12, Milano"}
-    assert "2301 Via Marina" in found(StreetAddressRecognizer(), "Ship to 2301 Via Marina, Oceanside")[0]
+    assert set(found(StreetAddressRecognizer(), "lives at via Lontara 12, Castelmora")) == {"via Lontara 12, Castelmora"}
+    assert "2301 Via Quintessa" in found(StreetAddressRecognizer(), "Ship to 2301 Via Quintessa, Vellbrook")[0]
 
 
 def _guesses(text, *values, detector="SpacyRecognizer"):
