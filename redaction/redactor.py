@@ -52,7 +52,8 @@ class DocumentRedactor:
         for (doc_texts, scope), policy in zip(documents, policies, strict=True):
             end = start + len(doc_texts)
             check_deadline()
-            detections = _applied(policy, doc_texts, document_pass(cased[start:end], found[start:end]))
+            passed = document_pass(cased[start:end], found[start:end], originals=doc_texts)
+            detections = _applied(policy, doc_texts, passed)
             book = PlaceholderBook()
             out.append([apply_placeholders(t, d, book, self._policy, self._hash_value)
                         for t, d in zip(doc_texts, detections)])
@@ -65,8 +66,9 @@ class DocumentRedactor:
         """What would be redacted, each text a document of its own (evaluation); detection stays batched."""
         cased = [normalise_document([text])[0] for text in texts]
         found = self._detect(texts, cased)
-        return [[(d.start, d.end) for d in merge_overlaps(_applied(policy, [text], document_pass([copy], [dets]))[0])]
-                for text, copy, dets in zip(texts, cased, found)]
+        passed = [document_pass([copy], [dets], originals=[text]) for text, copy, dets in zip(texts, cased, found)]
+        return [[(d.start, d.end) for d in merge_overlaps(_applied(policy, [text], one)[0])]
+                for text, one in zip(texts, passed)]
 
     def detections(self, texts: Sequence[str], lowercase_evidence: Collection[str] = ()) -> list[list[Detection]]:
         """What to replace in each text of one document, before merging, under the `default` policy
@@ -74,7 +76,7 @@ class DocumentRedactor:
         policy. Detection and the document pass read a re-cased copy (same offsets) of one-case text.
         `lowercase_evidence`: see `document_pass`."""
         cased = normalise_document(texts)
-        return document_pass(cased, self._detect(texts, cased), lowercase_evidence)
+        return document_pass(cased, self._detect(texts, cased), lowercase_evidence, originals=texts)
 
     def _detect(self, texts: Sequence[str], cased: Sequence[str]) -> list[list[Detection]]:
         """Where re-casing changed a text, identifiers written in capitals (plates, postcodes, NINOs)
