@@ -116,7 +116,22 @@ def _written_lower_elsewhere(text: str, span: str) -> bool:
     lowered = span.lower()
     if len(lowered) <= 2 or lowered == span:
         return False
-    return re.search(rf"(?<![\w.@/-]){re.escape(lowered)}(?![\w@]|\.\w)", text) is not None
+    at = text.find(lowered)
+    while at >= 0:  # str.find, not a regex per span: this runs for every guess of every document
+        before, after = text[at - 1:at] if at else "", text[at + len(lowered):at + len(lowered) + 2]
+        if not _joins_word(before, before_span=True) and not _joins_word(after, before_span=False):
+            return True
+        at = text.find(lowered, at + 1)
+    return False
+
+
+def _joins_word(chars: str, before_span: bool) -> bool:
+    """Whether the characters beside an occurrence make it part of a longer word, an address or a URL."""
+    if not chars:
+        return False
+    if before_span:
+        return chars.isalnum() or chars in "_.@/-"
+    return chars[0].isalnum() or chars[0] in "_@" or (chars[0] == "." and chars[1:2].isalnum())
 
 
 def _context_word(word: str) -> str:
