@@ -13,6 +13,8 @@ import re
 
 from presidio_analyzer import Pattern, PatternRecognizer
 
+from redaction.recognizers.base import RegexRecognizer
+
 _NUMBER = r"(?:number|num\.?|no\.?|nr\.?|#|id|code|ref\.?)"
 _ID_LABELS = (
     rf"mrn|medical record(?:[ \t]+{_NUMBER})?|(?:hospital|unit|chart)[ \t]+{_NUMBER}|record[ \t]+{_NUMBER}|"
@@ -42,18 +44,18 @@ _PUBLIC_PREFIXES = frozenset("iso en iec din bs nf astm ansi ieee rfc nist fips 
                              "cwe gs ece un itu etsi jis gb ul csa sae".split())
 
 
-class LabelledIdentifierRecognizer(PatternRecognizer):
-    """The value after an identifier label: record, account, policy, claim, member, staff numbers."""
+class LabelledIdentifierRecognizer(RegexRecognizer):
+    """The value after an identifier label: record, account, policy, claim, member, staff numbers.
 
-    def __init__(self) -> None:
-        # Presidio matches with the `regex` module, which allows this variable-width look-behind.
-        pattern = rf"(?<=(?i:\b(?:{_ID_LABELS}))[ \t]*[:#.]?[ \t]*(?:#[ \t]*)?){_ID_VALUE}(?![\w-])"
-        super().__init__(supported_entity="ID_NUMBER", name="LabelledIdentifierRecognizer",
-                         patterns=[Pattern("labelled identifier", pattern, 0.7)],
-                         global_regex_flags=0)
+    The label is matched first and the value is a group: a look-behind for the label, tried at every
+    position of the text, made this recognizer a quarter of all redaction time on long judgments."""
 
-    def validate_result(self, pattern_text: str) -> bool | None:
-        return None if sum(c.isdigit() for c in pattern_text) >= 3 else False
+    ENTITY = "ID_NUMBER"
+    PATTERN = re.compile(rf"\b(?i:{_ID_LABELS})[ \t]*[:#.]?[ \t]*(?:#[ \t]*)?(?P<value>{_ID_VALUE})(?![\w-])")
+    SCORE = 0.7
+
+    def accept(self, value: str) -> bool:
+        return sum(c.isdigit() for c in value) >= 3
 
 
 class ReferenceCodeRecognizer(PatternRecognizer):
