@@ -27,13 +27,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from core.settings import load_settings
-from redaction.casing import normalise_document
 from redaction.evaluation import GoldRecord, Tally, load_dataset
 from redaction.presidio import PresidioDetector
-from redaction.refine import ruled
+from redaction.redactor import DocumentRedactor
 from redaction.refine.propagation import propagate
 from redaction.refine.span_filter import MODEL_PATH, features, in_scope, span_model, traits
 from redaction.spans import Detection, merge_overlaps
+from redaction.transform.operators import ReplacementPolicy
 
 MIN_COUNT = 5          # a feature seen fewer times is not a feature (no memorised one-offs)
 REGULARISATION = 0.3   # sklearn's C: strong, so no single feature decides alone
@@ -56,10 +56,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("datasets", nargs="+", type=Path)
     args = parser.parse_args()
-    detector = PresidioDetector(load_settings().redaction)
+    settings = load_settings().redaction
+    redactor = DocumentRedactor(PresidioDetector(settings), ReplacementPolicy(settings.operators))
     dev, rows, labels = [], [], []
     for path in args.datasets:
-        dev += candidates(detector, path, "dev", rows, labels)
+        dev += candidates(redactor, path, "dev", rows, labels)
     vocabulary = _vocabulary(rows)
     matrix, y = _matrix(rows, vocabulary), np.array(labels)
     groups = [doc.group for doc in dev for r in doc.rows if r >= 0]
@@ -67,7 +68,7 @@ def main() -> None:
     threshold = _choose_threshold(dev, oof)
     model = LogisticRegression(C=REGULARISATION, max_iter=2000).fit(matrix, y)
     _save(model, vocabulary, threshold, args.datasets, len(y))
-    _report_heldout(detector, args.datasets, threshold)
+    _report_heldout(redactor, args.datasets, threshold)
 
 
 def _reproducible() -> None:
@@ -77,15 +78,13 @@ def _reproducible() -> None:
         os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
 
 
-def candidates(detector: PresidioDetector, path: Path, split: str, rows: list, labels: list) -> list[Document]:
+def candidates(redactor: DocumentRedactor, path: Path, split: str, rows: list, labels: list) -> list[Document]:
     """Every record is a document: the rules' candidates, their features and gold labels."""
     documents = []
     records = load_dataset(path, split)
     for start in range(0, len(records), 64):
         batch = records[start:start + 64]
-        cased = [normalise_document([r.text])[0] for r in batch]
-        for record, copy, found in zip(batch, cased, detector.detect(cased)):
-            kept = ruled([copy], [found])[0]
+        for record, copy, kept in zip(batch, *redactor.candidates([r.text for r in batch])):
             document = traits([copy], [record.text])
             gold = _gold_mask(record)
             doc_rows = []
@@ -176,11 +175,11 @@ def _save(model: LogisticRegression, vocabulary: dict[str, int], threshold: floa
     print(f"wrote {MODEL_PATH} ({len(weights)} weights, threshold {threshold})", file=sys.stderr)
 
 
-def _report_heldout(detector: PresidioDetector, datasets: list[Path], threshold: float) -> None:
+def _report_heldout(redactor: DocumentRedactor, datasets: list[Path], threshold: float) -> None:
     """Held-out split: the rules alone, then with the filter (the weights just written)."""
     for path in datasets:
         rows: list = []
-        documents = candidates(detector, path, "heldout", rows, [])
+        documents = candidates(redactor, path, "heldout", rows, [])
         span_model.cache_clear()
         model = span_model()
         probabilities = np.array([model.probability(row) for row in rows]) if rows else np.zeros(0)

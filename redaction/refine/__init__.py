@@ -25,11 +25,15 @@ from redaction.spans import Detection
 
 
 def document_pass(texts: Sequence[str], detections: Sequence[Sequence[Detection]],
-                  lowercase_evidence: Collection[str] = (), originals: Sequence[str] | None = None) -> list[list[Detection]]:
+                  lowercase_evidence: Collection[str] = (), originals: Sequence[str] | None = None,
+                  learned: bool = True) -> list[list[Detection]]:
     """texts and their detections belong to ONE document. `lowercase_evidence`: words the rest of the
     document, unseen here, writes in lower case (the egress guard reads chunks, not documents).
-    `originals`: the texts as written, where `texts` is a re-cased copy."""
-    kept = drop_unlikely_guesses(texts, ruled(texts, detections, lowercase_evidence), originals)
+    `originals`: the texts as written, where `texts` is a re-cased copy. `learned`: whether the learned
+    span filter may drop guesses (not for text leaving the machine: see `DocumentRedactor.detections`)."""
+    kept = ruled(texts, detections, lowercase_evidence)
+    if learned:
+        kept = drop_unlikely_guesses(texts, kept, originals)
     return propagate(texts, kept)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 pytest.importorskip("presidio_analyzer")
@@ -10,7 +12,9 @@ from redaction.refine import span_filter  # noqa: E402
 from redaction.refine.span_filter import (  # noqa: E402
     SpanModel, drop_unlikely_guesses, features, in_scope, span_model, traits,
 )
+from redaction.redactor import DocumentRedactor  # noqa: E402
 from redaction.spans import Detection  # noqa: E402
+from redaction.transform.operators import ReplacementPolicy  # noqa: E402
 
 
 def _guess(text: str, words: str, kind: str = "PERSON", detector: str = "SpacyRecognizer") -> Detection:
@@ -86,3 +90,24 @@ def test_the_shipped_weights_keep_a_clear_name_and_drop_a_clinical_heading():
     model = span_model()
     assert model.probability(features(cased, heading, traits([cased], [text]))) < \
         model.probability(features(cased, name, traits([cased], [text])))
+
+
+class _GuessingDetector:
+    """spaCy's guess of a person on every capitalised pair of words."""
+
+    def detect(self, texts):
+        return [[Detection("PERSON", m.start(), m.end(), 0.85, "SpacyRecognizer")
+                 for m in re.finditer(r"[A-Z][a-z]+ [A-Z][a-z]+", text)] for text in texts]
+
+    def detect_capitalised(self, texts):
+        return [[] for _ in texts]
+
+
+def test_text_leaving_the_machine_is_held_to_the_rules_alone(monkeypatch):
+    """The egress guard and the request pseudonymiser read `detections`: a guess the learned filter
+    would drop from the store is still masked in what is sent out."""
+    monkeypatch.setattr(span_filter, "span_model", lambda: SpanModel(weights={}, bias=-10.0, threshold=0.5))
+    redactor = DocumentRedactor(_GuessingDetector(), ReplacementPolicy())
+    text = "Please ask Maria Lopez about it."
+    assert {text[d.start:d.end] for d in redactor.detections([text])[0]} == {"Maria Lopez"}
+    assert redactor.ranges([text]) == [[]]  # the store's path: the filter drops it
