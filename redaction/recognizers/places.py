@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from core.vocabulary.calendar_words import calendar_words
+from core.vocabulary.facilities import FACILITY_KIND
 from core.vocabulary.patterns import trie_regex
 from redaction.lexicons import country_names
 from redaction.recognizers.base import RegexRecognizer
@@ -37,7 +38,7 @@ class LocativePlaceRecognizer(RegexRecognizer):
     ENTITY = "LOCATION"
     PATTERN = re.compile(
         rf"(?<=[a-z,] )(?:in|from|near|to|at|of|visit|visiting|Where:)[ \t]+"
-        rf"(?P<value>{_CAP}(?:[ \t]+(?:{_CAP}|de|del|da|di|du|la|le|na|u|am|an)){{0,3}}"
+        rf"(?P<value>{_CAP}(?:[ \t]+(?:(?:de|del|da|di|du|la|le|na|u|am|an)[ \t]+)?{_CAP}){{0,3}}"
         rf"(?:[ \t]+\d{{3}}[ \t]\d{{2}}\b|[ \t]+\d{{4,5}}\b)?)")  # a postcode after the place: "in Assen 9401"
     SCORE = 0.4
 
@@ -46,8 +47,6 @@ class LocativePlaceRecognizer(RegexRecognizer):
         return first not in _NOT_PLACES and first not in _MONTHS_DAYS
 
 
-_FACILITY = (r"(?:hospital|hosp\.?|medical cent(?:er|re)|health cent(?:er|re)|clinic|infirmary|memorial|"
-             r"nursing home|rehab(?:ilitation)? cent(?:er|re)|hospice|sanatorium|care home)")
 _NOT_A_NAME = {"the", "a", "an", "this", "that", "his", "her", "their", "our", "my", "your", "to", "from", "at",
                "in", "of", "for", "and", "general", "local", "outside", "other", "same", "previous", "state",
                "community", "private", "public", "county", "city", "university", "teaching", "children's",
@@ -60,19 +59,36 @@ class CareFacilityRecognizer(RegexRecognizer):
     ENTITY = "LOCATION"
     # a word is bounded and possessive: tried at every word start, an unbounded one scanned the rest
     # of a long run such as "a.a.a...." from each (quadratic time)
-    PATTERN = re.compile(rf"(?i)(?<![\w-])(?P<value>(?:[^\W\d_][\w'’.-]{{0,63}}+[ \t]+){{1,3}}){_FACILITY}(?![\w])")
+    PATTERN = re.compile(rf"(?i)(?<![\w-])(?P<value>(?:[^\W\d_][\w'’.-]{{0,63}}+[ \t]+){{1,3}}){FACILITY_KIND}(?![\w])")
     SCORE = 0.5
 
     def analyze(self, text, entities, nlp_artifacts=None):
         results = []
         for found in super().analyze(text, entities, nlp_artifacts):
             words = list(re.finditer(r"\S+", text[found.start:found.end]))
+            # the match starts as early as it can ("PT IS IN HOSPICE", "HYPOTENSION AT CALVERT
+            # HOSPITAL"): the name is what follows its last function word, none when nothing does
+            breaks = [i for i, word in enumerate(words) if _breaks_a_name(word.group())]
+            if breaks:
+                words = words[breaks[-1] + 1:]
             while words and _leads_in(words[0].group()):
                 words.pop(0)
             if words:
                 found.start, found.end = found.start + words[0].start(), found.start + words[-1].end()
                 results.append(found)
         return results
+
+
+_MOVED = frozenset({"admitted", "transferred", "transfered", "sent", "taken", "referred", "discharged", "called"})
+
+
+def _breaks_a_name(word: str) -> bool:
+    """A function word or a verb of moving a patient: no facility's name runs across it ("of" does:
+    "University of Maryland")."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    lowered = word.lower().strip("(),.")
+    return lowered in _MOVED or (lowered in STOP_WORDS and lowered not in {"of", "first"})
 
 
 def _leads_in(word: str) -> bool:

@@ -5,9 +5,16 @@ NPN" as organisations, places or people, and propagation then masks every use: f
 personal data three harmless ones went. A guess (NER and the other proper-noun guesses, never a
 label, cue or checksum; not right after an honorific, nor where a patient goes or comes from:
 "admitted to BMC ED") made only of clinical abbreviations (`core.vocabulary.clinical`, less US state
-codes, which are places) is dropped throughout such a document. So is an organisation or NRP guess in
-a heading's place (a line of its own, or before a colon) made of those and ordinary words no census
-list has as a name: a note's title or a section heading ("ICU Nursing Progress Note", "Cardiac:").
+codes, which are places) is dropped throughout such a document, and so is one that names a drug
+(`core.vocabulary.drugs`) with nothing beside it but abbreviations, numbers and ordinary words
+("IV Lopressor", "Getting Combivent and Flovent"), or an organisation guess made of clinical words
+("Left Pleural Effusion", "Calcium Gluconate") that names no kind of facility and follows no
+preposition ("at Holy Cross"). So is an organisation or NRP guess in a heading's
+place (a line of its own, or before a colon) made of those and ordinary words no census list has as
+a name: a note's title or a section heading ("ICU Nursing Progress Note", "Cardiac:"). In such a
+document a rare or lower-case word is no evidence of a name (jargon, misspellings, "pa line"), and
+a form of address stays readable: HIPAA's identifiers do not include a title, and the name after it is
+masked on its own.
 A document counts as clinical when it uses at least two distinct abbreviations that general English
 hardly uses, so a letter naming "IBM", "HR" and "IT" is not one.
 """
@@ -17,17 +24,24 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from core.vocabulary.clinical import ABBREVIATION_TOKEN, is_clinical_abbreviation
+from core.vocabulary.clinical import ABBREVIATION_TOKEN, is_clinical_abbreviation, is_clinical_word
+from core.vocabulary.drugs import is_drug_name
+from core.vocabulary.facilities import FACILITY_KIND
 from redaction.lexicons import US_ZIP_PREFIXES
 from redaction.recognizers import GUESSING_DETECTORS
-from redaction.refine.common_words import FUNCTION_WORDS, PROPER_NOUN_TYPES, follows_honorific, ordinary_words
+from redaction.name_evidence import is_probable_name
+from redaction.refine.common_words import COMMON_ZIPF, FUNCTION_WORDS, PROPER_NOUN_TYPES, follows_honorific, ordinary_words
 from redaction.spans import Detection
-from redaction.words import zipf
+from redaction.words import is_term, zipf
 
 MIN_CLINICAL_ABBREVIATIONS = 2
 # Below this Zipf frequency in general English a lexicon entry is hardly anything but clinical shorthand
 # (ABG 2.2, CXR 1.6, NPO 2.2, CCU 2.3; against IT 7.0, HR 4.2, IBM 3.9).
 RARE_IN_GENERAL_ENGLISH = 3.0
+# Guesses that read a note's shorthand as names: a word general English lacks is clinical jargon or a
+# misspelling ("Respalor", "Dysfuntion"), a lower-case pair a line or an order ("pa line", "asa held").
+# Names in notes are found by NER, the census lists and their cues (an honorific, "daughter").
+_NOT_EVIDENCE_IN_NOTES = frozenset({"RareWordRecognizer", "LowercaseNameRecognizer"})
 _HEADING_TYPES = frozenset({"ORGANIZATION", "NRP"})  # what NER calls a note's title or a section heading
 _STATE_CODES = frozenset(US_ZIP_PREFIXES)
 # "admitted to", "transferred from the", "followed at", "came in to": what follows is a place of care.
@@ -35,6 +49,8 @@ _PLACE_OF_CARE_BEFORE = re.compile(
     r"(?i)\b(?:admit(?:ted)?|transfer(?:red)?|came|come|sent|went|taken|arrived|referred|followed|seen|"
     r"discharged|brought|returned|presented|readmitted|moved)(?:[ \t]+(?:in|back|over|up))?"
     r"[ \t]+(?:to|from|at|in)[ \t]+(?:the[ \t]+)?$")
+_AFTER_A_PREPOSITION = re.compile(r"(?i)\b(?:at|from|to|in|per|of|for|with|following)[ \t]+(?:the[ \t]+)?$")
+_FACILITY_WORD = re.compile(rf"(?i)\b{FACILITY_KIND}\b")
 _LINE_OPENING = re.compile(r"(?:^|\n)[ \t#*>-]*$")
 _LINE_END_OR_COLON = re.compile(r"[ \t]*(?::|\r?\n|$)")
 
@@ -60,19 +76,50 @@ def _distinctly_clinical(word: str) -> bool:
 
 def _is_term(text: str, detection: Detection) -> bool:
     """Only clinical abbreviations, or, in a heading's place, those and ordinary words."""
+    if detection.detector == "HonorificRecognizer":
+        return True
     if detection.detector not in GUESSING_DETECTORS or detection.entity_type not in PROPER_NOUN_TYPES:
         return False
     if follows_honorific(text, detection) or _names_a_place_of_care(text, detection):
         return False
+    if detection.detector in _NOT_EVIDENCE_IN_NOTES:
+        return True
     tokens = [t for t in ABBREVIATION_TOKEN.findall(text[detection.start:detection.end])
               if t.lower() not in FUNCTION_WORDS]
     if not tokens or any(t.upper() in _STATE_CODES for t in tokens):
         return False
     if all(is_clinical_abbreviation(t) for t in tokens):
         return True
+    if _names_a_drug(tokens):
+        return True
+    if detection.entity_type == "ORGANIZATION" and _reads_as_a_clinical_phrase(text, detection, tokens):
+        return True
     # a frequent word may be a city or an employer ("works at Beacon"): only a heading is read as words
     return (detection.entity_type in _HEADING_TYPES and _in_a_headings_place(text, detection)
             and all(is_clinical_abbreviation(t) or ordinary_words([t]) for t in tokens))
+
+
+def _names_a_drug(tokens: list[str]) -> bool:
+    """A drug with its route, dose or verb: "IV Lopressor", "Getting Combivent and Flovent"."""
+    return any(is_drug_name(t) for t in tokens) and all(
+        is_drug_name(t) or is_clinical_abbreviation(t) or t.isdigit() or _everyday_word(t) for t in tokens)
+
+
+def _reads_as_a_clinical_phrase(text: str, detection: Detection, tokens: list[str]) -> bool:
+    """An organisation guess made of clinical words ("Left Pleural Effusion", "Cont mech vent",
+    "Calcium Gluconate"), not where a place or an employer is named ("at Holy Cross", "from Harbor
+    Hospital") nor naming a kind of facility."""
+    if _AFTER_A_PREPOSITION.search(text, max(0, detection.start - 24), detection.start):
+        return False
+    if _FACILITY_WORD.search(text, detection.start, detection.end):
+        return False
+    return all(is_clinical_abbreviation(t) or is_drug_name(t) or t.isdigit() or is_term(t)
+               or (is_clinical_word(t) and not is_probable_name(t)) or _everyday_word(t) for t in tokens)
+
+
+def _everyday_word(word: str) -> bool:
+    """Frequent in English and more often a word than a name ("Getting" is a census surname too)."""
+    return zipf(word) >= COMMON_ZIPF and not is_probable_name(word)
 
 
 def _names_a_place_of_care(text: str, detection: Detection) -> bool:

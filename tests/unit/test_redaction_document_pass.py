@@ -102,6 +102,77 @@ def test_in_clinical_text_guesses_made_of_clinical_abbreviations_are_terms():
     assert len(drop_clinical_abbreviations([letter], [_guesses(letter, "IBM", "HR", "IT")])[0]) == 3
 
 
+def test_in_clinical_text_drug_names_with_their_route_or_verb_are_terms_but_people_beside_them_stay():
+    note = ("ABG 7.38, CXR clear. IV Lopressor given; Getting Combivent and Flovent. "
+            "Heparin Halvorsen called. Lasix given at the Fenwick clinic.")
+    guesses = _guesses(note, "IV Lopressor", "Getting Combivent and Flovent", "Heparin Halvorsen", "Fenwick")
+    kept = drop_clinical_abbreviations([note], [guesses])[0]
+    # a drug beside a surname is no longer only a drug; a surname is a surname
+    assert sorted(note[d.start:d.end] for d in kept) == ["Fenwick", "Heparin Halvorsen"]
+    letter = "Please send the Lopressor invoice to our Denver office."
+    assert len(drop_clinical_abbreviations([letter], [_guesses(letter, "Lopressor")])[0]) == 1  # not a note
+
+
+def test_in_clinical_text_an_organisation_guess_made_of_clinical_words_is_a_term_unless_it_names_a_place():
+    note = ("ABG 7.38, CXR clear. Left Mitral Valve Angioplasty noted. Cont mech vent. Heart transplant at Holy Cross. "
+            "Came from Harbor Hospital. Fenwick Memorial called. Halvorsen Partners called.")
+    guesses = _guesses(note, "Left Mitral Valve Angioplasty", "Cont mech vent", "Holy Cross", "Harbor Hospital",
+                       "Fenwick Memorial", "Halvorsen Partners")
+    kept = drop_clinical_abbreviations([note], [guesses])[0]
+    assert [note[d.start:d.end] for d in kept] == ["Holy Cross", "Harbor Hospital", "Fenwick Memorial",
+                                                    "Halvorsen Partners"]
+
+
+def test_drug_names_leave_out_what_is_also_a_persons_name_or_an_everyday_word():
+    from core.vocabulary.drugs import is_drug_name
+
+    assert is_drug_name("Lopressor") and is_drug_name("CEFTRIAXONE") and is_drug_name("heparin")
+    assert not is_drug_name("Allegra")  # a brand, but also a given name
+    assert not is_drug_name("caps") and not is_drug_name("Halvorsen")
+
+
+def test_in_clinical_text_rare_and_lower_case_guesses_and_titles_stay_readable_but_names_do_not():
+    note = "ABG 7.38, CXR clear. Tolerating Respalor, pa line intact, aline dampened. Dr Halvorsen aware."
+    guesses = (_guesses(note, "Tolerating Respalor", detector="RareWordRecognizer")
+               + _guesses(note, "pa line", detector="LowercaseNameRecognizer")
+               + _guesses(note, "aline", detector="SingleGivenNameRecognizer")
+               + _guesses(note, "Halvorsen", detector="SpacyRecognizer")
+               + [Detection("TITLE", note.index("Dr"), note.index("Dr") + 2, 0.6, "HonorificRecognizer")])
+    kept = drop_clinical_abbreviations([note], [guesses])[0]
+    assert [note[d.start:d.end] for d in kept] == ["Halvorsen"]
+    # after an honorific, even a rare word or the arterial line's spelling is a name
+    cued = "ABG 7.38, CXR clear. Seen by Dr Aline; Dr Quennell aware."
+    guesses = (_guesses(cued, "Aline", detector="SingleGivenNameRecognizer", entity="PERSON")
+               + _guesses(cued, "Quennell", detector="RareWordRecognizer", entity="PERSON"))
+    assert len(drop_clinical_abbreviations([cued], [guesses])[0]) == 2
+    letter = "Dear Dr Halvorsen, thank you for the Quennell report."
+    guesses = (_guesses(letter, "Quennell", detector="RareWordRecognizer")
+               + [Detection("TITLE", 5, 7, 0.6, "HonorificRecognizer")])
+    assert len(drop_clinical_abbreviations([letter], [guesses])[0]) == 2  # not a note: both stay
+
+
+def test_a_care_facility_is_the_name_after_the_last_function_word_before_it():
+    from redaction.recognizers.places import CareFacilityRecognizer
+
+    recognizer = CareFacilityRecognizer()
+    assert found(recognizer, "CONTINUED HYPOTENSION AT CALVERT HOSPITAL REQUIRING DOPAMINE") == ["CALVERT"]
+    assert found(recognizer, "Pt was transferred earlier today from Kessler-Adventist Hosp for cath") == [
+        "Kessler-Adventist"]
+    assert found(recognizer, "Pt is in hospice care. Knows that he's in the hospital.") == []
+    assert found(recognizer, "80 yo male transferred from nursing home 10/6") == []
+    assert found(recognizer, "seen at University of Maryland Medical Center") == ["Maryland"]
+
+
+def test_a_place_takes_a_particle_only_before_another_capitalised_word():
+    from redaction.recognizers.places import LocativePlaceRecognizer
+
+    recognizer = LocativePlaceRecognizer()
+    assert found(recognizer, "back in SVT during the night, sent to Baltimore Rehab and home") == [
+        "SVT", "Baltimore Rehab"]  # not "SVT du", "Baltimore Rehab an"
+    assert found(recognizer, "she moved to Frankfurt am Main, then lived in Rio de Janeiro") == [
+        "Frankfurt am Main", "Rio de Janeiro"]
+
+
 def test_a_street_type_inside_a_word_or_an_english_via_starts_no_address():
     from redaction.recognizers.addresses import StreetAddressRecognizer
 
@@ -113,12 +184,12 @@ def test_a_street_type_inside_a_word_or_an_english_via_starts_no_address():
     assert "2301 Via Quintessa" in found(StreetAddressRecognizer(), "Ship to 2301 Via Quintessa, Vellbrook")[0]
 
 
-def _guesses(text, *values, detector="SpacyRecognizer"):
+def _guesses(text, *values, detector="SpacyRecognizer", entity="ORGANIZATION"):
     spans = []
     for value in values:
         start = -1
         while (start := text.find(value, start + 1)) >= 0:
-            spans.append(Detection("ORGANIZATION", start, start + len(value), 0.85, detector))
+            spans.append(Detection(entity, start, start + len(value), 0.85, detector))
     return spans
 
 

@@ -1,0 +1,42 @@
+"""Drug names ("Lopressor", "ceftriaxone", "Combivent"): the one-word generic and brand names of
+drug-named-entity-recognition's dictionary (MIT licence, Fast Data Science; built from MeSH,
+Wikipedia and DrugBank's open vocabulary), read case-insensitively. Names a census or names-dataset
+list also holds as a person's name ("Allegra", "Kendrick") and words English uses every day ("caps")
+are left out: there the word alone cannot tell a drug from a person.
+"""
+
+from __future__ import annotations
+
+import bz2
+import pickle
+from functools import cache
+from importlib import resources
+
+MIN_LENGTH = 4      # shorter entries are abbreviations, which `clinical` weighs
+EVERYDAY_ZIPF = 4.0  # at least this frequent in general English: an everyday word first
+
+
+@cache
+def drug_names() -> frozenset[str]:
+    """Lower-cased one-word drug names (about 26,000); the dictionary loads on first use (~1.5 s)."""
+    from core.vocabulary.names import given_names, surnames, world_name_ranks
+
+    from wordfreq import zipf_frequency
+
+    people = given_names() | surnames() | world_name_ranks().keys()
+    return frozenset(word for word in _dictionary_variants()
+                     if word.isalpha() and len(word) >= MIN_LENGTH and word not in people
+                     and zipf_frequency(word, "en") < EVERYDAY_ZIPF)
+
+
+def is_drug_name(word: str) -> bool:
+    return word.lower() in drug_names()
+
+
+def _dictionary_variants() -> list[str]:
+    # The package's own module downloads structures and writes a cache in $HOME on some calls: only
+    # its data file is read here (a pinned, trusted wheel), never its code.
+    path = resources.files("drug_named_entity_recognition") / "drug_ner_dictionary.pkl.bz2"
+    with bz2.open(path) as compressed:
+        dictionary = pickle.load(compressed)
+    return [variant.lower() for variant in dictionary["drug_variant_to_canonical"]]
