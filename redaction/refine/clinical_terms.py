@@ -16,7 +16,7 @@ document a rare or lower-case word is no evidence of a name (jargon, misspelling
 a form of address stays readable: HIPAA's identifiers do not include a title, and the name after it is
 masked on its own.
 A document counts as clinical when it uses at least two distinct abbreviations that general English
-hardly uses, so a letter naming "IBM", "HR" and "IT" is not one.
+hardly uses or drug names, so a letter naming "IBM", "HR" and "IT" is not one.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from redaction.refine.common_words import COMMON_ZIPF, FUNCTION_WORDS, PROPER_NO
 from redaction.spans import Detection
 from redaction.words import is_term, zipf
 
-MIN_CLINICAL_ABBREVIATIONS = 2
+MIN_CLINICAL_MARKS = 2
 # Below this Zipf frequency in general English a lexicon entry is hardly anything but clinical shorthand
 # (ABG 2.2, CXR 1.6, NPO 2.2, CCU 2.3; against IT 7.0, HR 4.2, IBM 3.9).
 RARE_IN_GENERAL_ENGLISH = 3.0
@@ -65,8 +65,9 @@ def drop_clinical_abbreviations(texts: Sequence[str],
 
 
 def is_clinical(texts: Sequence[str]) -> bool:
-    distinct = {t.upper() for text in texts for t in ABBREVIATION_TOKEN.findall(text) if _distinctly_clinical(t)}
-    return len(distinct) >= MIN_CLINICAL_ABBREVIATIONS
+    distinct = {t.upper() for text in texts for t in ABBREVIATION_TOKEN.findall(text)
+                if _distinctly_clinical(t) or is_drug_name(t)}
+    return len(distinct) >= MIN_CLINICAL_MARKS
 
 
 def _distinctly_clinical(word: str) -> bool:
@@ -88,7 +89,7 @@ def _is_term(text: str, detection: Detection) -> bool:
               if t.lower() not in FUNCTION_WORDS]
     if not tokens or any(t.upper() in _STATE_CODES for t in tokens):
         return False
-    if all(is_clinical_abbreviation(t) for t in tokens):
+    if all(_abbreviation(t) for t in tokens):
         return True
     if _names_a_drug(tokens):
         return True
@@ -96,13 +97,13 @@ def _is_term(text: str, detection: Detection) -> bool:
         return True
     # a frequent word may be a city or an employer ("works at Beacon"): only a heading is read as words
     return (detection.entity_type in _HEADING_TYPES and _in_a_headings_place(text, detection)
-            and all(is_clinical_abbreviation(t) or ordinary_words([t]) for t in tokens))
+            and all(_abbreviation(t) or ordinary_words([t]) for t in tokens))
 
 
 def _names_a_drug(tokens: list[str]) -> bool:
     """A drug with its route, dose or verb: "IV Lopressor", "Getting Combivent and Flovent"."""
     return any(is_drug_name(t) for t in tokens) and all(
-        is_drug_name(t) or is_clinical_abbreviation(t) or t.isdigit() or _everyday_word(t) for t in tokens)
+        is_drug_name(t) or _abbreviation(t) or t.isdigit() or _everyday_word(t) for t in tokens)
 
 
 def _reads_as_a_clinical_phrase(text: str, detection: Detection, tokens: list[str]) -> bool:
@@ -113,8 +114,16 @@ def _reads_as_a_clinical_phrase(text: str, detection: Detection, tokens: list[st
         return False
     if _FACILITY_WORD.search(text, detection.start, detection.end):
         return False
-    return all(is_clinical_abbreviation(t) or is_drug_name(t) or t.isdigit() or is_term(t)
+    return all(_abbreviation(t) or is_drug_name(t) or t.isdigit() or is_term(t)
                or (is_clinical_word(t) and not is_probable_name(t)) or _everyday_word(t) for t in tokens)
+
+
+def _abbreviation(token: str) -> bool:
+    """A clinical abbreviation, or abbreviations and numbers joined ("CO/CI", "BUN/Creat", "A&O")."""
+    if is_clinical_abbreviation(token):
+        return True
+    parts = re.split(r"[/&-]", token)
+    return len(parts) > 1 and all(p.isdigit() or is_clinical_abbreviation(p) for p in parts)
 
 
 def _everyday_word(word: str) -> bool:
