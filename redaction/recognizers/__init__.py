@@ -21,7 +21,7 @@ GUESSING_DETECTORS = frozenset({"SpacyRecognizer", "RareWordRecognizer", "Locati
 # Recognizers whose formats are written in capitals ("LK19 XPT", "QQ 12 34 56 C", "CF14 6HG"): on text
 # analysed as a re-cased copy (redaction.casing) they also read the original.
 CAPITALISED_FORMATS = frozenset({"NationalPlateRecognizer", "LicencePlateRecognizer", "UkNationalInsuranceRecognizer",
-                                 "UkIrishPostcodeRecognizer", "ZipCodeRecognizer", "VinRecognizer"})
+                                 "UkIrishPostcodeRecognizer", "ZipCodeRecognizer", "VinRecognizer", "TransferPlaceRecognizer"})
 
 
 def veil_recognizers(language: str | None = None) -> list:
@@ -41,7 +41,7 @@ def veil_recognizers(language: str | None = None) -> list:
     from redaction.recognizers.organisations import CompanySuffixRecognizer, PartnershipRecognizer
     from redaction.recognizers.phones import phone_recognizers
     from redaction.recognizers.places import (AdministrativeAreaRecognizer, CareFacilityRecognizer, CountryRecognizer,
-                                              LocativePlaceRecognizer)
+                                              LocativePlaceRecognizer, TransferPlaceRecognizer)
     from redaction.recognizers.postcodes import UkIrishPostcodeRecognizer, ZipCodeRecognizer
     from redaction.recognizers.rare import RareWordRecognizer
     from redaction.recognizers.records import record_recognizers
@@ -57,7 +57,7 @@ def veil_recognizers(language: str | None = None) -> list:
             LowercaseNameRecognizer(), SingleGivenNameRecognizer(), NameCueRecognizer(), NameListRecognizer(),
             VocativeNameRecognizer(),
             HonorificRecognizer(), JobTitleRecognizer(), NrpRecognizer(), CompanySuffixRecognizer(),
-            PartnershipRecognizer(), CountryRecognizer(), LocativePlaceRecognizer(), CareFacilityRecognizer(),
+            PartnershipRecognizer(), CountryRecognizer(), LocativePlaceRecognizer(), CareFacilityRecognizer(), TransferPlaceRecognizer(),
             AdministrativeAreaRecognizer(), RareWordRecognizer()]
     for recognizer in recognizers:  # Presidio's pattern recognizers take it as an attribute too
         recognizer.supported_language = language or DEFAULT_LANGUAGE

@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 
 from core.vocabulary.calendar_words import calendar_words
+from core.vocabulary.clinical import is_clinical_abbreviation
 from core.vocabulary.facilities import FACILITY_KIND
 from core.vocabulary.patterns import trie_regex
-from redaction.lexicons import country_names
+from redaction.lexicons import US_ZIP_PREFIXES, country_names
 from redaction.recognizers.base import RegexRecognizer
+from redaction.words import zipf
 
 
 
@@ -77,6 +79,44 @@ class CareFacilityRecognizer(RegexRecognizer):
                 found.start, found.end = found.start + words[0].start(), found.start + words[-1].end()
                 results.append(found)
         return results
+
+
+_HOSPITAL_INITIALS = re.compile(r"[A-Z][B-DF-HJ-NP-TV-Z]{0,3}(?:H|MC)|[a-z][b-df-hj-np-tv-z]{0,3}(?:h|mc)")
+
+
+class TransferPlaceRecognizer(RegexRecognizer):
+    """Where a patient is moved to or from, named by initials or by a ward and its number:
+    "transferred to GH", "sent to BMC", "transfer to Quartermain 2", "admitted to QUARTERMAIN7".
+
+    Initials count when they are shaped like a hospital's or a medical centre's ("General Hospital",
+    "Boston Medical Center"): a letter, at most three consonants, then H or MC; "OSH" (any outside
+    hospital), state codes and care units ("MICU", "CCU": a unit, not a place) do not. A ward is a word
+    general English hardly writes, not a clinical abbreviation, with a ward or bed number after it."""
+
+    ENTITY = "LOCATION"
+    _CUE = (r"(?i:\b(?:transferr?ed|transfer|trans|tx|sent|admitted|adm|arrived|arrival|came|went|taken|"
+            r"referred|medflight|enroute|returned|presented|discharged|brought)(?:[ \t]+(?:back|in|over|out))?"
+            r"[ \t]+(?:to|from|at|into|in)[ \t]+(?:the[ \t]+)?)")
+    _WORD = r"(?:[A-Z][a-z]{2,20}+|[a-z]{3,21}+|[A-Z]{3,21}+)"
+    PATTERN = re.compile(
+        rf"{_CUE}(?:(?P<value>{_HOSPITAL_INITIALS.pattern})(?![\w-])"
+        rf"|(?P<value_glued>{_WORD}\d{{1,2}})(?![\w/:-]|\.\d)|(?P<value_ward>{_WORD})[ \t]\d{{1,2}}(?![\w/:-]|\.\d))")
+    SCORE = 0.6
+
+    def accept(self, value: str) -> bool:
+        word = value.rstrip("0123456789")
+        if word.upper() in _NOT_A_FACILITY_CODE or word.upper() in US_ZIP_PREFIXES:
+            return False
+        return bool(_HOSPITAL_INITIALS.fullmatch(word)) or _is_ward_name(word)
+
+
+RARE_ZIPF_FOR_A_WARD = 3.0  # "room", "floor", "bed", "unit" (4.4+) are kinds of place, not names
+_NOT_A_FACILITY_CODE = frozenset({"OSH"})  # "outside hospital": any other hospital, none named
+
+
+def _is_ward_name(word: str) -> bool:
+    return (zipf(word) < RARE_ZIPF_FOR_A_WARD and not is_clinical_abbreviation(word) and not word.upper().endswith("U")
+            and word.lower() not in calendar_words())
 
 
 _MOVED = frozenset({"admitted", "transferred", "transfered", "sent", "taken", "referred", "discharged", "called"})

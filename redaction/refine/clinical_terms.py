@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from core.vocabulary.clinical import ABBREVIATION_TOKEN, is_clinical_abbreviation, is_clinical_word
 from core.vocabulary.drugs import is_drug_name
 from core.vocabulary.facilities import FACILITY_KIND
+from core.vocabulary.places import is_place_word
 from redaction.lexicons import US_ZIP_PREFIXES
 from redaction.recognizers import GUESSING_DETECTORS
 from redaction.name_evidence import is_probable_name
@@ -46,7 +47,7 @@ _HEADING_TYPES = frozenset({"ORGANIZATION", "NRP"})  # what NER calls a note's t
 _STATE_CODES = frozenset(US_ZIP_PREFIXES)
 # "admitted to", "transferred from the", "followed at", "came in to": what follows is a place of care.
 _PLACE_OF_CARE_BEFORE = re.compile(
-    r"(?i)\b(?:admit(?:ted)?|transfer(?:red)?|came|come|sent|went|taken|arrived|referred|followed|seen|"
+    r"(?i)\b(?:admit(?:ted)?|transfer(?:r?ed)?|came|come|sent|went|taken|arrived|referred|followed|seen|"
     r"discharged|brought|returned|presented|readmitted|moved)(?:[ \t]+(?:in|back|over|up))?"
     r"[ \t]+(?:to|from|at|in)[ \t]+(?:the[ \t]+)?$")
 _AFTER_A_PREPOSITION = re.compile(r"(?i)\b(?:at|from|to|in|per|of|for|with|following)[ \t]+(?:the[ \t]+)?$")
@@ -109,10 +110,10 @@ def _names_a_drug(tokens: list[str]) -> bool:
 def _reads_as_a_clinical_phrase(text: str, detection: Detection, tokens: list[str]) -> bool:
     """An organisation guess made of clinical words ("Left Pleural Effusion", "Cont mech vent",
     "Calcium Gluconate"), not where a place or an employer is named ("at Holy Cross", "from Harbor
-    Hospital") nor naming a kind of facility."""
+    Hospital"), nor naming a kind of facility or a place ("U Maryland consult")."""
     if _AFTER_A_PREPOSITION.search(text, max(0, detection.start - 24), detection.start):
         return False
-    if _FACILITY_WORD.search(text, detection.start, detection.end):
+    if _FACILITY_WORD.search(text, detection.start, detection.end) or any(is_place_word(t) for t in tokens):
         return False
     return all(_abbreviation(t) or is_drug_name(t) or t.isdigit() or is_term(t)
                or (is_clinical_word(t) and not is_probable_name(t)) or _everyday_word(t) for t in tokens)

@@ -115,12 +115,12 @@ def test_in_clinical_text_drug_names_with_their_route_or_verb_are_terms_but_peop
 
 def test_in_clinical_text_an_organisation_guess_made_of_clinical_words_is_a_term_unless_it_names_a_place():
     note = ("ABG 7.38, CXR clear. Left Mitral Valve Angioplasty noted. Cont mech vent. Heart transplant at Holy Cross. "
-            "Came from Harbor Hospital. Fenwick Memorial called. Halvorsen Partners called.")
+            "Came from Harbor Hospital. Fenwick Memorial called. Halvorsen Partners called. U Maryland consult.")
     guesses = _guesses(note, "Left Mitral Valve Angioplasty", "Cont mech vent", "Holy Cross", "Harbor Hospital",
-                       "Fenwick Memorial", "Halvorsen Partners")
+                       "Fenwick Memorial", "Halvorsen Partners", "U Maryland")
     kept = drop_clinical_abbreviations([note], [guesses])[0]
     assert [note[d.start:d.end] for d in kept] == ["Holy Cross", "Harbor Hospital", "Fenwick Memorial",
-                                                    "Halvorsen Partners"]
+                                                    "Halvorsen Partners", "U Maryland"]
 
 
 def test_drug_names_leave_out_what_is_also_a_persons_name_or_an_everyday_word():
@@ -161,6 +161,22 @@ def test_a_care_facility_is_the_name_after_the_last_function_word_before_it():
     assert found(recognizer, "Pt is in hospice care. Knows that he's in the hospital.") == []
     assert found(recognizer, "80 yo male transferred from nursing home 10/6") == []
     assert found(recognizer, "seen at University of Maryland Medical Center") == ["Maryland"]
+
+
+def test_where_a_patient_is_moved_hospital_initials_and_numbered_wards_are_places_but_units_are_not():
+    from redaction.recognizers.places import TransferPlaceRecognizer
+
+    recognizer = TransferPlaceRecognizer()
+    places = {"Pt transfered to GH for cath": ["GH"], "sent to gh for eval": ["gh"], "sent to MGH": ["MGH"],
+              "transferred to BMC ED": ["BMC"], "transfer to Fenwold 2 today": ["Fenwold"],
+              "ADMITTED TO FENWOLD7 W/ CHF": ["FENWOLD7"], "? TRANSFER TO FENWOLD 2.": ["FENWOLD"]}
+    for text, expected in places.items():
+        assert found(recognizer, text) == expected, text
+    # units, rooms, an outside hospital, a state, a date, a dose, initials with vowels, no movement
+    for text in ["transferred to MICU 7", "transferred to CCU 4", "transfer to floor 2", "transferred to room 5",
+                 "transferred from OSH", "transferred to NH", "admitted on May 5", "TRANSFERRED TO CATH LAB",
+                 "transfer to fenwold 2/3", "transfer to room 2.5 mg", "the GH team", "sent to ED"]:
+        assert found(recognizer, text) == [], text
 
 
 def test_a_place_takes_a_particle_only_before_another_capitalised_word():
