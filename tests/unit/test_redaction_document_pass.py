@@ -113,11 +113,12 @@ def test_in_clinical_text_drug_names_with_their_route_or_verb_are_terms_but_peop
     assert len(drop_clinical_abbreviations([letter], [_guesses(letter, "Lopressor")])[0]) == 1  # not a note
 
 
-def test_in_clinical_text_an_organisation_guess_made_of_clinical_words_is_a_term_unless_it_names_a_place():
-    note = ("ABG 7.38, CXR clear. Left Mitral Valve Angioplasty noted. Cont mech vent. Heart transplant at Holy Cross. "
-            "Came from Harbor Hospital. Fenwick Memorial called. Halvorsen Partners called. U Maryland consult.")
-    guesses = _guesses(note, "Left Mitral Valve Angioplasty", "Cont mech vent", "Holy Cross", "Harbor Hospital",
-                       "Fenwick Memorial", "Halvorsen Partners", "U Maryland")
+def test_in_clinical_text_an_organisation_guess_is_shorthand_unless_it_names_a_place_a_facility_or_a_person():
+    note = ("ABG 7.38, CXR clear. Left Mitral Valve Angioplasty noted. Cont mech vent. Sx mod thick. "
+            "Heart transplant at Holy Cross. Came from Harbor Hospital. Fenwick Memorial called. "
+            "Halvorsen Partners called. U Maryland consult.")
+    guesses = _guesses(note, "Left Mitral Valve Angioplasty", "Cont mech vent", "Sx mod thick", "Holy Cross",
+                       "Harbor Hospital", "Fenwick Memorial", "Halvorsen Partners", "U Maryland")
     kept = drop_clinical_abbreviations([note], [guesses])[0]
     assert [note[d.start:d.end] for d in kept] == ["Holy Cross", "Harbor Hospital", "Fenwick Memorial",
                                                     "Halvorsen Partners", "U Maryland"]
