@@ -1,5 +1,6 @@
 """Public institutions named as institutions stay readable: "the Department of Labor", "the High
-Court", "the Financial Ombudsman Service", "the European Court of Human Rights".
+Court", "the Financial Ombudsman Service", "the European Court of Human Rights"; so do the titles of
+laws and treaties ("the Prevention of Terrorism Act").
 
 NER tags them ORGANIZATION; they identify no one and a reader needs them (which court, which
 regulator). A guess counts as an institution when it has an institutional head noun and every
@@ -21,6 +22,10 @@ INSTITUTION_HEADS = frozenset("""
     institute council parliament government police registry ombudsman board bureau directorate inspectorate
     assembly senate congress cabinet treasury revenue customs embassy consulate prosecutor prosecution
     """.split())
+# The titles of laws and treaties name public texts, not people: "the Prevention of Terrorism Act",
+# "the Social Security Code", "the German Unification Treaty".
+LEGISLATION_HEADS = frozenset("act treaty convention code law regulation regulations decree constitution ordinance statute".split())
+_HEADS = INSTITUTION_HEADS | LEGISLATION_HEADS
 _FUNCTION_WORDS = frozenset("the of for and on in & de".split())
 EVERYDAY_ZIPF = 4.0
 _GUESSED = frozenset({"ORGANIZATION", "LOCATION", "NRP"})
@@ -42,6 +47,6 @@ def _is_institution(value: str, detection: Detection) -> bool:
     if detection.entity_type not in ("ORGANIZATION", "LOCATION"):
         return False
     words = [w.lower() for w in _WORD.findall(value)]
-    if not any(w in INSTITUTION_HEADS for w in words):
+    if not any(w in _HEADS for w in words):
         return False
-    return all(w in _FUNCTION_WORDS or w in INSTITUTION_HEADS or zipf(w) >= EVERYDAY_ZIPF for w in words)
+    return all(w in _FUNCTION_WORDS or w in _HEADS or zipf(w) >= EVERYDAY_ZIPF for w in words)

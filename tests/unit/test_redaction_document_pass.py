@@ -63,13 +63,18 @@ def test_a_name_spelled_by_an_email_address_is_redacted_wherever_it_appears():
     assert sorted(texts[1][d.start:d.end] for d in spread[1]) == ["Anna Kowalska", "Kowalska"]
 
 
-def test_public_institutions_stay_readable_but_local_ones_do_not():
+def test_public_institutions_and_laws_stay_readable_but_local_ones_do_not():
     text = "She wrote to the Department of Labor and to the Kessenich Regional Labour Court."
     labor, court = "the Department of Labor", "the Kessenich Regional Labour Court"
     dets = [Detection("ORGANIZATION", text.index(labor), text.index(labor) + len(labor), 0.85, "SpacyRecognizer"),
             Detection("ORGANIZATION", text.index(court), text.index(court) + len(court), 0.85, "SpacyRecognizer")]
     assert [text[d.start:d.end] for d in keep_institutions([text], [dets])[0]] == [
         "the Kessenich Regional Labour Court"]
+    text = "He was charged under the Prevention of Terrorism Act and the Kessenich Waterways Act."
+    laws = ["the Prevention of Terrorism Act", "the Kessenich Waterways Act"]
+    dets = [Detection("ORGANIZATION", text.index(law), text.index(law) + len(law), 0.85, "SpacyRecognizer")
+            for law in laws]
+    assert [text[d.start:d.end] for d in keep_institutions([text], [dets])[0]] == ["the Kessenich Waterways Act"]
 
 
 def test_in_shorthand_notes_one_word_guesses_need_name_evidence():
