@@ -19,7 +19,8 @@ _CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w&-]*"
 _MONTHS_DAYS = calendar_words(abbreviated=False)
 _NOT_PLACES = {"the", "a", "an", "this", "that", "my", "our", "your", "his", "her", "their", "it", "i",
                "case", "order", "total", "general", "particular", "person", "fact", "addition", "time",
-               "english", "court", "atm", "tv", "section", "part", "chapter", "room", "ward", "bed", "er", "icu", "or"}
+               "english", "court", "atm", "tv", "section", "part", "chapter", "room", "ward", "bed", "er", "icu", "or",
+               "article", "articles", "rule", "rules", "paragraph", "protocol", "annex", "schedule"}
 
 
 class CountryRecognizer(RegexRecognizer):
@@ -47,6 +48,15 @@ class LocativePlaceRecognizer(RegexRecognizer):
     def accept(self, value: str) -> bool:
         first = value.split()[0].lower()
         return first not in _NOT_PLACES and first not in _MONTHS_DAYS
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        return [found for found in super().analyze(text, entities, nlp_artifacts)
+                if not _CAPITALISED_BEFORE_OF.search(text, max(0, found.start - 40), found.start)]
+
+
+# "of" after a capitalised word joins one name ("the Court of Cassation", "Ministry of Foreign Affairs",
+# "the Code of Criminal Procedure"): what follows it is part of that name, not a place of its own
+_CAPITALISED_BEFORE_OF = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]{0,30}+[ \t]+of[ \t]+$")
 
 
 _NOT_A_NAME = {"the", "a", "an", "this", "that", "his", "her", "their", "our", "my", "your", "to", "from", "at",

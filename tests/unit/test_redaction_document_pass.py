@@ -185,6 +185,16 @@ def test_where_a_patient_is_moved_hospital_initials_and_numbered_wards_are_place
         assert found(recognizer, text) == [], text
 
 
+def test_of_after_a_capitalised_word_joins_one_name_and_a_provision_is_no_place():
+    from redaction.recognizers.places import LocativePlaceRecognizer
+
+    recognizer = LocativePlaceRecognizer()
+    for text in ["He appealed to the Court of Cassation.", "an official of the Ministry of Foreign Affairs",
+                 "a violation of Article 8 of the Convention", "as provided in Rule 52 of the Rules of Court"]:
+        assert found(recognizer, text) == [], text
+    assert found(recognizer, "as a native of Velmora, she moved to Castelmora") == ["Velmora", "Castelmora"]
+
+
 def test_a_place_takes_a_particle_only_before_another_capitalised_word():
     from redaction.recognizers.places import LocativePlaceRecognizer
 
