@@ -75,6 +75,13 @@ def test_public_institutions_and_laws_stay_readable_but_local_ones_do_not():
     dets = [Detection("ORGANIZATION", text.index(law), text.index(law) + len(law), 0.85, "SpacyRecognizer")
             for law in laws]
     assert [text[d.start:d.end] for d in keep_institutions([text], [dets])[0]] == ["the Kessenich Waterways Act"]
+    # a country locates no one: a state-wide body and the state by its formal name stay readable
+    text = "The Turkish Government and the Republic of Poland replied; the Velmora Government did not."
+    spans = [("ORGANIZATION", "The Turkish Government"), ("NRP", "Turkish"), ("LOCATION", "the Republic of Poland"),
+             ("ORGANIZATION", "the Velmora Government"), ("LOCATION", "Velmora")]
+    dets = [Detection(label, text.index(value), text.index(value) + len(value), 0.85, "SpacyRecognizer")
+            for label, value in spans]
+    assert [text[d.start:d.end] for d in keep_institutions([text], [dets])[0]] == ["the Velmora Government", "Velmora"]
 
 
 def test_in_shorthand_notes_one_word_guesses_need_name_evidence():
