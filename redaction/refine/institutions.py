@@ -25,6 +25,7 @@ INSTITUTION_HEADS = frozenset("""
     court courts tribunal tribunals department ministry office agency authority commission service services
     institute council parliament government police registry ombudsman board bureau directorate inspectorate
     assembly senate congress cabinet treasury revenue customs embassy consulate prosecutor prosecution
+    chamber procurator cassation
     """.split())
 # The titles of laws and treaties name public texts, not people: "the Prevention of Terrorism Act",
 # "the Social Security Code", "the German Unification Treaty".

@@ -70,6 +70,10 @@ def test_public_institutions_and_laws_stay_readable_but_local_ones_do_not():
             Detection("ORGANIZATION", text.index(court), text.index(court) + len(court), 0.85, "SpacyRecognizer")]
     assert [text[d.start:d.end] for d in keep_institutions([text], [dets])[0]] == [
         "the Kessenich Regional Labour Court"]
+    text = "The Chamber and the Court of Cassation agreed; the Procurator General and the Velmora Chamber did not."
+    bodies = ["The Chamber", "the Court of Cassation", "the Procurator General", "the Velmora Chamber"]
+    dets = [Detection("ORGANIZATION", text.index(b), text.index(b) + len(b), 0.85, "SpacyRecognizer") for b in bodies]
+    assert [text[d.start:d.end] for d in keep_institutions([text], [dets])[0]] == ["the Velmora Chamber"]
     text = "He was charged under the Prevention of Terrorism Act and the Kessenich Waterways Act."
     laws = ["the Prevention of Terrorism Act", "the Kessenich Waterways Act"]
     dets = [Detection("ORGANIZATION", text.index(law), text.index(law) + len(law), 0.85, "SpacyRecognizer")
