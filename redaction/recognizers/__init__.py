@@ -38,7 +38,7 @@ def veil_recognizers(language: str | None = None) -> list:
     from redaction.recognizers.names import (GazetteerNameRecognizer, LabelledNameRecognizer, LowercaseNameRecognizer,
                                              NameCueRecognizer, NameListRecognizer, SingleGivenNameRecognizer,
                                              VocativeNameRecognizer)
-    from redaction.recognizers.organisations import CompanySuffixRecognizer, PartnershipRecognizer
+    from redaction.recognizers.organisations import CompanySuffixRecognizer, NamedGroupRecognizer, PartnershipRecognizer
     from redaction.recognizers.phones import phone_recognizers
     from redaction.recognizers.places import (AdministrativeAreaRecognizer, CareFacilityRecognizer, CountryRecognizer,
                                               LocativePlaceRecognizer, TransferPlaceRecognizer)
@@ -57,7 +57,7 @@ def veil_recognizers(language: str | None = None) -> list:
             LowercaseNameRecognizer(), SingleGivenNameRecognizer(), NameCueRecognizer(), NameListRecognizer(),
             VocativeNameRecognizer(),
             HonorificRecognizer(), JobTitleRecognizer(), NrpRecognizer(), CompanySuffixRecognizer(),
-            PartnershipRecognizer(), CountryRecognizer(), LocativePlaceRecognizer(), CareFacilityRecognizer(), TransferPlaceRecognizer(),
+            PartnershipRecognizer(), NamedGroupRecognizer(), CountryRecognizer(), LocativePlaceRecognizer(), CareFacilityRecognizer(), TransferPlaceRecognizer(),
             AdministrativeAreaRecognizer(), RareWordRecognizer()]
     for recognizer in recognizers:  # Presidio's pattern recognizers take it as an attribute too
         recognizer.supported_language = language or DEFAULT_LANGUAGE

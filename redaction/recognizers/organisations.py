@@ -1,5 +1,5 @@
-"""Organisations from a LEXICON of company forms ("Acme Widgets GmbH") and partnership-style firm
-names ("Owens, Duran and Oneal")."""
+"""Organisations from a LEXICON of company forms ("Acme Widgets GmbH"), partnership-style firm
+names ("Owens, Duran and Oneal") and a CUE ("an illegal organisation, the DHKP-C")."""
 
 from __future__ import annotations
 
@@ -39,3 +39,16 @@ class PartnershipRecognizer(RegexRecognizer):
     def accept(self, value: str) -> bool:
         words = [w.strip(",") for w in value.replace("-", " ").split() if w.lower() not in ("and", "&")]
         return all(is_probable_name(w) for w in words)
+
+
+class NamedGroupRecognizer(RegexRecognizer):
+    """The name given to an organisation a text calls illegal, terrorist, armed or banned: "an illegal
+    organisation, the DHKP-C", "membership of a terrorist organisation, namely the PRK-Rızgari".
+    Membership of such a group is among the most sensitive facts a text can hold about a person."""
+
+    ENTITY = "ORGANIZATION"
+    PATTERN = re.compile(
+        r"(?i:\b(?:illegal|terrorist|armed|proscribed|banned|separatist|criminal|extremist)[ \t]+"
+        r"(?:organi[sz]ation|group|movement|party)),?[ \t]+(?i:(?:namely|called|named|known[ \t]+as)[ \t]+)?"
+        rf"(?i:the[ \t]+)?(?P<value>{_CAP}(?:[ \t]+{_CAP}){{0,4}})")
+    SCORE = 0.6

@@ -84,10 +84,10 @@ def _is_term(text: str, detection: Detection) -> bool:
         return False
     if follows_honorific(text, detection) or _names_a_place_of_care(text, detection):
         return False
-    if detection.detector in _NOT_EVIDENCE_IN_NOTES:
-        return True
     tokens = [t for t in ABBREVIATION_TOKEN.findall(text[detection.start:detection.end])
               if t.lower() not in FUNCTION_WORDS]
+    if detection.detector in _NOT_EVIDENCE_IN_NOTES:
+        return not any(is_probable_name(t) for t in tokens)  # "Marguerite Okonkwo-Bell" stays a name
     if not tokens or any(t.upper() in _STATE_CODES for t in tokens):
         return False
     if all(_abbreviation(t) for t in tokens):

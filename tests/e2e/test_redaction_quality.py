@@ -2,7 +2,8 @@
 
 The bars are issue 6's: recall at least vanilla's + 0.10 (or 0.95), precision no more than 0.05 below
 vanilla's, and precision at least 0.30 on upper-case clinical notes, on the whole court and nursing
-dev sets (about four minutes together). presidio-synth stays as a regression check of the
+dev sets (about four minutes together); on nursing notes issue 23's recall 0.85 at precision 0.45,
+with no label more than 0.02 below vanilla's recall. presidio-synth stays as a regression check of the
 structured identifiers only: its 256 templates measure template recall.
 Speed is a benchmark's business (bench/redaction.py), not a test's.
 """
@@ -39,13 +40,25 @@ def _meets_the_bar(result: dict) -> None:
 
 
 def test_court_judgments_beat_vanilla_by_the_bar():
-    _meets_the_bar(_side_by_side("tab-echr-dev.jsonl", 78))
+    result = _side_by_side("tab-echr-dev.jsonl", 78)
+    _meets_the_bar(result)
+    assert result["precision"] >= 0.60, result["precision"]  # public bodies stay readable; vanilla 0.47
 
 
 def test_nursing_notes_beat_vanilla_and_stay_readable():
     result = _side_by_side("physionet-deid-dev.jsonl", 1450)
     _meets_the_bar(result)
-    assert result["precision"] >= 0.15, result["precision"]  # vanilla: about 0.04
+    # issue 23's bar: recall 0.85 at precision 0.45 (vanilla: about 0.66 at 0.04)
+    assert result["recall"] >= 0.85 and result["precision"] >= 0.45, result
+    _no_label_below_vanilla(result)
+
+
+def _no_label_below_vanilla(result: dict, slack: float = 0.02) -> None:
+    """No label with ten or more spans more than `slack` below vanilla's recall."""
+    for label, scores in result["per_label"].items():
+        baseline = result["baseline"]["per_label"][label]["recall"]
+        if scores["support"] >= 10:
+            assert scores["recall"] >= baseline - slack, (label, scores, baseline)
 
 
 def test_upper_case_notes_keep_their_meaning():

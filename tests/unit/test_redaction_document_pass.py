@@ -149,14 +149,16 @@ def test_drug_names_leave_out_what_is_also_a_persons_name_or_an_everyday_word():
 
 
 def test_in_clinical_text_rare_and_lower_case_guesses_and_titles_stay_readable_but_names_do_not():
-    note = "ABG 7.38, CXR clear. Tolerating Respalor, pa line intact, aline dampened. Dr Halvorsen aware."
+    note = ("ABG 7.38, CXR clear. Tolerating Respalor, pa line intact, aline dampened. Dr Halvorsen aware. "
+            "Pt Marguerite Quennell-Bray calm.")
     guesses = (_guesses(note, "Tolerating Respalor", detector="RareWordRecognizer")
                + _guesses(note, "pa line", detector="LowercaseNameRecognizer")
                + _guesses(note, "aline", detector="SingleGivenNameRecognizer")
                + _guesses(note, "Halvorsen", detector="SpacyRecognizer")
                + [Detection("TITLE", note.index("Dr"), note.index("Dr") + 2, 0.6, "HonorificRecognizer")])
+    guesses += _guesses(note, "Marguerite Quennell-Bray", detector="RareWordRecognizer", entity="PERSON")
     kept = drop_clinical_abbreviations([note], [guesses])[0]
-    assert [note[d.start:d.end] for d in kept] == ["Halvorsen"]
+    assert sorted(note[d.start:d.end] for d in kept) == ["Halvorsen", "Marguerite Quennell-Bray"]
     # after an honorific, even a rare word or the arterial line's spelling is a name
     cued = "ABG 7.38, CXR clear. Seen by Dr Aline; Dr Quennell aware."
     guesses = (_guesses(cued, "Aline", detector="SingleGivenNameRecognizer", entity="PERSON")
@@ -204,6 +206,15 @@ def test_of_after_a_capitalised_word_joins_one_name_and_a_provision_is_no_place(
                  "a violation of Article 8 of the Convention", "as provided in Rule 52 of the Rules of Court"]:
         assert found(recognizer, text) == [], text
     assert found(recognizer, "as a native of Velmora, she moved to Castelmora") == ["Velmora", "Castelmora"]
+
+
+def test_the_name_of_a_group_called_illegal_or_terrorist_is_redacted():
+    from redaction.recognizers.organisations import NamedGroupRecognizer
+
+    recognizer = NamedGroupRecognizer()
+    assert found(recognizer, "membership of an illegal organisation, namely the DHKP-C. The court") == ["DHKP-C"]
+    assert found(recognizer, "in 1990 he joined a terrorist group called Black Harrow Front") == ["Black Harrow Front"]
+    assert found(recognizer, "accused of membership of an illegal organisation. The applicant denied it") == []
 
 
 def test_a_place_takes_a_particle_only_before_another_capitalised_word():
