@@ -41,7 +41,9 @@ class PresidioDetector:
 
         from redaction.nlp import IndexedContextEnhancer
         from redaction.recognizers import REPLACED_STOCK_RECOGNIZERS, veil_recognizers
+        from core.vocabulary.drugs import drug_names
         from core.vocabulary.names import world_name_ranks
+        from core.vocabulary.places import place_words
 
         _offline_tldextract()
         analyzer = AnalyzerEngine(nlp_engine=nlp_engine(self._settings), supported_languages=[self._settings.language],
@@ -51,7 +53,9 @@ class PresidioDetector:
         for recognizer in veil_recognizers(self._settings.language):
             analyzer.registry.add_recognizer(recognizer)
         _require_recognizers(analyzer.registry, self._settings.entities)
-        world_name_ranks()  # builds the names-dataset cache on first use: at warm-up, not mid-request
+        # the word lists load (or build their caches) at warm-up, not mid-request
+        for word_list in (world_name_ranks, drug_names, place_words):
+            word_list()
         log.info("presidio analyzer ready (%d recognizers)", len(analyzer.registry.recognizers))
         return BatchAnalyzerEngine(analyzer_engine=analyzer)
 

@@ -4,6 +4,7 @@ names-dataset (first and last names of 105 countries, shipped inside the package
 stores everything as two pickles that take 2 GB and 10 s to load. Veil needs one number per name:
 its best rank in any country. That table is written once, atomically, under the user's cache
 directory (keyed by the package version and the caps) and read from there in well under a second.
+`cached_json` does the same for other tables drawn from a package's data (`core.vocabulary.drugs`).
 """
 
 from __future__ import annotations
@@ -14,46 +15,56 @@ import logging
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from importlib import metadata, resources
 from pathlib import Path
+from typing import TypeVar
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def cache_path(cap: int) -> Path:
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "veil"
-    version = metadata.version("names-dataset")
-    return root / f"names-dataset-{version}-ranks-{cap}.json.gz"
+    return cache_dir() / f"names-dataset-{metadata.version('names-dataset')}-ranks-{cap}.json.gz"
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "veil"
 
 
 def load_or_build(cap: int) -> dict[str, int]:
-    path = cache_path(cap)
+    return cached_json(cache_path(cap), lambda: build(cap))
+
+
+def cached_json(path: Path, build_table: Callable[[], T]) -> T:
+    """A table extracted from a package's data: read from `path` when it is there, else built once
+    and written there atomically (a read-only home still works, rebuilding each time)."""
     try:
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             return json.load(handle)
     except FileNotFoundError:
         pass
     except (OSError, ValueError, EOFError):
-        log.warning("names-dataset cache %s is unreadable: rebuilding it", path)
-    ranks = build(cap)
+        log.warning("vocabulary cache %s is unreadable: rebuilding it", path)
+    table = build_table()
     try:
-        _write_atomically(path, ranks)
-    except OSError as exc:  # a read-only home still redacts, it just rebuilds next time
-        log.warning("cannot cache names-dataset ranks in %s (%s)", path.parent, type(exc).__name__)
-    return ranks
+        _write_atomically(path, table)
+    except OSError as exc:
+        log.warning("cannot cache %s in %s (%s)", path.name, path.parent, type(exc).__name__)
+    return table
 
 
-def _write_atomically(path: Path, ranks: dict[str, int]) -> None:
+def _write_atomically(path: Path, table) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, partial = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     try:
         with gzip.open(os.fdopen(descriptor, "wb"), "wt", encoding="utf-8") as handle:
-            json.dump(ranks, handle)
+            json.dump(table, handle)
         os.replace(partial, path)  # atomic: concurrent builders cannot leave half a file behind
     finally:
         if os.path.exists(partial):
             os.unlink(partial)
-    log.info("names-dataset ranks cached in %s (%d names)", path, len(ranks))
+    log.info("vocabulary cached in %s (%d entries)", path, len(table))
 
 
 def build(cap: int) -> dict[str, int]:

@@ -1,5 +1,5 @@
 """Place names: the English descriptions of phonenumbers' geocoding data (Apache-2.0; cities,
-states and regions of every numbering plan: "Baltimore", "Maryland", "Denver"), lower-case words.
+states and regions of every numbering plan: "Leeds", "Ontario", "Osaka"), lower-case words.
 Used as a veto: a guess holding one of these words may name where a person is."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from importlib import resources
 
 @cache
 def place_words() -> frozenset[str]:
-    """The descriptions' one-word parts ("Baltimore, MD" gives "baltimore" and "md"); a name of
+    """The descriptions' one-word parts ("Leeds, England" gives "leeds" and "england"); a name of
     several words ("New York") is left out, so "new" is no place."""
     words: set[str] = set()
     for module in _geodata_modules():

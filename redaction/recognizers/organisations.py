@@ -1,5 +1,5 @@
 """Organisations from a LEXICON of company forms ("Acme Widgets GmbH"), partnership-style firm
-names ("Owens, Duran and Oneal") and a CUE ("an illegal organisation, the DHKP-C")."""
+names ("Owens, Duran and Oneal") and a CUE ("an illegal organisation, the KRV-A")."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ class PartnershipRecognizer(RegexRecognizer):
 
 class NamedGroupRecognizer(RegexRecognizer):
     """The name given to an organisation a text calls illegal, terrorist, armed or banned: "an illegal
-    organisation, the DHKP-C", "membership of a terrorist organisation, namely the PRK-Rızgari".
+    organisation, the KRV-A", "membership of a terrorist group, namely the Black Harrow Front".
     Membership of such a group is among the most sensitive facts a text can hold about a person."""
 
     ENTITY = "ORGANIZATION"

@@ -7,7 +7,7 @@ import re
 
 from core.vocabulary.calendar_words import calendar_words
 from core.vocabulary.clinical import is_clinical_abbreviation
-from core.vocabulary.facilities import FACILITY_KIND
+from core.vocabulary.facilities import FACILITY_KIND, MOVED_TO, MOVEMENT_VERBS
 from core.vocabulary.patterns import trie_regex
 from redaction.lexicons import US_ZIP_PREFIXES, country_names
 from redaction.recognizers.base import RegexRecognizer
@@ -54,8 +54,8 @@ class LocativePlaceRecognizer(RegexRecognizer):
                 if not _CAPITALISED_BEFORE_OF.search(text, max(0, found.start - 40), found.start)]
 
 
-# "of" after a capitalised word joins one name ("the Court of Cassation", "Ministry of Foreign Affairs",
-# "the Code of Criminal Procedure"): what follows it is part of that name, not a place of its own
+# "of" after a capitalised word joins one name ("the Court of Audit", "Ministry of Agriculture",
+# "the Code of Civil Procedure"): what follows it is part of that name, not a place of its own
 _CAPITALISED_BEFORE_OF = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]{0,30}+[ \t]+of[ \t]+$")
 
 
@@ -66,7 +66,7 @@ _NOT_A_NAME = {"the", "a", "an", "this", "that", "his", "her", "their", "our", "
 
 
 class CareFacilityRecognizer(RegexRecognizer):
-    """The name of a hospital, clinic or care home, in any case: "Union Hospital", "calvert hosp"."""
+    """The name of a hospital, clinic or care home, in any case: "Union Hospital", "velmora hosp"."""
 
     ENTITY = "LOCATION"
     # a word is bounded and possessive: tried at every word start, an unbounded one scanned the rest
@@ -78,7 +78,7 @@ class CareFacilityRecognizer(RegexRecognizer):
         results = []
         for found in super().analyze(text, entities, nlp_artifacts):
             words = list(re.finditer(r"\S+", text[found.start:found.end]))
-            # the match starts as early as it can ("PT IS IN HOSPICE", "HYPOTENSION AT CALVERT
+            # the match starts as early as it can ("PT NOW IN HOSPICE", "SEEN AT FENWOLD
             # HOSPITAL"): the name is what follows its last function word, none when nothing does
             breaks = [i for i, word in enumerate(words) if _breaks_a_name(word.group())]
             if breaks:
@@ -96,17 +96,15 @@ _HOSPITAL_INITIALS = re.compile(r"[A-Z][B-DF-HJ-NP-TV-Z]{0,3}(?:H|MC)|[a-z][b-df
 
 class TransferPlaceRecognizer(RegexRecognizer):
     """Where a patient is moved to or from, named by initials or by a ward and its number:
-    "transferred to GH", "sent to BMC", "transfer to Quartermain 2", "admitted to QUARTERMAIN7".
+    "transferred to KMH", "sent to VMC", "transfer to Fenwold 4", "admitted to FENWOLD6".
 
     Initials count when they are shaped like a hospital's or a medical centre's ("General Hospital",
-    "Boston Medical Center"): a letter, at most three consonants, then H or MC; "OSH" (any outside
+    "Velmora Medical Center"): a letter, at most three consonants, then H or MC; "OSH" (any outside
     hospital), state codes and care units ("MICU", "CCU": a unit, not a place) do not. A ward is a word
     general English hardly writes, not a clinical abbreviation, with a ward or bed number after it."""
 
     ENTITY = "LOCATION"
-    _CUE = (r"(?i:\b(?:transferr?ed|transfer|trans|tx|sent|admitted|adm|arrived|arrival|came|went|taken|"
-            r"referred|medflight|enroute|returned|presented|discharged|brought)(?:[ \t]+(?:back|in|over|out))?"
-            r"[ \t]+(?:to|from|at|into|in)[ \t]+(?:the[ \t]+)?)")
+    _CUE = rf"(?i:{MOVED_TO})"
     _WORD = r"(?:[A-Z][a-z]{2,20}+|[a-z]{3,21}+|[A-Z]{3,21}+)"
     PATTERN = re.compile(
         rf"{_CUE}(?:(?P<value>{_HOSPITAL_INITIALS.pattern})(?![\w-])"
@@ -129,16 +127,13 @@ def _is_ward_name(word: str) -> bool:
             and word.lower() not in calendar_words())
 
 
-_MOVED = frozenset({"admitted", "transferred", "transfered", "sent", "taken", "referred", "discharged", "called"})
-
-
 def _breaks_a_name(word: str) -> bool:
     """A function word or a verb of moving a patient: no facility's name runs across it ("of" does:
-    "University of Maryland")."""
+    "University of Velmora")."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
     lowered = word.lower().strip("(),.")
-    return lowered in _MOVED or (lowered in STOP_WORDS and lowered not in {"of", "first"})
+    return lowered in MOVEMENT_VERBS or (lowered in STOP_WORDS and lowered not in {"of", "first"})
 
 
 def _leads_in(word: str) -> bool:

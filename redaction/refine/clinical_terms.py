@@ -4,15 +4,15 @@ In a note that writes clinical shorthand ("ABG", "CXR", "NPO"), NER reads "GI", 
 NPN" as organisations, places or people, and propagation then masks every use: for each letter of
 personal data three harmless ones went. A guess (NER and the other proper-noun guesses, never a
 label, cue or checksum; not right after an honorific, nor where a patient goes or comes from:
-"admitted to BMC ED") made only of clinical abbreviations (`core.vocabulary.clinical`, less US state
+"admitted to VMC ED") made only of clinical abbreviations (`core.vocabulary.clinical`, less US state
 codes, which are places) is dropped throughout such a document, and so is one that names a drug
 (`core.vocabulary.drugs`) with nothing beside it but abbreviations, numbers and ordinary words
-("IV Lopressor", "Getting Combivent and Flovent"), or an organisation guess ("Left Pleural Effusion",
-"Cont mech vent") that names no place nor kind of facility and follows no preposition ("at Holy
-Cross"). So is an organisation or NRP guess in a heading's
+("IV metoprolol", "Started warfarin and amoxicillin"), or an organisation guess ("Right Lower Lobe",
+"Resp Status") that names no place nor kind of facility and follows no preposition ("at Fenwold
+Abbey"). So is an organisation or NRP guess in a heading's
 place (a line of its own, or before a colon) made of those and ordinary words no census list has as
 a name: a note's title or a section heading ("ICU Nursing Progress Note", "Cardiac:"). In such a
-document a rare or lower-case word is no evidence of a name (jargon, misspellings, "pa line"), and
+document a rare or lower-case word is no evidence of a name (jargon, misspellings, "art line"), and
 a form of address stays readable: HIPAA's identifiers do not include a title, and the name after it is
 masked on its own.
 A document counts as clinical when it uses at least two distinct abbreviations that general English
@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 from core.vocabulary.clinical import ABBREVIATION_TOKEN, is_clinical_abbreviation
 from core.vocabulary.drugs import is_drug_name
-from core.vocabulary.facilities import FACILITY_KIND
+from core.vocabulary.facilities import FACILITY_KIND, MOVED_TO
 from core.vocabulary.places import is_place_word
 from redaction.lexicons import US_ZIP_PREFIXES
 from redaction.recognizers import GUESSING_DETECTORS
@@ -40,16 +40,14 @@ MIN_CLINICAL_MARKS = 2
 # (ABG 2.2, CXR 1.6, NPO 2.2, CCU 2.3; against IT 7.0, HR 4.2, IBM 3.9).
 RARE_IN_GENERAL_ENGLISH = 3.0
 # Guesses that read a note's shorthand as names: a word general English lacks is clinical jargon or a
-# misspelling ("Respalor", "Dysfuntion"), a lower-case pair a line or an order ("pa line", "asa held").
+# misspelling (a brand name, a word typed in a hurry), a lower-case pair a line or an order ("art line",
+# "meds held").
 # Names in notes are found by NER, the census lists and their cues (an honorific, "daughter").
 _NOT_EVIDENCE_IN_NOTES = frozenset({"RareWordRecognizer", "LowercaseNameRecognizer"})
 _HEADING_TYPES = frozenset({"ORGANIZATION", "NRP"})  # what NER calls a note's title or a section heading
 _STATE_CODES = frozenset(US_ZIP_PREFIXES)
 # "admitted to", "transferred from the", "followed at", "came in to": what follows is a place of care.
-_PLACE_OF_CARE_BEFORE = re.compile(
-    r"(?i)\b(?:admit(?:ted)?|transfer(?:r?ed)?|came|come|sent|went|taken|arrived|referred|followed|seen|"
-    r"discharged|brought|returned|presented|readmitted|moved)(?:[ \t]+(?:in|back|over|up))?"
-    r"[ \t]+(?:to|from|at|in)[ \t]+(?:the[ \t]+)?$")
+_PLACE_OF_CARE_BEFORE = re.compile(rf"(?i){MOVED_TO}$")
 _AFTER_A_PREPOSITION = re.compile(r"(?i)\b(?:at|from|to|in|per|of|for|with|following)[ \t]+(?:the[ \t]+)?$")
 _FACILITY_WORD = re.compile(rf"(?i)\b{FACILITY_KIND}\b")
 _LINE_OPENING = re.compile(r"(?:^|\n)[ \t#*>-]*$")
@@ -87,14 +85,14 @@ def _is_term(text: str, detection: Detection) -> bool:
     tokens = [t for t in ABBREVIATION_TOKEN.findall(text[detection.start:detection.end])
               if t.lower() not in FUNCTION_WORDS]
     if detection.detector in _NOT_EVIDENCE_IN_NOTES:
-        return not any(is_probable_name(t) for t in tokens)  # "Marguerite Okonkwo-Bell" stays a name
+        return not any(is_probable_name(t) for t in tokens)  # "Marguerite Quennell-Bray" stays a name
     if not tokens or any(t.upper() in _STATE_CODES for t in tokens):
         return False
     if all(_abbreviation(t) for t in tokens):
         return True
     if _names_a_drug(tokens):
         return True
-    if detection.entity_type == "ORGANIZATION" and _reads_as_a_clinical_phrase(text, detection, tokens):
+    if detection.entity_type == "ORGANIZATION" and _organisation_guess_is_shorthand(text, detection, tokens):
         return True
     # a frequent word may be a city or an employer ("works at Beacon"): only a heading is read as words
     return (detection.entity_type in _HEADING_TYPES and _in_a_headings_place(text, detection)
@@ -102,17 +100,17 @@ def _is_term(text: str, detection: Detection) -> bool:
 
 
 def _names_a_drug(tokens: list[str]) -> bool:
-    """A drug with its route, dose or verb: "IV Lopressor", "Getting Combivent and Flovent"."""
+    """A drug with its route, dose or verb: "IV metoprolol", "Started warfarin and amoxicillin"."""
     return any(is_drug_name(t) for t in tokens) and all(
         is_drug_name(t) or _abbreviation(t) or t.isdigit() or _everyday_word(t) for t in tokens)
 
 
-def _reads_as_a_clinical_phrase(text: str, detection: Detection, tokens: list[str]) -> bool:
-    """An organisation guess in a note is shorthand ("Cont mech vent", "Left Pleural Effusion", "CO/CI"):
+def _organisation_guess_is_shorthand(text: str, detection: Detection, tokens: list[str]) -> bool:
+    """An organisation guess in a note is shorthand ("Resp Status", "Right Lower Lobe", "HR/BP"):
     NER trained on news reads a note's capitals as organisations, while the organisations a note
     names are places of care, found by their own recognizers. It stays masked where a place or an
-    employer is named ("at Holy Cross", "works at Beacon"), or when it names a kind of facility, a
-    place or a probable name ("Harbor Hospital", "U Maryland consult", "Halvorsen called")."""
+    employer is named ("at Fenwold Abbey", "works at Beacon"), or when it names a kind of facility, a
+    place or a probable name ("Fenwold Hospital", "Leeds consult", "Halvorsen called")."""
     if _AFTER_A_PREPOSITION.search(text, max(0, detection.start - 24), detection.start):
         return False
     if _FACILITY_WORD.search(text, detection.start, detection.end):
@@ -121,7 +119,7 @@ def _reads_as_a_clinical_phrase(text: str, detection: Detection, tokens: list[st
 
 
 def _abbreviation(token: str) -> bool:
-    """A clinical abbreviation, or abbreviations and numbers joined ("CO/CI", "BUN/Creat", "A&O")."""
+    """A clinical abbreviation, or abbreviations and numbers joined ("HR/BP", "A&O", "IV-2")."""
     if is_clinical_abbreviation(token):
         return True
     parts = re.split(r"[/&-]", token)
@@ -129,7 +127,7 @@ def _abbreviation(token: str) -> bool:
 
 
 def _everyday_word(word: str) -> bool:
-    """Frequent in English and more often a word than a name ("Getting" is a census surname too)."""
+    """Frequent in English and more often a word than a name ("Young" is a census surname too)."""
     return zipf(word) >= COMMON_ZIPF and not is_probable_name(word)
 
 

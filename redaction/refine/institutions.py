@@ -1,13 +1,13 @@
 """Public institutions named as institutions stay readable: "the Department of Labor", "the High
 Court", "the Financial Ombudsman Service", "the European Court of Human Rights"; so do the titles of
-laws and treaties ("the Prevention of Terrorism Act").
+laws and treaties ("the Data Protection Act").
 
 NER tags them ORGANIZATION; they identify no one and a reader needs them (which court, which
 regulator). A guess counts as an institution when it has an institutional head noun and every
 other word is an everyday English word; a rare or local word ("Kessenich Regional Labour Court",
 "Velmora Revenue Office") or a place found inside it ("the Chicago Police Department") says where
-the person is, so that guess stays redacted; a country or its adjective does not ("the Turkish
-Government", "the Polish Ministry of Justice"), and a state named formally ("the Republic of Poland")
+the person is, so that guess stays redacted; a country or its adjective does not ("the Danish
+Government", "the Czech Ministry of Finance"), and a state named formally ("the Republic of Chile")
 stays readable too: a state-wide body or the state itself locates no one.
 """
 
@@ -21,14 +21,15 @@ from redaction.lexicons import DEMONYMS, country_names
 from redaction.spans import Detection
 from redaction.words import zipf
 
+# "cassation": the court of last resort of civil-law states (France, Italy, Belgium, ...).
 INSTITUTION_HEADS = frozenset("""
     court courts tribunal tribunals department ministry office agency authority commission service services
     institute council parliament government police registry ombudsman board bureau directorate inspectorate
     assembly senate congress cabinet treasury revenue customs embassy consulate prosecutor prosecution
     chamber procurator cassation
     """.split())
-# The titles of laws and treaties name public texts, not people: "the Prevention of Terrorism Act",
-# "the Social Security Code", "the German Unification Treaty".
+# The titles of laws and treaties name public texts, not people: "the Data Protection Act", "the
+# Civil Code", "the Maritime Boundary Treaty".
 LEGISLATION_HEADS = frozenset("act treaty convention code law regulation regulations decree constitution ordinance statute".split())
 _HEADS = INSTITUTION_HEADS | LEGISLATION_HEADS
 _FUNCTION_WORDS = frozenset("the of for and on in & de".split())
@@ -51,14 +52,14 @@ def keep_institutions(texts: Sequence[str], detections: Sequence[Sequence[Detect
     return out
 
 
-# A state by its formal name: "the Republic of Poland", "the United Kingdom of Great Britain"
+# A state by its formal name: "the Republic of Chile", "the Kingdom of the Netherlands"
 _FORMAL_STATE = re.compile(r"(?i)(?:the[ \t]+)?(?:(?:federal|socialist|democratic|united|islamic|people's)[ \t]+)*"
                            r"(?:republic|kingdom|federation|principality|confederation|grand[ \t]+duchy)[ \t]+of[ \t]+")
 
 
 def _is_national(value: str) -> bool:
     """A country, by name or formal name, or its people's adjective: a state-wide body or the state
-    itself locates no one ("the Turkish Government", "the Republic of Poland")."""
+    itself locates no one ("the Danish Government", "the Republic of Chile")."""
     name = _FORMAL_STATE.sub("", value.strip(), count=1)
     name = re.sub(r"(?i)^the[ \t]+", "", name).lower()
     return name in _nations()

@@ -74,14 +74,14 @@ def test_public_institutions_and_laws_stay_readable_but_local_ones_do_not():
     bodies = ["The Chamber", "the Court of Cassation", "the Procurator General", "the Velmora Chamber"]
     dets = [Detection("ORGANIZATION", text.index(b), text.index(b) + len(b), 0.85, "SpacyRecognizer") for b in bodies]
     assert [text[d.start:d.end] for d in keep_institutions([text], [dets])[0]] == ["the Velmora Chamber"]
-    text = "He was charged under the Prevention of Terrorism Act and the Kessenich Waterways Act."
-    laws = ["the Prevention of Terrorism Act", "the Kessenich Waterways Act"]
+    text = "He was charged under the Data Protection Act and the Kessenich Waterways Act."
+    laws = ["the Data Protection Act", "the Kessenich Waterways Act"]
     dets = [Detection("ORGANIZATION", text.index(law), text.index(law) + len(law), 0.85, "SpacyRecognizer")
             for law in laws]
     assert [text[d.start:d.end] for d in keep_institutions([text], [dets])[0]] == ["the Kessenich Waterways Act"]
     # a country locates no one: a state-wide body and the state by its formal name stay readable
-    text = "The Turkish Government and the Republic of Poland replied; the Velmora Government did not."
-    spans = [("ORGANIZATION", "The Turkish Government"), ("NRP", "Turkish"), ("LOCATION", "the Republic of Poland"),
+    text = "The Danish Government and the Republic of Chile replied; the Velmora Government did not."
+    spans = [("ORGANIZATION", "The Danish Government"), ("NRP", "Danish"), ("LOCATION", "the Republic of Chile"),
              ("ORGANIZATION", "the Velmora Government"), ("LOCATION", "Velmora")]
     dets = [Detection(label, text.index(value), text.index(value) + len(value), 0.85, "SpacyRecognizer")
             for label, value in spans]
@@ -100,13 +100,13 @@ def test_in_shorthand_notes_one_word_guesses_need_name_evidence():
 
 
 def test_in_clinical_text_guesses_made_of_clinical_abbreviations_are_terms():
-    note = ("ICU NPN. ABG improved, CXR clear. GI: abd soft. Admitted to BMC ED overnight. Dr MS aware. "
+    note = ("ICU NPN. ABG improved, CXR clear. GI: abd soft. Admitted to VMC ED overnight. Dr MS aware. "
             "Family from PA visiting. Halvorsen called.")
-    guesses = _guesses(note, "ICU NPN", "GI", "BMC ED", "MS", "PA", "Halvorsen")
+    guesses = _guesses(note, "ICU NPN", "GI", "VMC ED", "MS", "PA", "Halvorsen")
     guesses.append(Detection("ORGANIZATION", note.index("CXR"), note.index("CXR") + 3, 0.6, "CuedNameRecognizer"))
     kept = drop_clinical_abbreviations([note], [guesses])[0]
     # a place of care, a word after an honorific, a state code, a name and a cued finding stay
-    assert sorted(note[d.start:d.end] for d in kept) == ["BMC ED", "CXR", "Halvorsen", "MS", "PA"]
+    assert sorted(note[d.start:d.end] for d in kept) == ["CXR", "Halvorsen", "MS", "PA", "VMC ED"]
     headings = "ICU Nursing Progress Note\nCardiac: stable. ABG, CXR done. Works at Beacon. Daughter phoned from Denver."
     guesses = _guesses(headings, "ICU Nursing Progress Note", "Cardiac", "Beacon")
     guesses.append(Detection("LOCATION", headings.index("Denver"), headings.index("Denver") + 6, 0.85,
@@ -119,40 +119,40 @@ def test_in_clinical_text_guesses_made_of_clinical_abbreviations_are_terms():
 
 
 def test_in_clinical_text_drug_names_with_their_route_or_verb_are_terms_but_people_beside_them_stay():
-    note = ("ABG 7.38, CXR clear. IV Lopressor given; Getting Combivent and Flovent. "
-            "Heparin Halvorsen called. Lasix given at the Fenwick clinic.")
-    guesses = _guesses(note, "IV Lopressor", "Getting Combivent and Flovent", "Heparin Halvorsen", "Fenwick")
+    note = ("ABG 7.38, CXR clear. IV Zestril given; Started warfarin and amoxicillin. "
+            "Heparin Halvorsen called. Digoxin given at the Fenwick clinic.")
+    guesses = _guesses(note, "IV Zestril", "Started warfarin and amoxicillin", "Heparin Halvorsen", "Fenwick")
     kept = drop_clinical_abbreviations([note], [guesses])[0]
     # a drug beside a surname is no longer only a drug; a surname is a surname
     assert sorted(note[d.start:d.end] for d in kept) == ["Fenwick", "Heparin Halvorsen"]
-    letter = "Please send the Lopressor invoice to our Denver office."
-    assert len(drop_clinical_abbreviations([letter], [_guesses(letter, "Lopressor")])[0]) == 1  # not a note
+    letter = "Please send the Zestril invoice to our Denver office."
+    assert len(drop_clinical_abbreviations([letter], [_guesses(letter, "Zestril")])[0]) == 1  # not a note
 
 
 def test_in_clinical_text_an_organisation_guess_is_shorthand_unless_it_names_a_place_a_facility_or_a_person():
-    note = ("ABG 7.38, CXR clear. Left Mitral Valve Angioplasty noted. Cont mech vent. Sx mod thick. "
-            "Heart transplant at Holy Cross. Came from Harbor Hospital. Fenwick Memorial called. "
-            "Halvorsen Partners called. U Maryland consult.")
-    guesses = _guesses(note, "Left Mitral Valve Angioplasty", "Cont mech vent", "Sx mod thick", "Holy Cross",
-                       "Harbor Hospital", "Fenwick Memorial", "Halvorsen Partners", "U Maryland")
+    note = ("ABG 7.38, CXR clear. Right Lower Lobe clear. Resp Status stable. Skin pink warm. "
+            "Knee surgery at Fenwold Abbey. Came from Larkmere Hospital. Fenwick Memorial called. "
+            "Halvorsen Partners called. Leeds consult.")
+    guesses = _guesses(note, "Right Lower Lobe", "Resp Status", "Skin pink warm", "Fenwold Abbey",
+                       "Larkmere Hospital", "Fenwick Memorial", "Halvorsen Partners", "Leeds")
     kept = drop_clinical_abbreviations([note], [guesses])[0]
-    assert [note[d.start:d.end] for d in kept] == ["Holy Cross", "Harbor Hospital", "Fenwick Memorial",
-                                                    "Halvorsen Partners", "U Maryland"]
+    assert [note[d.start:d.end] for d in kept] == ["Fenwold Abbey", "Larkmere Hospital", "Fenwick Memorial",
+                                                    "Halvorsen Partners", "Leeds"]
 
 
 def test_drug_names_leave_out_what_is_also_a_persons_name_or_an_everyday_word():
     from core.vocabulary.drugs import is_drug_name
 
-    assert is_drug_name("Lopressor") and is_drug_name("CEFTRIAXONE") and is_drug_name("heparin")
-    assert not is_drug_name("Allegra")  # a brand, but also a given name
+    assert is_drug_name("Zestril") and is_drug_name("AMOXICILLIN") and is_drug_name("warfarin")
+    assert not is_drug_name("Kendrick")  # a brand, but also a given name
     assert not is_drug_name("caps") and not is_drug_name("Halvorsen")
 
 
 def test_in_clinical_text_rare_and_lower_case_guesses_and_titles_stay_readable_but_names_do_not():
-    note = ("ABG 7.38, CXR clear. Tolerating Respalor, pa line intact, aline dampened. Dr Halvorsen aware. "
+    note = ("ABG 7.38, CXR clear. Tolerating Vextrazol, art line intact, aline dampened. Dr Halvorsen aware. "
             "Pt Marguerite Quennell-Bray calm.")
-    guesses = (_guesses(note, "Tolerating Respalor", detector="RareWordRecognizer")
-               + _guesses(note, "pa line", detector="LowercaseNameRecognizer")
+    guesses = (_guesses(note, "Tolerating Vextrazol", detector="RareWordRecognizer")
+               + _guesses(note, "art line", detector="LowercaseNameRecognizer")
                + _guesses(note, "aline", detector="SingleGivenNameRecognizer")
                + _guesses(note, "Halvorsen", detector="SpacyRecognizer")
                + [Detection("TITLE", note.index("Dr"), note.index("Dr") + 2, 0.6, "HonorificRecognizer")])
@@ -174,27 +174,27 @@ def test_a_care_facility_is_the_name_after_the_last_function_word_before_it():
     from redaction.recognizers.places import CareFacilityRecognizer
 
     recognizer = CareFacilityRecognizer()
-    assert found(recognizer, "CONTINUED HYPOTENSION AT CALVERT HOSPITAL REQUIRING DOPAMINE") == ["CALVERT"]
-    assert found(recognizer, "Pt was transferred earlier today from Kessler-Adventist Hosp for cath") == [
-        "Kessler-Adventist"]
-    assert found(recognizer, "Pt is in hospice care. Knows that he's in the hospital.") == []
-    assert found(recognizer, "80 yo male transferred from nursing home 10/6") == []
-    assert found(recognizer, "seen at University of Maryland Medical Center") == ["Maryland"]
+    assert found(recognizer, "BRADYCARDIC EPISODES AT FENWOLD HOSPITAL NEEDING ATROPINE") == ["FENWOLD"]
+    assert found(recognizer, "Pt was moved late last night from Larkmere-Ossory Hosp for a scan") == [
+        "Larkmere-Ossory"]
+    assert found(recognizer, "Pt now in hospice. Says she is in the hospital.") == []
+    assert found(recognizer, "72 yo woman transferred from nursing home 3/9") == []
+    assert found(recognizer, "seen at University of Velmora Medical Center") == ["Velmora"]
 
 
 def test_where_a_patient_is_moved_hospital_initials_and_numbered_wards_are_places_but_units_are_not():
     from redaction.recognizers.places import TransferPlaceRecognizer
 
     recognizer = TransferPlaceRecognizer()
-    places = {"Pt transfered to GH for cath": ["GH"], "sent to gh for eval": ["gh"], "sent to MGH": ["MGH"],
-              "transferred to BMC ED": ["BMC"], "transfer to Fenwold 2 today": ["Fenwold"],
+    places = {"Pt transfered to KMH for cath": ["KMH"], "sent to kmh for eval": ["kmh"], "sent to DGH": ["DGH"],
+              "transferred to VMC ED": ["VMC"], "transfer to Fenwold 2 today": ["Fenwold"],
               "ADMITTED TO FENWOLD7 W/ CHF": ["FENWOLD7"], "? TRANSFER TO FENWOLD 2.": ["FENWOLD"]}
     for text, expected in places.items():
         assert found(recognizer, text) == expected, text
     # units, rooms, an outside hospital, a state, a date, a dose, initials with vowels, no movement
     for text in ["transferred to MICU 7", "transferred to CCU 4", "transfer to floor 2", "transferred to room 5",
                  "transferred from OSH", "transferred to NH", "admitted on May 5", "TRANSFERRED TO CATH LAB",
-                 "transfer to fenwold 2/3", "transfer to room 2.5 mg", "the GH team", "sent to ED"]:
+                 "transfer to fenwold 2/3", "transfer to room 2.5 mg", "the KMH team", "sent to ED"]:
         assert found(recognizer, text) == [], text
 
 
@@ -202,7 +202,7 @@ def test_of_after_a_capitalised_word_joins_one_name_and_a_provision_is_no_place(
     from redaction.recognizers.places import LocativePlaceRecognizer
 
     recognizer = LocativePlaceRecognizer()
-    for text in ["He appealed to the Court of Cassation.", "an official of the Ministry of Foreign Affairs",
+    for text in ["He appealed to the Court of Audit.", "an official of the Ministry of Agriculture",
                  "a violation of Article 8 of the Convention", "as provided in Rule 52 of the Rules of Court"]:
         assert found(recognizer, text) == [], text
     assert found(recognizer, "as a native of Velmora, she moved to Castelmora") == ["Velmora", "Castelmora"]
@@ -212,7 +212,7 @@ def test_the_name_of_a_group_called_illegal_or_terrorist_is_redacted():
     from redaction.recognizers.organisations import NamedGroupRecognizer
 
     recognizer = NamedGroupRecognizer()
-    assert found(recognizer, "membership of an illegal organisation, namely the DHKP-C. The court") == ["DHKP-C"]
+    assert found(recognizer, "membership of an illegal organisation, namely the KRV-A. The court") == ["KRV-A"]
     assert found(recognizer, "in 1990 he joined a terrorist group called Black Harrow Front") == ["Black Harrow Front"]
     assert found(recognizer, "accused of membership of an illegal organisation. The applicant denied it") == []
 
@@ -221,8 +221,8 @@ def test_a_place_takes_a_particle_only_before_another_capitalised_word():
     from redaction.recognizers.places import LocativePlaceRecognizer
 
     recognizer = LocativePlaceRecognizer()
-    assert found(recognizer, "back in SVT during the night, sent to Baltimore Rehab and home") == [
-        "SVT", "Baltimore Rehab"]  # not "SVT du", "Baltimore Rehab an"
+    assert found(recognizer, "back in VT during the night, sent to Larkmere Rehab and home") == [
+        "VT", "Larkmere Rehab"]  # not "VT du", "Larkmere Rehab an"
     assert found(recognizer, "she moved to Frankfurt am Main, then lived in Rio de Janeiro") == [
         "Frankfurt am Main", "Rio de Janeiro"]
 
