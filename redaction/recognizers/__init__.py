@@ -47,16 +47,18 @@ def veil_recognizers(language: str | None = None) -> list:
     from redaction.recognizers.records import record_recognizers
     from redaction.recognizers.vehicles import vehicle_recognizers
     from redaction.recognizers.cases import CaseNumberRecognizer
+    from redaction.recognizers.convictions import CustodialSentenceRecognizer
     from redaction.recognizers.urls import WebAddressRecognizer
-    from redaction.recognizers.titles import HonorificRecognizer, JobTitleRecognizer, NrpRecognizer
+    from redaction.recognizers.titles import HonorificRecognizer, JobTitleRecognizer, NrpRecognizer, RaceRecognizer
 
     recognizers = [StreetAddressRecognizer(), LuhnCardRecognizer(), VeilIbanRecognizer(), *phone_recognizers(),
             DashedSsnRecognizer(), UkNationalInsuranceRecognizer(), AgeRecognizer(), VeilDateRecognizer(),
             ZipCodeRecognizer(), UkIrishPostcodeRecognizer(),
-            *email_recognizers(), WebAddressRecognizer(), *record_recognizers(), *vehicle_recognizers(), CaseNumberRecognizer(), GazetteerNameRecognizer(), CuedNameRecognizer(), LabelledNameRecognizer(),
+            *email_recognizers(), WebAddressRecognizer(), *record_recognizers(), *vehicle_recognizers(), CaseNumberRecognizer(), CustodialSentenceRecognizer(),
+            GazetteerNameRecognizer(), CuedNameRecognizer(), LabelledNameRecognizer(),
             LowercaseNameRecognizer(), SingleGivenNameRecognizer(), NameCueRecognizer(), NameListRecognizer(),
             VocativeNameRecognizer(),
-            HonorificRecognizer(), JobTitleRecognizer(), NrpRecognizer(), CompanySuffixRecognizer(),
+            HonorificRecognizer(), JobTitleRecognizer(), NrpRecognizer(), RaceRecognizer(), CompanySuffixRecognizer(),
             PartnershipRecognizer(), NamedGroupRecognizer(), CountryRecognizer(), LocativePlaceRecognizer(), CareFacilityRecognizer(), TransferPlaceRecognizer(),
             AdministrativeAreaRecognizer(), RareWordRecognizer()]
     for recognizer in recognizers:  # Presidio's pattern recognizers take it as an attribute too

@@ -1,5 +1,6 @@
 """Quasi-identifiers from a LEXICON: honorifics, job titles (occupation head nouns) and
-nationalities, religions and political groups (NRP)."""
+nationalities, religions and political groups (NRP), and, by a CUE, race ("white people", "he is
+black"): racial or ethnic origin is a special category of personal data (GDPR Art. 9)."""
 
 from __future__ import annotations
 
@@ -31,11 +32,16 @@ class JobTitleRecognizer(RegexRecognizer):
     PATTERN = re.compile(
         rf"(?:(?<=\n)|^|(?<=\bas )|(?<=\bas a )|(?<=\bas an )|(?<=\bis a )|(?<=\bis an )|(?<=\bwork as )|"
         rf"(?<=:)[ \t]*|(?<=> ))[ \t>]*"
-        rf"(?P<value>(?:[A-Za-z][a-z-]+[ \t]+){{0,3}}(?i:{trie_regex(OCCUPATION_HEADS)})s?\b)(?=[ \t]*(?:\n|$|[,.]))"
+        rf"(?P<value>(?:[A-Za-z][a-z\-\u2010\u2011]+[ \t]+){{0,3}}(?i:{trie_regex(OCCUPATION_HEADS)})s?\b)(?=[ \t]*(?:\n|$|[,.]))"
+        # or in apposition to a person: "the applicant, a lorry driver, …", "…, a teacher in Oakbridge"
+        rf"|(?<=, a )(?P<value3>(?:[a-z][a-z\-\u2010\u2011]+[ \t]+){{0,3}}(?i:{trie_regex(OCCUPATION_HEADS)})s?\b)"
+        rf"(?=[ \t]*[,.;)]|[ \t]+(?:in|at|with|from)\b)"
+        rf"|(?<=, an )(?P<value4>(?:[a-z][a-z\-\u2010\u2011]+[ \t]+){{0,3}}(?i:{trie_regex(OCCUPATION_HEADS)})s?\b)"
+        rf"(?=[ \t]*[,.;)]|[ \t]+(?:in|at|with|from)\b)"
         # or after "worked as a", "employed as", "was the": the occupation ends the phrase
-        rf"|\b(?:(?:worked|works|working|employed|served|serves|trained|qualified)(?:[ \t]+[a-z]+ly)?[ \t]+as"
-        rf"|(?:is|was|be|been|became|becomes|as)[ \t]+an?|(?:a|an)[ \t]+(?:retired|former|qualified|trainee))[ \t]+(?:an?[ \t]+)?"
-        rf"(?P<value2>(?:[a-z][a-z-]+[ \t]+){{0,2}}(?i:{trie_regex(OCCUPATION_HEADS)})s?\b)",
+        rf"|\b(?:(?:worked|works|working|employed|served|serves|serving|trained|qualified)(?:[ \t]+[a-z]+ly)?[ \t]+as"
+        rf"|(?:is|was|be|been|became|becomes|becoming|as)[ \t]+an?|(?:a|an)[ \t]+(?:retired|former|qualified|trainee))[ \t]+(?:an?[ \t]+)?"
+        rf"(?P<value2>(?:[a-z][a-z\-\u2010\u2011]+[ \t]+){{0,2}}(?i:{trie_regex(OCCUPATION_HEADS)})s?\b)",
         re.MULTILINE)
     SCORE = 0.45
     _FUNCTION_WORDS = {"a", "an", "the", "as", "is", "was", "to", "of", "for", "and", "or", "my", "our",
@@ -61,4 +67,17 @@ class NrpRecognizer(RegexRecognizer):
     # "a Turkish national", "of Kurdish origin": the noun after a demonym belongs to the phrase.
     PATTERN = re.compile(rf"(?<![\w-])(?i:{trie_regex(DEMONYMS)})(?:e?s)?"
                          rf"(?:[ \t]+(?i:nationals?|citizens?|origin|descent|extraction|nationality))?(?![\w-])")
+    SCORE = 0.5
+
+
+class RaceRecognizer(RegexRecognizer):
+    """A colour word used as race: before a word for people ("white nationals", "black people",
+    "non-white immigration") or said of someone ("he was white,"); never a colour of a thing."""
+
+    ENTITY = "NRP"
+    _PEOPLE = (r"people|persons?|population|nationals?|British|American|men|women|man|woman|male|female|"
+               r"community|communities|immigrants?|immigration|applicants?|employees?|workers?|members?")
+    PATTERN = re.compile(
+        rf"(?i)\b(?P<value>(?:non-)?(?:white|black))(?=[ \t]+(?:{_PEOPLE})\b)"
+        rf"|\b(?:is|was|are|were)[ \t]+(?P<value2>white|black)(?=[ \t]*[,.;)])")
     SCORE = 0.5

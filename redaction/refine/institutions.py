@@ -8,13 +8,20 @@ other word is an everyday English word; a rare or local word ("Kessenich Regiona
 "Velmora Revenue Office") or a place found inside it ("the Chicago Police Department") says where
 the person is, so that guess stays redacted; a country or its adjective does not ("the Danish
 Government", "the Czech Ministry of Finance"), and a state named formally ("the Republic of Chile")
-stays readable too: a state-wide body or the state itself locates no one.
+stays readable too: a state-wide body or the state itself locates no one — nor does a nation's
+adjective or name before one of its organs ("the Turkish military authorities", "under Polish law").
+A person's nationality ("a Turkish national") is about that person and stays redacted.
+
+A name guess made of an institution's words ("Erzincan State Security Court" from the rare-word
+list) names a body, not a person: it stays redacted as an organisation, so its last word is never
+taken for a surname and masked across the document ("the Court").
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from functools import cache
 
 from redaction.lexicons import DEMONYMS, country_names
@@ -26,7 +33,8 @@ INSTITUTION_HEADS = frozenset("""
     court courts tribunal tribunals department ministry office agency authority commission service services
     institute council parliament government police registry ombudsman board bureau directorate inspectorate
     assembly senate congress cabinet treasury revenue customs embassy consulate prosecutor prosecution
-    chamber procurator cassation
+    chamber procurator cassation section division committee municipality municipalities
+    minister governor inspector
     """.split())
 # The titles of laws and treaties name public texts, not people: "the Data Protection Act", "the
 # Civil Code", "the Maritime Boundary Treaty".
@@ -35,26 +43,82 @@ _HEADS = INSTITUTION_HEADS | LEGISLATION_HEADS
 _FUNCTION_WORDS = frozenset("the of for and on in & de".split())
 EVERYDAY_ZIPF = 4.0
 _GUESSED = frozenset({"ORGANIZATION", "LOCATION", "NRP"})
+# A state's organs: the nation named before one of them is the state acting, not a person's origin.
+STATE_ORGANS = frozenset("""
+    government authorities army military troops forces police gendarmerie courts law laws legislation
+    parliament state constitution embassy consulate navy occupation administration
+    """.split())
 _WORD = re.compile(r"[^\W\d_]+")
 
 
 def keep_institutions(texts: Sequence[str], detections: Sequence[Sequence[Detection]]) -> list[list[Detection]]:
     out = []
     for text, dets in zip(texts, detections):
+        dets = [_as_body(text, d) for d in dets]
         national = [d for d in dets if d.entity_type in _GUESSED and _is_national(text[d.start:d.end])]
         national_words = {w.lower() for d in national for w in _WORD.findall(text[d.start:d.end])}
-        places = [(d.start, d.end) for d in dets if d.entity_type == "LOCATION" and d not in national]
-        kept_spans = [(d.start, d.end) for d in dets if _is_institution(text[d.start:d.end], d, national_words)
-                      and not any(d.start <= s and e <= d.end and (s, e) != (d.start, d.end) for s, e in places)]
-        kept_spans += [(d.start, d.end) for d in national if _FORMAL_STATE.match(text, d.start, d.end)]
-        out.append([d for d in dets if not (d.entity_type in _GUESSED and
-                                            any(s <= d.start and d.end <= e for s, e in kept_spans))])
+        places = [d for d in dets if d.entity_type == "LOCATION" and d not in national]
+        bodies = [(d.start, _body_end(text, d)) for d in dets]
+        kept_spans = [(start, end) for d, (start, end) in zip(dets, bodies)
+                      if _is_institution(text[start:end], d, national_words)
+                      and not any(start <= p.start and p.end <= end and p is not d and (p.start, p.end) != (start, end)
+                                  for p in places)]
+        states = _state_spans(text, national)
+        out.append([d for d in dets if not _inside(text, d, kept_spans, states)])
     return out
 
+
+def _inside(text: str, detection: Detection, bodies: Sequence[tuple[int, int]], states: Sequence[tuple[int, int]]) -> bool:
+    """Whether a guess is part of a kept body or state: a name guess only where it is the state's
+    name or a body's head word ("Cassation"), never a name a body carries ("the Smith Institute")."""
+    if detection.entity_type not in _GUESSED and detection.entity_type != "PERSON":
+        return False
+    within = lambda spans: any(s <= detection.start and detection.end <= e for s, e in spans)  # noqa: E731
+    if detection.entity_type == "PERSON":
+        words = [w.lower() for w in _WORD.findall(text[detection.start:detection.end])]
+        return within(states) or (within(bodies) and all(w in _HEADS for w in words))
+    return within(bodies) or within(states)
+
+
+def _body_end(text: str, detection: Detection) -> int:
+    """Where the body a guess begins ends: NER often tags "Regional" of "the Regional Governor"."""
+    following = _CAPITALISED_AFTER.match(text, detection.end)
+    if following:
+        words = list(_WORD.finditer(following.group()))
+        heads = [w for w in words if w.group().lower() in INSTITUTION_HEADS]
+        if heads:
+            return detection.end + heads[-1].end()
+    return detection.end
+
+
+def _as_body(text: str, detection: Detection) -> Detection:
+    """A name guess of two or more words ending in an institution's head is an organisation."""
+    words = _WORD.findall(text[detection.start:detection.end])
+    if detection.entity_type == "PERSON" and len(words) > 1 and words[-1].lower() in INSTITUTION_HEADS:
+        return replace(detection, entity_type="ORGANIZATION")
+    return detection
+
+
+def _state_spans(text: str, national: Sequence[Detection]) -> list[tuple[int, int]]:
+    """The state itself: named formally ("the Republic of Chile", "the Republic of" before the guess,
+    and what "and" adds to it), or before one of its organs ("the Turkish military authorities")."""
+    spans: list[tuple[int, int]] = []
+    for d in sorted(national, key=lambda d: d.start):
+        formal = _FORMAL_STATE.match(text, d.start, d.end) or _FORMAL_BEFORE.search(text[max(0, d.start - 60):d.start])
+        joined = spans and _AND.fullmatch(text, spans[-1][1], d.start)
+        if formal or joined or _STATE_ORGAN_AFTER.match(text, d.end):
+            spans.append((d.start, d.end))
+    return spans
 
 # A state by its formal name: "the Republic of Chile", "the Kingdom of the Netherlands"
 _FORMAL_STATE = re.compile(r"(?i)(?:the[ \t]+)?(?:(?:federal|socialist|democratic|united|islamic|people's)[ \t]+)*"
                            r"(?:republic|kingdom|federation|principality|confederation|grand[ \t]+duchy)[ \t]+of[ \t]+")
+
+
+_FORMAL_BEFORE = re.compile(_FORMAL_STATE.pattern + r"\Z")
+_CAPITALISED_AFTER = re.compile(r"(?:[ \t]+[A-Z][^\W\d_]+){1,3}")
+_AND = re.compile(r"[ \t]+and[ \t]+")
+_STATE_ORGAN_AFTER = re.compile(r"(?i)(?:[ \t]+[a-z]+)?[ \t]+(?:" + "|".join(sorted(STATE_ORGANS)) + r")\b")
 
 
 def _is_national(value: str) -> bool:
@@ -67,7 +131,9 @@ def _is_national(value: str) -> bool:
 
 @cache
 def _nations() -> frozenset[str]:
-    return frozenset(country_names() | {d.lower() for d in DEMONYMS} | {"great britain"})
+    # The United Kingdom's four countries: each a state-wide jurisdiction, as "the Republic of" names one.
+    home_nations = {"great britain", "england", "scotland", "wales", "northern ireland"}
+    return frozenset(country_names() | {d.lower() for d in DEMONYMS} | home_nations)
 
 
 def _is_institution(value: str, detection: Detection, national_words: Collection[str] = ()) -> bool:
@@ -76,5 +142,14 @@ def _is_institution(value: str, detection: Detection, national_words: Collection
     words = [w.lower() for w in _WORD.findall(value)]
     if not any(w in _HEADS for w in words):
         return False
-    return all(w in _FUNCTION_WORDS or w in _HEADS or w in national_words or zipf(w) >= EVERYDAY_ZIPF
-               for w in words)
+    law = any(w in LEGISLATION_HEADS for w in words)
+    return all(w in _FUNCTION_WORDS or w in _HEADS or w in national_words or _is_everyday(w, law) for w in words)
+
+
+def _is_everyday(word: str, in_a_law: bool = False) -> bool:
+    """An everyday English word; in a law's title also the plural of one ("Fundamental Freedoms",
+    "the Medical Practitioners Act"), which a company's name may not borrow ("Chemical Abstracts")."""
+    if zipf(word) >= EVERYDAY_ZIPF:
+        return True
+    singular = word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") else word
+    return in_a_law and zipf(singular) >= EVERYDAY_ZIPF

@@ -79,7 +79,11 @@ def is_military_time(text: str, start: int, end: int) -> bool:
             and not _NAME_OR_NUMBER_AFTER.match(text, end))  # "at 2035 Harbour Road": a building number
 
 
+# Durations a cue ties to a person's penalty (`redaction.recognizers.convictions`): not a time word.
+_PENALTY_DETECTORS = frozenset({"CustodialSentenceRecognizer"})
+
+
 def drop_time_words(texts: Sequence[str], detections: Sequence[Sequence[Detection]]) -> list[list[Detection]]:
-    return [[d for d in dets if not (d.entity_type == "DATE_TIME" and (
+    return [[d for d in dets if not (d.entity_type == "DATE_TIME" and d.detector not in _PENALTY_DETECTORS and (
                 dates_no_one(text[d.start:d.end]) or is_military_time(text, d.start, d.end)))]
             for text, dets in zip(texts, detections)]

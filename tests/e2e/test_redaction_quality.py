@@ -2,8 +2,9 @@
 
 The bars are issue 6's: recall at least vanilla's + 0.10 (or 0.95), precision no more than 0.05 below
 vanilla's, and precision at least 0.30 on upper-case clinical notes, on the whole court and nursing
-dev sets (about four minutes together); on nursing notes issue 23's recall 0.85 at precision 0.45,
-with no label more than 0.02 below vanilla's recall. presidio-synth stays as a regression check of the
+dev sets (about four minutes together); issue 23's bars: on nursing notes recall 0.85 at precision
+0.45, on court judgments 0.86 at 0.65, with no label more than 0.02 below vanilla's recall (amounts
+excepted and 0.05 for organisations on judgments). presidio-synth stays as a regression check of the
 structured identifiers only: its 256 templates measure template recall.
 Speed is a benchmark's business (bench/redaction.py), not a test's.
 """
@@ -42,7 +43,11 @@ def _meets_the_bar(result: dict) -> None:
 def test_court_judgments_beat_vanilla_by_the_bar():
     result = _side_by_side("tab-echr-dev.jsonl", 78)
     _meets_the_bar(result)
-    assert result["precision"] >= 0.60, result["precision"]  # public bodies stay readable; vanilla 0.47
+    # issue 23's bar: recall 0.86 at precision 0.65 (vanilla: about 0.75 at 0.47); public bodies,
+    # states and their organs stay readable; amounts (QUANTITY) are kept readable on purpose, and
+    # organisations (ORG) may trail vanilla by 0.05, as public bodies are kept
+    assert result["recall"] >= 0.86 and result["precision"] >= 0.65, result
+    _no_label_below_vanilla(result, except_labels={"QUANTITY/QUASI"}, slack_for={"ORG/QUASI": 0.05})
 
 
 def test_nursing_notes_beat_vanilla_and_stay_readable():
@@ -53,12 +58,14 @@ def test_nursing_notes_beat_vanilla_and_stay_readable():
     _no_label_below_vanilla(result)
 
 
-def _no_label_below_vanilla(result: dict, slack: float = 0.02) -> None:
-    """No label with ten or more spans more than `slack` below vanilla's recall."""
+def _no_label_below_vanilla(result: dict, slack: float = 0.02, except_labels: frozenset | set = frozenset(),
+                            slack_for: dict | None = None) -> None:
+    """No label with ten or more spans more than `slack` (or its own in `slack_for`) below vanilla's recall."""
     for label, scores in result["per_label"].items():
         baseline = result["baseline"]["per_label"][label]["recall"]
-        if scores["support"] >= 10:
-            assert scores["recall"] >= baseline - slack, (label, scores, baseline)
+        if scores["support"] >= 10 and label not in except_labels:
+            allowed = (slack_for or {}).get(label, slack)
+            assert scores["recall"] >= baseline - allowed, (label, scores, baseline)
 
 
 def test_upper_case_notes_keep_their_meaning():

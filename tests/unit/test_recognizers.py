@@ -16,7 +16,8 @@ from core.vocabulary.patterns import trie_regex  # noqa: E402
 from redaction.recognizers.names import LowercaseNameRecognizer  # noqa: E402
 from redaction.recognizers.organisations import CompanySuffixRecognizer  # noqa: E402
 from redaction.recognizers.places import CountryRecognizer  # noqa: E402
-from redaction.recognizers.titles import HonorificRecognizer, JobTitleRecognizer, NrpRecognizer  # noqa: E402
+from redaction.recognizers.titles import HonorificRecognizer, JobTitleRecognizer, NrpRecognizer, RaceRecognizer  # noqa: E402
+from redaction.recognizers.convictions import CustodialSentenceRecognizer  # noqa: E402
 
 
 def found(recognizer, text, threshold=0.35):
@@ -159,6 +160,32 @@ def test_titles_honorifics_and_job_titles():
     assert found(HonorificRecognizer(), "the DR department") == []
     assert found(JobTitleRecognizer(), "Ann Lee\nSenior software engineer\nAcme") == ["Senior software engineer"]
     assert found(JobTitleRecognizer(), "The engineer said it was fine.") == []
+    # in apposition to a person, and after "serving as", "becoming"
+    assert found(JobTitleRecognizer(), "In 2001 the claimant, a lorry driver, was hurt.") == ["lorry driver"]
+    assert found(JobTitleRecognizer(), "The claimant, a primary school teacher in Oakbridge, wrote.") == [
+        "primary school teacher"]
+    assert found(JobTitleRecognizer(), "She had been serving as a non‑commissioned officer.") == ["non‑commissioned officer"]
+    assert found(JobTitleRecognizer(), "He hoped to end up becoming a journalist.") == ["journalist"]
+    assert found(JobTitleRecognizer(), "Energetic and driven salesperson with 8 years of experience") == []
+    assert found(JobTitleRecognizer(), "The parcel, a large box, arrived.") == []
+
+
+def test_the_length_of_a_prison_sentence_is_a_conviction_other_durations_are_not():
+    sentence = CustodialSentenceRecognizer()
+    assert found(sentence, "The court sentenced the claimant to twelve years and six months' imprisonment.") == [
+        "twelve years and six months"]
+    assert found(sentence, "He was sentenced to 14 years’ imprisonment; a sentence of 18 years was expected.") == [
+        "14 years", "18 years"]
+    assert found(sentence, "He served half of the 12 year sentence.") == ["12 year"]
+    assert found(sentence, "Appeal within two months. She worked there for three years. A sentence of praise.") == []
+
+
+def test_a_colour_is_a_race_only_when_said_of_people():
+    race = RaceRecognizer()
+    assert found(race, "membership was limited to white people; he is white, she is black.") == [
+        "white", "white", "black"]
+    assert found(race, "the tide of non-white immigration") == ["non-white"]
+    assert found(race, "white blood cells, a black car, white wine and black coffee") == []
 
 
 def test_nationality_religion_company_country():

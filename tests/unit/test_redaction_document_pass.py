@@ -325,3 +325,47 @@ def test_upper_case_note_surnames_after_an_honorific_and_its_city_line_are_redac
     for value in ("QUISTORP", "NAKAMURA", "FRESNO", "93720", "THISTLECOMBE"):
         assert value not in text, text
     assert "CLINIC (" in text and "IN 2 WKS" in text and "BMP IN 1 WK" in text and "HOME ADDR:" in text
+
+
+def _labelled(text, spans):
+    return [Detection(label, text.index(value), text.index(value) + len(value), 0.85, detector)
+            for label, value, detector in spans]
+
+
+def test_the_state_and_its_organs_stay_readable_a_persons_nationality_does_not():
+    text = ("An application against the Kingdom of Velmoria and Northern Ireland by a Danish national; "
+            "the Danish military authorities replied under Danish law, and the Republic of Chile agreed.")
+    dets = _labelled(text, [("LOCATION", "the Kingdom of Velmoria", "SpacyRecognizer"),
+                           ("LOCATION", "Northern Ireland", "SpacyRecognizer"),
+                           ("PERSON", "Northern", "NameListRecognizer"),
+                           ("NRP", "Danish national", "NrpRecognizer"),
+                           ("LOCATION", "Chile", "SpacyRecognizer")])
+    dets += [Detection("NRP", text.index(organ), text.index(organ) + 6, 0.85, "SpacyRecognizer")
+             for organ in ("Danish military", "Danish law")]
+    kept = [text[d.start:d.end] for d in keep_institutions([text], [dets])[0]]
+    # an invented kingdom is no state; "and Northern Ireland" joins nothing kept; Chile after "the Republic of" is the state
+    assert kept == ["the Kingdom of Velmoria", "Northern Ireland", "Northern", "Danish national"]
+    text = "against the United Kingdom of Great Britain and Northern Ireland, lodged"
+    dets = _labelled(text, [("LOCATION", "the United Kingdom of Great Britain", "SpacyRecognizer"),
+                           ("PERSON", "Britain", "NameListRecognizer"),
+                           ("LOCATION", "Northern Ireland", "SpacyRecognizer")])
+    assert keep_institutions([text], [dets])[0] == []
+
+
+def test_an_office_and_a_body_named_in_a_name_guess_are_bodies():
+    text = "On 11 May the Regional Governor refused; the Velmora State Security Court and the Court of Cassation ruled."
+    dets = _labelled(text, [("LOCATION", "Regional", "SpacyRecognizer"),
+                           ("PERSON", "Velmora State Security Court", "RareWordRecognizer"),
+                           ("ORGANIZATION", "the Court of Cassation", "SpacyRecognizer"),
+                           ("PERSON", "Cassation", "RareWordRecognizer")])
+    kept = keep_institutions([text], [dets])[0]
+    # the local court stays redacted, as an organisation: its last word is no surname to spread
+    assert [(d.entity_type, text[d.start:d.end]) for d in kept] == [("ORGANIZATION", "Velmora State Security Court")]
+    assert {text[d.start:d.end] for d in propagate([text], [kept])[0]} == {"Velmora State Security Court"}
+
+
+def test_plural_words_pass_in_the_title_of_a_law_not_in_a_companys_name():
+    text = "under the Convention on Fundamental Freedoms, said Glass Abstracts Service staff"
+    dets = _labelled(text, [("ORGANIZATION", "the Convention on Fundamental Freedoms", "SpacyRecognizer"),
+                           ("ORGANIZATION", "Glass Abstracts Service", "SpacyRecognizer")])
+    assert [text[d.start:d.end] for d in keep_institutions([text], [dets])[0]] == ["Glass Abstracts Service"]
