@@ -2,7 +2,9 @@
 
 Detectors see one element at a time and miss a name in a table cell that they caught in prose;
 the surname alone (after an honorific) is the same person too, and so is the name an e-mail address
-spells out ("jane.doe@corp.local" names Jane Doe wherever the document mentions her).
+spells out ("jane.doe@corp.local" names Jane Doe wherever the document mentions her), and so is the
+nickname given in brackets after the name ("Margaret Ellery (Peggy)"): a given name or a rare word
+there is what the person is called, while "(Retired)" or "(CEO)" is not.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Sequence
 
 from core.vocabulary.names import given_names, surnames
 from redaction.spans import Detection
+from redaction.words import zipf
 
 DETECTOR = "DocumentPropagation"
 _MIN_PART = 3
@@ -27,10 +30,26 @@ def _values(texts: Sequence[str], detections: Sequence[Sequence[Detection]]) -> 
                 for part in value.replace(".", " ").split():
                     if len(part) >= _MIN_PART and (part[0].isupper() or value.islower()):
                         found.setdefault(part, det)  # lower-case text ("tomas.k") names in lower case
+                nickname = _nickname_after(text, det.end)
+                if nickname:
+                    found.setdefault(nickname, det)
             elif det.entity_type == "EMAIL_ADDRESS":
                 for name in _names_in_address(value):
                     found.setdefault(name, Detection("PERSON", det.start, det.end, det.score, DETECTOR))
     return {v: d for v, d in found.items() if len(v) >= _MIN_PART}
+
+
+_BRACKETED = re.compile(r"[ \t]*\([ \t]*[\"“']?([A-Z][a-z]+)[\"”']?[ \t]*\)")
+_EVERYDAY_ZIPF = 3.5
+
+
+def _nickname_after(text: str, end: int) -> str | None:
+    """The one capitalised word in brackets right after a name, if it is a given name or a rare word."""
+    match = _BRACKETED.match(text, end)
+    if not match:
+        return None
+    word = match.group(1)
+    return word if word.lower() in given_names() or zipf(word) < _EVERYDAY_ZIPF else None
 
 
 def _names_in_address(address: str) -> list[str]:

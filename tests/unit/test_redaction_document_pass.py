@@ -369,3 +369,14 @@ def test_plural_words_pass_in_the_title_of_a_law_not_in_a_companys_name():
     dets = _labelled(text, [("ORGANIZATION", "the Convention on Fundamental Freedoms", "SpacyRecognizer"),
                            ("ORGANIZATION", "Glass Abstracts Service", "SpacyRecognizer")])
     assert [text[d.start:d.end] for d in keep_institutions([text], [dets])[0]] == ["Glass Abstracts Service"]
+
+
+def test_a_nickname_in_brackets_after_a_name_is_the_same_person():
+    texts = ["Pt Margaret Ellery (Peggy), 94 yo. Peggy slept well. Dr Arnott (Retired) and Tomas Grell (“Tomek”) called.",
+             "Ask for Peggy at the desk."]
+    dets = [[Detection("PERSON", texts[0].index(v), texts[0].index(v) + len(v), 0.85, "SpacyRecognizer")
+             for v in ("Margaret Ellery", "Arnott", "Tomas Grell")], []]
+    spread = propagate(texts, dets)
+    found = [sorted({t[d.start:d.end] for d in ds}) for t, ds in zip(texts, spread)]
+    assert "Peggy" in found[0] and "Tomek" in found[0] and "Retired" not in found[0]
+    assert found[1] == ["Peggy"]
