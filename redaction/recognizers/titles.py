@@ -34,10 +34,8 @@ class JobTitleRecognizer(RegexRecognizer):
         rf"(?<=:)[ \t]*|(?<=> ))[ \t>]*"
         rf"(?P<value>(?:[A-Za-z][a-z\-\u2010\u2011]+[ \t]+){{0,3}}(?i:{trie_regex(OCCUPATION_HEADS)})s?\b)(?=[ \t]*(?:\n|$|[,.]))"
         # or in apposition to a person: "the applicant, a lorry driver, …", "…, a teacher in Oakbridge"
-        rf"|(?<=, a )(?P<value3>(?:[a-z][a-z\-\u2010\u2011]+[ \t]+){{0,3}}(?i:{trie_regex(OCCUPATION_HEADS)})s?\b)"
-        rf"(?=[ \t]*[,.;)]|[ \t]+(?:in|at|with|from)\b)"
-        rf"|(?<=, an )(?P<value4>(?:[a-z][a-z\-\u2010\u2011]+[ \t]+){{0,3}}(?i:{trie_regex(OCCUPATION_HEADS)})s?\b)"
-        rf"(?=[ \t]*[,.;)]|[ \t]+(?:in|at|with|from)\b)"
+        rf"|(?:(?<=, a )|(?<=, an ))(?P<value3>(?:[a-z][a-z\-\u2010\u2011]+[ \t]+){{0,3}}"
+        rf"(?i:{trie_regex(OCCUPATION_HEADS)})s?\b)(?=[ \t]*[,.;)]|[ \t]+(?:in|at|with|from)\b)"
         # or after "worked as a", "employed as", "was the": the occupation ends the phrase
         rf"|\b(?:(?:worked|works|working|employed|served|serves|serving|trained|qualified)(?:[ \t]+[a-z]+ly)?[ \t]+as"
         rf"|(?:is|was|be|been|became|becomes|becoming|as)[ \t]+an?|(?:a|an)[ \t]+(?:retired|former|qualified|trainee))[ \t]+(?:an?[ \t]+)?"
