@@ -95,7 +95,8 @@ COMPANY_SUFFIXES = (
 ).split()
 
 # Nationalities, religions and political groups (NRP); plurals are added by the recognizer.
-DEMONYMS = (
+# A country's people: the adjective a state's organs take too ("the Danish Government").
+COUNTRY_DEMONYMS = (
     "afghan albanian algerian american andorran angolan argentine argentinian armenian australian "
     "austrian azerbaijani bahamian bahraini bangladeshi barbadian belarusian belgian belizean beninese "
     "bhutanese bolivian bosnian botswanan brazilian british bruneian bulgarian burkinabe burmese "
@@ -115,12 +116,17 @@ DEMONYMS = (
     "slovenian slovene somali african spanish spaniard sri lankan sudanese surinamese swazi swedish "
     "swede swiss syrian taiwanese tajik tanzanian thai togolese tongan trinidadian tunisian turkish "
     "turk turkmen ugandan ukrainian uruguayan uzbek venezuelan vietnamese welsh welshman yemeni "
-    "zambian zimbabwean arab arabian asian european latino latina hispanic caucasian chechen basque "
+    "zambian zimbabwean"
+).split()
+# Peoples without a state of their own, continents, religions and political groups.
+GROUP_DEMONYMS = (
+    "arab arabian asian european latino latina hispanic caucasian chechen basque "
     "catalan flemish walloon kurdish kurd tamil sikh pashtun uyghur tibetan roma romani "
     "christian catholic protestant orthodox anglican lutheran methodist baptist evangelical mormon "
     "muslim moslem islamic sunni shia shii shiite jewish jew hindu buddhist atheist agnostic "
     "democrat republican socialist communist conservative liberal libertarian labourite tory"
 ).split()
+DEMONYMS = COUNTRY_DEMONYMS + GROUP_DEMONYMS
 
 
 @cache

@@ -31,7 +31,7 @@ class JobTitleRecognizer(RegexRecognizer):
     # On a line of its own (signature block) or after "as a", "is a", "title:" and the like.
     PATTERN = re.compile(
         rf"(?:(?<=\n)|^|(?<=\bas )|(?<=\bas a )|(?<=\bas an )|(?<=\bis a )|(?<=\bis an )|(?<=\bwork as )|"
-        rf"(?<=:)[ \t]*|(?<=> ))[ \t>]*"
+        rf"(?<=:)[ \t]{{0,8}}|(?<=> ))[ \t>]{{0,8}}"  # bounded: a run of spaces or quote marks is no cue
         rf"(?P<value>(?:[A-Za-z][a-z\-\u2010\u2011]+[ \t]+){{0,3}}(?i:{trie_regex(OCCUPATION_HEADS)})s?\b)(?=[ \t]*(?:\n|$|[,.]))"
         # or in apposition to a person: "the applicant, a lorry driver, …", "…, a teacher in Oakbridge"
         rf"|(?:(?<=, a )|(?<=, an ))(?P<value3>(?:[a-z][a-z\-\u2010\u2011]+[ \t]+){{0,3}}"
@@ -70,12 +70,13 @@ class NrpRecognizer(RegexRecognizer):
 
 class RaceRecognizer(RegexRecognizer):
     """A colour word used as race: before a word for people ("white nationals", "black people",
-    "non-white immigration") or said of someone ("he was white,"); never a colour of a thing."""
+    "non-white immigration") or said of a person ("he was white,"); not a colour of a thing ("the
+    car was black")."""
 
     ENTITY = "NRP"
     _PEOPLE = (r"people|persons?|population|nationals?|British|American|men|women|man|woman|male|female|"
                r"community|communities|immigrants?|immigration|applicants?|employees?|workers?|members?")
     PATTERN = re.compile(
         rf"(?i)\b(?P<value>(?:non-)?(?:white|black))(?=[ \t]+(?:{_PEOPLE})\b)"
-        rf"|\b(?:is|was|are|were)[ \t]+(?P<value2>white|black)(?=[ \t]*[,.;)])")
+        rf"|\b(?:he|she|they|who|i|we|you)[ \t]+(?:is|was|are|were|am)[ \t]+(?P<value2>white|black)(?=[ \t]*[,.;)])")
     SCORE = 0.5

@@ -24,7 +24,9 @@ from collections.abc import Collection, Sequence
 from dataclasses import replace
 from functools import cache
 
-from redaction.lexicons import DEMONYMS, country_names
+from core.vocabulary.names import given_names, surnames
+from core.vocabulary.places import is_place_word
+from redaction.lexicons import COUNTRY_DEMONYMS, country_names
 from redaction.spans import Detection
 from redaction.words import zipf
 
@@ -54,18 +56,28 @@ _WORD = re.compile(r"[^\W\d_]+")
 def keep_institutions(texts: Sequence[str], detections: Sequence[Sequence[Detection]]) -> list[list[Detection]]:
     out = []
     for text, dets in zip(texts, detections):
-        dets = [_as_body(text, d) for d in dets]
+        relabelled = [_as_body(text, d) for d in dets]
+        named_bodies = {id(new) for new, old in zip(relabelled, dets) if new is not old}  # stay masked
+        dets = relabelled
         national = [d for d in dets if d.entity_type in _GUESSED and _is_national(text[d.start:d.end])]
         national_words = {w.lower() for d in national for w in _WORD.findall(text[d.start:d.end])}
         places = [d for d in dets if d.entity_type == "LOCATION" and d not in national]
-        bodies = [(d.start, _body_end(text, d)) for d in dets]
-        kept_spans = [(start, end) for d, (start, end) in zip(dets, bodies)
-                      if _is_institution(text[start:end], d, national_words)
-                      and not any(start <= p.start and p.end <= end and p is not d and (p.start, p.end) != (start, end)
-                                  for p in places)]
+        kept_spans = []
+        for d in dets:
+            start, end = d.start, _body_end(text, d)
+            inner_places = [p for p in places if start <= p.start and p.end <= end and (p.start, p.end) != (start, end)
+                            and not (p is d and _is_word_not_place(text[d.start:d.end]))]
+            if id(d) not in named_bodies and _is_institution(text[start:end], d, national_words) and not inner_places:
+                kept_spans.append((start, end))
         states = _state_spans(text, national)
-        out.append([d for d in dets if not _inside(text, d, kept_spans, states)])
+        out.append([d for d in dets if id(d) in named_bodies or not _inside(text, d, kept_spans, states)])
     return out
+
+
+def _is_word_not_place(value: str) -> bool:
+    """"Regional" of "the Regional Governor": everyday words and no place's name."""
+    words = _WORD.findall(value)
+    return bool(words) and all(zipf(w.lower()) >= EVERYDAY_ZIPF and not is_place_word(w) for w in words)
 
 
 def _inside(text: str, detection: Detection, bodies: Sequence[tuple[int, int]], states: Sequence[tuple[int, int]]) -> bool:
@@ -92,9 +104,11 @@ def _body_end(text: str, detection: Detection) -> int:
 
 
 def _as_body(text: str, detection: Detection) -> Detection:
-    """A name guess of two or more words ending in an institution's head is an organisation."""
+    """A name guess of two or more words ending in an institution's head, with no given name before
+    it, is an organisation ("Velmora State Security Court"; not "Margaret Court"). It stays masked."""
     words = _WORD.findall(text[detection.start:detection.end])
-    if detection.entity_type == "PERSON" and len(words) > 1 and words[-1].lower() in INSTITUTION_HEADS:
+    if (detection.entity_type == "PERSON" and len(words) > 1 and words[-1].lower() in INSTITUTION_HEADS
+            and not any(w.lower() in given_names() for w in words[:-1])):
         return replace(detection, entity_type="ORGANIZATION")
     return detection
 
@@ -106,7 +120,7 @@ def _state_spans(text: str, national: Sequence[Detection]) -> list[tuple[int, in
     for d in sorted(national, key=lambda d: d.start):
         formal = _FORMAL_STATE.match(text, d.start, d.end) or _FORMAL_BEFORE.search(text[max(0, d.start - 60):d.start])
         joined = spans and _AND.fullmatch(text, spans[-1][1], d.start)
-        if formal or joined or _STATE_ORGAN_AFTER.match(text, d.end):
+        if formal or joined or _is_state_acting(text, d):
             spans.append((d.start, d.end))
     return spans
 
@@ -118,7 +132,22 @@ _FORMAL_STATE = re.compile(r"(?i)(?:the[ \t]+)?(?:(?:federal|socialist|democrati
 _FORMAL_BEFORE = re.compile(_FORMAL_STATE.pattern + r"\Z")
 _CAPITALISED_AFTER = re.compile(r"(?:[ \t]+[A-Z][^\W\d_]+){1,3}")
 _AND = re.compile(r"[ \t]+and[ \t]+")
-_STATE_ORGAN_AFTER = re.compile(r"(?i)(?:[ \t]+[a-z]+)?[ \t]+(?:" + "|".join(sorted(STATE_ORGANS)) + r")\b")
+_STATE_ORGAN_AFTER = re.compile(r"(?i)(?:[ \t]+[a-z]+)?[ \t]+(?P<organ>" + "|".join(sorted(STATE_ORGANS)) + r")\b")
+
+
+def _is_state_acting(text: str, detection: Detection) -> bool:
+    """"the Turkish military authorities", "under Polish law": the state's organ, not a person
+    ("a Turkish police officer", "the Turkish police officers" stay masked)."""
+    organ = _STATE_ORGAN_AFTER.match(text, detection.end)
+    if not organ or _PERSON_AFTER.match(text, organ.end()):
+        return False
+    return organ.group("organ").lower() in ("law", "laws", "legislation") or bool(
+        _THE_BEFORE.search(text, max(0, detection.start - 5), detection.start))
+
+
+_PERSON_AFTER = re.compile(r"(?i)[ \t]+(?:officers?|officials?|employees?|agents?|soldiers?|members?|men|women|"
+                           r"officer's|staff|personnel|sergeants?|commanders?|judges?)\b")
+_THE_BEFORE = re.compile(r"(?i)\bthe[ \t]+\Z")
 
 
 def _is_national(value: str) -> bool:
@@ -133,7 +162,7 @@ def _is_national(value: str) -> bool:
 def _nations() -> frozenset[str]:
     # The United Kingdom's four countries: each a state-wide jurisdiction, as "the Republic of" names one.
     home_nations = {"great britain", "england", "scotland", "wales", "northern ireland"}
-    return frozenset(country_names() | {d.lower() for d in DEMONYMS} | home_nations)
+    return frozenset(country_names() | {d.lower() for d in COUNTRY_DEMONYMS} | home_nations)
 
 
 def _is_institution(value: str, detection: Detection, national_words: Collection[str] = ()) -> bool:
@@ -151,5 +180,7 @@ def _is_everyday(word: str, in_a_law: bool = False) -> bool:
     "the Medical Practitioners Act"), which a company's name may not borrow ("Chemical Abstracts")."""
     if zipf(word) >= EVERYDAY_ZIPF:
         return True
+    if not in_a_law or word in surnames() or word in given_names():  # "Peters Law" is a firm
+        return False
     singular = word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") else word
-    return in_a_law and zipf(singular) >= EVERYDAY_ZIPF
+    return zipf(singular) >= EVERYDAY_ZIPF

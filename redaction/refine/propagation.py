@@ -3,8 +3,8 @@
 Detectors see one element at a time and miss a name in a table cell that they caught in prose;
 the surname alone (after an honorific) is the same person too, and so is the name an e-mail address
 spells out ("jane.doe@corp.local" names Jane Doe wherever the document mentions her), and so is the
-nickname given in brackets after the name ("Margaret Ellery (Peggy)"): a given name or a rare word
-there is what the person is called, while "(Retired)" or "(CEO)" is not.
+nickname given in brackets after the name ("Margaret Ellery (Peggy)"): a given name there is what
+the person is called, while "(Retired)", "(Claimant)" or "(CEO)" is not.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from collections.abc import Sequence
 
 from core.vocabulary.names import given_names, surnames
 from redaction.spans import Detection
-from redaction.words import zipf
 
 DETECTOR = "DocumentPropagation"
 _MIN_PART = 3
@@ -40,16 +39,13 @@ def _values(texts: Sequence[str], detections: Sequence[Sequence[Detection]]) -> 
 
 
 _BRACKETED = re.compile(r"[ \t]*\([ \t]*[\"“']?([A-Z][a-z]+)[\"”']?[ \t]*\)")
-_EVERYDAY_ZIPF = 3.5
 
 
 def _nickname_after(text: str, end: int) -> str | None:
-    """The one capitalised word in brackets right after a name, if it is a given name or a rare word."""
+    """The one capitalised word in brackets right after a name, if it is a given name ("(Peggy)");
+    a role or an abbreviation ("(Claimant)", "(Hons)", "(Ret)") is not."""
     match = _BRACKETED.match(text, end)
-    if not match:
-        return None
-    word = match.group(1)
-    return word if word.lower() in given_names() or zipf(word) < _EVERYDAY_ZIPF else None
+    return match.group(1) if match and match.group(1).lower() in given_names() else None
 
 
 def _names_in_address(address: str) -> list[str]:

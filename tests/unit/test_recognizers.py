@@ -374,3 +374,4 @@ def test_default_policy_detects_mac_addresses_and_an_unknown_entity_fails_loudly
     assert "MAC_ADDRESS" in found_types
     with pytest.raises(ConfigError, match="PERSN"):
         PresidioDetector(RedactionSettings(entities=("PERSON", "PERSN"))).detect(["Jane Roe"])
+

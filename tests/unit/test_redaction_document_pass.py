@@ -372,11 +372,27 @@ def test_plural_words_pass_in_the_title_of_a_law_not_in_a_companys_name():
 
 
 def test_a_nickname_in_brackets_after_a_name_is_the_same_person():
-    texts = ["Pt Margaret Ellery (Peggy), 94 yo. Peggy slept well. Dr Arnott (Retired) and Tomas Grell (“Tomek”) called.",
-             "Ask for Peggy at the desk."]
+    texts = ["Pt Margaret Ellery (Peggy), 94 yo. Peggy slept well. Dr Arnott (Retired), Ann Vey (Claimant) and "
+             "Robert Grell (“Bob”) called.", "Ask for Peggy at the desk."]
     dets = [[Detection("PERSON", texts[0].index(v), texts[0].index(v) + len(v), 0.85, "SpacyRecognizer")
-             for v in ("Margaret Ellery", "Arnott", "Tomas Grell")], []]
+             for v in ("Margaret Ellery", "Arnott", "Ann Vey", "Robert Grell")], []]
     spread = propagate(texts, dets)
     found = [sorted({t[d.start:d.end] for d in ds}) for t, ds in zip(texts, spread)]
-    assert "Peggy" in found[0] and "Tomek" in found[0] and "Retired" not in found[0]
+    assert "Peggy" in found[0] and "Bob" in found[0]
+    assert "Retired" not in found[0] and "Claimant" not in found[0]
     assert found[1] == ["Peggy"]
+
+
+def test_people_named_like_bodies_places_before_bodies_and_state_employees_stay_masked():
+    text = ("Margaret Court and John Service met the Chicago Police Department; a Danish police officer "
+            "and the Kurdish authorities replied, as did Peters Law, for the Regional Governor.")
+    dets = _labelled(text, [("PERSON", "Margaret Court", "SpacyRecognizer"),
+                            ("PERSON", "John Service", "SpacyRecognizer"),
+                            ("LOCATION", "Chicago", "SpacyRecognizer"),
+                            ("NRP", "Danish", "SpacyRecognizer"),
+                            ("NRP", "Kurdish", "SpacyRecognizer"),
+                            ("ORGANIZATION", "Peters Law", "SpacyRecognizer"),
+                            ("LOCATION", "Regional", "SpacyRecognizer")])
+    kept = [(d.entity_type, text[d.start:d.end]) for d in keep_institutions([text], [dets])[0]]
+    assert kept == [("PERSON", "Margaret Court"), ("PERSON", "John Service"), ("LOCATION", "Chicago"),
+                    ("NRP", "Danish"), ("NRP", "Kurdish"), ("ORGANIZATION", "Peters Law")]

@@ -26,7 +26,8 @@ PROSE = ("Margaret Olsen walked to the old mill on Tuesday and found the river h
 # Each of these took seconds to minutes at this size before: nested or unbounded patterns tried at every
 # position, Presidio's context enhancer (results x tokens), the NER model on token-dense runs.
 CRAFTED = ["a.", "b.", "a-", "1 ", "1/", ":", "'", "A&", "a'", "0123456789", "55 0123 4567 ", "e\u0301",
-           "x@ A-1 ", "A1 ", "123456789 ", "a1.", "Ab-Ab-", "abcdefghijklmnopqrstuvwxyz"]
+           "x@ A-1 ", "A1 ", "123456789 ", "a1.", "Ab-Ab-", "abcdefghijklmnopqrstuvwxyz",
+           "> ", ": ", ", a ", "sentenced to ", "the Republic of ", " (Aa ", "non-white "]
 
 
 def repeated(unit: str, size: int = SIZE) -> str:
