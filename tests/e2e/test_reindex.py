@@ -25,6 +25,10 @@ def hits(runner: VeilRunner, questions) -> list[list[tuple[str, str]]]:
              runner.json("query", q["question"], "--no-generate")["citations"]] for q in questions]
 
 
+def same_hits(now: list[list[tuple[str, str]]], before: list[list[tuple[str, str]]]) -> bool:
+    return [sorted(h) for h in now] == [sorted(h) for h in before]
+
+
 @pytest.fixture
 def runner(tmp_path):
     runner = VeilRunner(tmp_path / ".veil", tmp_path)
@@ -81,12 +85,15 @@ def test_reindex_records_the_embedder_keeps_answers_and_resumes_after_a_failure(
             Reindexer(veil.pipeline, veil.store, target, veil.lock).run("default")
     finally:
         veil.close()
-    assert hits(runner, questions) == before  # the old version, live and whole
+    # the old version, live and whole: the same chunks answer each question. Their order may swap
+    # where two scores nearly tie, since staged points count in the collection's BM25 IDF (Qdrant's
+    # IDF modifier reads every point; the version filter applies to the hits, not the statistics).
+    assert same_hits(hits(runner, questions), before)
 
     report = runner.json("reindex", "--collection", "default")
     assert report["resumed"] == 2 and report["documents"] == 6 and report["dropped"] > 0
     assert report["embedder"].startswith("all-MiniLM-L6-v2 (onnx, 384 dims, weights sha256:")
-    assert hits(runner, questions) == before
+    assert same_hits(hits(runner, questions), before)
     exported = runner.run("export").stdout.splitlines()
     assert len(exported) == runner.chunks and report["chunks"] < runner.chunks  # two documents were resumed
     assert all('"generation"' in line for line in exported)  # every live chunk is the run's
