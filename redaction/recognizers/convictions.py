@@ -1,5 +1,5 @@
-"""The length of a custodial sentence, justified by a CUE: "sentenced him to twelve years and six
-months' imprisonment", "a sentence of 14 years", "a 12 year sentence".
+"""The length of a custodial sentence, justified by a CUE: "sentenced her to nine years and four
+months' imprisonment", "a sentence of 11 years", "a 7 year sentence".
 
 A prison term is part of a criminal conviction, which data-protection law treats as a category of
 its own (GDPR Art. 10): together with the court and the year it points to one person. Other

@@ -33,7 +33,7 @@ class JobTitleRecognizer(RegexRecognizer):
         rf"(?:(?<=\n)|^|(?<=\bas )|(?<=\bas a )|(?<=\bas an )|(?<=\bis a )|(?<=\bis an )|(?<=\bwork as )|"
         rf"(?<=:)[ \t]{{0,8}}|(?<=> ))[ \t>]{{0,8}}"  # bounded: a run of spaces or quote marks is no cue
         rf"(?P<value>(?:[A-Za-z][a-z\-\u2010\u2011]+[ \t]+){{0,3}}(?i:{trie_regex(OCCUPATION_HEADS)})s?\b)(?=[ \t]*(?:\n|$|[,.]))"
-        # or in apposition to a person: "the applicant, a lorry driver, …", "…, a teacher in Oakbridge"
+        # or in apposition to a person: "the applicant, a crane operator, …", "…, a teacher in Oakbridge"
         rf"|(?:(?<=, a )|(?<=, an ))(?P<value3>(?:[a-z][a-z\-\u2010\u2011]+[ \t]+){{0,3}}"
         rf"(?i:{trie_regex(OCCUPATION_HEADS)})s?\b)(?=[ \t]*[,.;)]|[ \t]+(?:in|at|with|from)\b)"
         # or after "worked as a", "employed as", "was the": the occupation ends the phrase
@@ -62,15 +62,15 @@ class NrpRecognizer(RegexRecognizer):
     """Nationalities, religions and political groups, any case, singular or plural."""
 
     ENTITY = "NRP"
-    # "a Turkish national", "of Kurdish origin": the noun after a demonym belongs to the phrase.
+    # "an Icelandic national", "of Kurdish origin": the noun after a demonym belongs to the phrase.
     PATTERN = re.compile(rf"(?<![\w-])(?i:{trie_regex(DEMONYMS)})(?:e?s)?"
                          rf"(?:[ \t]+(?i:nationals?|citizens?|origin|descent|extraction|nationality))?(?![\w-])")
     SCORE = 0.5
 
 
 class RaceRecognizer(RegexRecognizer):
-    """A colour word used as race: before a word for people ("white nationals", "black people",
-    "non-white immigration") or said of a person ("he was white,"); not a colour of a thing ("the
+    """A colour word used as race: before a word for people ("white employees", "black people",
+    "non-white applicants") or said of a person ("he was white,"); not a colour of a thing ("the
     car was black")."""
 
     ENTITY = "NRP"

@@ -9,10 +9,10 @@ other word is an everyday English word; a rare or local word ("Kessenich Regiona
 the person is, so that guess stays redacted; a country or its adjective does not ("the Danish
 Government", "the Czech Ministry of Finance"), and a state named formally ("the Republic of Chile")
 stays readable too: a state-wide body or the state itself locates no one — nor does a nation's
-adjective or name before one of its organs ("the Turkish military authorities", "under Polish law").
-A person's nationality ("a Turkish national") is about that person and stays redacted.
+adjective or name before one of its organs ("the Icelandic naval authorities", "under Icelandic law").
+A person's nationality ("an Icelandic national") is about that person and stays redacted.
 
-A name guess made of an institution's words ("Erzincan State Security Court" from the rare-word
+A name guess made of an institution's words ("Velmora State Security Court" from the rare-word
 list) names a body, not a person: it stays redacted as an organisation, so its last word is never
 taken for a surname and masked across the document ("the Court").
 """
@@ -75,14 +75,14 @@ def keep_institutions(texts: Sequence[str], detections: Sequence[Sequence[Detect
 
 
 def _is_word_not_place(value: str) -> bool:
-    """"Regional" of "the Regional Governor": everyday words and no place's name."""
+    """"Provincial" of "the Provincial Governor": everyday words and no place's name."""
     words = _WORD.findall(value)
     return bool(words) and all(zipf(w.lower()) >= EVERYDAY_ZIPF and not is_place_word(w) for w in words)
 
 
 def _inside(text: str, detection: Detection, bodies: Sequence[tuple[int, int]], states: Sequence[tuple[int, int]]) -> bool:
     """Whether a guess is part of a kept body or state: a name guess only where it is the state's
-    name or a body's head word ("Cassation"), never a name a body carries ("the Smith Institute")."""
+    name or a body's head word ("Cassation"), never a name a body carries ("the Hale Foundation")."""
     if detection.entity_type not in _GUESSED and detection.entity_type != "PERSON":
         return False
     within = lambda spans: any(s <= detection.start and detection.end <= e for s, e in spans)  # noqa: E731
@@ -93,7 +93,7 @@ def _inside(text: str, detection: Detection, bodies: Sequence[tuple[int, int]], 
 
 
 def _body_end(text: str, detection: Detection) -> int:
-    """Where the body a guess begins ends: NER often tags "Regional" of "the Regional Governor"."""
+    """Where the body a guess begins ends: NER often tags "Provincial" of "the Provincial Governor"."""
     following = _CAPITALISED_AFTER.match(text, detection.end)
     if following:
         words = list(_WORD.finditer(following.group()))
@@ -105,7 +105,7 @@ def _body_end(text: str, detection: Detection) -> int:
 
 def _as_body(text: str, detection: Detection) -> Detection:
     """A name guess of two or more words ending in an institution's head, with no given name before
-    it, is an organisation ("Velmora State Security Court"; not "Margaret Court"). It stays masked."""
+    it, is an organisation ("Velmora State Security Court"; not "Helen Court"). It stays masked."""
     words = _WORD.findall(text[detection.start:detection.end])
     if (detection.entity_type == "PERSON" and len(words) > 1 and words[-1].lower() in INSTITUTION_HEADS
             and not any(w.lower() in given_names() for w in words[:-1])):
@@ -115,7 +115,7 @@ def _as_body(text: str, detection: Detection) -> Detection:
 
 def _state_spans(text: str, national: Sequence[Detection]) -> list[tuple[int, int]]:
     """The state itself: named formally ("the Republic of Chile", "the Republic of" before the guess,
-    and what "and" adds to it), or before one of its organs ("the Turkish military authorities")."""
+    and what "and" adds to it), or before one of its organs ("the Icelandic naval authorities")."""
     spans: list[tuple[int, int]] = []
     for d in sorted(national, key=lambda d: d.start):
         formal = _FORMAL_STATE.match(text, d.start, d.end) or _FORMAL_BEFORE.search(text[max(0, d.start - 60):d.start])
@@ -136,8 +136,8 @@ _STATE_ORGAN_AFTER = re.compile(r"(?i)(?:[ \t]+[a-z]+)?[ \t]+(?P<organ>" + "|".j
 
 
 def _is_state_acting(text: str, detection: Detection) -> bool:
-    """"the Turkish military authorities", "under Polish law": the state's organ, not a person
-    ("a Turkish police officer", "the Turkish police officers" stay masked)."""
+    """"the Icelandic naval authorities", "under Icelandic law": the state's organ, not a person
+    ("an Icelandic police officer", "the Icelandic police officers" stay masked)."""
     organ = _STATE_ORGAN_AFTER.match(text, detection.end)
     if not organ or _PERSON_AFTER.match(text, organ.end()):
         return False
@@ -177,10 +177,10 @@ def _is_institution(value: str, detection: Detection, national_words: Collection
 
 def _is_everyday(word: str, in_a_law: bool = False) -> bool:
     """An everyday English word; in a law's title also the plural of one ("Fundamental Freedoms",
-    "the Medical Practitioners Act"), which a company's name may not borrow ("Chemical Abstracts")."""
+    "the Dental Practices Act"), which a company's name may not borrow ("Silver Ladders")."""
     if zipf(word) >= EVERYDAY_ZIPF:
         return True
-    if not in_a_law or word in surnames() or word in given_names():  # "Peters Law" is a firm
+    if not in_a_law or word in surnames() or word in given_names():  # "Walters Law" is a firm
         return False
     singular = word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") else word
     return zipf(singular) >= EVERYDAY_ZIPF

@@ -3,7 +3,7 @@
 Detectors see one element at a time and miss a name in a table cell that they caught in prose;
 the surname alone (after an honorific) is the same person too, and so is the name an e-mail address
 spells out ("jane.doe@corp.local" names Jane Doe wherever the document mentions her), and so is the
-nickname given in brackets after the name ("Margaret Ellery (Peggy)"): a given name there is what
+nickname given in brackets after the name ("Helen Ellery (Nell)"): a given name there is what
 the person is called, while "(Retired)", "(Claimant)" or "(CEO)" is not.
 """
 
@@ -42,7 +42,7 @@ _BRACKETED = re.compile(r"[ \t]*\([ \t]*[\"“']?([A-Z][a-z]+)[\"”']?[ \t]*\)"
 
 
 def _nickname_after(text: str, end: int) -> str | None:
-    """The one capitalised word in brackets right after a name, if it is a given name ("(Peggy)");
+    """The one capitalised word in brackets right after a name, if it is a given name ("(Nell)");
     a role or an abbreviation ("(Claimant)", "(Hons)", "(Ret)") is not."""
     match = _BRACKETED.match(text, end)
     return match.group(1) if match and match.group(1).lower() in given_names() else None

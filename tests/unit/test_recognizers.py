@@ -161,10 +161,10 @@ def test_titles_honorifics_and_job_titles():
     assert found(JobTitleRecognizer(), "Ann Lee\nSenior software engineer\nAcme") == ["Senior software engineer"]
     assert found(JobTitleRecognizer(), "The engineer said it was fine.") == []
     # in apposition to a person, and after "serving as", "becoming"
-    assert found(JobTitleRecognizer(), "In 2001 the claimant, a lorry driver, was hurt.") == ["lorry driver"]
-    assert found(JobTitleRecognizer(), "The claimant, a primary school teacher in Oakbridge, wrote.") == [
-        "primary school teacher"]
-    assert found(JobTitleRecognizer(), "She had been serving as a non‑commissioned officer.") == ["non‑commissioned officer"]
+    assert found(JobTitleRecognizer(), "In 2001 the claimant, a crane operator, was hurt.") == ["crane operator"]
+    assert found(JobTitleRecognizer(), "The claimant, a night school teacher in Oakbridge, wrote.") == [
+        "night school teacher"]
+    assert found(JobTitleRecognizer(), "She had been serving as a non‑executive director.") == ["non‑executive director"]
     assert found(JobTitleRecognizer(), "He hoped to end up becoming a journalist.") == ["journalist"]
     assert found(JobTitleRecognizer(), "Energetic and driven salesperson with 8 years of experience") == []
     assert found(JobTitleRecognizer(), "The parcel, a large box, arrived.") == []
@@ -172,11 +172,11 @@ def test_titles_honorifics_and_job_titles():
 
 def test_the_length_of_a_prison_sentence_is_a_conviction_other_durations_are_not():
     sentence = CustodialSentenceRecognizer()
-    assert found(sentence, "The court sentenced the claimant to twelve years and six months' imprisonment.") == [
-        "twelve years and six months"]
-    assert found(sentence, "He was sentenced to 14 years’ imprisonment; a sentence of 18 years was expected.") == [
-        "14 years", "18 years"]
-    assert found(sentence, "He served half of the 12 year sentence.") == ["12 year"]
+    assert found(sentence, "The court sentenced the claimant to nine years and four months' imprisonment.") == [
+        "nine years and four months"]
+    assert found(sentence, "He was sentenced to 11 years’ imprisonment; a sentence of 16 years was expected.") == [
+        "11 years", "16 years"]
+    assert found(sentence, "He served half of the 7 year sentence.") == ["7 year"]
     assert found(sentence, "Appeal within two months. She worked there for three years. A sentence of praise.") == []
 
 
@@ -184,7 +184,7 @@ def test_a_colour_is_a_race_only_when_said_of_people():
     race = RaceRecognizer()
     assert found(race, "membership was limited to white people; he is white, she is black.") == [
         "white", "white", "black"]
-    assert found(race, "the tide of non-white immigration") == ["non-white"]
+    assert found(race, "a rule against non-white applicants") == ["non-white"]
     assert found(race, "white blood cells, a black car, white wine and black coffee") == []
 
 

@@ -353,8 +353,8 @@ def test_the_state_and_its_organs_stay_readable_a_persons_nationality_does_not()
 
 
 def test_an_office_and_a_body_named_in_a_name_guess_are_bodies():
-    text = "On 11 May the Regional Governor refused; the Velmora State Security Court and the Court of Cassation ruled."
-    dets = _labelled(text, [("LOCATION", "Regional", "SpacyRecognizer"),
+    text = "On 11 May the Provincial Governor refused; the Velmora State Security Court and the Court of Cassation ruled."
+    dets = _labelled(text, [("LOCATION", "Provincial", "SpacyRecognizer"),
                            ("PERSON", "Velmora State Security Court", "RareWordRecognizer"),
                            ("ORGANIZATION", "the Court of Cassation", "SpacyRecognizer"),
                            ("PERSON", "Cassation", "RareWordRecognizer")])
@@ -365,34 +365,34 @@ def test_an_office_and_a_body_named_in_a_name_guess_are_bodies():
 
 
 def test_plural_words_pass_in_the_title_of_a_law_not_in_a_companys_name():
-    text = "under the Convention on Fundamental Freedoms, said Glass Abstracts Service staff"
+    text = "under the Convention on Fundamental Freedoms, said Silver Ladders Service staff"
     dets = _labelled(text, [("ORGANIZATION", "the Convention on Fundamental Freedoms", "SpacyRecognizer"),
-                           ("ORGANIZATION", "Glass Abstracts Service", "SpacyRecognizer")])
-    assert [text[d.start:d.end] for d in keep_institutions([text], [dets])[0]] == ["Glass Abstracts Service"]
+                           ("ORGANIZATION", "Silver Ladders Service", "SpacyRecognizer")])
+    assert [text[d.start:d.end] for d in keep_institutions([text], [dets])[0]] == ["Silver Ladders Service"]
 
 
 def test_a_nickname_in_brackets_after_a_name_is_the_same_person():
-    texts = ["Pt Margaret Ellery (Peggy), 94 yo. Peggy slept well. Dr Arnott (Retired), Ann Vey (Claimant) and "
-             "Robert Grell (“Bob”) called.", "Ask for Peggy at the desk."]
+    texts = ["Pt Helen Ellery (Nell), 94 yo. Nell slept well. Dr Arnott (Retired), Ann Vey (Claimant) and "
+             "Robert Grell (“Bob”) called.", "Ask for Nell at the desk."]
     dets = [[Detection("PERSON", texts[0].index(v), texts[0].index(v) + len(v), 0.85, "SpacyRecognizer")
-             for v in ("Margaret Ellery", "Arnott", "Ann Vey", "Robert Grell")], []]
+             for v in ("Helen Ellery", "Arnott", "Ann Vey", "Robert Grell")], []]
     spread = propagate(texts, dets)
     found = [sorted({t[d.start:d.end] for d in ds}) for t, ds in zip(texts, spread)]
-    assert "Peggy" in found[0] and "Bob" in found[0]
+    assert "Nell" in found[0] and "Bob" in found[0]
     assert "Retired" not in found[0] and "Claimant" not in found[0]
-    assert found[1] == ["Peggy"]
+    assert found[1] == ["Nell"]
 
 
 def test_people_named_like_bodies_places_before_bodies_and_state_employees_stay_masked():
-    text = ("Margaret Court and John Service met the Chicago Police Department; a Danish police officer "
-            "and the Kurdish authorities replied, as did Peters Law, for the Regional Governor.")
-    dets = _labelled(text, [("PERSON", "Margaret Court", "SpacyRecognizer"),
+    text = ("Helen Court and John Service met the Chicago Police Department; an Icelandic police officer "
+            "and the Tamil authorities replied, as did Walters Law, for the Provincial Governor.")
+    dets = _labelled(text, [("PERSON", "Helen Court", "SpacyRecognizer"),
                             ("PERSON", "John Service", "SpacyRecognizer"),
                             ("LOCATION", "Chicago", "SpacyRecognizer"),
-                            ("NRP", "Danish", "SpacyRecognizer"),
-                            ("NRP", "Kurdish", "SpacyRecognizer"),
-                            ("ORGANIZATION", "Peters Law", "SpacyRecognizer"),
-                            ("LOCATION", "Regional", "SpacyRecognizer")])
+                            ("NRP", "Icelandic", "SpacyRecognizer"),
+                            ("NRP", "Tamil", "SpacyRecognizer"),
+                            ("ORGANIZATION", "Walters Law", "SpacyRecognizer"),
+                            ("LOCATION", "Provincial", "SpacyRecognizer")])
     kept = [(d.entity_type, text[d.start:d.end]) for d in keep_institutions([text], [dets])[0]]
-    assert kept == [("PERSON", "Margaret Court"), ("PERSON", "John Service"), ("LOCATION", "Chicago"),
-                    ("NRP", "Danish"), ("NRP", "Kurdish"), ("ORGANIZATION", "Peters Law")]
+    assert kept == [("PERSON", "Helen Court"), ("PERSON", "John Service"), ("LOCATION", "Chicago"),
+                    ("NRP", "Icelandic"), ("NRP", "Tamil"), ("ORGANIZATION", "Walters Law")]
