@@ -194,7 +194,7 @@ def _bulk_ingest(veil, paths, collection: str, groups: tuple[str, ...], workers:
     from api.wiring import build_parser
     from ingest.bulk import BulkIngest
 
-    with build_parser(veil.settings, workers) as parser, progress_bar(as_json) as show:
+    with build_parser(veil.settings, workers, bulk=True) as parser, progress_bar(as_json) as show:
         report = BulkIngest(veil.pipeline, parser, on_result=show).run(paths, collection, groups, sync)
     report_out(report, as_json)
     return report

@@ -15,7 +15,7 @@ class KeepText:
         return [Redacted(t) for t in texts]
 
     def redact_documents(self, documents: Sequence[tuple[Sequence[str], str | None]],
-                         policies=None) -> list[list[Redacted]]:
+                         policies=None, detected=None) -> list[list[Redacted]]:
         return [self.redact(texts) for texts, _ in documents]
 
 

@@ -75,7 +75,7 @@ def watching(veil: Veil, folders: Sequence[Path], collection: str, groups: Seque
     from ingest.watch import FolderWatch
 
     stop = threading.Event()
-    with build_parser(veil.settings, workers or os.cpu_count() or 1) as parser:
+    with build_parser(veil.settings, workers or os.cpu_count() or 1, bulk=True) as parser:
         bulk = BulkIngest(veil.pipeline, parser, on_result=lambda result, progress: show(result))
         watchers = [FolderWatch(bulk, folder, collection, groups, settle_s) for folder in folders]
         threads = [threading.Thread(target=_serve_logged, args=(w, stop), name=f"veil-watch-{i}", daemon=True)

@@ -121,11 +121,13 @@ def build_redactor(settings: Settings, audit: AuditLog, detector: Detector,
     return DocumentRedactor(detector, policy, audit.hash_value, vault, deadline_s=settings.redaction.deadline_s)
 
 
-def build_parser(settings: Settings, workers: int = 1) -> SandboxedParser:
-    """Parsing runs in limited worker processes (started on first use): a hostile file costs a worker."""
+def build_parser(settings: Settings, workers: int = 1, bulk: bool = False) -> SandboxedParser:
+    """Parsing runs in limited worker processes (started on first use): a hostile file costs a worker.
+    `bulk`: for `BulkIngest`, whose workers also detect (`parsing.detect_in_workers`)."""
     from ingest.sandbox import SandboxedParser
 
-    return SandboxedParser(settings.parsing, workers)
+    detect = bulk and settings.parsing.detect_in_workers
+    return SandboxedParser(settings.parsing, workers, redaction=settings.redaction if detect else None)
 
 
 def build_embedders(settings: Settings, configured: Embedder, registry: DocumentRegistry,

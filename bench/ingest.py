@@ -1,6 +1,7 @@
 """Bulk ingest beside its ceiling (torch embedding only) and a naive llama-index baseline, same run.
 
-    .venv/bin/python bench/ingest.py ../shared/data/docs --workers 2 --runs 3 [--limit 20] [--in-process] [--json]
+    .venv/bin/python bench/ingest.py ../shared/data/docs --workers 2 --runs 3 [--limit 20] [--in-process]
+        [--worker-detection] [--json]
 
 Each run measures, in alternating order (run 0: veil, embed-only, naive; run 1 the reverse; ...):
 
@@ -17,6 +18,10 @@ Each run measures, in alternating order (run 0: veil, embed-only, naive; run 1 t
    (`redact(texts, scope=doc_id)`) -> a plain llama-index `IngestionPipeline` ([SentenceSplitter counting
    characters with Veil's size and overlap, a `BaseEmbedding` around that same torch model and batch
    size]), one `pipeline.run` per file -> upsert into a throw-away Qdrant Edge store.
+
+4. with `--worker-detection`: the veil run again with `parsing.detect_in_workers = true` (redaction's
+   detection in the parsing workers, beside parsing, instead of in the ingesting process), to measure
+   what detecting in the workers pays; its stored chunks must be the default's (the fingerprint check).
 
 Models of the baselines are loaded and warmed before any timing. Goals (issue 25): the cold veil run
 takes at most 2× the embed-only seconds, and veil's files/s is ≥ 2× naive's. Progress goes to stderr;
@@ -56,6 +61,7 @@ from retrieval.sentence_transformers import SentenceTransformerEmbedder  # noqa:
 
 COLLECTION = "bench"
 MEASUREMENTS = ("veil", "embed-only", "naive")
+WORKER_DETECTION = "veil-worker-detection"
 
 
 def log(message: str) -> None:
@@ -82,8 +88,11 @@ def select_inputs(corpus: Path, limit: int | None) -> list[Path]:
 
 # -- 1. veil ----------------------------------------------------------------------------------------
 
-def run_veil(settings: Settings, inputs: list[Path], workers: int) -> tuple[dict, list[str]]:
+def run_veil(settings: Settings, inputs: list[Path], workers: int,
+             detect_in_workers: bool = False) -> tuple[dict, list[str]]:
     """Bulk ingest into a fresh data dir; returns the figures and the stored chunk texts."""
+    settings = settings.model_copy(update={"parsing": settings.parsing.model_copy(
+        update={"detect_in_workers": detect_in_workers})})
     with tempfile.TemporaryDirectory(prefix="veil-bench-ingest-") as tmp:
         veil = build_veil(throwaway_settings(settings, Path(tmp)))
         try:
@@ -97,7 +106,7 @@ def run_veil(settings: Settings, inputs: list[Path], workers: int) -> tuple[dict
                         f"{progress.files_per_s:.2f} files/s")
 
             cpu0, started = cpu_seconds(), time.perf_counter()
-            with build_parser(veil.settings, workers) as parser:
+            with build_parser(veil.settings, workers, bulk=True) as parser:
                 bulk = BulkIngest(veil.pipeline, parser, on_result=show)
                 report = bulk.run(inputs, COLLECTION)
             wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu0
@@ -111,17 +120,21 @@ def run_veil(settings: Settings, inputs: list[Path], workers: int) -> tuple[dict
         "chunks": totals["chunks"], "chars": bulk.times.chars,
         "files_per_s": round(totals["files"] / wall, 3), "chars_per_s": round(bulk.times.chars / wall, 1),
         "chunks_per_s": round(totals["chunks"] / wall, 3),
-        "stages_s": {**bulk.times.as_dict(), "parse_in_workers": round(parser.parse_seconds, 3)},
+        "stages_s": {**bulk.times.as_dict(), "parse_in_workers": round(parser.parse_seconds, 3),
+                     "detect_in_workers": round(parser.detect_seconds, 3)},
         "cores_busy": round(cpu / wall / (os.cpu_count() or 1), 3),
         "failed": sorted(r.path for r in report.files if r.status == "failed"),
     }
     return figures, texts
 
 
-def run_veil_cold(settings: Settings, inputs: list[Path], workers: int) -> tuple[dict, list[str]]:
+def run_veil_cold(settings: Settings, inputs: list[Path], workers: int,
+                  detect_in_workers: bool = False) -> tuple[dict, list[str]]:
     """`veil ingest` as a user runs it, in a fresh process and a fresh data dir."""
     with tempfile.TemporaryDirectory(prefix="veil-bench-cold-") as tmp:
         env = {k: v for k, v in os.environ.items() if not k.startswith("VEIL_")} | {"VEIL_DATA_DIR": tmp}
+        if detect_in_workers:
+            env["VEIL_PARSING__DETECT_IN_WORKERS"] = "true"
         cpu0, started = cpu_seconds(), time.perf_counter()
         proc = subprocess.run([sys.executable, "-m", "api", "ingest", *(str(p.absolute()) for p in inputs), "--json",
                                "--workers", str(workers), "--collection", COLLECTION],
@@ -313,6 +326,11 @@ def summarise(rows: dict[str, list[dict]]) -> dict:
     wall_over_embed = out["veil"]["wall_s"] / out["embed_only"]["seconds"]
     out["ratios"]["veil_wall_over_embed_only_seconds"] = round(wall_over_embed, 3)
     out["goals"] = {"veil wall <= 2x embed-only": wall_over_embed <= 2.0, "veil >= 2x naive": veil_vs_naive >= 2.0}
+    if rows.get(WORKER_DETECTION):
+        workers = {"wall_s": median_of(rows[WORKER_DETECTION], "wall_s"),
+                   "cores_busy": median_of(rows[WORKER_DETECTION], "cores_busy")}
+        out[WORKER_DETECTION] = workers
+        out["ratios"]["worker_detection_wall_over_veil_wall"] = round(workers["wall_s"] / out["veil"]["wall_s"], 3)
     return out
 
 
@@ -328,6 +346,8 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="only the first N files of the corpus")
     parser.add_argument("--in-process", action="store_true",
                         help="veil: BulkIngest in this process, models warm, with stage times")
+    parser.add_argument("--worker-detection", action="store_true",
+                        help="also veil with parsing.detect_in_workers = true (detection in the parsing workers)")
     parser.add_argument("--json", action="store_true", help="stdout: the JSON summary only")
     args = parser.parse_args()
 
@@ -339,16 +359,20 @@ def main() -> None:
     embedder.embed_query("warm-up")
     model = embedder._model
     veil_run = run_veil if args.in_process else run_veil_cold
-    rows: dict[str, list[dict]] = {m: [] for m in MEASUREMENTS}
+    measurements = (*MEASUREMENTS, WORKER_DETECTION) if args.worker_detection else MEASUREMENTS
+    rows: dict[str, list[dict]] = {m: [] for m in measurements}
     texts: list[str] = []
     prints: list[str] = []
     for run in range(args.runs):
-        order = MEASUREMENTS if run % 2 == 0 else MEASUREMENTS[::-1]
+        order = measurements if run % 2 == 0 else measurements[::-1]
         for name in order:
             log(f"run {run + 1}/{args.runs}: {name}")
             if name == "veil":
                 figures, texts = veil_run(settings, inputs, args.workers)
                 prints.append(fingerprint(texts))
+            elif name == WORKER_DETECTION:
+                figures, worker_texts = veil_run(settings, inputs, args.workers, detect_in_workers=True)
+                prints.append(fingerprint(worker_texts))
             elif name == "embed-only":
                 figures = run_embed_only(embedder, texts)
             else:
@@ -380,6 +404,9 @@ def print_table(result: dict) -> None:
           f"{n['chunks_per_s']:>7.2f} chunks/s")
     print(f"veil stages: {v['stages_s']}")
     print(f"naive stages: {n['stages_s']}")
+    if WORKER_DETECTION in m:
+        print(f"veil, detection in the workers: {m[WORKER_DETECTION]['wall_s']:.1f} s  "
+              f"cores busy {m[WORKER_DETECTION]['cores_busy']:.0%}")
     print(f"ratios: {m['ratios']}  goals: {m['goals']}")
 
 

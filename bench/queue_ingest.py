@@ -71,7 +71,7 @@ def in_process(folder: Path, workers: int, data_dir: Path) -> float:
     veil = build_veil(settings)
     try:
         veil.warm_up()
-        with build_parser(settings, workers) as parser:
+        with build_parser(settings, workers, bulk=True) as parser:
             started = time.perf_counter()
             report = BulkIngest(veil.pipeline, parser).run([folder], "default")
             elapsed = time.perf_counter() - started

@@ -115,6 +115,9 @@ class ParsingSettings(Section):
         "auto", description="Tesseract on scanned pages and images: auto = where a page has no text layer")
     timeout_s: float = Field(120.0, gt=0, description="a file whose parsing takes longer fails (its worker is killed)")
     max_memory_mb: int = Field(2048, ge=256, description="memory (heap) limit of each parsing worker process")
+    detect_in_workers: bool = Field(False, description="a bulk ingest (veil ingest, veil watch) runs redaction's "
+                                    "detection in the parsing workers too, beside parsing (for machines with cores "
+                                    "to spare: on 2 cores it measured slower, bench/ingest.py --parent-detection)")
 
 
 class EmbeddingSettings(Section):

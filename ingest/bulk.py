@@ -1,8 +1,9 @@
 """Bulk ingest of folders: parsing in worker processes, embedding batched across files, crash-safe writes.
 
 The parent reads and hashes each file (an unchanged file costs one hash and nothing else), hands the
-changed ones to the parsing workers; a redaction thread redacts and chunks what comes back in batches of
-several files, and a writer thread embeds the chunks of several files in one batch and writes each
+changed ones to the parsing workers, which also run redaction's detection when the parser was built to
+(`SandboxedParser(redaction=…)`, `parsing.detect_in_workers`); a redaction thread finishes the redaction
+(the document pass, placeholders) and chunks what comes back in batches of several files, and a writer thread embeds the chunks of several files in one batch and writes each
 document through the journal (`IngestPipeline.write`). At most `4 × workers` files are being parsed
 and two batches wait before each thread, so memory does not grow with the folder. `sync` then removes the
 documents of files that are gone from each folder given, and reports every document of the
@@ -24,10 +25,12 @@ from pathlib import Path
 
 from core import ids
 from core.errors import VeilError
+from ingest.base import ParsedFile
 from ingest.names import collection_name, reader_groups
 from ingest.pipeline import DEFAULT_GROUPS, FileResult, IngestPipeline, IngestReport, Incoming, PreparedDocument
 from ingest.sandbox import SandboxedParser
 from ingest.sources import SourceFile, folder_id, iter_sources, read_source
+from redaction.source_names import SourceName
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +56,8 @@ class Progress:
 
 @dataclass
 class StageTimes:
-    """Seconds the parent spent in each stage (parsing runs in the workers: `SandboxedParser.parse_seconds`)."""
+    """Seconds the parent spent in each stage (parsing, and detection where the workers detect, run in
+    the workers: `SandboxedParser.parse_seconds` and `detect_seconds`)."""
 
     read_and_hash: float = 0.0
     waiting_for_parsers: float = 0.0
@@ -142,7 +146,7 @@ class BulkIngest:
         embeds several files' chunks at once and writes. So the workers never wait while a batch is
         redacted, and redaction never waits while one is embedded."""
         in_flight: deque[_InFlight] = deque()
-        parsed: list[tuple[_InFlight, list]] = []
+        parsed: list[tuple[_InFlight, ParsedFile]] = []
         ready: list[tuple[PreparedDocument, str | None]] = []  # the redaction thread's, until the end
         limit = IN_FLIGHT_PER_WORKER * self._parser.workers
         writer = _Stage(lambda batch: self._write(batch, finish), "veil-ingest-writer")
@@ -157,7 +161,7 @@ class BulkIngest:
 
         def collect_one() -> None:
             self._collect(in_flight.popleft(), parsed, finish)
-            if sum(len(e.text) for _, elements in parsed for e in elements) >= REDACT_BATCH_CHARS:
+            if sum(len(e.text) for _, file in parsed for e in file.elements) >= REDACT_BATCH_CHARS:
                 redactor.put(list(parsed))
                 parsed.clear()
 
@@ -197,7 +201,12 @@ class BulkIngest:
         if isinstance(checked, FileResult):
             finish(checked)
             return None
-        submitted = _InFlight(source, checked, self._parser.submit(data, Path(source.name).name))
+        filename = Path(source.name).name
+        if self._parser.detects:  # the name is redacted with its body: its texts go last
+            future = self._parser.submit_detected(data, filename, SourceName(checked.name).texts())
+        else:
+            future = self._parser.submit(data, filename)
+        submitted = _InFlight(source, checked, future)
         self._warm_up_once()
         return submitted
 
@@ -211,7 +220,7 @@ class BulkIngest:
 
     def _warm_up_quietly(self) -> None:
         try:
-            self._pipeline.warm_up()
+            self._pipeline.warm_up(detection=not self._parser.detects)
         except Exception:  # the same error is met, and reported per file, by the first redaction
             log.debug("warm-up failed", exc_info=True)
 
@@ -220,7 +229,7 @@ class BulkIngest:
             self._warming.join()
 
     def _collect(self, item: _InFlight, parsed: list, finish: Callable[[FileResult], None]) -> None:
-        """A parse result in: its elements join the redaction batch, or the file fails."""
+        """A parse result in (detected too, where the workers detect): it joins the redaction batch, or the file fails."""
         started = time.perf_counter()
         try:
             parsed.append((item, self._parser.result(item.future)))
@@ -229,19 +238,19 @@ class BulkIngest:
         self.times.waiting_for_parsers += time.perf_counter() - started
 
     def _prepare(self, parsed: list, finish: Callable[[FileResult], None]) -> list[tuple[PreparedDocument, str | None]]:
-        """Redact and chunk the parsed files together (one detection batch)."""
+        """Redact and chunk the parsed files together (one detection batch, unless the workers detected)."""
         if not parsed:
             return []
         self._warmed()  # the models are whole before the redaction uses them
         started = time.perf_counter()
         ready = []
-        prepared = self._pipeline.prepare_many([(item.incoming, elements) for item, elements in parsed])
-        for (item, elements), document in zip(parsed, prepared):
+        prepared = self._pipeline.prepare_many([(item.incoming, file) for item, file in parsed])
+        for (item, file), document in zip(parsed, prepared):
             if isinstance(document, Exception):
                 finish(self._pipeline.failed(item.source.name, document, item.incoming.doc_id))
             else:
                 ready.append((document, item.source.folder_id))
-                self.times.chars += sum(len(e.text) for e in elements)
+                self.times.chars += sum(len(e.text) for e in file.elements)
         self.times.redact_and_chunk += time.perf_counter() - started
         return ready
 

@@ -22,11 +22,10 @@ from core import ids
 from core.audit import AuditLog
 from core.errors import VeilError
 from core.settings import ChunkingSettings
-from core.placeholders import neutralise
 from core.state import Tx
 from core.types import Chunk, DocumentInfo, Element, EmbeddedChunk, Redacted, RedactedElement, Span
 from ingest.auditing import LocatedSpan, ingest_events, locate_spans
-from ingest.base import Parser
+from ingest.base import ParsedFile, Parser, untrusted
 from ingest.chunking import chunk_document
 from ingest.collection_policies import CollectionPolicies
 from ingest.collections import CollectionEmbedders
@@ -166,10 +165,12 @@ class IngestPipeline:
         except Exception as exc:  # one broken file never stops the batch
             return self.failed(name, exc, checked.doc_id)
 
-    def warm_up(self) -> None:
-        """Load the redaction and embedding models now, so the first file is not the slow one."""
+    def warm_up(self, detection: bool = True) -> None:
+        """Load the redaction and embedding models now, so the first file is not the slow one.
+        `detection=False`: the parsing workers detect, so this process may never need the detector."""
         self._embedder.embed_query("warm-up")
-        self._redactor.redact(["warm-up"])
+        if detection:
+            self._redactor.redact(["warm-up"])
 
     # -- the stages ------------------------------------------------------------------------------
 
@@ -200,18 +201,21 @@ class IngestPipeline:
 
     def prepare(self, incoming: Incoming, elements: Sequence[Element]) -> PreparedDocument:
         """Redact the parsed elements and the file name, then chunk the redacted text."""
-        elements = untrusted(elements)
-        return self._assemble(incoming, elements, *self._redact_documents([(incoming, elements)])[0])
+        return self._prepare_one(incoming, ParsedFile(untrusted(elements)))
 
-    def prepare_many(self, parsed: Sequence[tuple[Incoming, Sequence[Element]]]) -> list[PreparedDocument | Exception]:
-        """`prepare` for several documents, their redaction batched; a document that fails is its exception."""
-        parsed = [(incoming, untrusted(elements)) for incoming, elements in parsed]
+    def prepare_many(self, parsed: Sequence[tuple[Incoming, ParsedFile]]) -> list[PreparedDocument | Exception]:
+        """`prepare` for several documents, their redaction batched (detection too, where the parsing
+        workers did not do it already); a document that fails is its exception."""
+        parsed = [(incoming, ParsedFile(untrusted(p.elements), p.detected)) for incoming, p in parsed]
         try:
-            redacted = self._redact_documents(parsed)
+            redacted = self._redact_parsed(parsed)
         except Exception:  # find the one that failed: each on its own
-            return [_or_exception(self.prepare, incoming, elements) for incoming, elements in parsed]
-        return [_or_exception(self._assemble, incoming, elements, name, texts)
-                for (incoming, elements), (name, texts) in zip(parsed, redacted)]
+            return [_or_exception(self._prepare_one, incoming, p) for incoming, p in parsed]
+        return [_or_exception(self._assemble, incoming, p.elements, name, texts)
+                for (incoming, p), (name, texts) in zip(parsed, redacted)]
+
+    def _prepare_one(self, incoming: Incoming, parsed: ParsedFile) -> PreparedDocument:
+        return self._assemble(incoming, parsed.elements, *self._redact_parsed([(incoming, parsed)])[0])
 
     def _assemble(self, incoming: Incoming, elements: Sequence[Element], red_name: Redacted,
                   redacted: list[Redacted]) -> PreparedDocument:
@@ -394,19 +398,20 @@ class IngestPipeline:
         else:
             self.delete(info.collection, info.doc_id)
 
-    def _redact_documents(self, parsed: Sequence[tuple[Incoming, Sequence[Element]]]
-                          ) -> list[tuple[Redacted, list[Redacted]]]:
+    def _redact_parsed(self, parsed: Sequence[tuple[Incoming, ParsedFile]]) -> list[tuple[Redacted, list[Redacted]]]:
         """Each file name is redacted with its text: one placeholder numbering, one propagation pass.
 
-        The name goes last, so the body's placeholders are numbered as if it were not there.
+        The name goes last, so the body's placeholders are numbered as if it were not there (and the
+        parsing workers' detection reads the texts in this order: `ParsedFile.detected`).
         """
         names = [SourceName(incoming.name) for incoming, _ in parsed]
-        batch = [([*(e.text for e in elements), *name.texts()], incoming.doc_id)
-                 for (incoming, elements), name in zip(parsed, names)]
+        batch = [([*(e.text for e in p.elements), *name.texts()], incoming.doc_id)
+                 for (incoming, p), name in zip(parsed, names)]
         policies = [incoming.policy for incoming, _ in parsed]
+        detected = [p.detected for _, p in parsed]
         out = []
-        for (_, elements), name, redacted in zip(parsed, names, self._redactor.redact_documents(batch, policies)):
-            out.append((name.rebuild(redacted[len(elements):]), redacted[:len(elements)]))
+        for (_, p), name, redacted in zip(parsed, names, self._redactor.redact_documents(batch, policies, detected)):
+            out.append((name.rebuild(redacted[len(p.elements):]), redacted[:len(p.elements)]))
         return out
 
     def safe_name(self, name: str) -> str:
@@ -426,12 +431,6 @@ class IngestPipeline:
             return self._redactor.redact([message])[0].text
         except Exception:
             return type(exc).__name__
-
-
-def untrusted(elements: Sequence[Element]) -> list[Element]:
-    """Parsed text as Veil may redact and store it: look-alikes of placeholders neutralised
-    (`core.placeholders.neutralise`), so every `<TYPE_N>` in the store is one the redactor made."""
-    return [e if "<" not in e.text else replace(e, text=neutralise(e.text)) for e in elements]
 
 
 def _or_exception(function, *args):

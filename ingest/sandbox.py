@@ -5,6 +5,11 @@ process that owns the store: the worker is killed and replaced, the file fails w
 batch goes on. Workers start with `spawn` (the parent holds threads and models a fork would copy) and
 keep their temporary files in one folder per pool, removed when the pool closes, so a killed worker
 leaves nothing behind.
+
+A pool built with redaction settings also detects (`submit_detected`): once a file is parsed, a second
+task in the same pool runs redaction's detection (Presidio, spaCy: the costly half of redaction) on
+its texts, under `redaction.deadline_s`, so parsing, detection and the parent's embedding overlap on
+every core. Two tasks, not one, so each keeps its own time limit and its own reason when it fails.
 """
 
 from __future__ import annotations
@@ -22,25 +27,46 @@ from concurrent.futures import Future, TimeoutError as FutureTimeout
 from pathlib import Path
 
 from core.errors import ParseError, VeilError
-from core.settings import ParsingSettings
+from core.settings import ParsingSettings, RedactionSettings
 from core.types import Element
+from ingest.base import ParsedFile, untrusted
 
 log = logging.getLogger(__name__)
 
-TASKS_PER_WORKER = 200  # a fresh worker now and then: parsers' caches and leaks do not pile up
+TASKS_PER_WORKER = 400  # a fresh worker now and then (parsers' caches and leaks do not pile up): 200 files
 DEFAULT_PARSER = "ingest.unstructured_parser:UnstructuredParser"
+_DETECTION_GRACE_S = 10.0  # past the cooperative deadline, the worker is killed
 _parser = None  # one per worker process
+_detector = None  # one per worker process, where the pool detects
+_deadline_s: float | None = None
 
 
-def _start_worker(settings: ParsingSettings, tmp_root: str, parser_class: str) -> None:
-    """Runs first in each worker: its memory ceiling, its own temporary folder, its parser."""
-    global _parser
+def _start_worker(settings: ParsingSettings, tmp_root: str, parser_class: str,
+                  redaction: RedactionSettings | None = None) -> None:
+    """Runs first in each worker: its memory ceiling, its own temporary folder, its parser, and (where
+    the pool detects) its detector, loaded here so no file's time limit pays for it (loading it on the
+    first detection instead stalled the ingest mid-way: 123 s against 108 s on the shared corpus)."""
+    global _parser, _detector, _deadline_s
     limit = settings.max_memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))  # heap and anonymous maps: what a parse allocates
     tempfile.tempdir = tempfile.mkdtemp(prefix="worker-", dir=tmp_root)
     os.environ["TMPDIR"] = tempfile.tempdir
     module, name = parser_class.split(":")
     _parser = getattr(importlib.import_module(module), name)(settings)
+    if redaction is not None:
+        from redaction.presidio import PresidioDetector
+
+        _detector, _deadline_s = PresidioDetector(redaction), redaction.deadline_s
+        _detector.load()
+
+
+def _detect(texts: list[str]):
+    from redaction.deadline import deadline
+    from redaction.redactor import detect_documents
+
+    started = time.perf_counter()
+    with deadline(_deadline_s):
+        return detect_documents(_detector, [texts])[0], time.perf_counter() - started
 
 
 def _parse(data: bytes, filename: str) -> tuple[list[Element], float]:
@@ -54,13 +80,23 @@ def _parse(data: bytes, filename: str) -> tuple[list[Element], float]:
 class SandboxedParser:
     """A `Parser` whose work runs in a pool of limited worker processes (started on first use)."""
 
-    def __init__(self, settings: ParsingSettings, workers: int = 1, parser_class: str = DEFAULT_PARSER) -> None:
-        """`parser_class`: "module:Class", built in each worker from the settings."""
+    def __init__(self, settings: ParsingSettings, workers: int = 1, parser_class: str = DEFAULT_PARSER,
+                 redaction: RedactionSettings | None = None) -> None:
+        """`parser_class`: "module:Class", built in each worker from the settings. `redaction`: the
+        workers also detect (`submit_detected`) with a detector built from these settings."""
         self._settings, self._workers, self._parser_class = settings, max(1, workers), parser_class
+        self._redaction = redaction
         self._pool = None
         self._tmp_root: str | None = None
         self.parse_seconds = 0.0  # summed over workers: the parsing stage's share of the work
-        self._lock = threading.Lock()
+        self.detect_seconds = 0.0  # summed over workers: detection's share, where the workers detect
+        self._lock = threading.Lock()  # the pool's start and stop
+        self._counting = threading.Lock()  # the seconds, added from the pool's threads
+
+    @property
+    def detects(self) -> bool:
+        """Whether the workers run redaction's detection too (`submit_detected`)."""
+        return self._redaction is not None
 
     @property
     def workers(self) -> int:
@@ -72,17 +108,64 @@ class SandboxedParser:
         return Path(self._tmp_root) if self._tmp_root else None
 
     def parse(self, data: bytes, filename: str) -> list[Element]:
-        return self.result(self.submit(data, filename))
+        return self.result(self.submit(data, filename)).elements
 
     def submit(self, data: bytes, filename: str) -> Future:
         return self._ensure_pool().schedule(_parse, args=(data, filename), timeout=self._settings.timeout_s)
 
-    def result(self, future: Future) -> list[Element]:
-        """The elements, or a ParseError saying why the worker gave up."""
+    def submit_detected(self, data: bytes, filename: str, name_texts: list[str]) -> Future:
+        """Parse, then detect on the element texts followed by `name_texts` (the file name's, which is
+        redacted with its body): a future of a `ParsedFile` for `result`, or of the reason it failed."""
+        if self._redaction is None:
+            raise RuntimeError("this parser's workers do not detect: build it with redaction settings")
+        out: Future = Future()
+
+        def parsed(parsing: Future) -> None:  # in the pool's thread
+            try:
+                elements = untrusted(self.result(parsing).elements)
+                texts = [*(e.text for e in elements), *name_texts]
+                detecting = self._schedule_detection(texts)
+                detecting.add_done_callback(lambda done: self._detected(done, elements, out))
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller
+                out.set_exception(exc)
+
+        self.submit(data, filename).add_done_callback(parsed)
+        return out
+
+    def _schedule_detection(self, texts: list[str]) -> Future:
+        """On the running pool only: a pool closed meanwhile is never started again from here."""
+        with self._lock:
+            if self._pool is None:
+                raise VeilError("the ingest stopped before this file was redacted")
+            return self._pool.schedule(_detect, args=(texts,), timeout=self._redaction.deadline_s + _DETECTION_GRACE_S)
+
+    def _detected(self, detecting: Future, elements: list[Element], out: Future) -> None:
+        from pebble import ProcessExpired
+        from redaction.deadline import RedactionTimeout
+
+        try:
+            detected, seconds = detecting.result()
+        except VeilError as exc:  # the deadline, in the worker: Veil's own words
+            out.set_exception(exc)
+        except (TimeoutError, FutureTimeout):
+            out.set_exception(RedactionTimeout(f"redaction took longer than {self._redaction.deadline_s:g} s "
+                                               "(redaction.deadline_s): the worker was stopped"))
+        except (ProcessExpired, MemoryError):
+            out.set_exception(VeilError("redaction needs more memory than parsing.max_memory_mb allows "
+                                        "in a parsing worker: the file was not ingested"))
+        except Exception as exc:  # a recognizer's message may quote the document: keep only its type
+            out.set_exception(VeilError(f"redaction failed in a parsing worker: {type(exc).__name__}"))
+        else:
+            with self._counting:
+                self.detect_seconds += seconds
+            out.set_result(ParsedFile(elements, detected))
+
+    def result(self, future: Future) -> ParsedFile:
+        """The parsed file (detected too, for `submit_detected`), or a ParseError saying why the worker gave up."""
         from pebble import ProcessExpired
 
         try:
-            elements, seconds = future.result()
+            outcome = future.result()
         except VeilError:
             raise
         except (TimeoutError, FutureTimeout):
@@ -95,18 +178,22 @@ class SandboxedParser:
             raise ParseError("the file needs more memory than parsing.max_memory_mb allows") from None
         except Exception as exc:  # the library's message may quote the document: keep only its type
             raise ParseError(f"cannot parse this file: {type(exc).__name__}") from None
-        self.parse_seconds += seconds
-        return elements
+        if isinstance(outcome, ParsedFile):
+            return outcome
+        elements, seconds = outcome
+        with self._counting:
+            self.parse_seconds += seconds
+        return ParsedFile(elements)
 
     def close(self) -> None:
-        with self._lock:
-            if self._pool is not None:
-                self._pool.stop()
-                self._pool.join(timeout=10)
-                self._pool = None
-            if self._tmp_root:
-                shutil.rmtree(self._tmp_root, ignore_errors=True)
-                self._tmp_root = None
+        with self._lock:  # taken out first: a parse finishing now schedules no detection on it
+            pool, self._pool = self._pool, None
+            tmp_root, self._tmp_root = self._tmp_root, None
+        if pool is not None:
+            pool.stop()
+            pool.join(timeout=10)
+        if tmp_root:
+            shutil.rmtree(tmp_root, ignore_errors=True)
 
     def _ensure_pool(self):
         from pebble import ProcessPool
@@ -115,7 +202,7 @@ class SandboxedParser:
             if self._pool is None:
                 self._tmp_root = tempfile.mkdtemp(prefix="veil-parse-")
                 self._pool = ProcessPool(max_workers=self._workers, max_tasks=TASKS_PER_WORKER,
-                                         initializer=_start_worker, initargs=(self._settings, self._tmp_root, self._parser_class),
+                                         initializer=_start_worker, initargs=(self._settings, self._tmp_root, self._parser_class, self._redaction),
                                          context=multiprocessing.get_context("spawn"))
             return self._pool
 

@@ -5,7 +5,7 @@ from typing import Protocol
 
 from core.types import Redacted
 from redaction.policies import RedactionPolicy
-from redaction.spans import Detection
+from redaction.spans import DetectedDocument, Detection
 
 
 class Redactor(Protocol):
@@ -19,10 +19,13 @@ class Redactor(Protocol):
     def redact(self, texts: Sequence[str], scope: str | None = None) -> list[Redacted]: ...
 
     def redact_documents(self, documents: Sequence[tuple[Sequence[str], str | None]],
-                         policies: Sequence[RedactionPolicy] | None = None) -> list[list[Redacted]]:
+                         policies: Sequence[RedactionPolicy] | None = None,
+                         detected: Sequence[DetectedDocument | None] | None = None) -> list[list[Redacted]]:
         """Several documents (texts, scope) at once: what `redact` gives each, with detection batched
         across them (the NER model reads many small files faster in one batch). `policies`: one per
-        document, which of its detections are replaced (default: every one, `redaction.policies`)."""
+        document, which of its detections are replaced (default: every one, `redaction.policies`).
+        `detected`: per document, detection already made on these very texts in another process (the
+        parsing workers), or None; a redactor that does not detect may ignore it."""
         ...
 
 

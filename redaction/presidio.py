@@ -59,6 +59,10 @@ class PresidioDetector:
         log.info("presidio analyzer ready (%d recognizers)", len(analyzer.registry.recognizers))
         return BatchAnalyzerEngine(analyzer_engine=analyzer)
 
+    def load(self) -> None:
+        """Load the models and word lists now (they load on first use otherwise)."""
+        self._batch_analyzer  # noqa: B018 - the cached property's side effect
+
     def detect_capitalised(self, texts: Sequence[str]) -> list[list[Detection]]:
         """Regex recognizers only, no NLP: cheap enough to run on every re-cased text's original."""
         from redaction.recognizers import CAPITALISED_FORMATS

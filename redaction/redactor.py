@@ -11,11 +11,25 @@ from redaction.casing import normalise_document
 from redaction.deadline import check_deadline, deadline
 from redaction.policies import DEFAULT_POLICY, RedactionPolicy
 from redaction.refine import document_pass, ruled
-from redaction.spans import Detection, merge_overlaps
+from redaction.spans import DetectedDocument, Detection, merge_overlaps
 from redaction.transform.operators import ReplacementPolicy
 from redaction.transform.placeholders import PlaceholderBook
 from redaction.transform.splice import apply_placeholders
 from redaction.vault import PseudonymVault
+
+
+def detect_documents(detector: Detector, documents: Sequence[Sequence[str]]) -> list[DetectedDocument]:
+    """Detection for several documents in one batch (spaCy reads them together); re-casing is per
+    document. Checks the redaction deadline of the caller's thread."""
+    texts = [t for doc_texts in documents for t in doc_texts]
+    cased = [t for doc_texts in documents for t in normalise_document(doc_texts)]
+    found = _found(detector, texts, cased)
+    out, start = [], 0
+    for doc_texts in documents:
+        end = start + len(doc_texts)
+        out.append(DetectedDocument(tuple(cased[start:end]), tuple(tuple(f) for f in found[start:end])))
+        start = end
+    return out
 
 
 class DocumentRedactor:
@@ -36,30 +50,40 @@ class DocumentRedactor:
         return self.redact_documents([(texts, scope)])[0]
 
     def redact_documents(self, documents: Sequence[tuple[Sequence[str], str | None]],
-                         policies: Sequence[RedactionPolicy] | None = None) -> list[list[Redacted]]:
+                         policies: Sequence[RedactionPolicy] | None = None,
+                         detected: Sequence[DetectedDocument | None] | None = None) -> list[list[Redacted]]:
         """Detection runs once over every text of every document; the document pass, the numbering and
         the vault stay per document. `policies` (one per document; default: `default`) decide which
-        detections are replaced, after the document pass has read them all."""
+        detections are replaced, after the document pass has read them all. `detected` (one per
+        document, or None where it is still to be done): detection already run elsewhere on exactly
+        these texts (`detect_documents`, in a parsing worker)."""
         with deadline(self._deadline_s):
-            return self._redact_documents(documents, policies or [DEFAULT_POLICY] * len(documents))
+            detected = self._complete(documents, detected or [None] * len(documents))
+            return self._transform(documents, detected, policies or [DEFAULT_POLICY] * len(documents))
 
-    def _redact_documents(self, documents: Sequence[tuple[Sequence[str], str | None]],
-                          policies: Sequence[RedactionPolicy]) -> list[list[Redacted]]:
-        texts = [t for doc_texts, _ in documents for t in doc_texts]
-        cased = [t for doc_texts, _ in documents for t in normalise_document(doc_texts)]
-        found = self._detect(texts, cased)
-        out, start = [], 0
-        for (doc_texts, scope), policy in zip(documents, policies, strict=True):
-            end = start + len(doc_texts)
+    def _complete(self, documents: Sequence[tuple[Sequence[str], str | None]],
+                  detected: Sequence[DetectedDocument | None]) -> list[DetectedDocument]:
+        missing = [i for i, one in enumerate(detected) if one is None]
+        out = list(detected)
+        for i, one in zip(missing, detect_documents(self._detector, [documents[i][0] for i in missing])):
+            out[i] = one
+        for (texts, _), one in zip(documents, out, strict=True):  # re-casing keeps every length
+            if [len(t) for t in one.cased] != [len(t) for t in texts]:
+                raise ValueError("detections were made for other texts than the ones to redact")
+        return out
+
+    def _transform(self, documents: Sequence[tuple[Sequence[str], str | None]],
+                   detected: Sequence[DetectedDocument], policies: Sequence[RedactionPolicy]) -> list[list[Redacted]]:
+        out = []
+        for (doc_texts, scope), one, policy in zip(documents, detected, policies, strict=True):
             check_deadline()
-            passed = document_pass(cased[start:end], found[start:end], originals=doc_texts)
+            passed = document_pass(list(one.cased), [list(f) for f in one.found], originals=doc_texts)
             detections = _applied(policy, doc_texts, passed)
             book = PlaceholderBook()
             out.append([apply_placeholders(t, d, book, self._policy, self._hash_value)
                         for t, d in zip(doc_texts, detections)])
             if self._vault is not None and scope is not None:
                 self._vault.store(scope, book.originals())
-            start = end
         return out
 
     def ranges(self, texts: Sequence[str], policy: RedactionPolicy = DEFAULT_POLICY) -> list[list[tuple[int, int]]]:
@@ -88,15 +112,19 @@ class DocumentRedactor:
         return cased, [ruled([copy], [dets])[0] for copy, dets in zip(cased, found)]
 
     def _detect(self, texts: Sequence[str], cased: Sequence[str]) -> list[list[Detection]]:
-        """Where re-casing changed a text, identifiers written in capitals (plates, postcodes, NINOs)
-        are also read from the original."""
-        found = self._detector.detect(cased)
-        changed = [i for i, (text, copy) in enumerate(zip(texts, cased)) if text != copy]
-        if changed:
-            originals = self._detector.detect_capitalised([texts[i] for i in changed])
-            for i, dets in zip(changed, originals):
-                found[i] = list(found[i]) + dets
-        return found
+        return _found(self._detector, texts, cased)
+
+
+def _found(detector: Detector, texts: Sequence[str], cased: Sequence[str]) -> list[list[Detection]]:
+    """Detections in the re-cased copies; where re-casing changed a text, identifiers written in
+    capitals (plates, postcodes, NINOs) are also read from the original."""
+    found = detector.detect(cased)
+    changed = [i for i, (text, copy) in enumerate(zip(texts, cased)) if text != copy]
+    if changed:
+        originals = detector.detect_capitalised([texts[i] for i in changed])
+        for i, dets in zip(changed, originals):
+            found[i] = list(found[i]) + dets
+    return found
 
 
 def _applied(policy: RedactionPolicy, texts: Sequence[str], detections: list[list[Detection]]) -> list[list[Detection]]:

@@ -57,3 +57,13 @@ def _union(group: list[Detection]) -> Detection:
     covering = [d for d in group if 2 * (d.end - d.start) >= width] or group
     best = min(covering, key=lambda d: (specificity(d.entity_type), -(d.end - d.start), -d.score))
     return Detection(best.entity_type, group[0].start, max(d.end for d in group), best.score, best.detector)
+
+
+@dataclass(frozen=True)
+class DetectedDocument:
+    """What detection found in one document's texts, before the document pass: each text's re-cased
+    copy (same offsets) and its detections. Plain data, so another process can compute it (the
+    parsing workers detect beside parsing) and hand it to the redactor that owns the numbering."""
+
+    cased: tuple[str, ...]
+    found: tuple[tuple[Detection, ...], ...]

@@ -93,6 +93,7 @@ class InlineParser:
     """The parsing pool's interface, parsing in this process (fast unit tests of the bulk ingest)."""
 
     workers = 1
+    detects = False  # redaction's detection stays with the pipeline
 
     def __init__(self, parser=None) -> None:
         self._parser = parser or TextParser()
@@ -111,7 +112,9 @@ class InlineParser:
         return future
 
     def result(self, future):
-        return future.result()
+        from ingest.base import ParsedFile
+
+        return ParsedFile(future.result())
 
     def close(self) -> None:
         pass

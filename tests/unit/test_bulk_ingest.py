@@ -11,6 +11,7 @@ from core.settings import ParsingSettings
 from ingest.bulk import BulkIngest
 from ingest.sandbox import SandboxedParser
 from ingest.sources import iter_sources
+from redaction.source_names import SourceName
 from tests.fakes import InlineParser
 from tests.unit.helpers import fake_veil
 
@@ -153,7 +154,7 @@ def test_a_file_that_needs_too_much_memory_fails_with_the_setting_named(sandbox)
 
 def test_parser_errors_keep_their_reason_and_run_concurrently(sandbox):
     futures = [sandbox.submit(b"Text %d." % i, f"tempfile{i}.txt") for i in range(6)]
-    assert [sandbox.result(f)[0].text for f in futures] == [f"Text {i}." for i in range(6)]
+    assert [sandbox.result(f).elements[0].text for f in futures] == [f"Text {i}." for i in range(6)]
     with pytest.raises(Exception, match="the file is empty"):
         sandbox.parse(b"", "empty.txt")
 
@@ -193,3 +194,94 @@ def test_each_files_line_stays_one_line_in_a_pipe(capsys):
         show(FileResult("finance/2021/file03001.docx", "failed", error=reason.strip()), Progress(total=1, done=1))
     lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
     assert lines == [f"failed finance/2021/file03001.docx  {reason.strip()}"]
+
+
+# -- detection in the parsing workers (issue 25) -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def detecting_sandbox():
+    """One worker that parses and runs Presidio's detection (the real detector, loaded in the worker)."""
+    from core.settings import RedactionSettings
+
+    settings = ParsingSettings(timeout_s=20, max_memory_mb=2048)
+    with SandboxedParser(settings, workers=1, parser_class="tests.fakes:HostileParser",
+                         redaction=RedactionSettings(deadline_s=30)) as parser:
+        yield parser
+
+
+@pytest.fixture(scope="module")
+def presidio_redactor():
+    from core.settings import RedactionSettings
+    from redaction.presidio import PresidioDetector
+    from redaction.redactor import DocumentRedactor
+    from redaction.transform.operators import ReplacementPolicy
+
+    return DocumentRedactor(PresidioDetector(RedactionSettings()), ReplacementPolicy())
+
+
+LETTER = ("Dear Mr Halvorsen,\n\nYour refund of 40 EUR goes to IBAN DE89 3704 0044 0532 0130 00.\n\n"
+          "Call Ingrid Halvorsen on +44 20 7946 0958 or write to ingrid.halvorsen@example.com.")
+
+
+def test_detection_in_a_worker_redacts_exactly_as_detection_in_the_parent(detecting_sandbox, presidio_redactor):
+    name_texts = SourceName("letters/Halvorsen_refund.txt").texts()
+    parsed = detecting_sandbox.result(detecting_sandbox.submit_detected(LETTER.encode(), "refund.txt", name_texts))
+    texts = [*(e.text for e in parsed.elements), *name_texts]
+    assert parsed.detected is not None and len(parsed.detected.found) == len(texts)
+    in_worker = presidio_redactor.redact_documents([(texts, None)], detected=[parsed.detected])
+    in_parent = presidio_redactor.redact_documents([(texts, None)])
+    assert in_worker == in_parent
+    redacted = " ".join(r.text for r in in_worker[0])
+    for value in ("Halvorsen", "DE89", "7946", "ingrid.halvorsen@"):
+        assert value not in redacted
+    assert detecting_sandbox.detect_seconds > 0
+
+
+def test_a_placeholder_look_alike_is_neutralised_before_the_worker_detects(detecting_sandbox):
+    parsed = detecting_sandbox.result(detecting_sandbox.submit_detected(b"Signed <PERSON_1> today.", "a.txt", ["a"]))
+    assert parsed.elements[0].text == "Signed \u2039PERSON_1\u203a today."
+    assert parsed.detected.cased[0].startswith("Signed \u2039PERSON_1\u203a")  # detection read the stored text
+
+
+def test_a_hanging_parse_still_fails_with_the_parsing_limit_when_the_workers_detect(detecting_sandbox):
+    slow = SandboxedParser(ParsingSettings(timeout_s=2, max_memory_mb=2048), workers=1,
+                           parser_class="tests.fakes:HostileParser", redaction=detecting_sandbox._redaction)
+    with slow:
+        with pytest.raises(ParseError, match=r"longer than 2 s \(parsing.timeout_s\)"):
+            slow.result(slow.submit_detected(b"anything", "hang.txt", ["hang"]))
+        assert slow.result(slow.submit_detected(b"Still here.", "ok.txt", ["ok"])).elements[0].text == "Still here."
+
+
+def test_detection_past_the_deadline_fails_the_file_in_the_worker_with_the_setting_named():
+    from core.settings import RedactionSettings
+    from redaction.deadline import RedactionTimeout
+
+    tight = SandboxedParser(ParsingSettings(timeout_s=20, max_memory_mb=2048), workers=1,
+                            parser_class="tests.fakes:HostileParser", redaction=RedactionSettings(deadline_s=1e-6))
+    with tight:
+        with pytest.raises(RedactionTimeout, match=r"redaction.deadline_s"):
+            tight.result(tight.submit_detected(b"Call Ingrid on 020 7946 0958.", "call.txt", ["call"]))
+
+
+def test_a_parser_built_without_redaction_settings_does_not_detect():
+    plain = SandboxedParser(ParsingSettings(), workers=1, parser_class="tests.fakes:HostileParser")
+    assert not plain.detects
+    with pytest.raises(RuntimeError, match="do not detect"):
+        plain.submit_detected(b"x", "x.txt", ["x"])
+
+
+def test_detections_for_other_texts_are_refused(veil):
+    from redaction.redactor import detect_documents
+
+    detected = detect_documents(veil.redactor._detector, [["one text"]])
+    with pytest.raises(ValueError, match="other texts"):
+        veil.redactor.redact_documents([(["one text", "and another"], None)], detected=detected)
+
+
+def test_documents_detected_elsewhere_and_here_mix_in_one_batch(veil):
+    from redaction.redactor import detect_documents
+
+    documents = [(["Mail ann@example.com."], "d1"), (["Only bob@example.com here."], "d2")]
+    first = detect_documents(veil.redactor._detector, [documents[0][0]])[0]
+    assert veil.redactor.redact_documents(documents, detected=[first, None]) == veil.redactor.redact_documents(documents)

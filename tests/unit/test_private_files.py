@@ -25,7 +25,7 @@ class Parser(InlineParser):
         self.close()
 
 wiring.build_detector = lambda settings: EmailDetector()
-wiring.build_parser = lambda settings, workers=1: Parser()
+wiring.build_parser = lambda settings, workers=1, bulk=False: Parser()
 wiring.build_chat = lambda settings: ScriptedChat()
 from api.cli import main
 sys.argv = ["veil", *sys.argv[1:]]

@@ -11,6 +11,7 @@ pytest.importorskip("presidio_analyzer")
 
 from core.errors import ConfigError  # noqa: E402
 from core.settings import RedactionSettings, load_settings  # noqa: E402
+from ingest.base import ParsedFile  # noqa: E402
 from redaction.deadline import RedactionTimeout  # noqa: E402
 from redaction.redactor import DocumentRedactor  # noqa: E402
 from redaction.spans import Detection, merge_overlaps  # noqa: E402
@@ -135,8 +136,8 @@ def test_a_file_past_the_redaction_deadline_fails_with_the_reason_and_the_others
         assert by_name["b.txt"].error.startswith("redaction took longer than 0.1 s (redaction.deadline_s)")
 
         pipeline = veil.pipeline  # bulk ingest: a batch past the deadline is redone file by file
-        parsed = [(pipeline.check(f.read_bytes(), f.name + "2", str(f) + "2", "other"), TextParser().parse(
-            f.read_bytes(), f.name)) for f in (folder / "a.txt", folder / "b.txt")]
+        parsed = [(pipeline.check(f.read_bytes(), f.name + "2", str(f) + "2", "other"),
+                   ParsedFile(TextParser().parse(f.read_bytes(), f.name))) for f in (folder / "a.txt", folder / "b.txt")]
         good, slow = pipeline.prepare_many(parsed)
         assert not isinstance(good, Exception) and isinstance(slow, RedactionTimeout)
     finally:
