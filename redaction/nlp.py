@@ -12,9 +12,13 @@ import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
-from presidio_analyzer import RecognizerResult
-from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
-from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
+from redaction.presidio_package import import_presidio
+
+import_presidio()
+
+from presidio_analyzer import RecognizerResult  # noqa: E402
+from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer  # noqa: E402
+from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine  # noqa: E402
 
 from core.vocabulary.calendar_words import month_pattern, weekday_pattern
 from core.vocabulary.currencies import COMMON_CURRENCY_CODES

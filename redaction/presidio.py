@@ -37,6 +37,9 @@ class PresidioDetector:
 
     @cached_property
     def _batch_analyzer(self):
+        from redaction.presidio_package import import_presidio
+
+        import_presidio()
         from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine
 
         from redaction.nlp import IndexedContextEnhancer
@@ -164,6 +167,9 @@ class VanillaPresidio:
     """Presidio as shipped (default recognizers, no threshold, one text at a time): the baseline."""
 
     def __init__(self, settings: RedactionSettings) -> None:
+        from redaction.presidio_package import import_presidio
+
+        import_presidio()
         from presidio_analyzer import AnalyzerEngine
         from presidio_analyzer.nlp_engine import NlpEngineProvider
 
