@@ -26,7 +26,12 @@ def hits(runner: VeilRunner, questions) -> list[list[tuple[str, str]]]:
 
 
 def same_hits(now: list[list[tuple[str, str]]], before: list[list[tuple[str, str]]]) -> bool:
-    return [sorted(h) for h in now] == [sorted(h) for h in before]
+    """The same best passage for each question, and the same passages but for one at most: staged
+    points count in the collection's BM25 IDF (Qdrant's IDF modifier reads every point; the version
+    filter applies to the hits, not the statistics), so while a version is staged two nearly tied
+    passages can swap in order, or at the edge of the top k (seen: the fourth hit of one question)."""
+    return all(n and b and n[0] == b[0] and len(set(n) & set(b)) >= len(b) - 1 and len(n) == len(b)
+               for n, b in zip(now, before, strict=True))
 
 
 @pytest.fixture
@@ -85,15 +90,13 @@ def test_reindex_records_the_embedder_keeps_answers_and_resumes_after_a_failure(
             Reindexer(veil.pipeline, veil.store, target, veil.lock).run("default")
     finally:
         veil.close()
-    # the old version, live and whole: the same chunks answer each question. Their order may swap
-    # where two scores nearly tie, since staged points count in the collection's BM25 IDF (Qdrant's
-    # IDF modifier reads every point; the version filter applies to the hits, not the statistics).
+    # the old version, live and whole: the same chunks answer each question (`same_hits`)
     assert same_hits(hits(runner, questions), before)
 
     report = runner.json("reindex", "--collection", "default")
     assert report["resumed"] == 2 and report["documents"] == 6 and report["dropped"] > 0
     assert report["embedder"].startswith("all-MiniLM-L6-v2 (onnx, 384 dims, weights sha256:")
-    assert same_hits(hits(runner, questions), before)
+    assert [sorted(h) for h in hits(runner, questions)] == [sorted(h) for h in before]  # nothing staged now
     exported = runner.run("export").stdout.splitlines()
     assert len(exported) == runner.chunks and report["chunks"] < runner.chunks  # two documents were resumed
     assert all('"generation"' in line for line in exported)  # every live chunk is the run's
