@@ -95,7 +95,7 @@ COMPANY_SUFFIXES = (
 ).split()
 
 # Nationalities, religions and political groups (NRP); plurals are added by the recognizer.
-# A country's people: the adjective a state's organs take too ("the Icelandic Government").
+# A country's people: the adjective a state's organs take too ("the Danish Government").
 COUNTRY_DEMONYMS = (
     "afghan albanian algerian american andorran angolan argentine argentinian armenian australian "
     "austrian azerbaijani bahamian bahraini bangladeshi barbadian belarusian belgian belizean beninese "

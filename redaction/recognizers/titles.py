@@ -62,7 +62,7 @@ class NrpRecognizer(RegexRecognizer):
     """Nationalities, religions and political groups, any case, singular or plural."""
 
     ENTITY = "NRP"
-    # "an Icelandic national", "of Kurdish origin": the noun after a demonym belongs to the phrase.
+    # "an Danish national", "of Kurdish origin": the noun after a demonym belongs to the phrase.
     PATTERN = re.compile(rf"(?<![\w-])(?i:{trie_regex(DEMONYMS)})(?:e?s)?"
                          rf"(?:[ \t]+(?i:nationals?|citizens?|origin|descent|extraction|nationality))?(?![\w-])")
     SCORE = 0.5

@@ -9,8 +9,8 @@ other word is an everyday English word; a rare or local word ("Kessenich Regiona
 the person is, so that guess stays redacted; a country or its adjective does not ("the Danish
 Government", "the Czech Ministry of Finance"), and a state named formally ("the Republic of Chile")
 stays readable too: a state-wide body or the state itself locates no one — nor does a nation's
-adjective or name before one of its organs ("the Icelandic naval authorities", "under Icelandic law").
-A person's nationality ("an Icelandic national") is about that person and stays redacted.
+adjective or name before one of its organs ("the Danish naval authorities", "under Danish law").
+A person's nationality ("an Danish national") is about that person and stays redacted.
 
 A name guess made of an institution's words ("Velmora State Security Court" from the rare-word
 list) names a body, not a person: it stays redacted as an organisation, so its last word is never
@@ -115,7 +115,7 @@ def _as_body(text: str, detection: Detection) -> Detection:
 
 def _state_spans(text: str, national: Sequence[Detection]) -> list[tuple[int, int]]:
     """The state itself: named formally ("the Republic of Chile", "the Republic of" before the guess,
-    and what "and" adds to it), or before one of its organs ("the Icelandic naval authorities")."""
+    and what "and" adds to it), or before one of its organs ("the Danish naval authorities")."""
     spans: list[tuple[int, int]] = []
     for d in sorted(national, key=lambda d: d.start):
         formal = _FORMAL_STATE.match(text, d.start, d.end) or _FORMAL_BEFORE.search(text[max(0, d.start - 60):d.start])
@@ -136,8 +136,8 @@ _STATE_ORGAN_AFTER = re.compile(r"(?i)(?:[ \t]+[a-z]+)?[ \t]+(?P<organ>" + "|".j
 
 
 def _is_state_acting(text: str, detection: Detection) -> bool:
-    """"the Icelandic naval authorities", "under Icelandic law": the state's organ, not a person
-    ("an Icelandic police officer", "the Icelandic police officers" stay masked)."""
+    """"the Danish naval authorities", "under Danish law": the state's organ, not a person
+    ("an Danish police officer", "the Danish police officers" stay masked)."""
     organ = _STATE_ORGAN_AFTER.match(text, detection.end)
     if not organ or _PERSON_AFTER.match(text, organ.end()):
         return False
@@ -180,7 +180,7 @@ def _is_everyday(word: str, in_a_law: bool = False) -> bool:
     "the Dental Practices Act"), which a company's name may not borrow ("Silver Ladders")."""
     if zipf(word) >= EVERYDAY_ZIPF:
         return True
-    if not in_a_law or word in surnames() or word in given_names():  # "Walters Law" is a firm
+    if not in_a_law or word in surnames() or word in given_names():  # "Brannigan Law" is a firm
         return False
     singular = word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") else word
     return zipf(singular) >= EVERYDAY_ZIPF

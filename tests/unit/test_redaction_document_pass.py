@@ -384,15 +384,15 @@ def test_a_nickname_in_brackets_after_a_name_is_the_same_person():
 
 
 def test_people_named_like_bodies_places_before_bodies_and_state_employees_stay_masked():
-    text = ("Helen Court and John Service met the Chicago Police Department; an Icelandic police officer "
-            "and the Tamil authorities replied, as did Walters Law, for the Provincial Governor.")
+    text = ("Helen Court and John Service met the Chicago Police Department; a Danish police officer "
+            "and the Tamil authorities replied, as did Brannigan Law, for the Provincial Governor.")
     dets = _labelled(text, [("PERSON", "Helen Court", "SpacyRecognizer"),
                             ("PERSON", "John Service", "SpacyRecognizer"),
                             ("LOCATION", "Chicago", "SpacyRecognizer"),
-                            ("NRP", "Icelandic", "SpacyRecognizer"),
+                            ("NRP", "Danish", "SpacyRecognizer"),
                             ("NRP", "Tamil", "SpacyRecognizer"),
-                            ("ORGANIZATION", "Walters Law", "SpacyRecognizer"),
+                            ("ORGANIZATION", "Brannigan Law", "SpacyRecognizer"),
                             ("LOCATION", "Provincial", "SpacyRecognizer")])
     kept = [(d.entity_type, text[d.start:d.end]) for d in keep_institutions([text], [dets])[0]]
     assert kept == [("PERSON", "Helen Court"), ("PERSON", "John Service"), ("LOCATION", "Chicago"),
-                    ("NRP", "Icelandic"), ("NRP", "Tamil"), ("ORGANIZATION", "Walters Law")]
+                    ("NRP", "Danish"), ("NRP", "Tamil"), ("ORGANIZATION", "Brannigan Law")]
