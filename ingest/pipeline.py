@@ -206,6 +206,7 @@ class IngestPipeline:
     def prepare_many(self, parsed: Sequence[tuple[Incoming, ParsedFile]]) -> list[PreparedDocument | Exception]:
         """`prepare` for several documents, their redaction batched (detection too, where the parsing
         workers did not do it already); a document that fails is its exception."""
+        # neutralised here whoever parsed: the workers did it too, but the store's markup is this process's to guard
         parsed = [(incoming, ParsedFile(untrusted(p.elements), p.detected)) for incoming, p in parsed]
         try:
             redacted = self._redact_parsed(parsed)

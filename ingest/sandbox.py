@@ -33,7 +33,7 @@ from ingest.base import ParsedFile, untrusted
 
 log = logging.getLogger(__name__)
 
-TASKS_PER_WORKER = 400  # a fresh worker now and then (parsers' caches and leaks do not pile up): 200 files
+FILES_PER_WORKER = 200  # a fresh worker now and then: parsers' caches and leaks do not pile up
 DEFAULT_PARSER = "ingest.unstructured_parser:UnstructuredParser"
 _DETECTION_GRACE_S = 10.0  # past the cooperative deadline, the worker is killed
 _parser = None  # one per worker process
@@ -201,7 +201,8 @@ class SandboxedParser:
         with self._lock:
             if self._pool is None:
                 self._tmp_root = tempfile.mkdtemp(prefix="veil-parse-")
-                self._pool = ProcessPool(max_workers=self._workers, max_tasks=TASKS_PER_WORKER,
+                tasks_per_file = 1 if self._redaction is None else 2  # a parse, and its detection
+                self._pool = ProcessPool(max_workers=self._workers, max_tasks=FILES_PER_WORKER * tasks_per_file,
                                          initializer=_start_worker, initargs=(self._settings, self._tmp_root, self._parser_class, self._redaction),
                                          context=multiprocessing.get_context("spawn"))
             return self._pool
