@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -35,11 +34,6 @@ class PresidioDetector:
 
     def __init__(self, settings: RedactionSettings) -> None:
         self._settings = settings
-        # One detection at a time per detector: neither spaCy's pipeline nor Presidio's analyzer is
-        # documented as safe to share between threads, and a bulk ingest (its redaction thread, a failed
-        # file's name in the main thread) or `veil serve` (requests in a thread pool) call from several.
-        # Detection holds the GIL for most of its time, so the lock costs little.
-        self._serial = threading.Lock()
 
     @cached_property
     def _batch_analyzer(self):
@@ -79,8 +73,7 @@ class PresidioDetector:
         registry = self._batch_analyzer.analyzer_engine.registry
         recognizers = [r for r in registry.recognizers if r.name in CAPITALISED_FORMATS]
         entities = list(self._settings.entities)
-        with self._serial:
-            return [self._capitalised(recognizers, entities, text) for text in texts]
+        return [self._capitalised(recognizers, entities, text) for text in texts]
 
     def _capitalised(self, recognizers, entities: list[str], text: str) -> list[Detection]:
         check_deadline()
@@ -89,11 +82,7 @@ class PresidioDetector:
 
     def detect(self, texts: Sequence[str]) -> list[list[Detection]]:
         """spaCy reads every window of every text in one batch (`nlp.pipe`); the recognizers read the
-        windows one by one, the redaction deadline checked before each. One call at a time."""
-        with self._serial:
-            return self._detect(texts)
-
-    def _detect(self, texts: Sequence[str]) -> list[list[Detection]]:
+        windows one by one, the redaction deadline checked before each."""
         from redaction.nlp import ner_view
 
         analyzer = self._batch_analyzer.analyzer_engine

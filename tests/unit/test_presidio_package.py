@@ -1,5 +1,5 @@
-"""The detector: Presidio imported without Hugging Face transformers (3.7 s of every redacting process's start),
-transformers still importable for the torch embedder, and one detection at a time per detector."""
+"""Presidio is imported without Hugging Face transformers (3.7 s of every redacting process's start),
+and transformers stays importable for the torch embedder."""
 
 from __future__ import annotations
 
@@ -44,30 +44,3 @@ def test_an_earlier_transformers_import_is_left_as_it_is(monkeypatch):
     monkeypatch.delitem(sys.modules, "presidio_analyzer", raising=False)
     import_presidio()  # returns at once: the package someone imported is never replaced
     assert sys.modules["transformers"] is sentinel
-
-
-def test_one_detection_at_a_time_per_detector():
-    """A bulk ingest's threads and `veil serve`'s thread pool share one detector: calls queue up."""
-    import threading
-    import time
-
-    from core.settings import RedactionSettings
-    from redaction.presidio import PresidioDetector
-
-    detector = PresidioDetector(RedactionSettings())
-    active, most = [0], [0]
-
-    def slow_detect(texts):
-        active[0] += 1
-        most[0] = max(most[0], active[0])
-        time.sleep(0.05)
-        active[0] -= 1
-        return [[] for _ in texts]
-
-    detector._detect = slow_detect  # the lock is taken around it
-    threads = [threading.Thread(target=detector.detect, args=(["text"],)) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert most[0] == 1
