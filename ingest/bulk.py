@@ -4,8 +4,9 @@ The parent reads and hashes each file (an unchanged file costs one hash and noth
 changed ones to the parsing workers, which also run redaction's detection when the parser was built to
 (`SandboxedParser(redaction=…)`, `parsing.detect_in_workers`); a redaction thread finishes the redaction
 (the document pass, placeholders) and chunks what comes back in batches of several files, and a writer thread embeds the chunks of several files in one batch and writes each
-document through the journal (`IngestPipeline.write`). At most `4 × workers` files are being parsed
-and two batches wait before each thread, so memory does not grow with the folder. `sync` then removes the
+document through the journal (`IngestPipeline.write`). At most `4 × workers` files are being parsed,
+collected as each finishes (a slow file, a scan or a large e-book, never keeps a free worker waiting
+behind it), and two batches wait before each thread, so memory does not grow with the folder. `sync` then removes the
 documents of files that are gone from each folder given, and reports every document of the
 collection still redacted under another policy than the collection's (`unreachable`: its source was
 not among the paths given, so it could not be redacted again; it keeps its published version).
@@ -17,9 +18,8 @@ import logging
 import queue
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,6 +75,16 @@ class _InFlight:
     source: SourceFile
     incoming: Incoming
     future: Future
+
+
+def _first_done(in_flight: list[_InFlight]) -> _InFlight:
+    """Removes and returns a file whose parse has finished, waiting for one when none has."""
+    done = next((item for item in in_flight if item.future.done()), None)
+    if done is None:
+        wait([item.future for item in in_flight], return_when=FIRST_COMPLETED)
+        done = next(item for item in in_flight if item.future.done())
+    in_flight.remove(done)
+    return done
 
 
 class BulkIngest:
@@ -145,7 +155,7 @@ class BulkIngest:
         collects them; the redaction thread redacts and chunks several files at once; the writer thread
         embeds several files' chunks at once and writes. So the workers never wait while a batch is
         redacted, and redaction never waits while one is embedded."""
-        in_flight: deque[_InFlight] = deque()
+        in_flight: list[_InFlight] = []
         parsed: list[tuple[_InFlight, ParsedFile]] = []
         ready: list[tuple[PreparedDocument, str | None]] = []  # the redaction thread's, until the end
         limit = IN_FLIGHT_PER_WORKER * self._parser.workers
@@ -160,7 +170,10 @@ class BulkIngest:
         redactor = _Stage(redact, "veil-ingest-redactor")
 
         def collect_one() -> None:
-            self._collect(in_flight.popleft(), parsed, finish)
+            started = time.perf_counter()
+            item = _first_done(in_flight)
+            self.times.waiting_for_parsers += time.perf_counter() - started
+            self._collect(item, parsed, finish)
             if sum(len(e.text) for _, file in parsed for e in file.elements) >= REDACT_BATCH_CHARS:
                 redactor.put(list(parsed))
                 parsed.clear()
@@ -175,7 +188,7 @@ class BulkIngest:
                         continue
                     if started is not None:
                         in_flight.append(started)
-                    while len(in_flight) >= limit or (in_flight and in_flight[0].future.done()):
+                    while len(in_flight) >= limit or any(item.future.done() for item in in_flight):
                         collect_one()
                 while in_flight:
                     collect_one()

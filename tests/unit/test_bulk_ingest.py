@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+from concurrent.futures import Future
 
 import pytest
 
@@ -113,6 +115,46 @@ def test_a_batch_embeds_many_files_at_once(veil, tmp_path, monkeypatch):
     monkeypatch.setattr(veil.embedder, "embed_documents", lambda texts: calls.append(len(texts)) or real(texts))
     report = run(veil, share)
     assert report.totals()["ingested"] == 12 and sum(calls) == 12 and len(calls) < 12
+
+
+class SlowFirstParser(InlineParser):
+    """The first file submitted finishes only once every other file's result has been collected: a
+    collector that waits for files in submission order would hang on it."""
+
+    def __init__(self, others: int) -> None:
+        super().__init__()
+        self._others, self._collected, self.slow = others, 0, None
+
+    def submit(self, data: bytes, filename: str):
+        future = super().submit(data, filename)
+        if self.slow is not None:
+            return future
+        self.slow, self._slow_result = Future(), future.result()
+        return self.slow
+
+    def result(self, future):
+        if future is not self.slow:
+            self._collected += 1
+            if self._collected == self._others:
+                self.slow.set_result(self._slow_result)
+        return super().result(future)
+
+
+def test_a_slow_file_never_keeps_the_files_parsed_after_it_waiting(veil, tmp_path):
+    write(tmp_path / "docs" / "a-slow.txt", "The slow scan of the archive shelf.")
+    for i in range(6):  # more than the four files in flight for one worker
+        write(tmp_path / "docs" / f"b-{i}.txt", f"Fast note number {i} about the canteen menu.")
+    parser = SlowFirstParser(others=6)
+    order = []
+    hung = threading.Timer(20, lambda: parser.slow.set_exception(ParseError("collected in order: hung")))
+    hung.start()
+    try:
+        report = BulkIngest(veil.pipeline, parser, on_result=lambda r, p: order.append(r.path)).run(
+            [tmp_path / "docs"], "default")
+    finally:
+        hung.cancel()
+    assert {r.status for r in report.files} == {"ingested"}
+    assert len(order) == 7 and order[-1].endswith("a-slow.txt")
 
 
 def test_a_file_name_is_never_a_path_outside_the_folder(tmp_path):
