@@ -4,6 +4,11 @@ unstructured's `hi_res` path needs layout models from a model hub: out of reach 
 the local `tesseract` binary and nothing else. Pages are rendered one at a time (PDFs through Poppler's
 pdftoppm), so memory stays bounded by one page. A page that gives almost nothing is often turned on its
 side: Tesseract's orientation detection (OSD) says by how much, and the page is read again upright.
+
+unstructured's Tesseract agent reads each page twice: once for the words and their boxes (hOCR), once
+more for the same text as plain text, which it only uses to group the words into paragraphs.
+Tesseract writes both from one recognition (`tesseract page out hocr txt`), so `read_each_page_once`
+has the agent ask for both at once and keep the text: half the OCR time, the same words.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import shutil
 import subprocess
 from collections.abc import Iterable
 from functools import cache
+from threading import local
 
 from core.errors import ParseError, UnsupportedFileError
 
@@ -113,6 +119,7 @@ def _ocr_page(image, page: int) -> list:
 def _partition(image, page: int) -> list:
     from unstructured.partition.image import partition_image
 
+    read_each_page_once()
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", compress_level=1)
     buffer.seek(0)
@@ -133,3 +140,42 @@ def _upright(image):
 
 def _readable(elements: list) -> int:
     return sum(ch.isalnum() for element in elements for ch in (element.text or ""))
+
+
+_last_read = local()  # the plain text of the agent's latest first reading, per thread
+
+
+@cache
+def read_each_page_once() -> None:
+    """Installs, once per process, the single reading in unstructured's Tesseract agent (0.27.x, whose
+    methods these replace; `tests/unit/test_ocr_single_pass.py` holds them to it)."""
+    from unstructured.partition.utils.ocr_models.tesseract_ocr import OCRAgentTesseract
+
+    OCRAgentTesseract.image_to_data_with_character_confidence_filter = _hocr_keeping_text
+    OCRAgentTesseract.get_layout_elements_from_image = _layout_from_one_reading
+
+
+def _hocr_keeping_text(agent, image, lang: str = "eng", config: str = "",
+                       character_confidence_threshold: float = 0.0):
+    """The agent's own hOCR reading, with the plain text of the same recognition kept beside it."""
+    import unstructured_pytesseract
+
+    hocr, text = unstructured_pytesseract.run_and_get_multiple_output(
+        image, extensions=["hocr", "txt"], lang=lang, extra_config="-c hocr_char_boxes=1 " + config)
+    if getattr(_last_read, "text", None) is None:
+        _last_read.text = text
+    return agent.hocr_to_dataframe(hocr, character_confidence_threshold)
+
+
+def _layout_from_one_reading(agent, image):
+    """As the agent's own method, with the paragraph text from the first reading (the page as given,
+    before any zoom: what the agent's separate plain-text reading would have read) instead of a second."""
+    from unstructured.partition.pdf_image.inference_utils import build_layout_elements_from_ocr_regions
+
+    _last_read.text = None
+    try:
+        regions = agent.get_layout_from_image(image)
+        text = _last_read.text if _last_read.text is not None else agent.get_text_from_image(image)
+    finally:
+        _last_read.text = None
+    return build_layout_elements_from_ocr_regions(ocr_regions=regions, ocr_text=text, group_by_ocr_text=True)
