@@ -16,6 +16,8 @@ parser guessed), and no text changes: categories are labels, not content. Pinned
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache, lru_cache
 
 # unstructured tries to download en_core_web_sm from GitHub when it is missing; the same model
@@ -83,7 +85,8 @@ def _run(nlp, text: str):
 def _segmenter():
     import spacy
 
-    nlp = spacy.blank("en")
+    with _builtin_components_only():
+        nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     return nlp
 
@@ -92,13 +95,31 @@ def _segmenter():
 def _tagger():
     import spacy
 
-    return spacy.load(OFFLINE_SPACY_MODEL, exclude=[*_UNUSED_COMPONENTS, "parser", "senter"])
+    with _builtin_components_only():
+        return spacy.load(OFFLINE_SPACY_MODEL, exclude=[*_UNUSED_COMPONENTS, "parser", "senter"])
 
 
 def _load_offline_model():
     import spacy
 
-    return spacy.load(OFFLINE_SPACY_MODEL, exclude=_UNUSED_COMPONENTS)
+    with _builtin_components_only():
+        return spacy.load(OFFLINE_SPACY_MODEL, exclude=_UNUSED_COMPONENTS)
+
+
+@contextmanager
+def _builtin_components_only() -> Iterator[None]:
+    """spaCy imports every installed package's pipeline components whenever it builds a pipeline;
+    Presidio's (a Hugging Face token pipe) imports transformers, 2.5 s of each parsing worker's start,
+    for pipelines built here from spaCy's own components. The next pipeline built elsewhere (redaction's
+    Presidio engine, in its own process) still gets them all."""
+    from spacy import util
+
+    factories = util.registry._entry_point_factories
+    factories.get_all = dict  # an instance attribute, shadowing the method until removed
+    try:
+        yield
+    finally:
+        del factories.get_all
 
 
 def _refuse_download():

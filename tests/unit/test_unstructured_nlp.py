@@ -3,12 +3,18 @@ no dependency parser, no download."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from unstructured.partition import text_type
 
 from core.settings import ParsingSettings
 from ingest import unstructured_nlp
 from ingest.unstructured_parser import UnstructuredParser
+
+REPO = Path(__file__).resolve().parents[2]
 
 # invented paragraphs of the shapes a file share holds
 PARAGRAPHS = [
@@ -81,3 +87,20 @@ def test_downloads_are_refused():
     with pytest.raises(RuntimeError, match="offline"):
         tokenize._install_spacy_model()
 
+
+
+def test_the_heuristics_pipelines_never_import_other_packages_spacy_components():
+    """A fresh process, as a parsing worker is: Presidio's spaCy component (and transformers behind it)
+    stays unloaded while the heuristics build their pipelines, and the next pipeline still gets it."""
+    script = (
+        "import sys, spacy\n"
+        "from ingest import unstructured_nlp as nlp\n"
+        "assert nlp.sentences('One. Two.') == ['One.', 'Two.'] and nlp.pos_tags('He runs')[1][1] == 'VBZ'\n"
+        "print(sorted(m for m in ('presidio_analyzer', 'transformers') if m in sys.modules))\n"
+        "spacy.blank('en')\n"
+        "print('presidio_hf_token_pipe' in spacy.registry.factories)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                         cwd=REPO)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split() == ["[]", "True"]
