@@ -36,18 +36,36 @@ _SHORT_LABEL = r"(?i:pager|beeper|bleep|ext|extension)"
 
 
 _DECIMAL = re.compile(r"(?<![\d.])\d{1,3}\.\d{1,2}(?![\d.])")
+# A decimal written to four places or more: a lone 0 or up to three digits without a leading zero before
+# the point ("-0.48291", "35.2019384"). A dotted phone groups after a trunk zero ("030.12345678") or in
+# several short groups ("0.800 123 4567", "1.800.555.0199").
+_LONG_DECIMAL = re.compile(r"-?(?:0|[1-9]\d{0,2})\.\d{4,}")
 _CLOCK = r"(?:[01]\d|2[0-3])[0-5]\d"
 _TIME_RANGE = re.compile(rf"{_CLOCK}\s?[-–]\s?{_CLOCK}")
 
 
 def looks_like_measurement(value: str) -> bool:
     """Lab values and readings share a phone's digits but not its shape: "7.43/41/76/28",
-    "100-100.4", "91-102/45-52" (slashes or decimals), "1900-0700" (a range of clock times)."""
+    "100-100.4", "91-102/45-52" (slashes or decimals), "1900-0700" (a range of clock times), a column
+    of coordinates or coefficients ("-0.48291 1.20394")."""
     digits = sum(c.isdigit() for c in value)
-    return (value.count("/") >= 2 or ("/" in value and min(map(len, re.findall(r"\d+", value))) < 3)
+    return (value.count("/") >= 2 or _has_long_decimal(value) or ("/" in value and min(map(len, re.findall(r"\d+", value))) < 3)
             or bool(_DECIMAL.search(value)) or bool(_TIME_RANGE.fullmatch(value.strip()))
             or (digits < 8 and not value.lstrip().startswith("+") and "-" in value
                 and len(re.findall(r"\d+", value)) == 2 and all(len(g) <= 3 for g in re.findall(r"\d+", value))))
+
+
+def _has_long_decimal(value: str) -> bool:
+    return any(_LONG_DECIMAL.fullmatch(word.strip(",;:()[]")) for word in value.split())
+
+
+def _words_around(text: str, start: int, end: int) -> str:
+    """The span widened to the whole words it touches: a match inside "0.77120394" reads as the decimal."""
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return text[start:end]
 
 
 # A stretch that may hold a phone number: digits with the punctuation numbers are written with.
@@ -90,7 +108,8 @@ def _matches(window: str, region: str) -> tuple[tuple[int, int], ...]:
 
     matcher = phonenumbers.PhoneNumberMatcher(window, region, leniency=phonenumbers.Leniency.VALID,
                                               max_tries=_MAX_TRIES)
-    return tuple((m.start, m.end) for m in matcher if not looks_like_measurement(m.raw_string))
+    return tuple((m.start, m.end) for m in matcher
+                 if not looks_like_measurement(m.raw_string) and not _has_long_decimal(_words_around(window, m.start, m.end)))
 
 
 class PhoneShapeRecognizer(PatternRecognizer):

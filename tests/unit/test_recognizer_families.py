@@ -9,7 +9,7 @@ pytest.importorskip("presidio_analyzer")
 from redaction.recognizers.cases import CaseNumberRecognizer  # noqa: E402
 from redaction.recognizers.dates import VeilDateRecognizer  # noqa: E402
 from redaction.recognizers.emails import AnyDomainEmailRecognizer  # noqa: E402
-from redaction.recognizers.phones import PhoneNumbersRecognizer, ShortNumberRecognizer  # noqa: E402
+from redaction.recognizers.phones import PhoneNumbersRecognizer, PhoneShapeRecognizer, ShortNumberRecognizer  # noqa: E402
 from redaction.recognizers.records import LabelledIdentifierRecognizer, ReferenceCodeRecognizer  # noqa: E402
 from redaction.recognizers.vehicles import LicencePlateRecognizer, VinRecognizer, vin_check_digit_valid  # noqa: E402
 from tests.unit.test_recognizers import found  # noqa: E402
@@ -94,6 +94,14 @@ def test_weekdays_and_clock_times_are_not_matched():
 def test_slash_separated_german_numbers_are_phones_but_readings_are_not():
     assert found(PhoneNumbersRecognizer(), "Tel. 030/12345678 oder 0171/1234567") == ["030/12345678", "0171/1234567"]
     assert found(PhoneNumbersRecognizer(), "ABG 7.43/41/76/28, BP 91-102/45-52") == []
+
+
+@pytest.mark.parametrize("recognizer", [PhoneNumbersRecognizer, PhoneShapeRecognizer])
+def test_decimals_to_many_places_are_no_phones_but_dotted_phones_are(recognizer):
+    table = "3 -0.482915736 1.203948576 0.77120394 2.5\nlat 51.507351 lon -0.127758 alt 35.2019384 x 12.3456789012"
+    assert found(recognizer(), table) == []
+    phones = found(recognizer(), "Tel. 030.12345678, free 0.800 123 4567, US 1.800.555.0199")
+    assert {"030.12345678", "0.800 123 4567", "1.800.555.0199"} <= set(phones)
 
 
 def test_years_after_ordinary_words_are_dates_but_not_after_a_currency():
