@@ -117,7 +117,7 @@ class ParsingSettings(Section):
     max_memory_mb: int = Field(2048, ge=256, description="memory (heap) limit of each parsing worker process")
     detect_in_workers: bool = Field(False, description="a bulk ingest (veil ingest, veil watch) runs redaction's "
                                     "detection in the parsing workers too, beside parsing (for machines with cores "
-                                    "to spare: on 2 cores it measured slower, bench/ingest.py --parent-detection)")
+                                    "to spare: on 2 cores it measured the same, bench/ingest.py --worker-detection)")
 
 
 class EmbeddingSettings(Section):
