@@ -69,5 +69,8 @@ fi
 # embedding.kind: onnx runs MiniLM exported to ONNX and quantised to int8, from the packaged weights
 # (nothing downloaded, nothing in git): made once here, into the virtual environment.
 "$VENV/bin/python" -m retrieval.onnx_export
+# Name ranks and drug names extracted from their packages' data into the user's cache (about 20 s,
+# once): a first ingest would otherwise pay for it.
+"$VENV/bin/python" -m core.vocabulary
 echo "$fingerprint" > "$stamp"
 echo "Veil installed in $VENV"
