@@ -56,6 +56,7 @@ class PresidioDetector:
         for recognizer in veil_recognizers(self._settings.language):
             analyzer.registry.add_recognizer(recognizer)
         _require_recognizers(analyzer.registry, self._settings.entities)
+        _in_registration_order(analyzer.registry)
         # the word lists load (or build their caches) at warm-up, not mid-request
         for word_list in (world_name_ranks, drug_names, place_words):
             word_list()
@@ -96,6 +97,21 @@ class PresidioDetector:
                                        score_threshold=self._settings.score_threshold)
             found[window.index] += [_to_detection(r, window.offset) for r in results]
         return [_unique(dets) if len(texts[i]) > WINDOW else dets for i, dets in enumerate(found)]
+
+
+def _in_registration_order(registry) -> None:
+    """The registry hands out the recognizers for a request in registration order. Presidio collects
+    them in a set, whose order changes from run to run; where two recognizers report the same span,
+    label and score, Presidio keeps the first one's result, and Veil's rules read which recognizer
+    found a span (a rare word is no evidence in a clinical note, a place after "in" is). In a set's
+    order the same file came out redacted differently from one ingest to the next."""
+    collect = registry.get_recognizers
+
+    def ordered(*args, **kwargs):
+        position = {id(recognizer): i for i, recognizer in enumerate(registry.recognizers)}
+        return sorted(collect(*args, **kwargs), key=lambda recognizer: position.get(id(recognizer), len(position)))
+
+    registry.get_recognizers = ordered
 
 
 # A text is read in windows of at most this many characters, overlapping by OVERLAP, cut at a line

@@ -375,3 +375,22 @@ def test_default_policy_detects_mac_addresses_and_an_unknown_entity_fails_loudly
     with pytest.raises(ConfigError, match="PERSN"):
         PresidioDetector(RedactionSettings(entities=("PERSON", "PERSN"))).detect(["Jane Roe"])
 
+
+
+def test_recognizers_run_in_registration_order_so_a_tie_is_settled_alike_every_run():
+    """Two recognizers report the same span, label and score; Presidio keeps the first one's result, and
+    the document pass reads which recognizer it was. Presidio's own order (a set's) changed per run."""
+    from core.settings import RedactionSettings
+    from redaction.presidio import PresidioDetector
+
+    detector = PresidioDetector(RedactionSettings())
+    registry = detector._batch_analyzer.analyzer_engine.registry
+    handed = registry.get_recognizers(language="en", entities=list(RedactionSettings().entities))
+    positions = [registry.recognizers.index(r) for r in handed]
+    assert len(handed) > 20 and positions == sorted(positions)
+
+    tied = [d for d in detector.detect(["She moved to Vrestova last spring with her aunt."])[0]
+            if d.entity_type == "LOCATION"]
+    first = min(("LocativePlaceRecognizer", "RareWordRecognizer"),
+                key=lambda name: [r.name for r in registry.recognizers].index(name))
+    assert [(d.start, d.end, d.detector) for d in tied] == [(13, 21, first)]
