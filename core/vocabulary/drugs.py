@@ -11,6 +11,7 @@ import bz2
 import pickle
 from functools import cache
 from importlib import metadata, resources
+from pathlib import Path
 
 from core.vocabulary.name_ranks import cache_dir, cached_json
 
@@ -22,9 +23,11 @@ EVERYDAY_ZIPF = 4.0  # at least this frequent in general English: an everyday wo
 def drug_names() -> frozenset[str]:
     """Lower-cased one-word drug names (about 26,000). The dictionary takes 1.5 s to load: the list is
     extracted once into Veil's cache directory (keyed by the package version) and read from there."""
-    version = metadata.version("drug-named-entity-recognition")
-    path = cache_dir() / f"drug-named-entity-recognition-{version}-words.json.gz"
-    return frozenset(cached_json(path, _extract))
+    return frozenset(cached_json(drug_cache_path(), _extract))
+
+
+def drug_cache_path() -> Path:
+    return cache_dir() / f"drug-named-entity-recognition-{metadata.version('drug-named-entity-recognition')}-words.json.gz"
 
 
 def is_drug_name(word: str) -> bool:

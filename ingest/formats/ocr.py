@@ -8,7 +8,8 @@ side: Tesseract's orientation detection (OSD) says by how much, and the page is 
 unstructured's Tesseract agent reads each page twice: once for the words and their boxes (hOCR), once
 more for the same text as plain text, which it only uses to group the words into paragraphs.
 Tesseract writes both from one recognition (`tesseract page out hocr txt`), so `read_each_page_once`
-has the agent ask for both at once and keep the text: half the OCR time, the same words.
+has the agent ask for both at once and keep the text: one reading a page instead of two, the same
+words (the shared share's scans and images: 17 Tesseract runs instead of 29, a quarter less time).
 """
 
 from __future__ import annotations
@@ -143,14 +144,17 @@ def _readable(elements: list) -> int:
 
 
 _last_read = local()  # the plain text of the agent's latest first reading, per thread
+_REPLACED = ("image_to_data_with_character_confidence_filter", "get_layout_elements_from_image")
+LIBRARY_METHODS: dict = {}  # the agent's own methods, as they were before `read_each_page_once`
 
 
 @cache
 def read_each_page_once() -> None:
     """Installs, once per process, the single reading in unstructured's Tesseract agent (0.27.x, whose
-    methods these replace; `tests/unit/test_ocr_single_pass.py` holds them to it)."""
+    methods these replace; `tests/unit/test_parsing.py` holds them to the library's own result)."""
     from unstructured.partition.utils.ocr_models.tesseract_ocr import OCRAgentTesseract
 
+    LIBRARY_METHODS.update({name: getattr(OCRAgentTesseract, name) for name in _REPLACED})
     OCRAgentTesseract.image_to_data_with_character_confidence_filter = _hocr_keeping_text
     OCRAgentTesseract.get_layout_elements_from_image = _layout_from_one_reading
 

@@ -36,27 +36,38 @@ _SHORT_LABEL = r"(?i:pager|beeper|bleep|ext|extension)"
 
 
 _DECIMAL = re.compile(r"(?<![\d.])\d{1,3}\.\d{1,2}(?![\d.])")
-# A decimal written to four places or more: a lone 0 or up to three digits without a leading zero before
-# the point ("-0.48291", "35.2019384"). A dotted phone groups after a trunk zero ("030.12345678") or in
-# several short groups ("0.800 123 4567", "1.800.555.0199").
-_LONG_DECIMAL = re.compile(r"-?(?:0|[1-9]\d{0,2})\.\d{4,}")
+# A decimal written to five places or more: a lone 0 or up to three digits without a leading zero before
+# the point ("-0.48291", "35.20193"). A dotted phone groups after a trunk zero ("030.12345678"), in
+# several short groups ("0.800 123 4567", "1.800.555.0199"), or after a country or area code.
+_LONG_DECIMAL = r"-?(?:0|[1-9]\d{0,2})\.\d{5,}"
+_LONG_DECIMAL_WORD = re.compile(rf"{_LONG_DECIMAL}")
+_LONG_DECIMALS = re.compile(rf"(?<![\w.]){_LONG_DECIMAL}(?![\w.])")
+_TABLE_REACH = 80  # characters each side in which a second such decimal makes a row or a column
+_CODE_BEFORE = re.compile(r"(?:\+|(?<![\w.])00|\))[\d \t.-]*$")  # "+49 30.12345678", "(212) 555.12345"
 _CLOCK = r"(?:[01]\d|2[0-3])[0-5]\d"
 _TIME_RANGE = re.compile(rf"{_CLOCK}\s?[-–]\s?{_CLOCK}")
 
 
 def looks_like_measurement(value: str) -> bool:
     """Lab values and readings share a phone's digits but not its shape: "7.43/41/76/28",
-    "100-100.4", "91-102/45-52" (slashes or decimals), "1900-0700" (a range of clock times), a column
-    of coordinates or coefficients ("-0.48291 1.20394")."""
+    "100-100.4", "91-102/45-52" (slashes or decimals), "1900-0700" (a range of clock times)."""
     digits = sum(c.isdigit() for c in value)
-    return (value.count("/") >= 2 or _has_long_decimal(value) or ("/" in value and min(map(len, re.findall(r"\d+", value))) < 3)
+    return (value.count("/") >= 2 or ("/" in value and min(map(len, re.findall(r"\d+", value))) < 3)
             or bool(_DECIMAL.search(value)) or bool(_TIME_RANGE.fullmatch(value.strip()))
             or (digits < 8 and not value.lstrip().startswith("+") and "-" in value
                 and len(re.findall(r"\d+", value)) == 2 and all(len(g) <= 3 for g in re.findall(r"\d+", value))))
 
 
-def _has_long_decimal(value: str) -> bool:
-    return any(_LONG_DECIMAL.fullmatch(word.strip(",;:()[]")) for word in value.split())
+def in_a_table_of_decimals(text: str, start: int, end: int) -> bool:
+    """The span is, or lies inside, a decimal written to five places or more, with another such decimal
+    within reach: a row or a column of coordinates or coefficients ("-0.482915 1.203948"), not a phone.
+    A number after a country or area code ("+44 20.79460958", "(212) 555.12345") stays a phone."""
+    if "+" in text[start:end] or "(" in text[start:end] or _CODE_BEFORE.search(text, max(0, start - 24), start):
+        return False
+    words = _words_around(text, start, end)
+    if not any(_LONG_DECIMAL_WORD.fullmatch(word.strip(",;:()[]")) for word in words.split()):
+        return False
+    return len(_LONG_DECIMALS.findall(text, max(0, start - _TABLE_REACH), end + _TABLE_REACH)) >= 2
 
 
 def _words_around(text: str, start: int, end: int) -> str:
@@ -92,7 +103,7 @@ class PhoneNumbersRecognizer(VeilRecognizer):
                 for match_start, match_end in _matches(window, region):
                     start, end = offset + match_start, offset + match_end
                     found.setdefault((start, end), result(self, "PHONE_NUMBER", start, end, 0.6))
-        return list(found.values())
+        return [r for r in found.values() if not in_a_table_of_decimals(text, r.start, r.end)]
 
 
 # Tries per candidate window and region. The matcher goes on to "inner matches" (every digit group of a
@@ -108,8 +119,7 @@ def _matches(window: str, region: str) -> tuple[tuple[int, int], ...]:
 
     matcher = phonenumbers.PhoneNumberMatcher(window, region, leniency=phonenumbers.Leniency.VALID,
                                               max_tries=_MAX_TRIES)
-    return tuple((m.start, m.end) for m in matcher
-                 if not looks_like_measurement(m.raw_string) and not _has_long_decimal(_words_around(window, m.start, m.end)))
+    return tuple((m.start, m.end) for m in matcher if not looks_like_measurement(m.raw_string))
 
 
 class PhoneShapeRecognizer(PatternRecognizer):
@@ -125,6 +135,10 @@ class PhoneShapeRecognizer(PatternRecognizer):
             context=["phone", "telephone", "tel", "mobile", "cell", "call", "fax", "number", "contact",
                      "reach", "dial", "whatsapp", "sms", "text"],
         )
+
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
+        found = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        return [r for r in found if not in_a_table_of_decimals(text, r.start, r.end)]
 
     def validate_result(self, pattern_text: str) -> bool | None:
         core = re.split(r"\s?(?:x|ext)", pattern_text, maxsplit=1)[0]

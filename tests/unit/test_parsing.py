@@ -374,17 +374,15 @@ def test_an_image_is_read_by_ocr():
     assert "lantern repairs" in text and all(e.page == 1 for e in elements)
 
 
-def _library_layout_texts(image) -> list[str]:
+def _library_layout_texts(image, monkeypatch) -> list[str]:
     """unstructured's own two readings: words and boxes, then the plain text again for paragraphs."""
-    import numpy as np
-    import unstructured_pytesseract
-    from unstructured.partition.pdf_image.inference_utils import build_layout_elements_from_ocr_regions
     from unstructured.partition.utils.ocr_models.tesseract_ocr import OCRAgentTesseract
 
-    agent = OCRAgentTesseract("eng")
-    regions = agent.get_layout_from_image(image)
-    text = unstructured_pytesseract.image_to_string(np.array(image), lang="eng")
-    return list(build_layout_elements_from_ocr_regions(regions, text, group_by_ocr_text=True).texts)
+    ocr.read_each_page_once()
+    with monkeypatch.context() as library:
+        for name, method in ocr.LIBRARY_METHODS.items():
+            library.setattr(OCRAgentTesseract, name, method)
+        return list(OCRAgentTesseract("eng").get_layout_elements_from_image(image).texts)
 
 
 @needs_tesseract
@@ -399,16 +397,16 @@ def test_ocr_reads_a_page_once_and_groups_paragraphs_as_the_library_does(monkeyp
     font = ImageFont.load_default(size=font_size)
     for top, line in zip((40, 110, 400), LINES):  # two paragraphs: a wide gap before the last line
         draw.text((50, top * font_size // 40 + 20), line, fill="black", font=font)
-    expected = _library_layout_texts(image)
+    expected = _library_layout_texts(image, monkeypatch)
     runs = []
     library_run = tesseract.run_tesseract
     monkeypatch.setattr(tesseract, "run_tesseract", lambda *a, **k: runs.append(k) or library_run(*a, **k))
 
-    ocr.read_each_page_once()
     texts = list(OCRAgentTesseract("eng").get_layout_elements_from_image(image).texts)
 
     assert texts == expected and "lantern" in " ".join(texts).lower()
     assert len(runs) == readings and all(run["extension"] == "hocr txt" for run in runs)
+    assert OCRAgentTesseract.get_layout_elements_from_image is not ocr.LIBRARY_METHODS["get_layout_elements_from_image"]
 
 
 @needs_tesseract

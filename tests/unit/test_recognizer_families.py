@@ -9,7 +9,8 @@ pytest.importorskip("presidio_analyzer")
 from redaction.recognizers.cases import CaseNumberRecognizer  # noqa: E402
 from redaction.recognizers.dates import VeilDateRecognizer  # noqa: E402
 from redaction.recognizers.emails import AnyDomainEmailRecognizer  # noqa: E402
-from redaction.recognizers.phones import PhoneNumbersRecognizer, PhoneShapeRecognizer, ShortNumberRecognizer  # noqa: E402
+from redaction.recognizers.phones import (  # noqa: E402
+    PhoneNumbersRecognizer, PhoneShapeRecognizer, ShortNumberRecognizer, in_a_table_of_decimals)
 from redaction.recognizers.records import LabelledIdentifierRecognizer, ReferenceCodeRecognizer  # noqa: E402
 from redaction.recognizers.vehicles import LicencePlateRecognizer, VinRecognizer, vin_check_digit_valid  # noqa: E402
 from tests.unit.test_recognizers import found  # noqa: E402
@@ -97,11 +98,28 @@ def test_slash_separated_german_numbers_are_phones_but_readings_are_not():
 
 
 @pytest.mark.parametrize("recognizer", [PhoneNumbersRecognizer, PhoneShapeRecognizer])
-def test_decimals_to_many_places_are_no_phones_but_dotted_phones_are(recognizer):
+def test_rows_and_columns_of_long_decimals_are_no_phones_whole_or_in_part(recognizer):
     table = "3 -0.482915736 1.203948576 0.77120394 2.5\nlat 51.507351 lon -0.127758 alt 35.2019384 x 12.3456789012"
     assert found(recognizer(), table) == []
-    phones = found(recognizer(), "Tel. 030.12345678, free 0.800 123 4567, US 1.800.555.0199")
-    assert {"030.12345678", "0.800 123 4567", "1.800.555.0199"} <= set(phones)
+    rows = "\n".join(" ".join(f"{(-1) ** k * (r * 7 + k) / 997:.9f}" for k in range(6)) for r in range(200))
+    assert found(recognizer(), rows) == []  # candidates start inside a decimal in a long row
+
+
+@pytest.mark.parametrize("phone", ["+49 30.12345678", "+33 1.23456789", "+41 44.1234567", "+44 20.79460958",
+                                   "+1 212.5550199", "(212) 555.1234", "030.12345678", "0.800 123 4567",
+                                   "1.800.555.0199"])
+def test_dotted_phones_beside_their_fax_number_stay_phones(phone):
+    fax = phone[:-1] + str((int(phone[-1]) + 1) % 10)
+    text = f"Tel. {phone}, fax {fax}"
+    for value in (phone, fax):
+        start = text.index(value)
+        assert not any(in_a_table_of_decimals(text, i, j) for i in range(start, start + len(value))
+                       for j in range(i + 1, start + len(value) + 1))  # neither whole nor any part
+    assert {phone, fax} <= set(found(PhoneNumbersRecognizer(), text))
+
+
+def test_a_lone_dotted_local_number_stays_a_phone():
+    assert "555.1234" in found(PhoneShapeRecognizer(), "phone 555.1234 after six")
 
 
 def test_years_after_ordinary_words_are_dates_but_not_after_a_currency():
