@@ -39,9 +39,7 @@ _DECIMAL = re.compile(r"(?<![\d.])\d{1,3}\.\d{1,2}(?![\d.])")
 # A decimal written to five places or more: a lone 0 or up to three digits without a leading zero before
 # the point ("-0.48291", "35.20193"). A dotted phone groups after a trunk zero ("030.12345678"), in
 # several short groups ("0.800 123 4567", "1.800.555.0199"), or after a country or area code.
-_LONG_DECIMAL = r"-?(?:0|[1-9]\d{0,2})\.\d{5,}"
-_LONG_DECIMAL_WORD = re.compile(rf"{_LONG_DECIMAL}")
-_LONG_DECIMALS = re.compile(rf"(?<![\w.]){_LONG_DECIMAL}(?![\w.])")
+_LONG_DECIMAL = re.compile(r"(?<![\w.])-?(?:0|[1-9]\d{0,2})\.\d{5,}(?![\w.])")
 _TABLE_REACH = 80  # characters each side in which a second such decimal makes a row or a column
 _CODE_BEFORE = re.compile(r"(?:\+|(?<![\w.])00|\))[\d \t.-]*$")  # "+49 30.12345678", "(212) 555.12345"
 _CLOCK = r"(?:[01]\d|2[0-3])[0-5]\d"
@@ -65,9 +63,9 @@ def in_a_table_of_decimals(text: str, start: int, end: int) -> bool:
     if "+" in text[start:end] or "(" in text[start:end] or _CODE_BEFORE.search(text, max(0, start - 24), start):
         return False
     words = _words_around(text, start, end)
-    if not any(_LONG_DECIMAL_WORD.fullmatch(word.strip(",;:()[]")) for word in words.split()):
+    if not any(_LONG_DECIMAL.fullmatch(word.strip(",;:()[]")) for word in words.split()):
         return False
-    return len(_LONG_DECIMALS.findall(text, max(0, start - _TABLE_REACH), end + _TABLE_REACH)) >= 2
+    return len(_LONG_DECIMAL.findall(text, max(0, start - _TABLE_REACH), end + _TABLE_REACH)) >= 2
 
 
 def _words_around(text: str, start: int, end: int) -> str:

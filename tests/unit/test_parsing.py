@@ -387,7 +387,7 @@ def _library_layout_texts(image, monkeypatch) -> list[str]:
 
 @needs_tesseract
 @pytest.mark.parametrize("font_size, readings", [(40, 1), (9, 2)])  # small print is zoomed and read again
-def test_ocr_reads_a_page_once_and_groups_paragraphs_as_the_library_does(monkeypatch, font_size, readings):
+def test_ocr_reads_a_page_once_and_groups_paragraphs_as_the_library_does(monkeypatch, tmp_path, font_size, readings):
     from PIL import Image, ImageDraw, ImageFont
     import unstructured_pytesseract.pytesseract as tesseract
     from unstructured.partition.utils.ocr_models.tesseract_ocr import OCRAgentTesseract
@@ -401,8 +401,13 @@ def test_ocr_reads_a_page_once_and_groups_paragraphs_as_the_library_does(monkeyp
     runs = []
     library_run = tesseract.run_tesseract
     monkeypatch.setattr(tesseract, "run_tesseract", lambda *a, **k: runs.append(k) or library_run(*a, **k))
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
 
     texts = list(OCRAgentTesseract("eng").get_layout_elements_from_image(image).texts)
+
+    assert list(scratch.iterdir()) == []  # the page and both readings (the page's text) are removed
 
     assert texts == expected and "lantern" in " ".join(texts).lower()
     assert len(runs) == readings and all(run["extension"] == "hocr txt" for run in runs)
