@@ -40,6 +40,10 @@ _DECIMAL = re.compile(r"(?<![\d.])\d{1,3}\.\d{1,2}(?![\d.])")
 # the point ("-0.48291", "35.20193"). A dotted phone groups after a trunk zero ("030.12345678"), in
 # several short groups ("0.800 123 4567", "1.800.555.0199"), or after a country or area code.
 _LONG_DECIMAL = re.compile(r"(?<![\w.])-?(?:0|[1-9]\d{0,2})\.\d{5,}(?![\w.])")
+# A phone written with one dot has a decimal's shape, but a phone's digits: a three-digit area code or
+# mobile prefix and six to eight more ("347.1234567", "612.345678"), or a trunk 1 and ten ("1.8005550199").
+# Such a word is never read as a table's decimal unless it is signed ("-122.419416" is a longitude).
+_PHONE_SHAPED_DECIMAL = re.compile(r"[1-9]\d\d\.\d{6,8}|1\.\d{10}")
 _TABLE_REACH = 80  # characters each side in which a second such decimal makes a row or a column
 _CODE_BEFORE = re.compile(r"(?:\+|(?<![\w.])00|\))[\d \t.-]*$")  # "+49 30.12345678", "(212) 555.12345"
 _CLOCK = r"(?:[01]\d|2[0-3])[0-5]\d"
@@ -59,11 +63,12 @@ def looks_like_measurement(value: str) -> bool:
 def in_a_table_of_decimals(text: str, start: int, end: int) -> bool:
     """The span is, or lies inside, a decimal written to five places or more, with another such decimal
     within reach: a row or a column of coordinates or coefficients ("-0.482915 1.203948"), not a phone.
-    A number after a country or area code ("+44 20.79460958", "(212) 555.12345") stays a phone."""
+    A number after a country or area code ("+44 20.79460958", "(212) 555.12345"), or with a phone's digits
+    ("347.1234567"), stays a phone."""
     if "+" in text[start:end] or "(" in text[start:end] or _CODE_BEFORE.search(text, max(0, start - 24), start):
         return False
-    words = _words_around(text, start, end)
-    if not any(_LONG_DECIMAL.fullmatch(word.strip(",;:()[]")) for word in words.split()):
+    words = (word.strip(",;:()[]") for word in _words_around(text, start, end).split())
+    if not any(_LONG_DECIMAL.fullmatch(word) and not _PHONE_SHAPED_DECIMAL.fullmatch(word) for word in words):
         return False
     return len(_LONG_DECIMAL.findall(text, max(0, start - _TABLE_REACH), end + _TABLE_REACH)) >= 2
 

@@ -118,6 +118,23 @@ def test_dotted_phones_beside_their_fax_number_stay_phones(phone):
     assert {phone, fax} <= set(found(PhoneNumbersRecognizer(), text))
 
 
+@pytest.mark.parametrize("text, phones", [
+    ("Cell. 347.1234567 / 338.7654321", ["347.1234567", "338.7654321"]),  # Italian mobiles, one dot
+    ("Rossi 347.1234567\nBianchi 338.7654321\nVerdi 333.9876543", ["347.1234567", "338.7654321", "333.9876543"]),
+    ("cell 347.1234567, Via Roma 1, Milano (45.464211, 9.190340)", ["347.1234567"]),  # beside coordinates
+    ("Tel 212.5550199, fax 212.5550198", ["212.5550199", "212.5550198"]),
+    ("call 1.8005550199 or 1.8005550198", ["1.8005550199", "1.8005550198"]),
+    ("Tel 612.345678 / 698.765432", ["612.345678", "698.765432"]),  # Spanish numbers: nine digits
+])
+def test_phones_written_with_one_dot_stay_phones_in_a_column_or_beside_coordinates(text, phones):
+    assert all(not in_a_table_of_decimals(text, text.index(p), text.index(p) + len(p)) for p in phones)
+    assert set(phones) <= set(found(PhoneNumbersRecognizer(), text))
+
+
+def test_a_column_of_signed_longitudes_stays_no_phone():
+    assert found(PhoneNumbersRecognizer(), "-122.419416 37.774929\n-118.243683 34.052235") == []
+
+
 def test_a_lone_dotted_local_number_stays_a_phone():
     assert "555.1234" in found(PhoneShapeRecognizer(), "phone 555.1234 after six")
 
