@@ -58,8 +58,11 @@ def _write_atomically(path: Path, table) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, partial = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     try:
-        with gzip.open(os.fdopen(descriptor, "wb"), "wt", encoding="utf-8") as handle:
-            json.dump(table, handle)
+        with os.fdopen(descriptor, "wb") as raw:
+            with gzip.open(raw, "wt", encoding="utf-8") as handle:
+                json.dump(table, handle)
+            raw.flush()
+            os.fsync(raw.fileno())  # whole on disk before it takes the cache's name
         os.replace(partial, path)  # atomic: concurrent builders cannot leave half a file behind
     finally:
         if os.path.exists(partial):

@@ -154,7 +154,8 @@ def read_each_page_once() -> None:
     methods these replace; `tests/unit/test_parsing.py` holds them to the library's own result)."""
     from unstructured.partition.utils.ocr_models.tesseract_ocr import OCRAgentTesseract
 
-    LIBRARY_METHODS.update({name: getattr(OCRAgentTesseract, name) for name in _REPLACED})
+    for name in _REPLACED:  # setdefault: a second thread's first call must not record the replacements
+        LIBRARY_METHODS.setdefault(name, getattr(OCRAgentTesseract, name))
     OCRAgentTesseract.image_to_data_with_character_confidence_filter = _hocr_keeping_text
     OCRAgentTesseract.get_layout_elements_from_image = _layout_from_one_reading
 

@@ -66,6 +66,15 @@ def test_the_install_step_writes_both_caches_or_says_it_could_not(tmp_path, monk
             table.cache_clear()
         prepare.main()
         assert "could not be written" in capsys.readouterr().err
+
+        # a stale, unreadable cache that cannot be replaced is not "ready", though the file is there
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+        name_ranks.cache_path(names.WORLD_RANK_CAP).write_bytes(b"not gzip at all")
+        monkeypatch.setattr(name_ranks, "_write_atomically", lambda path, table: (_ for _ in ()).throw(OSError()))
+        for table in tables:
+            table.cache_clear()
+        prepare.main()
+        assert "could not be written" in capsys.readouterr().err
     finally:
         for table in tables:
             table.cache_clear()  # the real tables again for the tests that follow
