@@ -49,6 +49,17 @@ _MARK_THEN_LABEL = re.compile(rf"{_MARK}{_GAP}")
 _REACH = 40  # characters a label may stand from its placeholder
 
 
+_HONORIFIC = "|".join(sorted(map(re.escape, HONORIFICS), key=len, reverse=True))
+_HONORIFIC_BEFORE = re.compile(rf"(?i)(?<![^\W\d_])(?:{_HONORIFIC})\.?[ \t]+$")
+
+
+def _names_someone(text: str, start: int, end: int) -> bool:
+    """An honorific before a word makes it a name, whatever else it could label:
+    "<honorific> Street", "<honorific> Field"."""
+    words = [w.lower() for w in _WORD.findall(text[start:end])]
+    return any(w in HONORIFICS for w in words[:-1]) or bool(_HONORIFIC_BEFORE.search(text, max(0, start - 12), start))
+
+
 def is_field_label(phrase: str) -> bool:
     """Every word of `phrase` is a field-label word and one is more than a function word; no digits
     ("ID 4471" is a value)."""
@@ -60,7 +71,7 @@ def is_field_label(phrase: str) -> bool:
 
 def labels_a_placeholder(text: str, start: int, end: int) -> bool:
     """`text[start:end]` is a field label standing right before or right after a placeholder."""
-    if not is_field_label(text[start:end]):
+    if not is_field_label(text[start:end]) or _names_someone(text, start, end):
         return False
     if _LABEL_THEN_MARK.match(text[end:end + _REACH]):
         return True

@@ -26,7 +26,9 @@ _FRACTIONS = frozenset({"1/2", "1/3", "2/3", "1/4", "3/4", "1/8"})
 # Ventilator settings are written as pressures "n/m" after or before the mode: "PSV 10/5", "CPAP 5/5",
 # "on 10/5 BiPAP", "10/5 peep".
 _VENTILATION = r"psv|ps|cpap|c-pap|bipap|bi-pap|peep|simv|vent|ventilation|flowby"
-_SCALE_BEFORE = re.compile(r"(?i)(?:pain|score|scale|strength|rated|rating|grade|gcs|apgar|out of|x|times|"
+# Each cue a whole word (a letter before it makes another word: "Dx 3/14", "wrist fx 4/18" are dates);
+# a digit may come before it ("2x 1/2 tabs").
+_SCALE_BEFORE = re.compile(r"(?i)(?<![^\W\d_])(?:pain|score|scale|strength|rated|rating|grade|gcs|apgar|out of|x|times|"
                            rf"power|motor|reflexes|murmur|bp|b/p|\b(?:{_VENTILATION}))[\s:=+-]*$")
 _UNIT_AFTER = re.compile(r"(?i)^\s*(?:tabs?|tablets?|caps?|capsules?|cups?|doses?|strength|ns\b|normal saline|"
                          rf"inch|mile|teaspoons?|tsp|tbsp|(?:{_VENTILATION}|fio2)\b)")

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern, PatternRecognizer
 
-# local part: dot-atom characters; domain: dot-separated labels, the last alphabetic.
-_ADDRESS = (r"(?<![\w.%+-])[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-            r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])")
+# local part: dot-atom characters; domain: dot-separated labels, the last alphabetic. Letters of any
+# script (internationalised addresses, RFC 6531: "jürgen.weiß@beispiel.de", "info@müller-bäckerei.de").
+_ATOM = r"[\w!#$%&'*+/=?^`{|}~-]+"
+_LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
+_ADDRESS = (rf"(?<![\w.%+-]){_ATOM}(?:\.{_ATOM})*"
+            rf"@(?:{_LABEL}\.)+[^\W\d_]{{2,24}}(?![\w-])")
 
 
 class AnyDomainEmailRecognizer(PatternRecognizer):
@@ -29,8 +32,8 @@ _TLDS = r"com|org|net|edu|gov|mil|int|io|co|uk|de|fr|es|it|nl|be|ch|at|se|no|dk|
 # the pattern is tried at every word start, and an unbounded run ("a.a.a.a..." without an "at")
 # made each try scan to the end of the text (quadratic, worse with backtracking).
 _GAP = r"\s{0,8}+"
-_AT = rf"(?:{_GAP}[\[({{<]{_GAP}at{_GAP}[\])}}>]{_GAP}|\s{{1,8}}+at\s{{1,8}}+)"
-_DOT = rf"(?:{_GAP}[\[({{<]{_GAP}dot{_GAP}[\])}}>]{_GAP}|\s{{1,8}}+dot\s{{1,8}}+|\.)"
+_AT = rf"(?:{_GAP}[\[({{<]{_GAP}(?i:at){_GAP}[\])}}>]{_GAP}|\s{{1,8}}+(?i:at)\s{{1,8}}+)"  # "at", "AT"
+_DOT = rf"(?:{_GAP}[\[({{<]{_GAP}(?i:dot){_GAP}[\])}}>]{_GAP}|\s{{1,8}}+(?i:dot)\s{{1,8}}+|\.)"
 _PART = r"[A-Za-z0-9][A-Za-z0-9_+-]{0,63}+"  # an e-mail address's local part is at most 64 characters
 _MAX_PARTS = 8
 

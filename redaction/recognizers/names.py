@@ -114,15 +114,23 @@ _VOCATIVE = re.compile(rf"(?m)^[ \t>*]*(?P<name>{_NAME_WORD})"
                        rf"(?=[ \t]*,[ \t]*(?:$|[^\W\d_])|[ \t]+[-\u2013\u2014]{{1,2}}[ \t]+[^\W\d_])")
 
 
+# A salutation: "Dear Jasvir Singh,", "Hi Chioma!", "Hello <honorific> Okafor:" — the words before the comma name
+# the person greeted when the first is a probable name ("Dear Customer," and "Hi Team," greet no one).
+_SALUTATION = re.compile(rf"(?m)^[ \t>*]*(?i:dear(?:est)?|hi|hello|hey|greetings)[ \t]+"
+                         rf"(?P<name>(?:{_NAME_WORD})(?:[ \t]+(?:{_NAME_WORD})){{0,2}})(?=[ \t]*(?:[,!:\n]|$))")
+
+
 class VocativeNameRecognizer(_RegexNameRecognizer):
-    """A probable name opening a paragraph, followed by a comma or a dash: the person addressed."""
+    """A probable name opening a paragraph, followed by a comma or a dash, or greeted by a salutation:
+    the person addressed."""
 
     def __init__(self) -> None:
         super().__init__("VocativeNameRecognizer")
 
     def analyze(self, text, entities, nlp_artifacts=None):
-        return [self._result(m.start("name"), m.end("name"), 0.5) for m in _VOCATIVE.finditer(text)
-                if is_probable_name(m.group("name"))]
+        addressed = [m for pattern in (_VOCATIVE, _SALUTATION) for m in pattern.finditer(text)]
+        return [self._result(m.start("name"), m.end("name"), 0.5) for m in addressed
+                if is_probable_name(m.group("name").split()[0])]
 
 
 class LabelledNameRecognizer(_RegexNameRecognizer):

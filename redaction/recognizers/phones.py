@@ -46,14 +46,18 @@ _LONG_DECIMAL = re.compile(r"(?<![\w.])-?(?:0|[1-9]\d{0,2})\.\d{5,}(?![\w.])")
 _PHONE_SHAPED_DECIMAL = re.compile(r"[1-9]\d\d\.\d{6,8}|1\.\d{10}")
 _TABLE_REACH = 80  # characters each side in which a second such decimal makes a row or a column
 _CODE_BEFORE = re.compile(r"(?:\+|(?<![\w.])00|\))[\d \t.-]*$")  # "+49 30.12345678", "(212) 555.12345"
+_TRUNK_ZERO = re.compile(r"\s*0\d")  # a national number's trunk prefix; no reading is written with a leading zero
 _CLOCK = r"(?:[01]\d|2[0-3])[0-5]\d"
 _TIME_RANGE = re.compile(rf"{_CLOCK}\s?[-–]\s?{_CLOCK}")
 
 
 def looks_like_measurement(value: str) -> bool:
     """Lab values and readings share a phone's digits but not its shape: "7.43/41/76/28",
-    "100-100.4", "91-102/45-52" (slashes or decimals), "1900-0700" (a range of clock times)."""
+    "100-100.4", "91-102/45-52" (slashes or decimals), "1900-0700" (a range of clock times). A number
+    opening with a trunk zero is a phone's ("089/12 34 56") unless it is a range of clock times."""
     digits = sum(c.isdigit() for c in value)
+    if _TRUNK_ZERO.match(value):  # "089/12 34 56", "02/123.45.67": an area code after a trunk zero
+        return bool(_TIME_RANGE.fullmatch(value.strip()))
     return (value.count("/") >= 2 or ("/" in value and min(map(len, re.findall(r"\d+", value))) < 3)
             or bool(_DECIMAL.search(value)) or bool(_TIME_RANGE.fullmatch(value.strip()))
             or (digits < 8 and not value.lstrip().startswith("+") and "-" in value

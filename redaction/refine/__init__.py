@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from redaction.refine.abbreviations import drop_defined_abbreviations
-from redaction.refine.clinical_terms import drop_clinical_abbreviations
+from redaction.refine.clinical_terms import drop_clinical_abbreviations, is_clinical
 from redaction.refine.common_words import drop_common_words
 from redaction.refine.credentials import drop_credentials
 from redaction.refine.time_words import drop_time_words
@@ -41,5 +41,6 @@ def ruled(texts: Sequence[str], detections: Sequence[Sequence[Detection]],
           lowercase_evidence: Collection[str] = ()) -> list[list[Detection]]:
     """What the rules keep: the candidates the learned span filter then weighs (and is trained on)."""
     kept = keep_institutions(texts, drop_credentials(texts, drop_time_words(texts, detections)))
-    kept = drop_common_words(texts, drop_defined_abbreviations(texts, kept), lowercase_evidence)
+    kept = drop_common_words(texts, drop_defined_abbreviations(texts, kept), lowercase_evidence,
+                             clinical=is_clinical(texts))
     return drop_shorthand_guesses(texts, drop_clinical_abbreviations(texts, kept))

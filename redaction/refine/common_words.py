@@ -4,7 +4,8 @@ The NER model and the proper-noun recognizers take capitalised headings and sent
 names ("Discharge", "The Company", "Loan Terms"). If every word of such a detection also occurs in
 lower case elsewhere in the same document, the writer uses it as a common word: it is not a name.
 Drug names and clinical terms ("Metoprolol") are dropped by their form, clinical eponyms alone
-("Foley", "Swan") by a lexicon, NER's person guesses made only of common words that no census list
+("Foley", "Swan") by a lexicon in clinical text — unless the name lists know the word as a name
+("Stephen", and outside clinical text "Murphy"), NER's person guesses made only of common words that no census list
 knows as a name ("Discharge Diagnoses") too, guesses with digits, and NER guesses written all in lower case: a proper
 noun is capitalised, and in one-case text the re-casing (`redaction.casing`) capitalised the names.
 """
@@ -20,6 +21,7 @@ from core.vocabulary.currencies import CURRENCY_CODES
 from core.vocabulary.names import given_names, surnames
 from core.vocabulary.patterns import trie_regex
 from redaction.lexicons import CLINICAL_EPONYMS
+from redaction.name_evidence import is_probable_name
 from redaction.recognizers import GUESSING_DETECTORS
 from redaction.spans import Detection
 from redaction.words import LOWER, UPPER, is_term, zipf
@@ -34,10 +36,12 @@ COMMON_ZIPF = 3.0  # "discharge" 3.9, "diagnoses" 3.2; names that are words ("Ba
 
 
 def drop_common_words(texts: Sequence[str], detections: Sequence[Sequence[Detection]],
-                      lowercase_evidence: Collection[str] = ()) -> list[list[Detection]]:
-    """texts and their detections belong to one document; `lowercase_evidence`: more of its lower-case words."""
+                      lowercase_evidence: Collection[str] = (), *, clinical: bool) -> list[list[Detection]]:
+    """texts and their detections belong to one document; `lowercase_evidence`: more of its lower-case words;
+    `clinical`: whether the document is clinical text, where eponyms ("Foley", "Murphy") name devices and signs."""
     lowercase = lowercase_words(texts) | set(lowercase_evidence)
-    return [[d for d in dets if follows_honorific(text, d) or not _is_common_word(text[d.start:d.end], d, lowercase)]
+    return [[d for d in dets if follows_honorific(text, d)
+             or not _is_common_word(text[d.start:d.end], d, lowercase, clinical)]
             for text, dets in zip(texts, detections)]
 
 
@@ -65,13 +69,13 @@ def common_words_shown(text: str, document_lowercase: set[str]) -> tuple[str, ..
     return tuple(sorted((capitalised & document_lowercase) - lowercase_words([text])))
 
 
-def _is_common_word(value: str, detection: Detection, lowercase: set[str]) -> bool:
+def _is_common_word(value: str, detection: Detection, lowercase: set[str], clinical: bool) -> bool:
     if detection.entity_type not in PROPER_NOUN_TYPES or detection.detector not in GUESSING_DETECTORS:
         return False
     words = [w for w in _WORD.findall(value) if w.lower() not in FUNCTION_WORDS]
     if not words:
         return False
-    if all(is_term(w) or w.lower() in CLINICAL_EPONYMS for w in words):
+    if all(_clinical_word(w, clinical) for w in words):
         return True
     if detection.detector == "SpacyRecognizer" and not any(w[0].isupper() for w in words):
         return True
@@ -87,6 +91,18 @@ def _is_common_word(value: str, detection: Detection, lowercase: set[str]) -> bo
         return True
     capitalised = [w for w in words if w[0].isupper() and not w.isupper()]
     return len(capitalised) == len(words) and all(w.lower() in lowercase for w in words)
+
+
+def _clinical_word(word: str, clinical: bool) -> bool:
+    """A clinical term by its form ("Metoprolol"), or an eponym in clinical text ("Foley"), and no one's
+    name: "Stephen" ends like a drug and "Murphy" is a sign's eponym, but both are names the lists know
+    (outside clinical text by the worldwide lists too: "Jasvir", "Chioma")."""
+    eponym = word.lower() in CLINICAL_EPONYMS
+    if not (is_term(word) or eponym):
+        return False
+    if eponym and clinical:
+        return True
+    return not is_probable_name(word, worldwide=not clinical)
 
 
 def ordinary_phrase(value: str) -> bool:

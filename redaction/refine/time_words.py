@@ -43,6 +43,9 @@ _LINK = r"(?:on|in|at|by|from|to|until|till|through|and|or|of|the|this|that|next
 # Checked token by token (one anchored match each), so no input can make the check backtrack.
 _UNDATED_TOKEN = re.compile(rf"(?i)(?:{_LINK}|{_TIME_WORD})")
 _TOKENS = re.compile(r"[-–,&]|[^\s,&–-]+(?:[ \t]?[ap]\.?m\.?\b)?")
+_ORDINAL_DAY_OF_MONTH = re.compile(
+    rf"(?i)\b(?:[12]?\d|3[01])(?:st|nd|rd|th)\b(?:[\s,]+(?:of[\s]+)?)(?:{_MONTH})\b"
+    rf"|\b(?:{_MONTH})\.?[\s,]+(?:the[\s]+)?(?:[12]?\d|3[01])(?:st|nd|rd|th)\b")
 _HAS_DATE_NUMBER = re.compile(r"(?<![:.\dh])\b\d{1,4}\b(?![:.h]\d|\s?[ap]\.?m\b|(?:st|nd|rd|th)\b)")
 
 
@@ -57,6 +60,8 @@ def dates_no_one(value: str) -> bool:
         return True
     if _HAS_DATE_NUMBER.search(value):
         return False  # a month or a weekday with a number, "1992": a day or a year
+    if _ORDINAL_DAY_OF_MONTH.search(value):
+        return False  # "the 3rd of <month>", "<month> 8th": a day of a month, though no year
     tokens = _TOKENS.findall(value)
     return bool(tokens) and all(_UNDATED_TOKEN.fullmatch(t.strip()) for t in tokens)
 

@@ -269,10 +269,10 @@ def test_common_words_shown_lower_case_in_the_document_are_dropped():
     texts = ["The Company hires Jonathan Prescott.", "the company pays jonathan.prescott@example.com"]
     dets = [[Detection("ORGANIZATION", 4, 11, 0.8, "SpacyRecognizer"),
              Detection("PERSON", 18, 35, 0.8, "SpacyRecognizer")], []]
-    kept = drop_common_words(texts, dets)
+    kept = drop_common_words(texts, dets, clinical=False)
     assert [texts[0][d.start:d.end] for d in kept[0]] == ["Jonathan Prescott"]
     drug = [[Detection("PERSON", 8, 16, 0.8, "SpacyRecognizer")]]
-    assert drop_common_words(["Started Apixaban today"], drug) == [[]]
+    assert drop_common_words(["Started Apixaban today"], drug, clinical=True) == [[]]
 
 
 def test_a_chunk_keeps_the_evidence_of_its_documents_lower_case_words():
@@ -333,7 +333,7 @@ def test_casing_filter_drops_headings_but_keeps_full_names_made_of_common_words(
     texts = ["Loan Terms", "Will Rose signed.", "The loan terms say rose and will."]
     dets = [[Detection("PERSON", 0, 10, 0.85, "SpacyRecognizer")],
             [Detection("PERSON", 0, 9, 0.85, "SpacyRecognizer")], []]
-    kept = drop_common_words(texts, dets)
+    kept = drop_common_words(texts, dets, clinical=False)
     assert kept[0] == [] and len(kept[1]) == 1
 
 
@@ -343,10 +343,10 @@ def test_person_guesses_made_of_common_non_name_words_are_dropped_even_without_a
 
     texts = ["Discharge Diagnoses", "Baker", "Hyuuma Maida", "Billing Note"]
     dets = [[Detection("PERSON", 0, len(t), 0.85, "SpacyRecognizer")] for t in texts]
-    kept = drop_common_words(texts, dets)
+    kept = drop_common_words(texts, dets, clinical=False)
     assert [len(k) for k in kept] == [0, 1, 1, 1]  # Baker and Billing are census surnames
     cued = [[Detection("PERSON", 0, 19, 0.85, "LabelledNameRecognizer")]]
-    assert drop_common_words(texts[:1], cued) == cued  # a labelled find is never second-guessed
+    assert drop_common_words(texts[:1], cued, clinical=False) == cued  # a labelled find is never second-guessed
 
 
 def test_no_veil_recognizer_shadows_a_stock_presidio_class():

@@ -306,7 +306,7 @@ def test_a_person_guess_after_an_honorific_stays_though_the_document_lower_cases
     texts = ["pcp: hideo nakamura, md", "f/u: pcp (Dr. Nakamura) in 1 wk", "Nakamura called"]
     dets = [[], [Detection("PERSON", 14, 22, 0.85, "SpacyRecognizer")],
             [Detection("PERSON", 0, 8, 0.85, "SpacyRecognizer")]]
-    kept = drop_common_words(texts, dets)
+    kept = drop_common_words(texts, dets, clinical=False)
     assert kept[1] == dets[1]
     assert kept[2] == []  # without the honorific the document's lower-case "nakamura" still overrules the guess
 

@@ -1,0 +1,98 @@
+"""Personal data that a keep-rule (a reason to leave text readable) once let through, through the real
+redactor: each case names the kind of text, and what must stay readable beside it."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("presidio_analyzer")
+
+from core.settings import RedactionSettings  # noqa: E402
+from redaction.field_labels import labels_a_placeholder  # noqa: E402
+from redaction.redactor import DocumentRedactor  # noqa: E402
+from redaction.transform.operators import ReplacementPolicy  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def redact():
+    from redaction.presidio import PresidioDetector
+
+    redactor = DocumentRedactor(PresidioDetector(RedactionSettings()), ReplacementPolicy())
+    return lambda text: redactor.redact([text])[0].text
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Hi Stephen, please find attached the signed lease.", "Stephen"),  # ends like a drug ("-phen")
+    ("Murphy was reviewed in clinic on Tuesday.", "Murphy"),  # a clinical eponym, outside clinical text
+    ("Letter from Hartmann about the invoice.", "Hartmann"),
+    ("Hi Paloma and Chioma, see you Monday.", "Chioma"),  # "-oma", a name of the worldwide lists
+    ("Dear Jasvir, thanks for the call.", "Jasvir"),  # greeted by a salutation
+    ("Dear Jasvir Singh, thanks.", "Jasvir"),
+])
+def test_names_that_end_like_terms_or_are_greeted_are_redacted(redact, text, value):
+    assert value not in redact(text)
+
+
+def test_clinical_eponyms_and_drugs_stay_readable_in_clinical_text(redact):
+    note = "Pt has Foley catheter in place, Murphy sign negative, started Metoprolol and Heparin."
+    assert redact(note) == note
+
+
+@pytest.mark.parametrize("text", ["Dear Customer, your order shipped.", "Hi Team, see below."])
+def test_a_salutation_to_no_one_stays(redact, text):
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Tel. 089/12 34 56", "12 34 56"),  # an area code after a trunk zero, then a slash
+    ("Tel. 0221/98 76 54, Fax 0221/98 76 55", "98 76 5"),
+    ("Tel 02/123.45.67", "123.45"),
+])
+def test_phones_with_a_slash_after_the_area_code_are_redacted(redact, text, value):
+    assert value not in redact(text)
+
+
+def test_readings_with_slashes_stay_readable(redact):
+    assert redact("pain 7/10, 2x 1/2 tabs, strength 4/5") == "pain 7/10, 2x 1/2 tabs, strength 4/5"
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Dx 3/14 after a fall", "3/14"),  # "x" ends the word: no scale cue
+    ("wrist fx 4/18, cast on", "4/18"),
+    ("Patient admitted on the 3rd of June after a fall.", "3rd"),  # a day of a month, no year
+    ("DOB: 4th March", "4th"),
+    ("Seen Sept 8th by the team.", "8th"),
+])
+def test_days_of_a_month_are_redacted(redact, text, value):
+    assert value not in redact(text)
+
+
+def test_schedules_stay_readable(redact):
+    text = "Clinic every 2nd Tuesday of the month and the first Monday of March."
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Mail: jürgen.weiß@beispiel.de", "weiß"),  # an internationalised address (RFC 6531)
+    ("Contact info@müller-bäckerei.de today", "bäckerei"),
+    ("write priya_sharma1987 AT yahoo DOT co DOT in", "priya"),  # markers in capitals
+])
+def test_internationalised_and_capitalised_obfuscated_emails_are_redacted(redact, text, value):
+    assert value not in redact(text)
+
+
+@pytest.mark.parametrize("text, word", [
+    ("call Mr Ni on <PHONE_NUMBER_1>", "Ni"),
+    ("Letter to Dr Field, <STREET_ADDRESS_1>", "Field"),
+    ("Send to Mr Street at <EMAIL_ADDRESS_1>", "Mr Street"),
+])
+def test_a_label_word_after_an_honorific_is_a_name_to_the_egress_guard(text, word):
+    start = text.index(word)
+    assert not labels_a_placeholder(text, start, start + len(word))
+
+
+@pytest.mark.parametrize("text, word", [("paid to IBAN <IBAN_CODE_1>", "IBAN"),
+                                        ("Street <STREET_ADDRESS_1>", "Street")])
+def test_a_label_word_beside_a_placeholder_is_still_context(text, word):
+    start = text.index(word)
+    assert labels_a_placeholder(text, start, start + len(word))
