@@ -21,6 +21,9 @@ _TIME = r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?[AaPp]\.?[Mm]\.?)?"
 _CURRENCY = rf"(?:[{re.escape(CURRENCY_SYMBOLS)}]|\b[A-Z]{{3}}[ \t]?)"
 # Month/day without a year, the usual date in clinical notes: "7/22", "12/3".
 _MONTH_DAY = r"(?<![\w/.,:-])(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])(?![\w/%]|[.,:]\d|-\d)"
+# Day/month, as Europe writes it, where the first number can only be a day and the month has two digits:
+# "admitted 14/03" ("15/5" and "20/10" are as often a ventilator's pressures, and stay to the other rules).
+_DAY_MONTH = r"(?<![\w/.,:-])(?:1[3-9]|2\d|3[01])/(?:0[1-9]|1[0-2])(?![\w/%]|[.,:]\d|-\d)"
 # Vulgar fractions and the scales that write "n/m": not dates.
 _FRACTIONS = frozenset({"1/2", "1/3", "2/3", "1/4", "3/4", "1/8"})
 # Ventilator settings are written as pressures "n/m" after or before the mode: "PSV 10/5", "CPAP 5/5",
@@ -52,6 +55,7 @@ class VeilDateRecognizer(PatternRecognizer):
                                   rf"|(?i:\b{_MONTH}\s+(?:and|to|until|-|–)\s+{_MONTH}\s+\d{{4}}\b)", 0.6),
             Pattern("between dates", rf"(?i)\bbetween\s+{_WRITTEN}\s+and\s+{_WRITTEN}", 0.6),
             Pattern("month/day", _MONTH_DAY, 0.45),
+            Pattern("day/month", _DAY_MONTH, 0.45),
             Pattern("abbreviated year", r"(?<![\w'’])['’]\d\d(?![\w'’%])|(?<![\w'’.,/-])\d\d['’](?![\w'’])", 0.45),
             Pattern("month/year", _MONTH_YEAR, 0.45),
             Pattern("decade", r"\b(?:19|20)\d0['’]?[sS]\b", 0.4),

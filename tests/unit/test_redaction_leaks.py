@@ -52,8 +52,10 @@ def test_phones_with_a_slash_after_the_area_code_are_redacted(redact, text, valu
     assert value not in redact(text)
 
 
-def test_readings_with_slashes_stay_readable(redact):
-    assert redact("pain 7/10, 2x 1/2 tabs, strength 4/5") == "pain 7/10, 2x 1/2 tabs, strength 4/5"
+@pytest.mark.parametrize("text", ["pain 7/10, 2x 1/2 tabs, strength 4/5", "GCS 15/15", "power 14/5",
+                                  "on PSV 15/5 overnight"])
+def test_readings_with_slashes_stay_readable(redact, text):
+    assert redact(text) == text
 
 
 @pytest.mark.parametrize("text, value", [
@@ -62,6 +64,7 @@ def test_readings_with_slashes_stay_readable(redact):
     ("Patient admitted on the 3rd of June after a fall.", "3rd"),  # a day of a month, no year
     ("DOB: 4th March", "4th"),
     ("Seen Sept 8th by the team.", "8th"),
+    ("Admitted 14/03, discharged 21/03.", "14/03"),  # day/month: the first number can only be a day
 ])
 def test_days_of_a_month_are_redacted(redact, text, value):
     assert value not in redact(text)
