@@ -41,7 +41,7 @@ def veil_recognizers(language: str | None = None) -> list:
     from redaction.recognizers.organisations import CompanySuffixRecognizer, NamedGroupRecognizer, PartnershipRecognizer
     from redaction.recognizers.phones import phone_recognizers
     from redaction.recognizers.places import (AdministrativeAreaRecognizer, CareFacilityRecognizer, CountryRecognizer,
-                                              LocativePlaceRecognizer, TransferPlaceRecognizer)
+                                              LabelledPlaceRecognizer, LocativePlaceRecognizer, TransferPlaceRecognizer)
     from redaction.recognizers.postcodes import UkIrishPostcodeRecognizer, ZipCodeRecognizer
     from redaction.recognizers.rare import RareWordRecognizer
     from redaction.recognizers.records import record_recognizers
@@ -60,7 +60,7 @@ def veil_recognizers(language: str | None = None) -> list:
             VocativeNameRecognizer(),
             HonorificRecognizer(), JobTitleRecognizer(), NrpRecognizer(), RaceRecognizer(), CompanySuffixRecognizer(),
             PartnershipRecognizer(), NamedGroupRecognizer(), CountryRecognizer(), LocativePlaceRecognizer(), CareFacilityRecognizer(), TransferPlaceRecognizer(),
-            AdministrativeAreaRecognizer(), RareWordRecognizer()]
+            AdministrativeAreaRecognizer(), LabelledPlaceRecognizer(), RareWordRecognizer()]
     for recognizer in recognizers:  # Presidio's pattern recognizers take it as an attribute too
         recognizer.supported_language = language or DEFAULT_LANGUAGE
     return recognizers

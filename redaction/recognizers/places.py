@@ -154,3 +154,17 @@ class AdministrativeAreaRecognizer(RegexRecognizer):
     ENTITY = "LOCATION"
     PATTERN = re.compile(rf"(?<![\w-])(?i:{_DIVISION})[ \t]+of[ \t]+{_CAP}(?:[ \t]+{_CAP}){{0,2}}")
     SCORE = 0.5
+
+
+class LabelledPlaceRecognizer(RegexRecognizer):
+    """The place after a form's place label: "city: Leeds", "Place of birth: Cluj-Napoca", "Town: St Ives".
+    The label says what the value is, so the value needs no other evidence; it runs to the end of the
+    field (a semicolon, a comma, a line break) and holds at most four capitalised words."""
+
+    ENTITY = "LOCATION"
+    _LABEL = (r"(?i:city|town|village|hometown|home town|county|municipality|place of birth|birthplace|"
+              r"birth place|place of residence|residence|city of birth|town of birth)")
+    _PLACE_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]{0,40}+"
+    PATTERN = re.compile(rf"(?<![\w-]){_LABEL}[ \t]*:[ \t]*(?P<value>{_PLACE_WORD}(?:[ \t-]{_PLACE_WORD}){{0,3}}+)"
+                         rf"(?=[ \t]*(?:[;,|\n]|$))", re.MULTILINE)
+    SCORE = 0.6

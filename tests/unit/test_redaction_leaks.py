@@ -99,3 +99,16 @@ def test_a_label_word_after_an_honorific_is_a_name_to_the_egress_guard(text, wor
 def test_a_label_word_beside_a_placeholder_is_still_context(text, word):
     start = text.index(word)
     assert labels_a_placeholder(text, start, start + len(word))
+
+
+@pytest.mark.parametrize("text, value", [
+    ("id: 1041; first name: John; last name: Smith; dob: 1981-04-02; city: Leeds", "Leeds"),  # a table row
+    ("Town: St Ives", "Ives"),
+    ("Place of birth: Cluj-Napoca, Romania", "Cluj"),
+])
+def test_the_place_after_a_place_label_is_redacted(redact, text, value):
+    assert value not in redact(text)
+
+
+def test_a_place_label_with_no_place_after_it_stays(redact):
+    assert redact("county: not known") == "county: not known"
