@@ -15,9 +15,17 @@ from presidio_analyzer import Pattern, PatternRecognizer
 
 from redaction.recognizers.base import RegexRecognizer
 
-_NUMBER = r"(?:number|num\.?|no\.?|nr\.?|#|id|code|ref\.?)"
+_NUMBER = r"(?:number|num\.?|no\.?|nr\.?|n[°º]|#|id|code|ref\.?)"
 _ID_LABELS = (
-    rf"mrn|medical record(?:[ \t]+{_NUMBER})?|(?:hospital|unit|chart)[ \t]+{_NUMBER}|record[ \t]+{_NUMBER}|"
+    rf"mrn|medical record(?:[ \t]+{_NUMBER})?|med\.?[ \t]+rec(?:ord)?\.?(?:[ \t]+{_NUMBER})?|"
+    rf"(?:hospital|hosp\.?|unit|chart)[ \t]+{_NUMBER}|record[ \t]+{_NUMBER}|"
+    # health and registry numbers of other systems: India's UHID, unit and customer reference numbers
+    rf"uhid|urn|crn|nhc|"
+    # the same labels in the languages of European forms (French, German, Italian, Spanish, Dutch)
+    rf"(?:num[ée]ro|n[°º]|no\.?)[ \t]*(?:de[ \t]+)?(?:patient|dossier|client|s[ée]curit[ée] sociale|historia|paciente|cliente)|"
+    rf"patienten-?nummer|versicherten-?nummer|kunden-?nummer|akten-?zeichen|"
+    rf"codice[ \t]+fiscale|tessera[ \t]+sanitaria|n\.?[ \t]*cartella|"
+    rf"n[úu]mero[ \t]+de[ \t]+(?:historia|paciente|cliente|afiliaci[óo]n)|dni|nie|patiëntnummer|bsn|"
     rf"patient[ \t]+{_NUMBER}|nhs[ \t]+{_NUMBER}|"
     rf"(?:bank[ \t]+)?account[ \t]+{_NUMBER}|acct\.?[ \t]*{_NUMBER}|routing[ \t]+{_NUMBER}|sort[ \t]+code|"
     rf"policy[ \t]+{_NUMBER}|claim[ \t]+{_NUMBER}|member(?:ship)?[ \t]+{_NUMBER}|subscriber[ \t]+{_NUMBER}|"
@@ -28,7 +36,8 @@ _ID_LABELS = (
     rf"(?:our|your)[ \t]+ref(?:erence)?\.?|ref\.?[ \t]*{_NUMBER}|ticket[ \t]+{_NUMBER}|"
     rf"(?:customer|client|employee|staff|personnel|payroll|badge|student|user|tax|national|citizen)"
     rf"[ \t]+{_NUMBER}|"
-    rf"passport[ \t]+{_NUMBER}|(?:driver'?s?[ \t]+)?licen[cs]e[ \t]+{_NUMBER}|tax[ \t]+id|national[ \t]+id|"
+    rf"passport[ \t]+{_NUMBER}|(?:driver'?s?[ \t]+)?licen[cs]e[ \t]+{_NUMBER}|"
+    rf"(?:driver'?s?|driving)[ \t]+licen[cs]e|tax[ \t]+id|national[ \t]+id|"
     rf"id[ \t]+{_NUMBER}|invoice[ \t]+{_NUMBER}|order[ \t]+{_NUMBER}|booking[ \t]+{_NUMBER}|"
     rf"confirmation[ \t]+{_NUMBER}|transaction[ \t]+{_NUMBER}|contract[ \t]+{_NUMBER}|loan[ \t]+{_NUMBER}|"
     rf"card[ \t]+{_NUMBER}|serial[ \t]+{_NUMBER}|ssn|nino|emp(?:loyee)?[ \t]*id|staff[ \t]*id|id(?=[ \t]*[:#])"

@@ -112,3 +112,21 @@ def test_the_place_after_a_place_label_is_redacted(redact, text, value):
 
 def test_a_place_label_with_no_place_after_it_stays(redact):
     assert redact("county: not known") == "county: not known"
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Hosp No: RMH123456", "123456"),
+    ("Med Rec #: 00-48-2913", "2913"),
+    ("UHID: MH1234567", "1234567"),
+    ("N° patient : 884512", "884512"),  # French forms
+    ("driving licence MORGA753116SM9IJ", "753116"),
+    ("Codice fiscale RSSMRA85T10A562S", "A562S"),
+    ("DNI 12345678Z, NIE X1234567L", "1234567"),
+])
+def test_identifiers_after_the_labels_of_other_forms_and_languages_are_redacted(redact, text, value):
+    assert value not in redact(text)
+
+
+def test_a_record_label_without_a_number_after_it_stays(redact):
+    text = "the driving licence was renewed last spring"
+    assert redact(text) == text
