@@ -18,7 +18,7 @@ STREET_TYPES_AFTER = (
 
 # Street types written before the name (Romance, Slavic, Greek, ... conventions), lower-case.
 STREET_TYPES_BEFORE = (
-    "rue avenue av. avda avenida calle c/ carrer camino paseo plaza pza. via viale piazza corso largo "
+    "rue avenue av. avda avda. avenida calle c/ carrer camino paseo plaza pza. via viale piazza corso largo "
     "vicolo strada rua travessa praça praca alameda estrada ul. ulica al. aleja pl. plac os. osiedle "
     "trg odos leoforos chemin boulevard bd bd. impasse allée allee place quai route cours rte calea "
     "bulevardul piața str. str ulitsa prospekt pr. trida tř. náměstí namesti nábřeží cesta ulice "

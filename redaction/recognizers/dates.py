@@ -54,6 +54,8 @@ class VeilDateRecognizer(PatternRecognizer):
                                   rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?\b"
                                   rf"|(?i:\b{_MONTH}\s+(?:and|to|until|-|–)\s+{_MONTH}\s+\d{{4}}\b)", 0.6),
             Pattern("between dates", rf"(?i)\bbetween\s+{_WRITTEN}\s+and\s+{_WRITTEN}", 0.6),
+            # "03-MAR-1962", "3/Mar/62", "03.Mar.1962": records and lab systems write the month as a word
+            Pattern("day-month-year", rf"(?i)(?<![\w/.-])\d{{1,2}}([-/.]){_MONTH}\1(?:\d{{4}}|\d{{2}})(?![\w/.-]\w)", 0.6),
             Pattern("month/day", _MONTH_DAY, 0.45),
             Pattern("day/month", _DAY_MONTH, 0.45),
             Pattern("abbreviated year", r"(?<![\w'’])['’]\d\d(?![\w'’%])|(?<![\w'’.,/-])\d\d['’](?![\w'’])", 0.45),

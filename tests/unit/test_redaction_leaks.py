@@ -65,6 +65,8 @@ def test_readings_with_slashes_stay_readable(redact, text):
     ("DOB: 4th March", "4th"),
     ("Seen Sept 8th by the team.", "8th"),
     ("Admitted 14/03, discharged 21/03.", "14/03"),  # day/month: the first number can only be a day
+    ("DOB 03-MAR-1962", "03-MAR"),  # a records system's day-month-year
+    ("DOB: 03-Mar-62", "03-Mar"),
 ])
 def test_days_of_a_month_are_redacted(redact, text, value):
     assert value not in redact(text)
@@ -130,3 +132,7 @@ def test_identifiers_after_the_labels_of_other_forms_and_languages_are_redacted(
 def test_a_record_label_without_a_number_after_it_stays(redact):
     text = "the driving licence was renewed last spring"
     assert redact(text) == text
+
+
+def test_a_spanish_avenue_abbreviated_with_a_dot_is_an_address(redact):
+    assert "Constitución" not in redact("Avda. de la Constitución 24, 41001 Sevilla")
