@@ -12,6 +12,16 @@ from core.vocabulary.patterns import alternation
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december")
 MONTH_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
+# Full month names of the languages of European forms (French, German, Dutch, Italian, Spanish,
+# Portuguese) that English does not share: with a day number before them they make a date.
+OTHER_LANGUAGE_MONTHS = (
+    "janvier février fevrier mars avril mai juin juillet août aout septembre octobre novembre décembre decembre "
+    "januar februar märz maerz juni juli oktober dezember "
+    "januari februari maart mei augustus "
+    "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre dicembre "
+    "enero febrero abril mayo junio julio septiembre setiembre octubre noviembre diciembre "
+    "janeiro fevereiro março marco maio junho julho setembro outubro dezembro"
+).split()
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WEEKDAY_ABBREVIATIONS = ("mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun")
 # A weekday's name without its "day" ("wednes", "satur"): notes write the stem with or without it.

@@ -12,8 +12,10 @@ import re
 
 from presidio_analyzer import Pattern, PatternRecognizer
 
-from core.vocabulary.calendar_words import month_pattern
+from core.vocabulary.calendar_words import MONTHS, OTHER_LANGUAGE_MONTHS, month_pattern
 from core.vocabulary.currencies import CURRENCY_SYMBOLS
+from core.vocabulary.patterns import alternation
+from redaction.words import zipf
 
 _MONTH = rf"{month_pattern()}\.?"  # every pattern that uses it is case-insensitive
 _WRITTEN = rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?"
@@ -24,6 +26,16 @@ _MONTH_DAY = r"(?<![\w/.,:-])(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])(?![\w/%
 # Day/month, as Europe writes it, where the first number can only be a day and the month has two digits:
 # "admitted 14/03" ("15/5" and "20/10" are as often a ventilator's pressures, and stay to the other rules).
 _DAY_MONTH = r"(?<![\w/.,:-])(?:1[3-9]|2\d|3[01])/(?:0[1-9]|1[0-2])(?![\w/%]|[.,:]\d|-\d)"
+# A day before another language's month: "3 marzo 1962", "3 de mayo", "3. März 1962", "1er janvier". A month
+# English also writes ("mars", "mayo", "mai") needs a year after it or a "de" before it ("2 mars bars").
+COMMON_IN_ENGLISH = 3.0  # Zipf: "mars" 4.3, "mayo" 3.7, "mai" 3.5; "avril" 2.9, "juni" 2.4
+_OTHER_MONTHS = sorted(set(OTHER_LANGUAGE_MONTHS) - set(MONTHS))
+_ENGLISH_TOO = alternation(w for w in _OTHER_MONTHS if zipf(w) >= COMMON_IN_ENGLISH)
+_OTHER_ONLY = alternation(w for w in _OTHER_MONTHS if zipf(w) < COMMON_IN_ENGLISH)
+_DAY = r"(?<![\w.,/-])\d{1,2}(?:\.|º|er)?[ \t]+"
+_YEAR = r"[ \t]+(?:de[ \t]+)?\d{4}(?!\d)"
+_OTHER_LANGUAGE_DATE = (rf"(?i){_DAY}(?:(?:de[ \t]+)?{_OTHER_ONLY}(?![\w-])(?:{_YEAR})?"
+                        rf"|de[ \t]+{_ENGLISH_TOO}(?![\w-])(?:{_YEAR})?|{_ENGLISH_TOO}{_YEAR})")
 # Vulgar fractions and the scales that write "n/m": not dates.
 _FRACTIONS = frozenset({"1/2", "1/3", "2/3", "1/4", "3/4", "1/8"})
 # Ventilator settings are written as pressures "n/m" after or before the mode: "PSV 10/5", "CPAP 5/5",
@@ -54,6 +66,7 @@ class VeilDateRecognizer(PatternRecognizer):
                                   rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?\b"
                                   rf"|(?i:\b{_MONTH}\s+(?:and|to|until|-|–)\s+{_MONTH}\s+\d{{4}}\b)", 0.6),
             Pattern("between dates", rf"(?i)\bbetween\s+{_WRITTEN}\s+and\s+{_WRITTEN}", 0.6),
+            Pattern("other-language date", _OTHER_LANGUAGE_DATE, 0.6),
             # "03-MAR-1962", "3/Mar/62", "03.Mar.1962": records and lab systems write the month as a word
             Pattern("day-month-year", rf"(?i)(?<![\w/.-])\d{{1,2}}([-/.]){_MONTH}\1(?:\d{{4}}|\d{{2}})(?![\w/.-]\w)", 0.6),
             Pattern("month/day", _MONTH_DAY, 0.45),

@@ -136,3 +136,20 @@ def test_a_record_label_without_a_number_after_it_stays(redact):
 
 def test_a_spanish_avenue_abbreviated_with_a_dot_is_an_address(redact):
     assert "Constitución" not in redact("Avda. de la Constitución 24, 41001 Sevilla")
+
+
+@pytest.mark.parametrize("text, value", [
+    ("nato il 3 marzo 1962 a Roma", "marzo"),
+    ("nacido el 3 de mayo de 1962", "mayo"),
+    ("geboren am 3. März 1962", "März"),
+    ("né le 1er janvier 1970", "janvier"),
+    ("geboren op 3 mei 1962", "mei"),
+    ("le 2 mars 1990", "mars"),
+])
+def test_dates_with_another_languages_month_are_redacted(redact, text, value):
+    assert value not in redact(text)
+
+
+@pytest.mark.parametrize("text", ["we had 3 mayo packets", "she gave 2 mars bars"])
+def test_english_words_that_are_months_elsewhere_need_a_year_to_date(redact, text):
+    assert redact(text) == text
