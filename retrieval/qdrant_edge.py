@@ -17,6 +17,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import shutil
 from pathlib import Path
 
 from core.errors import StoreBusyError
@@ -46,6 +47,14 @@ class StoreLock:
         self._file.close()
 
 
+def _creation_cut_short(path: Path) -> bool:
+    """A collection folder that creation left without its config and without a single segment (the
+    state a kill during `EdgeShard.create` left before creation became a rename): it holds no data."""
+    segments = path / "segments"
+    return (path.is_dir() and not (path / "edge_config.json").exists()
+            and not (segments.is_dir() and any(segments.iterdir())))
+
+
 class QdrantEdgeStore(VersionedQdrantStore):
     capabilities = StoreCapabilities(embedded=True)
 
@@ -69,20 +78,36 @@ class QdrantEdgeStore(VersionedQdrantStore):
 
     def _open(self, collection: str, dim: int | None):
         qe, path = self._qe, self._root / collection
+        if _creation_cut_short(path):  # killed while an earlier version created it: no data was ever there
+            log.warning("collection %s was never fully created: creating it again", collection)
+            shutil.rmtree(path)
         if path.is_dir() and any(path.iterdir()):
             shard = qe.EdgeShard.load(str(path))
         elif dim is None:
             return None  # reading a collection that was never written
         else:
-            config = qe.EdgeConfig(
-                vectors={DENSE: qe.EdgeVectorParams(size=dim, distance=qe.Distance.Cosine)},
-                sparse_vectors={SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
-            )
-            shard = qe.EdgeShard.create(str(path), config)
-            log.info("created collection %s (%d dims)", collection, dim)
+            shard = self._create(collection, dim)
         for name in INDEXED_FIELDS:  # idempotent; also indexes shards written before a field existed
             shard.update(qe.UpdateOperation.create_field_index(name, qe.PayloadSchemaType.Keyword))
         return shard
+
+    def _create(self, collection: str, dim: int):
+        """Created beside its place and renamed into it: a kill mid-creation leaves no half-made
+        collection that no one can open, only a hidden folder the next creation replaces."""
+        qe, path = self._qe, self._root / collection
+        building = self._root / f".{collection}.creating"
+        if building.exists():
+            shutil.rmtree(building)
+        config = qe.EdgeConfig(
+            vectors={DENSE: qe.EdgeVectorParams(size=dim, distance=qe.Distance.Cosine)},
+            sparse_vectors={SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
+        )
+        qe.EdgeShard.create(str(building), config).close()
+        if path.exists():
+            path.rmdir()  # an empty folder (the loader only reads a folder with something in it)
+        os.rename(building, path)
+        log.info("created collection %s (%d dims)", collection, dim)
+        return qe.EdgeShard.load(str(path))
 
     def collections(self) -> list[str]:
         return sorted(p.name for p in self._root.iterdir() if p.is_dir() and COLLECTION.match(p.name))
