@@ -12,8 +12,8 @@ from core.vocabulary.patterns import alternation
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december")
 MONTH_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
-# Full month names of the languages of European forms (French, German, Dutch, Italian, Spanish,
-# Portuguese) that English does not share: with a day number before them they make a date.
+# Full month names of other languages whose forms Veil reads (fr, de, nl, it, es,
+# pt) that English does not share: with a day number before them they make a date.
 OTHER_LANGUAGE_MONTHS = (
     "janvier février fevrier mars avril mai juin juillet août aout septembre octobre novembre décembre decembre "
     "januar februar märz maerz juni juli oktober dezember "

@@ -23,7 +23,7 @@ _TIME = r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?[AaPp]\.?[Mm]\.?)?"
 _CURRENCY = rf"(?:[{re.escape(CURRENCY_SYMBOLS)}]|\b[A-Z]{{3}}[ \t]?)"
 # Month/day without a year, the usual date in clinical notes: "7/22", "12/3".
 _MONTH_DAY = r"(?<![\w/.,:-])(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])(?![\w/%]|[.,:]\d|-\d)"
-# Day/month, as Europe writes it, where the first number can only be a day and the month has two digits:
+# Day/month (day first, as many countries write it), where the first number can only be a day and the month has two digits:
 # "admitted 14/03" ("15/5" and "20/10" are as often a ventilator's pressures, and stay to the other rules).
 _DAY_MONTH = r"(?<![\w/.,:-])(?:1[3-9]|2\d|3[01])/(?:0[1-9]|1[0-2])(?![\w/%]|[.,:]\d|-\d)"
 # A day before another language's month: "3 marzo 1962", "3 de mayo", "3. März 1962", "1er janvier". A month

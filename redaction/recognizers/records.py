@@ -21,7 +21,7 @@ _ID_LABELS = (
     rf"(?:hospital|hosp\.?|unit|chart)[ \t]+{_NUMBER}|record[ \t]+{_NUMBER}|"
     # health and registry numbers of other systems: India's UHID, unit and customer reference numbers
     rf"uhid|urn|crn|nhc|"
-    # the same labels in the languages of European forms (French, German, Italian, Spanish, Dutch)
+    # the same labels in other languages of forms (fr, de, it, es, nl)
     rf"(?:num[ée]ro|n[°º]|no\.?)[ \t]*(?:de[ \t]+)?(?:patient|dossier|client|s[ée]curit[ée] sociale|historia|paciente|cliente)|"
     rf"patienten-?nummer|versicherten-?nummer|kunden-?nummer|akten-?zeichen|"
     rf"codice[ \t]+fiscale|tessera[ \t]+sanitaria|n\.?[ \t]*cartella|"
