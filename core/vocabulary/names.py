@@ -25,6 +25,15 @@ AMBIGUOUS_GIVEN_NAMES = frozenset({
 }) | calendar_words(abbreviated=False)
 
 
+# Particles that open a surname in many languages ("de Vries", "van der Berg", "ten Bosch", "di Matteo",
+# "da Silva", "von Humboldt", "bin Salman"), written in lower case between a given name or initial
+# and the rest of the surname.
+SURNAME_PARTICLES = frozenset({
+    "de", "da", "di", "do", "dos", "das", "du", "del", "della", "dei", "der", "den", "des", "la", "le", "lo",
+    "van", "von", "ten", "ter", "te", "zu", "zum", "zur", "af", "av", "op", "bin", "ibn", "bint", "al", "el",
+})
+
+
 # Census given names/surnames that are everyday English words (lower-case text needs this check).
 COMMON_WORD_NAMES = frozenset("""
     art bill bob can car case chance chase cook day dean dell dew don dot drew else era fay gay

@@ -33,16 +33,17 @@ def veil_recognizers(language: str | None = None) -> list:
     from redaction.recognizers.dates import VeilDateRecognizer
     from redaction.recognizers.emails import email_recognizers
     from redaction.recognizers.financial import LuhnCardRecognizer, VeilIbanRecognizer
-    from redaction.recognizers.government import DashedSsnRecognizer, UkNationalInsuranceRecognizer
+    from redaction.recognizers.government import (DashedSsnRecognizer, UkNationalInsuranceRecognizer,
+                                                  checksummed_national_ids)
     from redaction.recognizers.cued_names import CuedNameRecognizer
     from redaction.recognizers.names import (GazetteerNameRecognizer, LabelledNameRecognizer, LowercaseNameRecognizer,
-                                             NameCueRecognizer, NameListRecognizer, SingleGivenNameRecognizer,
-                                             VocativeNameRecognizer)
+                                             NameCueRecognizer, NameListRecognizer, ParticleNameRecognizer,
+                                             SingleGivenNameRecognizer, VocativeNameRecognizer)
     from redaction.recognizers.organisations import CompanySuffixRecognizer, NamedGroupRecognizer, PartnershipRecognizer
     from redaction.recognizers.phones import phone_recognizers
     from redaction.recognizers.places import (AdministrativeAreaRecognizer, CareFacilityRecognizer, CountryRecognizer,
                                               LabelledPlaceRecognizer, LocativePlaceRecognizer, TransferPlaceRecognizer)
-    from redaction.recognizers.postcodes import UkIrishPostcodeRecognizer, ZipCodeRecognizer
+    from redaction.recognizers.postcodes import PostcodeBeforePlaceRecognizer, UkIrishPostcodeRecognizer, ZipCodeRecognizer
     from redaction.recognizers.rare import RareWordRecognizer
     from redaction.recognizers.records import record_recognizers
     from redaction.recognizers.vehicles import vehicle_recognizers
@@ -52,12 +53,12 @@ def veil_recognizers(language: str | None = None) -> list:
     from redaction.recognizers.titles import HonorificRecognizer, JobTitleRecognizer, NrpRecognizer, RaceRecognizer
 
     recognizers = [StreetAddressRecognizer(), LuhnCardRecognizer(), VeilIbanRecognizer(), *phone_recognizers(),
-            DashedSsnRecognizer(), UkNationalInsuranceRecognizer(), AgeRecognizer(), VeilDateRecognizer(),
-            ZipCodeRecognizer(), UkIrishPostcodeRecognizer(),
+            DashedSsnRecognizer(), UkNationalInsuranceRecognizer(), *checksummed_national_ids(), AgeRecognizer(), VeilDateRecognizer(),
+            ZipCodeRecognizer(), UkIrishPostcodeRecognizer(), PostcodeBeforePlaceRecognizer(),
             *email_recognizers(), WebAddressRecognizer(), *record_recognizers(), *vehicle_recognizers(), CaseNumberRecognizer(), CustodialSentenceRecognizer(),
             GazetteerNameRecognizer(), CuedNameRecognizer(), LabelledNameRecognizer(),
             LowercaseNameRecognizer(), SingleGivenNameRecognizer(), NameCueRecognizer(), NameListRecognizer(),
-            VocativeNameRecognizer(),
+            VocativeNameRecognizer(), ParticleNameRecognizer(),
             HonorificRecognizer(), JobTitleRecognizer(), NrpRecognizer(), RaceRecognizer(), CompanySuffixRecognizer(),
             PartnershipRecognizer(), NamedGroupRecognizer(), CountryRecognizer(), LocativePlaceRecognizer(), CareFacilityRecognizer(), TransferPlaceRecognizer(),
             AdministrativeAreaRecognizer(), LabelledPlaceRecognizer(), RareWordRecognizer()]

@@ -1,11 +1,20 @@
 """National identity numbers, justified by FORMAT: US social security numbers (AAA-GG-SSSS with the
-SSA's area, group and serial rules: no 000, 666 or 9xx area; no 00 group; no 0000 serial) and UK
-National Insurance numbers (HMRC's prefix letters, six digits, suffix A-D)."""
+SSA's area, group and serial rules: no 000, 666 or 9xx area; no 00 group; no 0000 serial), UK
+National Insurance numbers (HMRC's prefix letters, six digits, suffix A-D), and, through Presidio's
+own recognizers and their CHECKSUMS, the Italian codice fiscale (its check letter), the Spanish DNI/NIF
+and NIE (the check letter of the number mod 23); the Indian PAN has no public checksum, so only its
+label makes it one ("PAN ABCPE1234F").
+
+Presidio ships the last four for their own languages only and with scores for text that names them;
+Veil reads them in any text it redacts, in capitals as they are issued, labelled ID_NUMBER.
+"""
 
 from __future__ import annotations
 
 
 from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer.predefined_recognizers import (EsNieRecognizer, EsNifRecognizer, InPanRecognizer,
+                                                       ItFiscalCodeRecognizer)
 
 
 class DashedSsnRecognizer(PatternRecognizer):
@@ -27,3 +36,34 @@ class UkNationalInsuranceRecognizer(PatternRecognizer):
         pattern = r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"
         super().__init__(supported_entity="ID_NUMBER", name="UkNationalInsuranceRecognizer",
                          patterns=[Pattern("uk nino", pattern, 0.6)], global_regex_flags=0)
+
+
+# A checksum-valid code in an issuer's exact format is one whatever the text around it says.
+_CHECKED = 0.6
+# Without a checksum, only a label lifts the format over the threshold (Presidio's context enhancement).
+_UNCHECKED = 0.3
+
+
+def _as_issued(recognizer: PatternRecognizer, name: str, score: float) -> PatternRecognizer:
+    """Presidio's recognizer, labelled ID_NUMBER, case-sensitive (issued in capitals: "rssmra85t10a562s"
+    is no code), its patterns at `score`, its validation (the checksum) unchanged."""
+    recognizer.name = name
+    recognizer.supported_entities = ["ID_NUMBER"]
+    recognizer.global_regex_flags = 0
+    recognizer.patterns = [Pattern(p.name, p.regex.replace("(?i)", ""), score) for p in recognizer.patterns]
+    return recognizer
+
+
+class _ItalianFiscalCode(ItFiscalCodeRecognizer):
+    def validate_result(self, pattern_text: str) -> bool:
+        return super().validate_result(pattern_text) is True  # Presidio's says "unsure" (None) on a wrong check letter
+
+
+def checksummed_national_ids() -> list[PatternRecognizer]:
+    pan = InPanRecognizer(supported_entity="ID_NUMBER")  # its context words ("pan", "permanent account number")
+    # five letters, the fourth the holder's type (person, company, trust...), four digits, a letter
+    pan.patterns = [Pattern("PAN", r"\b[A-Z]{3}[ABCFGHJLPT][A-Z]\d{4}[A-Z]\b", _UNCHECKED)]
+    return [_as_issued(_ItalianFiscalCode(supported_entity="ID_NUMBER"), "ItalianFiscalCodeRecognizer", _CHECKED),
+            _as_issued(EsNifRecognizer(supported_entity="ID_NUMBER"), "SpanishNifRecognizer", _CHECKED),
+            _as_issued(EsNieRecognizer(supported_entity="ID_NUMBER"), "SpanishNieRecognizer", _CHECKED),
+            _as_issued(pan, "IndianPanRecognizer", _UNCHECKED)]

@@ -13,7 +13,7 @@ from presidio_analyzer import RecognizerResult
 
 from core.vocabulary.kin import KIN_WORDS
 from core.vocabulary.names import (AMBIGUOUS_GIVEN_NAMES as _AMBIGUOUS_GIVEN, COMMON_WORD_NAMES as _COMMON_WORDS,
-                                   given_names, surnames)
+                                   SURNAME_PARTICLES, given_names, surnames)
 from core.vocabulary.patterns import alternation
 from redaction.name_evidence import is_probable_name
 from redaction.recognizers.base import VeilRecognizer, result
@@ -131,6 +131,23 @@ class VocativeNameRecognizer(_RegexNameRecognizer):
         addressed = [m for pattern in (_VOCATIVE, _SALUTATION) for m in pattern.finditer(text)]
         return [self._result(m.start("name"), m.end("name"), 0.5) for m in addressed
                 if is_probable_name(m.group("name").split()[0])]
+
+
+# "P. de Vries", "J. van der Berg", "R. di Matteo": initials, one or two lower-case surname particles,
+# a capitalised word. The shape is a name's whatever the words (no term is written "X. de Word").
+_PARTICLE = alternation(SURNAME_PARTICLES)
+_INITIALLED_PARTICLE_NAME = re.compile(
+    rf"(?<![\w.])(?:[{_U}]\.[ \t]?){{1,3}}(?:{_PARTICLE})(?:[ \t]+(?:{_PARTICLE}))?[ \t]+(?:{_NAME_WORD})(?![\w-])")
+
+
+class ParticleNameRecognizer(_RegexNameRecognizer):
+    """Initials, a surname particle and a capitalised word: "P. de Vries", "H. ten Bosch"."""
+
+    def __init__(self) -> None:
+        super().__init__("ParticleNameRecognizer")
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        return [self._result(m.start(), m.end(), 0.6) for m in _INITIALLED_PARTICLE_NAME.finditer(text)]
 
 
 class LabelledNameRecognizer(_RegexNameRecognizer):

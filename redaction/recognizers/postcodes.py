@@ -1,9 +1,15 @@
-"""Postal codes, justified by a LABEL ("ZIP: 3962", "postcode 1012 AB"; bare digits are too ambiguous)
-or, for UK and Irish postcodes, by their FORMAT ("CF14 6HG", "T12 X7PE") which nothing else shares."""
+"""Postal codes, justified by a LABEL ("ZIP: 3962", "postcode 1012 AB"; bare digits are too ambiguous),
+by the PLACE written after them as continental addresses do ("75008 Paris", "D-10115 Berlin"), or, for
+UK and Irish postcodes, by their FORMAT ("CF14 6HG", "T12 X7PE") which nothing else shares."""
 
 from __future__ import annotations
 
+import re
+
 from presidio_analyzer import Pattern, PatternRecognizer
+
+from core.vocabulary.places import is_place_word
+from redaction.recognizers.base import VeilRecognizer, result
 
 
 class ZipCodeRecognizer(PatternRecognizer):
@@ -33,3 +39,25 @@ class UkIrishPostcodeRecognizer(PatternRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool | None:
         return None if any(c.isdigit() for c in pattern_text) and any(c.isalpha() for c in pattern_text) else False
+
+
+class PostcodeBeforePlaceRecognizer(VeilRecognizer):
+    """Four or five digits right before a known place, the way most of the world writes a postcode
+    ("75008 Paris", "28013 Madrid", "D-10115 Berlin", "1012 AB Amsterdam"): the place (phonenumbers'
+    geocoding names, `core.vocabulary.places`) is the evidence; the place itself is left to the place
+    recognizers. Four digits that could be a year ("in 1995 Berlin") are not a postcode here, nor is a
+    reading before a unit that shares a place's code ("1400 IN", "2387 MB")."""
+
+    _CODE_THEN_PLACE = re.compile(
+        r"(?<![\w.,/:+$€£-])(?P<code>(?:[A-Z]{1,2}-)?(?:\d{5}|\d{4}(?:[ \t][A-Z]{2})?))"
+        r"[ \t]+(?P<place>[A-ZÀ-ÖØ-Þ][\w'’-]{2,40}+)")  # three letters or more: "1400 IN", "2387 MB" are readings
+    _YEAR = re.compile(r"(?:[A-Z]{1,2}-)?(?:1[89]|20)\d\d")
+    SCORE = 0.5
+
+    def __init__(self) -> None:
+        super().__init__(["ZIP_CODE"])
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        return [result(self, "ZIP_CODE", match.start("code"), match.end("code"), self.SCORE)
+                for match in self._CODE_THEN_PLACE.finditer(text)
+                if is_place_word(match.group("place")) and not self._YEAR.fullmatch(match.group("code"))]

@@ -58,6 +58,17 @@ def test_phone_leaves_dates_and_short_numbers_alone():
     assert found(PhoneShapeRecognizer(), "seen on 2024-03-05 and 12/03/2024, room 12 34") == []
 
 
+@pytest.mark.parametrize("years", ["1990-2000", "2019–2021", "1998 - 2004", "2020-2020"])
+def test_a_range_of_years_is_no_phone(years):
+    assert found(PhoneShapeRecognizer(), f"the cohorts of {years} were pooled") == []
+
+
+def test_eight_digits_that_are_no_range_of_years_stay_a_phone():
+    """A later year first is no range; nor is a group outside 1800-2099."""
+    assert found(PhoneShapeRecognizer(), "call 2020-1999 after five") == ["2020-1999"]
+    assert found(PhoneShapeRecognizer(), "call 2345-6789 after five") == ["2345-6789"]
+
+
 @pytest.mark.parametrize("text, address", [
     ("She lives at 1600 Pennsylvania Avenue NW, Washington, DC 20500.", "1600 Pennsylvania Avenue NW, Washington, DC 20500"),
     ("Office: Friedrichstraße 43, 10117 Berlin", "Friedrichstraße 43, 10117 Berlin"),

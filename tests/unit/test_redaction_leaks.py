@@ -153,3 +153,63 @@ def test_dates_with_another_languages_month_are_redacted(redact, text, value):
 @pytest.mark.parametrize("text", ["we had 3 mayo packets", "she gave 2 mars bars"])
 def test_english_words_that_are_months_elsewhere_need_a_year_to_date(redact, text):
     assert redact(text) == text
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Her codice fiscale is RSSMRA85T10A562S and she lives nearby.", "RSSMRA85T10A562S"),
+    ("Taxpayer RSSMRA85T10A562S filed late.", "RSSMRA85T10A562S"),  # its check letter, no label needed
+    ("The applicant's ID 12345678Z was shown at the desk.", "12345678Z"),  # DNI/NIF: number mod 23
+    ("Residence card X1234567L on file.", "X1234567L"),  # NIE
+    ("His PAN ABCPE1234F was verified.", "ABCPE1234F"),  # no public checksum: its label
+])
+def test_national_ids_of_other_countries_are_redacted_by_format_and_check(redact, text, value):
+    assert value not in redact(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Order 12345678A shipped on time.",  # a DNI's shape with the wrong check letter
+    "Taxpayer RSSMRA85T10A562X filed late.",  # a codice fiscale's shape with the wrong check letter
+    "Part ABCPE1234F is in the catalogue.",  # a PAN's shape, no label
+])
+def test_look_alikes_of_national_ids_stay_readable(redact, text):
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Send it to 75008 Paris, please.", "75008"),
+    ("Write to D-10115 Berlin.", "10115"),
+    ("Office: 1012 AB Amsterdam.", "1012 AB"),
+])
+def test_a_postcode_before_its_place_is_redacted_without_a_street(redact, text, value):
+    assert value not in redact(text)
+
+
+@pytest.mark.parametrize("text", [
+    "We sold 12000 units in the region.",  # no place after the number
+    "In 1995 Berlin was rebuilt.",  # a year before a place (the date rules decide it)
+    "Budget: $12000 Paris office.",  # an amount
+    "Intake approx 1400 IN/800 OUT.",  # a reading before a unit that is also a place's code
+])
+def test_numbers_before_other_words_are_no_postcode(text):
+    from redaction.recognizers.postcodes import PostcodeBeforePlaceRecognizer
+
+    assert PostcodeBeforePlaceRecognizer().analyze(text, ["ZIP_CODE"]) == []
+
+
+def test_a_count_before_an_ordinary_word_stays_readable(redact):
+    assert redact("We sold 12000 units last year.") == "We sold 12000 units last year."
+
+
+@pytest.mark.parametrize("text, surname", [
+    ("Report signed by P. de Vries.", "Vries"),
+    ("cc: J. van der Berg, H. ten Bosch", "Bosch"),
+    ("She met L. da Silva and R. di Matteo.", "Matteo"),
+])
+def test_initials_and_a_surname_particle_are_a_name(redact, text, surname):
+    assert surname not in redact(text)
+
+
+def test_a_particle_without_initials_is_no_name():
+    from redaction.recognizers.names import ParticleNameRecognizer
+
+    assert ParticleNameRecognizer().analyze("The Museum de Young and E. coli in the la Plata basin.", ["PERSON"]) == []
