@@ -34,6 +34,14 @@ SURNAME_PARTICLES = frozenset({
 })
 
 
+# Verbs of speaking, writing and calling, whose subject is a person ("April called", "June wrote"): what
+# makes a month's name a given name.
+PERSON_VERBS = frozenset("""
+    called calls phoned phones rang rings said says wrote writes emailed emails e-mailed texted texts
+    messaged asked asks told tells replied replies answered mentioned explained complained confirmed
+    agreed insisted admitted denied stated signed visited""".split())
+
+
 # Census given names/surnames that are everyday English words (lower-case text needs this check).
 COMMON_WORD_NAMES = frozenset("""
     art bill bob can car case chance chase cook day dean dell dew don dot drew else era fay gay

@@ -37,8 +37,8 @@ def veil_recognizers(language: str | None = None) -> list:
                                                   checksummed_national_ids)
     from redaction.recognizers.cued_names import CuedNameRecognizer
     from redaction.recognizers.names import (GazetteerNameRecognizer, LabelledNameRecognizer, LowercaseNameRecognizer,
-                                             NameCueRecognizer, NameListRecognizer, ParticleNameRecognizer,
-                                             SingleGivenNameRecognizer, VocativeNameRecognizer)
+                                             MonthNamedPersonRecognizer, NameCueRecognizer, NameListRecognizer,
+                                             ParticleNameRecognizer, SingleGivenNameRecognizer, VocativeNameRecognizer)
     from redaction.recognizers.organisations import CompanySuffixRecognizer, NamedGroupRecognizer, PartnershipRecognizer
     from redaction.recognizers.phones import phone_recognizers
     from redaction.recognizers.places import (AdministrativeAreaRecognizer, CareFacilityRecognizer, CountryRecognizer,
@@ -58,7 +58,7 @@ def veil_recognizers(language: str | None = None) -> list:
             *email_recognizers(), WebAddressRecognizer(), *record_recognizers(), *vehicle_recognizers(), CaseNumberRecognizer(), CustodialSentenceRecognizer(),
             GazetteerNameRecognizer(), CuedNameRecognizer(), LabelledNameRecognizer(),
             LowercaseNameRecognizer(), SingleGivenNameRecognizer(), NameCueRecognizer(), NameListRecognizer(),
-            VocativeNameRecognizer(), ParticleNameRecognizer(),
+            VocativeNameRecognizer(), ParticleNameRecognizer(), MonthNamedPersonRecognizer(),
             HonorificRecognizer(), JobTitleRecognizer(), NrpRecognizer(), RaceRecognizer(), CompanySuffixRecognizer(),
             PartnershipRecognizer(), NamedGroupRecognizer(), CountryRecognizer(), LocativePlaceRecognizer(), CareFacilityRecognizer(), TransferPlaceRecognizer(),
             AdministrativeAreaRecognizer(), LabelledPlaceRecognizer(), RareWordRecognizer()]

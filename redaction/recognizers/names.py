@@ -13,7 +13,8 @@ from presidio_analyzer import RecognizerResult
 
 from core.vocabulary.kin import KIN_WORDS
 from core.vocabulary.names import (AMBIGUOUS_GIVEN_NAMES as _AMBIGUOUS_GIVEN, COMMON_WORD_NAMES as _COMMON_WORDS,
-                                   SURNAME_PARTICLES, given_names, surnames)
+                                   PERSON_VERBS, SURNAME_PARTICLES, given_names, surnames)
+from core.vocabulary.calendar_words import MONTHS
 from core.vocabulary.patterns import alternation
 from redaction.name_evidence import is_probable_name
 from redaction.recognizers.base import VeilRecognizer, result
@@ -148,6 +149,25 @@ class ParticleNameRecognizer(_RegexNameRecognizer):
 
     def analyze(self, text, entities, nlp_artifacts=None):
         return [self._result(m.start(), m.end(), 0.6) for m in _INITIALLED_PARTICLE_NAME.finditer(text)]
+
+
+# A month that is also a given name, as the subject of a verb only a person does: "April called", "June
+# wrote back". Not after a preposition or determiner of time ("in June said company", "last May").
+_TIME_BEFORE = re.compile(r"(?i)\b(?:in|on|of|since|until|till|by|during|before|after|from|to|last|next|this|"
+                          r"that|the|a|early|late|mid|each|every|through)[ \t]+$")
+
+
+class MonthNamedPersonRecognizer(_RegexNameRecognizer):
+    """A month's name that the census lists as a given name, before a verb of speaking or calling."""
+
+    def __init__(self) -> None:
+        super().__init__("MonthNamedPersonRecognizer")
+        months = [m.capitalize() for m in MONTHS if m in given_names()]
+        self._pattern = re.compile(rf"(?<![\w-]){alternation(months)}(?=[ \t]+{alternation(PERSON_VERBS)}\b)")
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        return [self._result(m.start(), m.end(), 0.6) for m in self._pattern.finditer(text)
+                if not _TIME_BEFORE.search(text, max(0, m.start() - 16), m.start())]
 
 
 class LabelledNameRecognizer(_RegexNameRecognizer):

@@ -213,3 +213,23 @@ def test_a_particle_without_initials_is_no_name():
     from redaction.recognizers.names import ParticleNameRecognizer
 
     assert ParticleNameRecognizer().analyze("The Museum de Young and E. coli in the la Plata basin.", ["PERSON"]) == []
+
+
+@pytest.mark.parametrize("text, name", [
+    ("April called the office about her claim.", "April"),
+    ("Thanks. June said she would bring the forms.", "June"),
+])
+def test_a_month_that_is_a_given_name_is_a_name_before_a_verb_of_speaking(redact, text, name):
+    assert name not in redact(text)
+
+
+@pytest.mark.parametrize("text", [
+    "The report was filed in April.",
+    "Since May said nothing changed, we waited.",
+    "Last June signed contracts rose.",
+    "the May signed agreement",
+])
+def test_a_month_as_a_time_stays_a_month(text):
+    from redaction.recognizers.names import MonthNamedPersonRecognizer
+
+    assert MonthNamedPersonRecognizer().analyze(text, ["PERSON"]) == []
