@@ -19,6 +19,7 @@ import_presidio()
 from presidio_analyzer import RecognizerResult  # noqa: E402
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer  # noqa: E402
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine  # noqa: E402
+from spacy.tokens import Span  # noqa: E402
 
 from core.vocabulary.calendar_words import month_pattern, weekday_pattern
 from core.vocabulary.currencies import COMMON_CURRENCY_CODES
@@ -98,6 +99,22 @@ def _blank_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# The rest of a line, from its start, that is a form's field label: a few words and a colon ("Account
+# number:", "Student ID:", "Forename(s):"); no digits, so "Smith at 10:30" is none.
+_FIELD_LABEL_LINE = re.compile(r"[ \t]*[^\W\d_](?:[^\W\d_]|[ \t()/.#'’-]){0,40}+:")
+
+
+def before_the_next_field(ent):
+    """A form's value ends at its line: the small model runs a name across the line break into the next
+    field's label ("Abubakar Tafawa-Bello\nAccount" of "…\nAccount number: …"), and the document pass
+    would then mask "Account" wherever it stands. Such an entity is cut at the break; a name wrapped
+    onto a line that is no field ("signed by John\nSmith on …") stays whole."""
+    for token in ent[1:]:  # spaCy makes a line break a token of its own
+        if token.is_space and "\n" in token.text and _FIELD_LABEL_LINE.match(ent.doc.text, token.idx + len(token.text)):
+            return Span(ent.doc, ent.start, token.i, label=ent.label_)
+    return ent
+
+
 def keep_entity(ent) -> bool:
     """Drop what the model tags that is not an identifier: relative dates ("next week", "the
     first year"), age phrases (the AGE recognizer takes the number alone) and known acronyms."""
@@ -134,6 +151,7 @@ class NerOnlySpacyEngine(SpacyNlpEngine):
 
     def _doc_to_nlp_artifact(self, doc, language: str) -> NlpArtifacts:
         entities, scores = self._get_updated_entities(list(doc.ents), self._get_scores_for_entities(doc))
+        entities = [before_the_next_field(e) for e in entities]
         kept = [(e, s) for e, s in zip(entities, scores) if keep_entity(e)]
         entities, scores = [e for e, _ in kept], [s for _, s in kept]
         return NlpArtifacts(

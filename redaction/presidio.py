@@ -57,6 +57,7 @@ class PresidioDetector:
             analyzer.registry.add_recognizer(recognizer)
         _require_recognizers(analyzer.registry, self._settings.entities)
         _in_registration_order(analyzer.registry)
+        _keep_contained_findings()
         # the word lists load (or build their caches) at warm-up, not mid-request
         for word_list in (world_name_ranks, drug_names, place_words):
             word_list()
@@ -97,6 +98,32 @@ class PresidioDetector:
                                        score_threshold=self._settings.score_threshold)
             found[window.index] += [_to_detection(r, window.offset) for r in results]
         return [_unique(dets) if len(texts[i]) > WINDOW else dets for i, dets in enumerate(found)]
+
+
+def _keep_contained_findings() -> None:
+    """Presidio drops a finding that a finding of the same label with a higher score contains: the
+    name a handle, a label or a cue found ("Username: jdoe42") went when spaCy's guess covered it
+    ("Username: jdoe42" as one PERSON), and when Veil's rules then dropped that guess, nothing was
+    left. Only a second finding of one recognizer on the same span and label goes now; overlaps are
+    merged by the document pass (`merge_overlaps`), after its rules have read every detector's finding."""
+    from presidio_analyzer import analyzer_engine
+
+    if getattr(analyzer_engine.EntityRecognizer, "veil_keeps_contained", False):
+        return
+
+    class _ExactDuplicatesOnly(analyzer_engine.EntityRecognizer):
+        veil_keeps_contained = True
+
+        @staticmethod
+        def remove_duplicates(results):
+            best: dict[tuple, object] = {}
+            for found in results:
+                key = (found.entity_type, found.start, found.end, (found.recognition_metadata or {}).get("recognizer_name"))
+                if found.score > 0 and (key not in best or found.score > best[key].score):
+                    best[key] = found
+            return list(best.values())
+
+    analyzer_engine.EntityRecognizer = _ExactDuplicatesOnly
 
 
 def _in_registration_order(registry) -> None:

@@ -34,8 +34,8 @@ SURNAME_PARTICLES = frozenset({
 })
 
 
-# Verbs of speaking, writing and calling, whose subject is a person ("April called", "June wrote"): what
-# makes a month's name a given name.
+# Verbs of speaking, writing and calling, whose subject is a person: what makes a month's name that is
+# also a given name one ("<month> called").
 PERSON_VERBS = frozenset("""
     called calls phoned phones rang rings said says wrote writes emailed emails e-mailed texted texts
     messaged asked asks told tells replied replies answered mentioned explained complained confirmed

@@ -38,7 +38,8 @@ def veil_recognizers(language: str | None = None) -> list:
     from redaction.recognizers.cued_names import CuedNameRecognizer
     from redaction.recognizers.names import (GazetteerNameRecognizer, LabelledNameRecognizer, LowercaseNameRecognizer,
                                              MonthNamedPersonRecognizer, NameCueRecognizer, NameListRecognizer,
-                                             ParticleNameRecognizer, SingleGivenNameRecognizer, VocativeNameRecognizer)
+                                             ParticleNameRecognizer, SingleGivenNameRecognizer, SurnameFirstRecognizer,
+                                             VocativeNameRecognizer)
     from redaction.recognizers.organisations import CompanySuffixRecognizer, NamedGroupRecognizer, PartnershipRecognizer
     from redaction.recognizers.phones import phone_recognizers
     from redaction.recognizers.places import (AdministrativeAreaRecognizer, CareFacilityRecognizer, CountryRecognizer,
@@ -50,15 +51,17 @@ def veil_recognizers(language: str | None = None) -> list:
     from redaction.recognizers.cases import CaseNumberRecognizer
     from redaction.recognizers.convictions import CustodialSentenceRecognizer
     from redaction.recognizers.urls import WebAddressRecognizer
+    from redaction.recognizers.handles import HandleRecognizer
     from redaction.recognizers.titles import HonorificRecognizer, JobTitleRecognizer, NrpRecognizer, RaceRecognizer
 
     recognizers = [StreetAddressRecognizer(), LuhnCardRecognizer(), VeilIbanRecognizer(), *phone_recognizers(),
             DashedSsnRecognizer(), UkNationalInsuranceRecognizer(), *checksummed_national_ids(), AgeRecognizer(), VeilDateRecognizer(),
             ZipCodeRecognizer(), UkIrishPostcodeRecognizer(), PostcodeBeforePlaceRecognizer(),
-            *email_recognizers(), WebAddressRecognizer(), *record_recognizers(), *vehicle_recognizers(), CaseNumberRecognizer(), CustodialSentenceRecognizer(),
+            *email_recognizers(), WebAddressRecognizer(), HandleRecognizer(), *record_recognizers(), *vehicle_recognizers(), CaseNumberRecognizer(), CustodialSentenceRecognizer(),
             GazetteerNameRecognizer(), CuedNameRecognizer(), LabelledNameRecognizer(),
             LowercaseNameRecognizer(), SingleGivenNameRecognizer(), NameCueRecognizer(), NameListRecognizer(),
             VocativeNameRecognizer(), ParticleNameRecognizer(), MonthNamedPersonRecognizer(),
+            SurnameFirstRecognizer(),
             HonorificRecognizer(), JobTitleRecognizer(), NrpRecognizer(), RaceRecognizer(), CompanySuffixRecognizer(),
             PartnershipRecognizer(), NamedGroupRecognizer(), CountryRecognizer(), LocativePlaceRecognizer(), CareFacilityRecognizer(), TransferPlaceRecognizer(),
             AdministrativeAreaRecognizer(), LabelledPlaceRecognizer(), RareWordRecognizer()]

@@ -55,13 +55,15 @@ _GAP = re.compile(r"[ \t]+")
 
 
 def name_words(text: str, start: int, limit: int, given_names_too: bool = False,
-               surnames_too: bool = False) -> tuple[int, int] | None:
+               surnames_too: bool = False, capitalised_census: bool = False) -> tuple[int, int] | None:
     """The name that starts at `start`: up to `limit` words (initials allowed), stopping at a word
-    English uses commonly that is no census name."""
+    English uses commonly that is no census name (with `capitalised_census`: that is no census name
+    written with a capital, as after an honorific in running text: "Rose Hope")."""
     end, taken, cursor = start, 0, start
     while taken < limit:
         token = _NAME_TOKEN.match(text, cursor)
-        if not token or not _may_be_name(token.group(), given_names_too, surnames_too):
+        if not token or not (_may_be_name(token.group(), given_names_too, surnames_too)
+                             or (capitalised_census and _capitalised_census_name(token.group()))):
             break
         end = token.end()
         taken += 1 if not token.group().endswith(".") else 0.5
@@ -87,6 +89,12 @@ def _may_be_name(word: str, given_names_too: bool = False, surnames_too: bool = 
     return is_probable_name(word) or (zipf(word) < RARE_ZIPF and not folded.endswith(("ed", "ing", "ly")))
 
 
+def _capitalised_census_name(word: str) -> bool:
+    """"Rose", "Hope", "Joy": everyday words, but written with a capital after an honorific, a name."""
+    folded = fold(word)
+    return word[:1].isupper() and word[1:].islower() and (folded in given_names() or folded in surnames())
+
+
 class CuedNameRecognizer(VeilRecognizer):
     """Up to three words after an honorific, one after a relative's title, up to three before a credential."""
 
@@ -94,7 +102,8 @@ class CuedNameRecognizer(VeilRecognizer):
         super().__init__(["PERSON"])
 
     def analyze(self, text, entities, nlp_artifacts=None):
-        spans = [name_words(text, m.end(), 3, surnames_too=True) for m in _AFTER_HONORIFIC.finditer(text)]
+        spans = [name_words(text, m.end(), 3, surnames_too=True, capitalised_census=_as_in_prose(m.group()))
+                 for m in _AFTER_HONORIFIC.finditer(text)]
         spans += [name_words(text, m.end(), 1, given_names_too=True) for m in _AFTER_KIN.finditer(text)]
         spans += [self._credited(text, m) for m in _BEFORE_CREDENTIAL.finditer(text)]
         spans += [self._speaker(m) for pattern in (_SPEAKER_AFTER_TIME, _SPEAKER_BEFORE_TIME)
@@ -120,6 +129,13 @@ class CuedNameRecognizer(VeilRecognizer):
         if not tokens or not all(_before_credential(t.group()) for t in tokens):
             return None
         return tokens[0].start(), match.end(1)
+
+
+def _as_in_prose(honorific: str) -> bool:
+    """An honorific as running text writes it, capital then lower case; in capitals or lower case, case
+    says nothing about the words after it."""
+    word = honorific.strip(" \t.")
+    return word[:1].isupper() and word[1:].islower()
 
 
 def _is_handle(handle: str) -> bool:

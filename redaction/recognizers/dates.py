@@ -57,7 +57,12 @@ class VeilDateRecognizer(PatternRecognizer):
     def __init__(self) -> None:
         patterns = [
             Pattern("iso timestamp", rf"\b\d{{4}}-\d{{1,2}}-\d{{1,2}}(?:[T ]{_TIME}(?:Z|[+-]\d\d:?\d\d)?)?\b", 0.6),
+            # year first with dots or slashes, as East Asian and some records systems write it: "1998.03.15"
+            Pattern("year-first date", r"(?<![\w./-])(?:19|20)\d\d([./])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])"
+                                       r"(?![\w]|[./-]\d)", 0.6),
             Pattern("numeric date", r"(?<!\d[.,])\b\d{1,2}([./-])\d{1,2}\1(?:19|20)?\d\d\b(?![.,/]\d)", 0.5),
+            # a form's boxes: "17 / 09 / 1986"
+            Pattern("spaced numeric date", r"(?<![\w/])\d{1,2}[ \t]/[ \t]\d{1,2}[ \t]/[ \t](?:19|20)\d\d\b(?![./]\d)", 0.6),
             Pattern("written date", rf"(?i)\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?|"
                                     rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{4}})\b", 0.6),
             Pattern("year", rf"(?<!{_CURRENCY})(?<!\b(?:at|@)[ \t])\b(?:19|20)\d\d\b"

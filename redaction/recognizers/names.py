@@ -13,7 +13,7 @@ from presidio_analyzer import RecognizerResult
 
 from core.vocabulary.kin import KIN_WORDS
 from core.vocabulary.names import (AMBIGUOUS_GIVEN_NAMES as _AMBIGUOUS_GIVEN, COMMON_WORD_NAMES as _COMMON_WORDS,
-                                   PERSON_VERBS, SURNAME_PARTICLES, given_names, surnames)
+                                   PERSON_VERBS, SURNAME_PARTICLES, given_names, surnames, world_name_ranks)
 from core.vocabulary.calendar_words import MONTHS
 from core.vocabulary.patterns import alternation
 from redaction.name_evidence import is_probable_name
@@ -121,17 +121,38 @@ _SALUTATION = re.compile(rf"(?m)^[ \t>*]*(?i:dear(?:est)?|hi|hello|hey|greetings
                          rf"(?P<name>(?:{_NAME_WORD})(?:[ \t]+(?:{_NAME_WORD})){{0,2}})(?=[ \t]*(?:[,!:\n]|$))")
 
 
+# A closing and the sender's name, on its line or the next, ending the line: "Best, Philippa", "Kind
+# regards,\nPhilippa Ashdown", "Thanks! Chioma".
+_VALEDICTION = re.compile(
+    rf"(?m)^[ \t>*]*(?i:(?:(?:best|kind|warm|warmest|many)[ \t]+)?(?:regards|wishes)|best|many thanks|thanks|"
+    rf"thank you|cheers|sincerely|yours(?:[ \t]+(?:sincerely|faithfully|truly))?|cordially|respectfully|"
+    rf"all the best|take care)[ \t]*[,!.]?[ \t]*(?:\r?\n[ \t>*]*)?"
+    rf"(?P<name>(?:{_NAME_WORD})(?:[ \t]+(?:{_NAME_WORD})){{0,2}})[ \t]*$")
+
+
 class VocativeNameRecognizer(_RegexNameRecognizer):
     """A probable name opening a paragraph, followed by a comma or a dash, or greeted by a salutation:
-    the person addressed."""
+    the person addressed; or signing after a closing ("Best, Philippa"): the sender."""
 
     def __init__(self) -> None:
         super().__init__("VocativeNameRecognizer")
 
     def analyze(self, text, entities, nlp_artifacts=None):
-        addressed = [m for pattern in (_VOCATIVE, _SALUTATION) for m in pattern.finditer(text)]
-        return [self._result(m.start("name"), m.end("name"), 0.5) for m in addressed
-                if is_probable_name(m.group("name").split()[0])]
+        addressed = [m for pattern in (_VOCATIVE, _SALUTATION) for m in pattern.finditer(text)
+                     if is_probable_name(m.group("name").split()[0])]
+        signed = [m for m in _VALEDICTION.finditer(text) if _signs_a_letter(m.group("name").split()[0])]
+        return [self._result(m.start("name"), m.end("name"), 0.5) for m in addressed + signed]
+
+
+# Under a closing a word is a signature unless English writes it often ("Thanks, Team"): a name of the
+# worldwide lists as rare as "Philippa" (Zipf 2.8) counts there, though alone it would not.
+SIGNATURE_ZIPF = 3.5
+
+
+def _signs_a_letter(word: str) -> bool:
+    folded = fold(word)
+    return is_probable_name(word) or (folded in world_name_ranks() and zipf(word) < SIGNATURE_ZIPF
+                                      and folded not in _COMMON_WORDS)
 
 
 # "P. de Vries", "J. van der Berg", "R. di Matteo": initials, one or two lower-case surname particles,
@@ -151,8 +172,8 @@ class ParticleNameRecognizer(_RegexNameRecognizer):
         return [self._result(m.start(), m.end(), 0.6) for m in _INITIALLED_PARTICLE_NAME.finditer(text)]
 
 
-# A month that is also a given name, as the subject of a verb only a person does: "April called", "June
-# wrote back". Not after a preposition or determiner of time ("in June said company", "last May").
+# A month's name that is also a given name, as the subject of a verb only a person does ("<month> called",
+# "<month> wrote back"); not after a preposition or determiner of time ("in <month> said company").
 _TIME_BEFORE = re.compile(r"(?i)\b(?:in|on|of|since|until|till|by|during|before|after|from|to|last|next|this|"
                           r"that|the|a|early|late|mid|each|every|through)[ \t]+$")
 
@@ -170,6 +191,32 @@ class MonthNamedPersonRecognizer(_RegexNameRecognizer):
                 if not _TIME_BEFORE.search(text, max(0, m.start() - 16), m.start())]
 
 
+# "OYEDEPO, Temitope", "CHATTERJEE, Debashish": a register's surname in capitals, a comma, a given name.
+_SURNAME_FIRST = re.compile(rf"(?<![\w-])(?P<surname>[{_U}]{{2,30}}+(?:[-'’][{_U}]{{2,30}}+)?),[ \t]+(?P<given>{_NAME_WORD})(?![\w-])")
+
+
+class SurnameFirstRecognizer(_RegexNameRecognizer):
+    """A surname in capitals before a comma and a given name, as registers and court lists write them."""
+
+    def __init__(self) -> None:
+        super().__init__("SurnameFirstRecognizer")
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        return [self._result(m.start(), m.end(), 0.6) for m in _SURNAME_FIRST.finditer(text)
+                if _surname_then_given(m.group("surname"), m.group("given"))]
+
+
+RARE_ZIPF = 2.5  # "OYEDEPO" 1.5, "Debashish" 1.1: English does not write them; "NOTE" 5.0, "URGENT" 4.4 do
+
+
+def _surname_then_given(surname: str, given: str) -> bool:
+    """Both words are names or words English does not write, and the lists know at least one as a name."""
+    surname_named = is_probable_name(surname)
+    given_named = (fold(given) in given_names() and fold(given) not in _AMBIGUOUS_GIVEN) or is_probable_name(given)
+    return ((surname_named or given_named) and not is_term(surname)
+            and (surname_named or zipf(surname) < RARE_ZIPF) and (given_named or zipf(given) < RARE_ZIPF))
+
+
 class LabelledNameRecognizer(_RegexNameRecognizer):
     """The name after a field label: "Patient: Rosamund Ashgrove", "Incident commander: ..."."""
 
@@ -180,11 +227,11 @@ class LabelledNameRecognizer(_RegexNameRecognizer):
         return [self._result(m.start("name"), m.end("name"), 0.7) for m in _LABELLED.finditer(text)]
 
 
-_ANY_WORD = rf"[{_U}{_L}][{_L}'-]{{1,63}}"
+_ANY_WORD = rf"[{_U}{_L}][{_U}{_L}'-]{{1,63}}"  # "okafor", "Okafor", "OKAFOR"
 # Phrases that introduce a name in any case: "my name is rosaura", "people call me Bálint".
 _NAMING_CUE = re.compile(
     r"(?i)\b(?:my name is|name's|names? is|call me|calls me|called me|named (?:him|her|them|it)|"
-    r"(?:first|last|middle|maiden|family|sur)[ -]?name(?: is)?[?:]?)[ \t]+")
+    r"(?:first|last|middle|maiden|family|sur|fore|given)[ -]?names?(?:\(s\))?(?: is)?[?:]?)[ \t]+")
 _CUED_NAME = re.compile(rf"{_ANY_WORD}(?:[ \t]+[{_U}{_L}]\.?(?=[ \t]))?(?:[ \t]+{_ANY_WORD})?")
 # A relative before a capitalised name: "my kid Anselm", "her husband Tobiah".
 _KIN_CUE = re.compile(

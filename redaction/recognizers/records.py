@@ -36,11 +36,13 @@ _ID_LABELS = (
     rf"(?:our|your)[ \t]+ref(?:erence)?\.?|ref\.?[ \t]*{_NUMBER}|ticket[ \t]+{_NUMBER}|"
     rf"(?:customer|client|employee|staff|personnel|payroll|badge|student|user|tax|national|citizen)"
     rf"[ \t]+{_NUMBER}|"
-    rf"passport[ \t]+{_NUMBER}|(?:driver'?s?[ \t]+)?licen[cs]e[ \t]+{_NUMBER}|"
+    rf"passport(?:[ \t]+{_NUMBER})?|visa|pesel|(?:residence|work)[ \t]+permit|(?:driver'?s?[ \t]+)?licen[cs]e[ \t]+{_NUMBER}|"
     rf"(?:driver'?s?|driving)[ \t]+licen[cs]e|tax[ \t]+id|national[ \t]+id|"
     rf"id[ \t]+{_NUMBER}|invoice[ \t]+{_NUMBER}|order[ \t]+{_NUMBER}|booking[ \t]+{_NUMBER}|"
     rf"confirmation[ \t]+{_NUMBER}|transaction[ \t]+{_NUMBER}|contract[ \t]+{_NUMBER}|loan[ \t]+{_NUMBER}|"
-    rf"card[ \t]+{_NUMBER}|serial[ \t]+{_NUMBER}|ssn|nino|emp(?:loyee)?[ \t]*id|staff[ \t]*id|id(?=[ \t]*[:#])"
+    rf"card[ \t]+{_NUMBER}|serial[ \t]+{_NUMBER}|ssn|nino|emp(?:loyee)?[ \t]*id|staff[ \t]*id|id(?=[ \t]*[:#])|"
+    # "ID 110105199003072316", "ref N1184702": the bare abbreviations, the identifier right after them
+    rf"(?-i:ID)(?=[ \t]+\d)|ref\.?"
 )
 # A token that contains a digit: letters, digits and inner separators ("RMH-0048-2913", "A1234567").
 _ID_VALUE = r"(?=[A-Za-z0-9/:.-]*\d)[A-Za-z0-9](?:[A-Za-z0-9]|[-/.:](?=[A-Za-z0-9])|[ ](?=\d)){3,29}"

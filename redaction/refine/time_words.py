@@ -84,11 +84,24 @@ def is_military_time(text: str, start: int, end: int) -> bool:
             and not _NAME_OR_NUMBER_AFTER.match(text, end))  # "at 2035 Harbour Road": a building number
 
 
+# A year in the title of a public instrument dates no one: "the Equality Act 2010", "Data Protection Act
+# 2018", "the Act of 1998", "Council Directive 93/13" is not a date at all.
+_INSTRUMENT_BEFORE = re.compile(
+    r"(?<![\w-])(?:Act|Acts|Regulations?|Rules|Order|Code|Directive|"
+    r"Convention|Ordinance|Statute|Bill|Law|Treaty|Charter|Guidelines?)(?:[ \t]+of)?[ \t]*,?[ \t]*\(?$")
+_YEAR = re.compile(r"\(?(?:1[6-9]|20)\d\d\)?")
+
+
+def is_year_of_an_instrument(text: str, start: int, end: int) -> bool:
+    return bool(_YEAR.fullmatch(text[start:end]) and _INSTRUMENT_BEFORE.search(text, max(0, start - 80), start))
+
+
 # Durations a cue ties to a person's penalty (`redaction.recognizers.convictions`): not a time word.
 _PENALTY_DETECTORS = frozenset({"CustodialSentenceRecognizer"})
 
 
 def drop_time_words(texts: Sequence[str], detections: Sequence[Sequence[Detection]]) -> list[list[Detection]]:
     return [[d for d in dets if not (d.entity_type == "DATE_TIME" and d.detector not in _PENALTY_DETECTORS and (
-                dates_no_one(text[d.start:d.end]) or is_military_time(text, d.start, d.end)))]
+                dates_no_one(text[d.start:d.end]) or is_military_time(text, d.start, d.end)
+                or is_year_of_an_instrument(text, d.start, d.end)))]
             for text, dets in zip(texts, detections)]

@@ -142,8 +142,9 @@ def test_a_paragraph_that_opens_by_addressing_a_person_names_them():
     mail = "Thanks all.\n\nMarisol, could you check the VAT line?\nTeodor - see below for the totals.\nIlse,\n"
     assert found(vocative, mail) == ["Marisol", "Teodor", "Ilse"]
     prose = ("However, the totals held.\nNote - see appendix B.\nParis, the capital, was busy.\n"
-             "Meanwhile, Teodor called.\nAgenda - Q3 review\nBerlin, Germany\nRegards,\nTeodor")
+             "Meanwhile, Teodor called.\nAgenda - Q3 review\nBerlin, Germany\nRegards,\nThe Team")
     assert found(vocative, prose) == []  # English words, an ambiguous place, a name not opening the line
+    assert found(vocative, "See you then.\nRegards,\nTeodor") == ["Teodor"]  # the sender, under a closing
 
 
 def test_age_takes_the_number_only():
@@ -389,8 +390,9 @@ def test_default_policy_detects_mac_addresses_and_an_unknown_entity_fails_loudly
 
 
 def test_recognizers_run_in_registration_order_so_a_tie_is_settled_alike_every_run():
-    """Two recognizers report the same span, label and score; Presidio keeps the first one's result, and
-    the document pass reads which recognizer it was. Presidio's own order (a set's) changed per run."""
+    """Two recognizers report the same span, label and score: both findings are kept, in registration
+    order, and the document pass reads which recognizers they were (Presidio kept only the first, and
+    its own order, a set's, changed per run)."""
     from core.settings import RedactionSettings
     from redaction.presidio import PresidioDetector
 
@@ -402,6 +404,19 @@ def test_recognizers_run_in_registration_order_so_a_tie_is_settled_alike_every_r
 
     tied = [d for d in detector.detect(["She moved to Vrestova last spring with her aunt."])[0]
             if d.entity_type == "LOCATION"]
-    first = min(("LocativePlaceRecognizer", "RareWordRecognizer"),
-                key=lambda name: [r.name for r in registry.recognizers].index(name))
-    assert [(d.start, d.end, d.detector) for d in tied] == [(13, 21, first)]
+    both = sorted(("LocativePlaceRecognizer", "RareWordRecognizer"),
+                  key=lambda name: [r.name for r in registry.recognizers].index(name))
+    assert [(d.start, d.end, d.detector) for d in tied] == [(13, 21, name) for name in both]
+
+
+def test_a_finding_inside_a_wider_guess_of_the_same_label_is_kept():
+    """Presidio dropped a finding that a higher-scored one of the same label contained: spaCy's guess
+    "Username: jdoe42" (PERSON) swallowed the handle's finding, and when the rules dropped the guess,
+    nothing was left."""
+    from core.settings import RedactionSettings
+    from redaction.presidio import PresidioDetector
+
+    text = "ping @kasia_w about the rota"
+    found_here = PresidioDetector(RedactionSettings()).detect([text])[0]
+    handle = [d for d in found_here if d.detector == "HandleRecognizer"]
+    assert [(text[d.start:d.end], d.entity_type) for d in handle] == [("kasia_w", "PERSON")]

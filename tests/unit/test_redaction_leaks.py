@@ -233,3 +233,102 @@ def test_a_month_as_a_time_stays_a_month(text):
     from redaction.recognizers.names import MonthNamedPersonRecognizer
 
     assert MonthNamedPersonRecognizer().analyze(text, ["PERSON"]) == []
+
+
+@pytest.mark.parametrize("text, name, labels", [
+    ("Account holder: Abubakar Tafawa-Bello\nAccount number: 0123984756", "Tafawa-Bello",
+     ["Account holder:", "Account number:"]),
+    ("Student record\nStudent: Aditi Chaturvedi-Rao\nStudent ID: 2219840", "Chaturvedi-Rao",
+     ["Student record", "Student ID:"]),
+])
+def test_a_name_in_a_form_ends_at_its_line_and_the_next_label_stays(redact, text, name, labels):
+    """The NER model ran the name into the next field's label, and the document pass then masked the
+    label word wherever it stood."""
+    out = redact(text)
+    assert name not in out
+    assert all(label in out for label in labels)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("See you Monday.\nBest, Philippa", "Philippa"),  # a name of the worldwide lists, not rare enough alone
+    ("Kind regards,\nPhilippa Ashdown", "Ashdown"),
+])
+def test_the_name_under_a_closing_is_redacted(redact, text, name):
+    assert name not in redact(text)
+
+
+def test_a_closing_before_an_everyday_word_signs_no_name(redact):
+    assert redact("Thanks,\nThe Compliance Team") == "Thanks,\nThe Compliance Team"
+
+
+def test_everyday_words_that_are_names_after_an_honorific_are_redacted(redact):
+    out = redact("Ms Rose Hope and Mr Joy Sterling are the appointed trustees.")
+    assert not any(word in out for word in ("Rose", "Hope", "Joy", "Sterling"))
+    assert out.endswith("are the appointed trustees.")
+
+
+@pytest.mark.parametrize("text, value", [
+    ("DOB: 1998.03.15", "1998.03.15"),  # year first, dotted
+    ("Admission: 2024/02/29 06:30", "2024/02/29"),
+    ("Date of birth: 17 / 09 / 1986", "1986"),  # a form's boxes; its tail was once read as a phone
+])
+def test_dates_written_year_first_or_in_a_forms_boxes_are_redacted(redact, text, value):
+    out = redact(text)
+    assert value not in out and "PHONE" not in out
+
+
+def test_a_version_number_is_no_year_first_date(redact):
+    assert redact("Installed v2024.1.2 on the ward PC.") == "Installed v2024.1.2 on the ward PC."
+
+
+@pytest.mark.parametrize("text, value", [
+    ("KYC review: DOB 2 Jan 1985, passport P8821734.", "P8821734"),  # the label alone, no "number"
+    ("Resident ID 110105199003072316 on file.", "110105199003072316"),
+    ("Home Office ref N1184702 applies.", "N1184702"),
+    ("Visa C2G7X41K9Q3 was issued.", "C2G7X41K9Q3"),
+    ("PESEL 85071512345", "85071512345"),
+])
+def test_identifiers_right_after_a_bare_label_are_redacted(redact, text, value):
+    assert value not in redact(text)
+
+
+@pytest.mark.parametrize("text", [
+    "She holds a passport and travels often.",
+    "With reference to Article 8, see ref 12.",
+    "The visa rules changed in the spring.",
+])
+def test_a_bare_label_without_an_identifier_masks_nothing(redact, text):
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize("text, value", [
+    ("@dmitri.volkov can u ring the ward back", "dmitri.volkov"),
+    ("ping @kasia_w about the rota", "kasia_w"),
+    ("Skype: live:.cid.ngoc.tran1987 ; WeChat ID: zhangwei_sz88", "tran1987"),
+    ("Skype: live:.cid.ngoc.tran1987 ; WeChat ID: zhangwei_sz88", "zhangwei_sz88"),
+    ("Username: jdoe42", "jdoe42"),
+])
+def test_handles_and_labelled_usernames_are_redacted(redact, text, value):
+    assert value not in redact(text)
+
+
+def test_mentions_of_everyone_and_everyday_words_after_an_at_are_no_handles():
+    from redaction.recognizers.handles import HandleRecognizer
+
+    text = "Thanks @here and @channel, I'm working @home today; mail jan@example.com."
+    assert HandleRecognizer().analyze(text, ["PERSON"]) == []
+
+
+@pytest.mark.parametrize("text, value", [
+    ("APPLICATION FORM\nSurname: OKAFOR\nForename(s): CHUKWUDI EMMANUEL", "OKAFOR"),  # a surname in capitals
+    ("APPLICATION FORM\nSurname: OKAFOR\nForename(s): CHUKWUDI EMMANUEL", "CHUKWUDI"),
+    ("Complainant: OYEDEPO, Temitope Abiola. Respondent: CHATTERJEE, Debashish.", "OYEDEPO"),  # register order
+    ("Complainant: OYEDEPO, Temitope Abiola. Respondent: CHATTERJEE, Debashish.", "CHATTERJEE"),
+])
+def test_surnames_in_capitals_after_a_label_or_before_a_comma_are_redacted(redact, text, value):
+    assert value not in redact(text)
+
+
+@pytest.mark.parametrize("text", ["NOTE, Please call back.", "URGENT, Review by Friday."])
+def test_a_heading_in_capitals_before_a_comma_is_no_surname(redact, text):
+    assert redact(text) == text

@@ -1,0 +1,38 @@
+"""Usernames and social handles, justified by FORMAT ("@dmitri.volkov", "@kasia_w") or by a LABEL
+("Skype: live:.cid.ngoc.tran1987", "WeChat ID: zhangwei_sz88", "username: jdoe42").
+
+A handle names one person as surely as their name does, and is often built from it. An "@word" that
+is one everyday English word ("@home", "@here", "@media") or a mention of everyone ("@channel") is
+not one; a handle with a digit, a dot or an underscore, or that English does not write, is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from redaction.recognizers.base import VeilRecognizer, result
+from redaction.words import zipf
+
+_AT_HANDLE = re.compile(r"(?<![\w@.+-])@(?P<handle>[A-Za-z][\w.]{0,38}+)(?<![.])")
+_EVERYONE = frozenset({"channel", "here", "everyone", "all", "team"})
+EVERYDAY_ZIPF = 3.5  # "@home" (Zipf 6.2) is a word; "@kasia" (under 3.5) a handle
+_ACCOUNT_LABELS = (r"(?i:user[ \t]?name|user[ \t]?id|login|handle|screen[ \t]?name|skype(?:[ \t]+id)?|"
+                   r"wechat(?:[ \t]+id)?|telegram|signal|whatsapp|discord|instagram|twitter|tiktok|snapchat|"
+                   r"github|gitlab|slack)")
+_LABELLED = re.compile(rf"(?<![\w-]){_ACCOUNT_LABELS}[ \t]*:[ \t]*(?P<handle>@?[\w][\w.:@+-]{{1,62}}+)(?<![.:])")
+
+
+class HandleRecognizer(VeilRecognizer):
+    def __init__(self) -> None:
+        super().__init__(["PERSON"], "HandleRecognizer")
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        found = [m for m in _AT_HANDLE.finditer(text) if _is_a_handle(m.group("handle"))]
+        found += list(_LABELLED.finditer(text))
+        return [result(self, "PERSON", m.start("handle"), m.end("handle"), 0.6) for m in found]
+
+
+def _is_a_handle(handle: str) -> bool:
+    if re.search(r"[\d._]", handle):
+        return True
+    return handle.lower() not in _EVERYONE and zipf(handle) < EVERYDAY_ZIPF
