@@ -12,7 +12,8 @@ import re
 import unicodedata
 from functools import cache
 
-_LATIN_EXTRA = [chr(c) for c in range(0x100, 0x250)]
+# Latin Extended-A and -B, and Latin Extended Additional (Vietnamese "Nguyễn", Welsh "Ŵ", "Ỳ")
+_LATIN_EXTRA = [chr(c) for c in (*range(0x100, 0x250), *range(0x1E00, 0x1F00))]
 UPPER = "A-ZÀ-ÖØ-Þ" + "".join(c for c in _LATIN_EXTRA if c.isupper())
 LOWER = "a-zß-öø-ÿ" + "".join(c for c in _LATIN_EXTRA if c.islower())
 

@@ -25,6 +25,23 @@ AMBIGUOUS_GIVEN_NAMES = frozenset({
 }) | calendar_words(abbreviated=False)
 
 
+# The roles a form or a note names a person by ("Patient Nguyen", "Claimant Okafor"): words before a
+# name, never part of it.
+PERSON_ROLES = frozenset("""
+    patient pt client customer applicant claimant complainant tenant landlord employee employer student pupil
+    driver witness nurse doctor physician resident member beneficiary borrower guarantor insured
+    policyholder plaintiff defendant appellant respondent petitioner caller sender recipient baby infant
+    """.split())
+
+
+@cache
+def role_words() -> frozenset[str]:
+    """The roles and the relatives (`core.vocabulary.kin`) that stand before a name, one word each."""
+    from core.vocabulary.kin import KIN_WORDS
+
+    return PERSON_ROLES | frozenset(w for w in KIN_WORDS if " " not in w)
+
+
 # Particles that open a surname in many languages ("de Vries", "van der Berg", "ten Bosch", "di Matteo",
 # "da Silva", "von Humboldt", "bin Salman"), written in lower case between a given name or initial
 # and the rest of the surname.

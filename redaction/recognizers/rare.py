@@ -11,7 +11,7 @@ import re
 
 from presidio_analyzer import RecognizerResult
 
-from core.vocabulary.names import given_names, surnames
+from core.vocabulary.names import given_names, role_words, surnames
 from redaction.recognizers.base import VeilRecognizer, result
 from redaction.words import LOWER, RARE_ZIPF, UNKNOWN_ZIPF, UPPER, has_foreign_letters, is_term, zipf
 
@@ -58,9 +58,10 @@ def _is_proper(word: str, sentence_start: bool) -> bool:
 
 
 def _trim(run: re.Match, tokens: list[re.Match]) -> tuple[int, int]:
-    """Drop common words at the run's edges: "The Zentrix", "Thanks Ostergaard"."""
+    """Drop common words at the run's edges ("The Zentrix", "Thanks Ostergaard"), and a role or a
+    relative before the name ("Patient Nguyễn", "Mother Begum"): census surnames as they may be."""
     keep = list(tokens)
-    while keep and _is_common(keep[0].group()):
+    while keep and (_is_common(keep[0].group()) or keep[0].group().lower() in role_words()):
         keep.pop(0)
     while keep and _is_common(keep[-1].group()):
         keep.pop()

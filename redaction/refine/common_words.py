@@ -18,7 +18,7 @@ from collections.abc import Collection, Sequence
 from core.placeholders import PLACEHOLDER
 from core.vocabulary.honorifics import HONORIFICS
 from core.vocabulary.currencies import CURRENCY_CODES
-from core.vocabulary.names import given_names, surnames
+from core.vocabulary.names import given_names, role_words, surnames
 from core.vocabulary.patterns import trie_regex
 from redaction.lexicons import CLINICAL_EPONYMS
 from redaction.name_evidence import is_probable_name
@@ -83,6 +83,8 @@ def _is_common_word(value: str, detection: Detection, lowercase: set[str], clini
         return True  # "O2", "Q4H", "5MCG/KG/MIN": a name has no digits (a place may have a postcode after it)
     if all(w.lower() in CURRENCY_CODES for w in words):
         return True  # "fees of GBP": a currency, not a place
+    if detection.entity_type == "PERSON" and all(w.lower() in role_words() for w in words):
+        return True  # "Patient", "Mother": a role or a relative, the name is beside it
     if detection.entity_type == "PERSON" and _looks_like_full_name(words):
         return False  # "Will Rose" stays redacted even beside "will" and "rose"
     if detection.entity_type == "PERSON" and len(words) > 1 and words[0].lower() in HONORIFICS:

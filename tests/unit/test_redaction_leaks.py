@@ -332,3 +332,15 @@ def test_surnames_in_capitals_after_a_label_or_before_a_comma_are_redacted(redac
 @pytest.mark.parametrize("text", ["NOTE, Please call back.", "URGENT, Review by Friday."])
 def test_a_heading_in_capitals_before_a_comma_is_no_surname(redact, text):
     assert redact(text) == text
+
+
+def test_a_name_in_vietnamese_letters_is_redacted_whole_and_the_role_before_it_stays(redact):
+    out = redact("Patient Nguyễn Văn Hùng was admitted. The Patient recovered.")
+    assert "Nguyễn" not in out and "Hùng" not in out
+    assert out.startswith("Patient <PERSON_") and out.endswith("The Patient recovered.")
+
+
+def test_a_relative_and_a_role_are_no_names_in_a_birth_record(redact):
+    out = redact("Midwife: Ayesha Siddiqui-Rahman\nMother: Khadija Begum\nBaby: Baby boy Begum, born 06:42")
+    assert "Begum" not in out and "Siddiqui" not in out
+    assert "\nMother: <PERSON_" in out and "\nBaby: Baby boy <PERSON_" in out
