@@ -7,7 +7,11 @@ address itself reveals gender or profession (redaction detects it as a TITLE). L
 from __future__ import annotations
 
 # Forms of address, abbreviated or not ("Mrs", "Dr.", "Sir").
-HONORIFICS = ("mr", "mrs", "ms", "miss", "mx", "mister", "dr", "prof", "rev", "sir", "dame")
+HONORIFICS = ("mr", "mrs", "ms", "miss", "mx", "mister", "dr", "prof", "rev", "sir", "dame",
+              # the same in the languages of forms Veil reads (de, fr, es, it, nl), less those that are
+              # English words or clinical shorthand ("don", "sr" for sinus rhythm, "sig" for a dosage)
+              "herr", "frau", "monsieur", "madame", "mademoiselle", "mme", "mlle", "señor", "señora", "senor",
+              "senora", "señorita", "signor", "signora", "signorina", "dhr", "mevr", "mevrouw")
 # Titles that are also ordinary nouns, before a surname only as a cue ("nurse" + surname).
 TITLES = ("doctor", "professor", "judge", "justice", "nurse")
 # Abbreviations written with a full stop before a name: never the end of a sentence.

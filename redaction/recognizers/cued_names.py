@@ -37,8 +37,10 @@ _BEFORE_CREDENTIAL = re.compile(
     re.MULTILINE)
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]m)?"
 _ROLES = frozenset("agent customer user client operator bot system support admin moderator host guest you me".split())
-# "[14:02] agent sunita: ...", "14:02 sunita: ...": the speaker after a timestamp at the start of a line
-_SPEAKER_AFTER_TIME = re.compile(rf"(?im)^[ \t]*\[?{_CLOCK}\]?[ \t]+(?:(?:agent|customer|user|operator)[ \t]+)?"
+# "[14:02] agent sunita: ...", "14:02 sunita: ...", "14/02/24, 21:13 - Kasia: ..." (a messenger's export):
+# the speaker after a timestamp at the start of a line
+_SPEAKER_AFTER_TIME = re.compile(rf"(?im)^[ \t]*\[?(?:\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}},?[ \t]+)?{_CLOCK}\]?"
+                                 rf"(?:[ \t]+[-–])?[ \t]+(?:(?:agent|customer|user|operator)[ \t]+)?"
                                  r"(?P<name>[^\W\d_][\w.'-]{1,30}(?:[ \t][^\W\d_][\w'-]{1,30})?)[ \t]*:")
 # "**tomas.k** - 06:58", "sunita (14:02)": the speaker before a timestamp at the start of a line
 _SPEAKER_BEFORE_TIME = re.compile(rf"(?im)^[ \t]*\**(?P<name>[^\W\d_][\w.'-]{{1,30}})\**[ \t]*(?:-|–|\(|,)?[ \t]*{_CLOCK}")
@@ -115,7 +117,7 @@ class CuedNameRecognizer(VeilRecognizer):
     def _speaker(match: re.Match) -> tuple[int, int] | None:
         """A speaker with name evidence or a handle ("sunita", "tomas.k"), not "Vitals 08:00" or "Plan:"."""
         name = match.group("name")
-        parts = [p for p in re.split(r"[\s.]", name) if len(p) > 1]
+        parts = [p for p in re.split(r"[\s._]", name) if len(p) > 1]  # "j_barrington", "tomas.k"
         if name.lower() in _ROLES or not parts or not (_is_handle(name) or all(is_probable_name(p) for p in parts)):
             return None
         return match.start("name"), match.end("name")

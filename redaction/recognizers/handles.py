@@ -13,13 +13,13 @@ import re
 from redaction.recognizers.base import VeilRecognizer, result
 from redaction.words import zipf
 
-_AT_HANDLE = re.compile(r"(?<![\w@.+-])@(?P<handle>[A-Za-z][\w.]{0,38}+)(?<![.])")
+_AT_HANDLE = re.compile(r"(?<![\w@.+-])@(?P<handle>[A-Za-z](?:\w|\.(?=\w)){0,38}+)")  # a full stop after it ends it
 _EVERYONE = frozenset({"channel", "here", "everyone", "all", "team"})
 EVERYDAY_ZIPF = 3.5  # "@home" (Zipf 6.2) is a word; "@kasia" (under 3.5) a handle
 _ACCOUNT_LABELS = (r"(?i:user[ \t]?name|user[ \t]?id|login|handle|screen[ \t]?name|skype(?:[ \t]+id)?|"
                    r"wechat(?:[ \t]+id)?|telegram|signal|whatsapp|discord|instagram|twitter|tiktok|snapchat|"
                    r"github|gitlab|slack)")
-_LABELLED = re.compile(rf"(?<![\w-]){_ACCOUNT_LABELS}[ \t]*:[ \t]*(?P<handle>@?[\w][\w.:@+-]{{1,62}}+)(?<![.:])")
+_LABELLED = re.compile(rf"(?<![\w-]){_ACCOUNT_LABELS}[ \t]*:[ \t]*(?P<handle>@?\w(?:[\w@+-]|[.:]{{1,3}}+(?=[\w@])){{1,62}}+)")
 
 
 class HandleRecognizer(VeilRecognizer):

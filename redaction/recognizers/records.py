@@ -15,7 +15,7 @@ from presidio_analyzer import Pattern, PatternRecognizer
 
 from redaction.recognizers.base import RegexRecognizer
 
-_NUMBER = r"(?:number|num\.?|no\.?|nr\.?|n[°º]|#|id|code|ref\.?)"
+_NUMBER = r"(?:number|num\.?|no\.?|nr\.?|n[°º]|#|id|code|ref(?:erence)?\.?)"
 _ID_LABELS = (
     rf"mrn|medical record(?:[ \t]+{_NUMBER})?|med\.?[ \t]+rec(?:ord)?\.?(?:[ \t]+{_NUMBER})?|"
     rf"(?:hospital|hosp\.?|unit|chart)[ \t]+{_NUMBER}|record[ \t]+{_NUMBER}|"

@@ -344,3 +344,20 @@ def test_a_relative_and_a_role_are_no_names_in_a_birth_record(redact):
     out = redact("Midwife: Ayesha Siddiqui-Rahman\nMother: Khadija Begum\nBaby: Baby boy Begum, born 06:42")
     assert "Begum" not in out and "Siddiqui" not in out
     assert "\nMother: <PERSON_" in out and "\nBaby: Baby boy <PERSON_" in out
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Twitter @ngozi_writes, TikTok @ngoziezeofficial.", "ngoziezeofficial"),  # a full stop after the handle
+    ("[09:42] j_barrington: yeah he's in room 4", "barrington"),  # a chat speaker's handle with an underscore
+    ("14/02/24, 21:13 - Kasia: forgot the form again", "Kasia"),  # a messenger's export line
+    ("Case reference: 2024/HC/00318.", "00318"),
+    ("virer 850 € sur le compte de Monsieur Yannick Le Goff.", "Yannick"),  # another language's form of address
+    ("wir bestätigen Herrn Vogel den Termin, Frau Albrecht.", "Albrecht"),
+])
+def test_handles_speakers_references_and_other_languages_forms_of_address(redact, text, value):
+    assert value not in redact(text)
+
+
+def test_a_form_of_address_alone_is_no_name(redact):
+    out = redact("Madame, Monsieur, please find the invoice attached.")
+    assert "PERSON" not in out and "LOCATION" not in out
