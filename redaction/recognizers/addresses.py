@@ -43,8 +43,9 @@ _NUMBER_FIRST = rf"{_NUM}(?:{_GAP}{_WORD}){{1,4}}?{_GAP}{_TYPE_AFTER}"
 # ("12 pellingham hill") ends in a street type that needs a capital.
 _NUMBER_FIRST_LONGEST = rf"{_NUM}(?:{_GAP}{_WORD}){{1,4}}{_GAP}{_TYPE_AFTER}"
 # rue des Lilas 14 / ul. Sosnowa 53 / C/ Mayor 12 (optionally after a building number)
-_TYPE_FIRST = (rf"{_NUM}{_GAP}{_TYPE_BEFORE_AFTER_NUMBER}(?:{_GAP}{_WORD}){{1,4}}(?:,?{_GAP}{_NUM})?|"
-               rf"{_TYPE_BEFORE}(?:{_GAP}{_WORD}){{1,4}},?{_GAP}{_NUM}")
+_LETTERS_WORD = rf"[^\W\d_](?:[^\W\d_]|['’.-]){{0,{_MAX_WORD}}}+"  # no digit: "BD. HbA1c 58" is a dosage and a lab value
+_TYPE_FIRST = (rf"{_NUM}{_GAP}{_TYPE_BEFORE_AFTER_NUMBER}(?:{_GAP}{_LETTERS_WORD}){{1,4}}(?:,?{_GAP}{_NUM})?|"
+               rf"{_TYPE_BEFORE}(?:{_GAP}{_LETTERS_WORD}){{1,4}},?{_GAP}{_NUM}")
 # Lindenhofgasse 80 / Koivurinteenkatu 55
 _ENDING_FIRST = rf"(?:{_WORD}{_GAP}){{0,2}}{_ENDING}{_GAP}{_NUM}"
 _BOXES = (r"(?:P\.?\s?O\.?\s?Box|PSC \d{1,5},? Box|Unit \d{1,5},? Box|USNS [^\W\d_]+|USNV [^\W\d_]+|USS [^\W\d_]+)"
@@ -155,6 +156,8 @@ def _continuation_for(core: str) -> re.Pattern:
 def _extend(text: str, end: int, continuation: re.Pattern) -> int:
     """Grow an address over the unit, place names and postcode that follow it."""
     for _ in range(_MAX_CONTINUATIONS):
+        if _ends_a_sentence(text, end):
+            break  # "88 Mortimer Road. Section 21 notice …": the next sentence is no place
         match = continuation.match(text, end)
         if not match or _starts_sentence(match.group()):
             break
@@ -162,6 +165,12 @@ def _extend(text: str, end: int, continuation: re.Pattern) -> int:
     if text[end - 1] == "." and end - 4 >= 0 and text[end - 4:end - 1].isalpha():
         end -= 1  # a full stop after a place name ends the sentence, not an abbreviation
     return end
+
+
+def _ends_a_sentence(text: str, end: int) -> bool:
+    """A full stop after a whole word ("Road.", not "Rd."), then a space on the same line."""
+    return (text[end - 1:end] == "." and text[max(0, end - 5):end - 1].isalpha()
+            and text[end:end + 1] in (" ", "\t"))
 
 
 def _has_function_word(core: str) -> bool:

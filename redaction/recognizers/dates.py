@@ -64,7 +64,8 @@ class VeilDateRecognizer(PatternRecognizer):
             # a form's boxes: "17 / 09 / 1986"
             Pattern("spaced numeric date", r"(?<![\w/])\d{1,2}[ \t]/[ \t]\d{1,2}[ \t]/[ \t](?:19|20)\d\d\b(?![./]\d)", 0.6),
             Pattern("written date", rf"(?i)\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?|"
-                                    rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{4}})\b", 0.6),
+                                    rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{4}})\b"
+                                    r"(?!\.\d|,\d{1,2}\s?%|\s?%)", 0.6),  # an annual percentage rate, whose abbreviation is a month's, is no date
             Pattern("year", rf"(?<!{_CURRENCY})(?<!\b(?:at|@)[ \t])\b(?:19|20)\d\d\b"
                             r"(?!\s?(?:mg|ml|kg|g|m|km|cm|mm|%|\$|€|units?)\b)(?![-./,]\d)", 0.4),
             Pattern("date range", rf"(?i)\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s+{_MONTH})?\s+(?:and|to|until|-|–)\s+"

@@ -72,6 +72,8 @@ def common_words_shown(text: str, document_lowercase: set[str]) -> tuple[str, ..
 def _is_common_word(value: str, detection: Detection, lowercase: set[str], clinical: bool) -> bool:
     if detection.entity_type not in PROPER_NOUN_TYPES or detection.detector not in GUESSING_DETECTORS:
         return False
+    if not _WORD.search(value):
+        return True  # "01/03/2024" as a PERSON: a name has letters (the date is the date recognizer's)
     words = [w for w in _WORD.findall(value) if w.lower() not in FUNCTION_WORDS]
     if not words:
         return False

@@ -361,3 +361,17 @@ def test_handles_speakers_references_and_other_languages_forms_of_address(redact
 def test_a_form_of_address_alone_is_no_name(redact):
     out = redact("Madame, Monsieur, please find the invoice attached.")
     assert "PERSON" not in out and "LOCATION" not in out
+
+
+@pytest.mark.parametrize("text", [
+    "Reports good adherence to apixaban 5 mg BD. HbA1c 58 mmol/mol.",  # "BD" is twice daily, not a boulevard
+    "Total repayable over 60 months; APR 5.1%.",  # a rate, not a day of a month
+])
+def test_dosages_lab_values_and_rates_stay_readable(redact, text):
+    assert redact(text) == text
+
+
+def test_an_address_ends_with_its_sentence_and_a_date_is_never_a_name(redact):
+    out = redact("The tenancy at Flat 7, 88 Mortimer Road. Section 21 notice served 01/03/2024.")
+    assert "Mortimer" not in out and "01/03/2024" not in out
+    assert ". Section 21 notice served <DATE_TIME_" in out
