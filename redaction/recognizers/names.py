@@ -127,7 +127,7 @@ _VALEDICTION = re.compile(
     rf"(?m)^[ \t>*]*(?i:(?:(?:best|kind|warm|warmest|many)[ \t]+)?(?:regards|wishes)|best|many thanks|thanks|"
     rf"thank you|cheers|sincerely|yours(?:[ \t]+(?:sincerely|faithfully|truly))?|cordially|respectfully|"
     rf"all the best|take care)[ \t]*[,!.]?[ \t]*(?:\r?\n[ \t>*]*)?"
-    rf"(?P<name>(?:{_NAME_WORD})(?:[ \t]+(?:{_NAME_WORD})){{0,2}})[ \t]*$")
+    rf"(?P<name>(?:[{_U}]\.[ \t]?){{0,2}}(?:{_NAME_WORD})(?:[ \t]+(?:{_NAME_WORD})){{0,2}})[ \t]*$")  # "T. Abernethy"
 
 
 class VocativeNameRecognizer(_RegexNameRecognizer):
@@ -140,13 +140,18 @@ class VocativeNameRecognizer(_RegexNameRecognizer):
     def analyze(self, text, entities, nlp_artifacts=None):
         addressed = [m for pattern in (_VOCATIVE, _SALUTATION) for m in pattern.finditer(text)
                      if is_probable_name(m.group("name").split()[0])]
-        signed = [m for m in _VALEDICTION.finditer(text) if _signs_a_letter(m.group("name").split()[0])]
+        signed = [m for m in _VALEDICTION.finditer(text) if _signs_a_letter(_first_word(m.group("name")))]
         return [self._result(m.start("name"), m.end("name"), 0.5) for m in addressed + signed]
 
 
 # Under a closing a word is a signature unless English writes it often ("Thanks, Team"): a name of the
 # worldwide lists as rare as "Philippa" (Zipf 2.8) counts there, though alone it would not.
 SIGNATURE_ZIPF = 3.5
+
+
+def _first_word(name: str) -> str:
+    """The first word of a name that is not an initial."""
+    return next(w for w in name.replace(".", ". ").split() if not w.endswith("."))
 
 
 def _signs_a_letter(word: str) -> bool:
@@ -206,15 +211,18 @@ class SurnameFirstRecognizer(_RegexNameRecognizer):
                 if _surname_then_given(m.group("surname"), m.group("given"))]
 
 
-RARE_ZIPF = 2.5  # "OYEDEPO" 1.5, "Debashish" 1.1: English does not write them; "NOTE" 5.0, "URGENT" 4.4 do
+EVERYDAY_ZIPF = 4.0  # "NOTE" 5.0, "URGENT" 4.4, "Please" 6.0, "Review" 5.1: headings and words, not names
 
 
 def _surname_then_given(surname: str, given: str) -> bool:
-    """Both words are names or words English does not write, and the lists know at least one as a name."""
-    surname_named = is_probable_name(surname)
+    """The register's shape is the evidence; the lists must know one of the two as a name, and neither
+    may be a word English writes often that is no name ("Colin" is written often, and is one)."""
+    parts = re.split(r"[-'’]", surname)
+    surname_named = any(is_probable_name(p) for p in parts)
     given_named = (fold(given) in given_names() and fold(given) not in _AMBIGUOUS_GIVEN) or is_probable_name(given)
-    return ((surname_named or given_named) and not is_term(surname)
-            and (surname_named or zipf(surname) < RARE_ZIPF) and (given_named or zipf(given) < RARE_ZIPF))
+    everyday = (any(zipf(p) >= EVERYDAY_ZIPF and not is_probable_name(p) for p in parts)
+                or (zipf(given) >= EVERYDAY_ZIPF and not given_named))
+    return (surname_named or given_named) and not everyday and not is_term(surname)
 
 
 class LabelledNameRecognizer(_RegexNameRecognizer):

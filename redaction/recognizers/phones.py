@@ -52,18 +52,19 @@ _TIME_RANGE = re.compile(rf"{_CLOCK}\s?[-–]\s?{_CLOCK}")
 _YEAR = r"(?:1[89]|20)\d\d"
 _YEAR_RANGE = re.compile(rf"\s*({_YEAR})\s?[-–]\s?({_YEAR})\s*")
 _MONTH_YEAR = re.compile(rf"\s*(?:0?[1-9]|1[0-2])\s?/\s?{_YEAR}\s*")  # "09 / 1986", the tail of a form's date
+_ISO_DATE_AND_HOUR = re.compile(rf"[\s\[(]*{_YEAR}-[01]?\d-[0-3]?\d(?:[ T][0-2]?\d)?\s*")  # "[2024-05-02 08:55:13]"
 
 
 def looks_like_measurement(value: str) -> bool:
     """Lab values and readings share a phone's digits but not its shape: "7.43/41/76/28",
     "100-100.4", "91-102/45-52" (slashes or decimals), "1900-0700" (a range of clock times), and so is
     a range of years, the later one second ("1990-2000": eight digits, a local number's count), and a
-    month and year ("09 / 1986"). A number
+    month and year ("09 / 1986"), and a log's timestamp ("2024-05-02 08:55:13"). A number
     opening with a trunk zero is a phone's ("089/12 34 56") unless it is a range of clock times."""
     digits = sum(c.isdigit() for c in value)
     if (years := _YEAR_RANGE.fullmatch(value)) and years.group(1) <= years.group(2):
         return True
-    if _MONTH_YEAR.fullmatch(value):
+    if _MONTH_YEAR.fullmatch(value) or _ISO_DATE_AND_HOUR.fullmatch(value):
         return True
     if _TRUNK_ZERO.match(value):  # "089/12 34 56", "02/123.45.67": an area code after a trunk zero
         return bool(_TIME_RANGE.fullmatch(value.strip()))

@@ -32,6 +32,7 @@ _DIGIT_IN_WORD = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
 # Lower-case words of running text, not parts of e-mail addresses, URLs or file names.
 _LOWER_WORD = re.compile(rf"(?<![\w@./:_-])[{LOWER}]+(?![\w@/_-]|\.\w)")
 _WORD = re.compile(rf"[{UPPER}{LOWER}]+")
+_ANY_LETTER = re.compile(r"[^\W\d_]")
 COMMON_ZIPF = 3.0  # "discharge" 3.9, "diagnoses" 3.2; names that are words ("Baker") are in the census lists
 
 
@@ -72,8 +73,8 @@ def common_words_shown(text: str, document_lowercase: set[str]) -> tuple[str, ..
 def _is_common_word(value: str, detection: Detection, lowercase: set[str], clinical: bool) -> bool:
     if detection.entity_type not in PROPER_NOUN_TYPES or detection.detector not in GUESSING_DETECTORS:
         return False
-    if not _WORD.search(value):
-        return True  # "01/03/2024" as a PERSON: a name has letters (the date is the date recognizer's)
+    if not _ANY_LETTER.search(value):
+        return True  # "01/03/2024" as a PERSON: a name has letters, of any script (the date is the date recognizer's)
     words = [w for w in _WORD.findall(value) if w.lower() not in FUNCTION_WORDS]
     if not words:
         return False

@@ -375,3 +375,23 @@ def test_an_address_ends_with_its_sentence_and_a_date_is_never_a_name(redact):
     out = redact("The tenancy at Flat 7, 88 Mortimer Road. Section 21 notice served 01/03/2024.")
     assert "Mortimer" not in out and "01/03/2024" not in out
     assert ". Section 21 notice served <DATE_TIME_" in out
+
+
+@pytest.mark.parametrize("text, value", [
+    ("ATTENDEES\nFARQUHARSON, Isla\nMBEKI-ADAMS, Thandiwe", "FARQUHARSON"),  # a given name the census lacks
+    ("ATTENDEES\nFARQUHARSON, Isla\nMBEKI-ADAMS, Thandiwe", "MBEKI"),  # a double-barrelled surname
+    ("Defendant: HARGREAVES, Colin Peter (DOB 03/07/1971)", "HARGREAVES"),  # a given name English writes often
+    ("See you soon.\nRegards\nT. Abernethy", "Abernethy"),  # an initial before the signature
+])
+def test_register_names_and_initialled_signatures_are_redacted(redact, text, value):
+    assert value not in redact(text)
+
+
+def test_a_logs_timestamps_are_dates_not_phone_numbers(redact):
+    out = redact("[2024-05-02 08:55:13] agent: hello\n[2024-05-02 08:57:01] customer: call me on 020 7946 0958")
+    assert out.count("<DATE_TIME_") == 2 and out.count("<PHONE_NUMBER_") == 1
+
+
+def test_a_place_in_greek_capitals_is_still_a_place(redact):
+    """The rule that a guess without letters is no name counts letters of every script."""
+    assert "ΠΑΦΟΣ" not in redact("I'm in ΠΑΦΟΣ, at the conference")
