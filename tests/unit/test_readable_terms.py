@@ -66,13 +66,7 @@ def test_dates_of_a_person_stay_dates(value):
 def test_four_digit_clock_times_of_a_shift_are_dropped_but_years_stay():
     text = ("Events 1900-0700: hct at 2000, meds 0730. MI in 2000, CABG 1999-2001, surgery 1900-2000, "
             "moved to a flat at 2035 Harbour Road.")
-    values = ["1900-0700", "2000", "0730", "2000", "1999-2001", "1900-2000", "2035"]
-    starts, at = [], 0
-    for value in values:
-        at = text.index(value, at)
-        starts.append(at)
-        at += len(value)
-    dets = [Detection("DATE_TIME", s, s + len(v), 0.85, "SpacyRecognizer") for s, v in zip(starts, values)]
+    dets = _guessed_dates(text, ["1900-0700", "2000", "0730", "2000", "1999-2001", "1900-2000", "2035"])
     kept = [text[d.start:d.end] for d in drop_time_words([text], [dets])[0]]
     # the year after "in", a year range, an ambiguous range, a building number
     assert kept == ["2000", "1999-2001", "1900-2000", "2035"]
@@ -80,12 +74,16 @@ def test_four_digit_clock_times_of_a_shift_are_dropped_but_years_stay():
 
 def test_the_year_of_a_public_instrument_is_kept_and_a_persons_year_is_not():
     text = "Under the Equality Act 2010, the Act of 1998 and Council Directive (1993); she was born in 1998."
-    values = ["2010", "1998", "(1993)", "1998"]
-    starts, at = [], 0
+    dets = _guessed_dates(text, ["2010", "1998", "(1993)", "1998"])
+    kept = [(d.start, text[d.start:d.end]) for d in drop_time_words([text], [dets])[0]]
+    assert kept == [(dets[3].start, "1998")]  # only the year after "born in"
+
+
+def _guessed_dates(text: str, values: list[str]) -> list[Detection]:
+    """spaCy's DATE guesses on each value, in order of appearance."""
+    dets, at = [], 0
     for value in values:
         at = text.index(value, at)
-        starts.append(at)
+        dets.append(Detection("DATE_TIME", at, at + len(value), 0.85, "SpacyRecognizer"))
         at += len(value)
-    dets = [Detection("DATE_TIME", s, s + len(v), 0.85, "SpacyRecognizer") for s, v in zip(starts, values)]
-    kept = [(d.start, text[d.start:d.end]) for d in drop_time_words([text], [dets])[0]]
-    assert kept == [(starts[3], "1998")]  # only the year after "born in"
+    return dets
