@@ -167,14 +167,25 @@ _INITIALLED_PARTICLE_NAME = re.compile(
     rf"(?<![\w.])(?:[{_U}]\.[ \t]?){{1,3}}(?:{_PARTICLE})(?:[ \t]+(?:{_PARTICLE}))?[ \t]+(?:{_NAME_WORD})(?![\w-])")
 
 
+# "Abdulrahman bin Khalid Al-Otaibi", "Siti binti Ahmad": a patronymic joins a given name to the father's,
+# then perhaps a family name; one of the names must be a known or probable name ("Recycle bin Friday").
+_PATRONYMIC_NAME = re.compile(
+    rf"(?<![\w-])(?P<first>{_NAME_WORD})[ \t]+(?:bin|binti|bint|ibn)[ \t]+(?P<father>{_NAME_WORD})"
+    rf"(?:[ \t]+(?:[Aa]l-|[Ee]l-)?(?:{_NAME_WORD})){{0,2}}(?![\w-])")
+
+
 class ParticleNameRecognizer(_RegexNameRecognizer):
-    """Initials, a surname particle and a capitalised word: "P. de Vries", "H. ten Bosch"."""
+    """Initials, a surname particle and a capitalised word ("P. de Vries", "H. ten Bosch"), or a
+    patronymic ("… bin Khalid Al-Otaibi")."""
 
     def __init__(self) -> None:
         super().__init__("ParticleNameRecognizer")
 
     def analyze(self, text, entities, nlp_artifacts=None):
-        return [self._result(m.start(), m.end(), 0.6) for m in _INITIALLED_PARTICLE_NAME.finditer(text)]
+        found = list(_INITIALLED_PARTICLE_NAME.finditer(text))
+        found += [m for m in _PATRONYMIC_NAME.finditer(text)
+                  if is_probable_name(m.group("first")) or is_probable_name(m.group("father"))]
+        return [self._result(m.start(), m.end(), 0.6) for m in found]
 
 
 # A month's name that is also a given name, as the subject of a verb only a person does ("<month> called",

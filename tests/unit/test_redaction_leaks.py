@@ -395,3 +395,9 @@ def test_a_logs_timestamps_are_dates_not_phone_numbers(redact):
 def test_a_place_in_greek_capitals_is_still_a_place(redact):
     """The rule that a guess without letters is no name counts letters of every script."""
     assert "ΠΑΦΟΣ" not in redact("I'm in ΠΑΦΟΣ, at the conference")
+
+
+def test_a_patronymic_name_is_redacted_whole_and_a_bin_is_no_name(redact):
+    out = redact("Our client Abdulrahman bin Khalid Al-Otaibi signed.")
+    assert not any(part in out for part in ("Abdulrahman", "Khalid", "Otaibi"))
+    assert redact("Empty the Recycle bin Friday please.") == "Empty the Recycle bin Friday please."
