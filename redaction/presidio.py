@@ -118,7 +118,8 @@ def _keep_contained_findings() -> None:
         def remove_duplicates(results):
             best: dict[tuple, object] = {}
             for found in results:
-                key = (found.entity_type, found.start, found.end, (found.recognition_metadata or {}).get("recognizer_name"))
+                recognizer = (found.recognition_metadata or {}).get("recognizer_name")
+                key = (found.entity_type, found.start, found.end, recognizer)
                 if found.score > 0 and (key not in best or found.score > best[key].score):
                     best[key] = found
             return list(best.values())

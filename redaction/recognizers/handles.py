@@ -3,7 +3,8 @@
 
 A handle names one person as surely as their name does, and is often built from it. An "@word" that
 is one everyday English word ("@home", "@here", "@media") or a mention of everyone ("@channel") is
-not one; a handle with a digit, a dot or an underscore, or that English does not write, is.
+not one, nor is a label's value that English writes ("Handle: with care"); a handle with a digit, a
+dot or an underscore, or that English does not write, is.
 """
 
 from __future__ import annotations
@@ -23,16 +24,18 @@ _LABELLED = re.compile(rf"(?<![\w-]){_ACCOUNT_LABELS}[ \t]*:[ \t]*(?P<handle>@?\
 
 
 class HandleRecognizer(VeilRecognizer):
+    """An @handle, or the account name after a messenger's or a login's label."""
+
     def __init__(self) -> None:
         super().__init__(["PERSON"], "HandleRecognizer")
 
     def analyze(self, text, entities, nlp_artifacts=None):
         found = [m for m in _AT_HANDLE.finditer(text) if _is_a_handle(m.group("handle"))]
-        found += list(_LABELLED.finditer(text))
+        found += [m for m in _LABELLED.finditer(text) if _is_a_handle(m.group("handle").lstrip("@"))]
         return [result(self, "PERSON", m.start("handle"), m.end("handle"), 0.6) for m in found]
 
 
 def _is_a_handle(handle: str) -> bool:
-    if re.search(r"[\d._]", handle):
+    if re.search(r"[\d._:@]", handle):
         return True
     return handle.lower() not in _EVERYONE and zipf(handle) < EVERYDAY_ZIPF

@@ -315,7 +315,7 @@ def test_handles_and_labelled_usernames_are_redacted(redact, text, value):
 def test_mentions_of_everyone_and_everyday_words_after_an_at_are_no_handles():
     from redaction.recognizers.handles import HandleRecognizer
 
-    text = "Thanks @here and @channel, I'm working @home today; mail jan@example.com."
+    text = "Thanks @here and @channel, I'm working @home today; mail jan@example.com.\nHandle: with care."
     assert HandleRecognizer().analyze(text, ["PERSON"]) == []
 
 
