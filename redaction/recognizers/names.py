@@ -168,7 +168,7 @@ _INITIALLED_PARTICLE_NAME = re.compile(
 
 
 # "Abdulrahman bin Khalid Al-Otaibi", "Siti binti Ahmad": a patronymic joins a given name to the father's,
-# then perhaps a family name; one of the names must be a known or probable name ("Recycle bin Friday").
+# then perhaps a family name; one of the names must be a known or probable name ("the Recycle bin Folder").
 _PATRONYMIC_NAME = re.compile(
     rf"(?<![\w-])(?P<first>{_NAME_WORD})[ \t]+(?:bin|binti|bint|ibn)[ \t]+(?P<father>{_NAME_WORD})"
     rf"(?:[ \t]+(?:[Aa]l-|[Ee]l-)?(?:{_NAME_WORD})){{0,2}}(?![\w-])")

@@ -1,8 +1,8 @@
 """Redaction quality on real text, beside vanilla Presidio in the same run (skips without the data).
 
 The bars are issue 6's: recall at least vanilla's + 0.10 (or 0.95), precision no more than 0.05 below
-vanilla's, and precision at least 0.30 on upper-case clinical notes, on the whole court and nursing
-dev sets (about four minutes together); issue 23's bars: on nursing notes recall 0.85 at precision
+vanilla's, and precision at least 0.30 on upper-case clinical notes, on the whole court set and the
+nursing notes' held-out fifth (about two minutes together); issue 23's bars: on nursing notes recall 0.85 at precision
 0.45, on court judgments 0.86 at 0.65, with no label more than 0.02 below vanilla's recall (amounts
 excepted and 0.05 for organisations on judgments). presidio-synth stays as a regression check of the
 structured identifiers only: its 256 templates measure template recall.
@@ -27,11 +27,11 @@ PII = Path(__file__).resolve().parents[3] / "shared" / "data" / "pii"
 STRUCTURED = ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "US_SSN", "IP_ADDRESS")
 
 
-def _side_by_side(name: str, limit: int) -> dict:
+def _side_by_side(name: str, limit: int, split: str = "all") -> dict:
     path = PII / name
     if not path.exists():
         pytest.skip(f"{path} not present")
-    return compare_with_baseline(load_dataset(path)[:limit], RedactionSettings())
+    return compare_with_baseline(load_dataset(path, split)[:limit], RedactionSettings())
 
 
 def _meets_the_bar(result: dict) -> None:
@@ -51,9 +51,11 @@ def test_court_judgments_beat_vanilla_by_the_bar():
 
 
 def test_nursing_notes_beat_vanilla_and_stay_readable():
-    result = _side_by_side("physionet-deid-dev.jsonl", 1450)
+    # the held-out fifth (300 notes), never looked at while the rules were written: the whole set took
+    # two minutes of the suite, and the bar is the one the issue sets for unseen notes
+    result = _side_by_side("physionet-deid-dev.jsonl", 1450, split="heldout")
     _meets_the_bar(result)
-    # issue 23's bar: recall 0.85 at precision 0.45 (vanilla: about 0.66 at 0.04)
+    # issue 23's bar: recall 0.85 at precision 0.45 (vanilla: about 0.66 at 0.03)
     assert result["recall"] >= 0.85 and result["precision"] >= 0.45, result
     _no_label_below_vanilla(result)
 
