@@ -44,7 +44,7 @@ def veil_recognizers(language: str | None = None) -> list:
     from redaction.recognizers.phones import phone_recognizers
     from redaction.recognizers.places import (AdministrativeAreaRecognizer, CareFacilityRecognizer, CountryRecognizer,
                                               LabelledPlaceRecognizer, LocativePlaceRecognizer, TransferPlaceRecognizer)
-    from redaction.recognizers.postcodes import PostcodeBeforePlaceRecognizer, UkIrishPostcodeRecognizer, ZipCodeRecognizer
+    from redaction.recognizers.postcodes import PostcodeThenPlaceRecognizer, UkIrishPostcodeRecognizer, ZipCodeRecognizer
     from redaction.recognizers.rare import RareWordRecognizer
     from redaction.recognizers.records import record_recognizers
     from redaction.recognizers.vehicles import vehicle_recognizers
@@ -56,7 +56,7 @@ def veil_recognizers(language: str | None = None) -> list:
 
     recognizers = [StreetAddressRecognizer(), LuhnCardRecognizer(), VeilIbanRecognizer(), *phone_recognizers(),
             DashedSsnRecognizer(), UkNationalInsuranceRecognizer(), *checksummed_national_ids(), AgeRecognizer(), VeilDateRecognizer(),
-            ZipCodeRecognizer(), UkIrishPostcodeRecognizer(), PostcodeBeforePlaceRecognizer(),
+            ZipCodeRecognizer(), UkIrishPostcodeRecognizer(), PostcodeThenPlaceRecognizer(),
             *email_recognizers(), WebAddressRecognizer(), HandleRecognizer(), *record_recognizers(), *vehicle_recognizers(), CaseNumberRecognizer(), CustodialSentenceRecognizer(),
             GazetteerNameRecognizer(), CuedNameRecognizer(), LabelledNameRecognizer(),
             LowercaseNameRecognizer(), SingleGivenNameRecognizer(), NameCueRecognizer(), NameListRecognizer(),

@@ -1,7 +1,7 @@
 """National identity numbers, justified by FORMAT: US social security numbers (AAA-GG-SSSS with the
 SSA's area, group and serial rules: no 000, 666 or 9xx area; no 00 group; no 0000 serial), UK
 National Insurance numbers (HMRC's prefix letters, six digits, suffix A-D), and, through Presidio's
-own recognizers and their CHECKSUMS, the Italian codice fiscale (its check letter), the Spanish DNI/NIF
+own recognizers and their CHECKSUMS, the codice fiscale (it: its check letter), the DNI/NIF
 and NIE (the check letter of the number mod 23); the Indian PAN has no public checksum, so only its
 label makes it one ("PAN ABCPE1234F").
 
@@ -40,7 +40,7 @@ class UkNationalInsuranceRecognizer(PatternRecognizer):
 
 # A checksum-valid code in an issuer's exact format is one whatever the text around it says.
 _CHECKED = 0.6
-# Without a checksum, only a label lifts the format over the threshold (Presidio's context enhancement).
+# With no checksum, only a label lifts the format over the threshold (Presidio's context enhancement).
 _UNCHECKED = 0.3
 
 
@@ -54,7 +54,7 @@ def _as_issued(recognizer: PatternRecognizer, name: str, score: float) -> Patter
     return recognizer
 
 
-class _ItalianFiscalCode(ItFiscalCodeRecognizer):
+class _FiscalCodeIt(ItFiscalCodeRecognizer):
     def validate_result(self, pattern_text: str) -> bool:
         return super().validate_result(pattern_text) is True  # Presidio's says "unsure" (None) on a wrong check letter
 
@@ -63,7 +63,7 @@ def checksummed_national_ids() -> list[PatternRecognizer]:
     pan = InPanRecognizer(supported_entity="ID_NUMBER")  # its context words ("pan", "permanent account number")
     # five letters, the fourth the holder's type (person, company, trust...), four digits, a letter
     pan.patterns = [Pattern("PAN", r"\b[A-Z]{3}[ABCFGHJLPT][A-Z]\d{4}[A-Z]\b", _UNCHECKED)]
-    return [_as_issued(_ItalianFiscalCode(supported_entity="ID_NUMBER"), "ItalianFiscalCodeRecognizer", _CHECKED),
+    return [_as_issued(_FiscalCodeIt(supported_entity="ID_NUMBER"), "FiscalCodeItRecognizer", _CHECKED),
             _as_issued(EsNifRecognizer(supported_entity="ID_NUMBER"), "SpanishNifRecognizer", _CHECKED),
             _as_issued(EsNieRecognizer(supported_entity="ID_NUMBER"), "SpanishNieRecognizer", _CHECKED),
             _as_issued(pan, "IndianPanRecognizer", _UNCHECKED)]

@@ -41,9 +41,9 @@ class UkIrishPostcodeRecognizer(PatternRecognizer):
         return None if any(c.isdigit() for c in pattern_text) and any(c.isalpha() for c in pattern_text) else False
 
 
-class PostcodeBeforePlaceRecognizer(VeilRecognizer):
+class PostcodeThenPlaceRecognizer(VeilRecognizer):
     """Four or five digits right before a known place, the way most of the world writes a postcode
-    ("75008 Paris", "28013 Madrid", "D-10115 Berlin", "1012 AB Amsterdam"): the place (phonenumbers'
+    ("75008 Paris", "28013 Madrid", "D-10115 Berlin", "1012 AB" and its place): the place (phonenumbers'
     geocoding names, `core.vocabulary.places`) is the evidence; the place itself is left to the place
     recognizers. Four digits that could be a year ("in 1995 Berlin") are not a postcode here, nor is a
     reading before a unit that shares a place's code ("1400 IN", "2387 MB")."""

@@ -59,7 +59,7 @@ def _is_proper(word: str, sentence_start: bool) -> bool:
 
 def _trim(run: re.Match, tokens: list[re.Match]) -> tuple[int, int]:
     """Drop common words at the run's edges ("The Zentrix", "Thanks Ostergaard"), and a role or a
-    relative before the name ("Patient Nguyễn", "Mother Begum"): census surnames as they may be."""
+    relative before the name ("Patient Nguyễn", a relative's title): census surnames as they may be."""
     keep = list(tokens)
     while keep and (_is_common(keep[0].group()) or keep[0].group().lower() in role_words()):
         keep.pop(0)

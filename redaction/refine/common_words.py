@@ -87,7 +87,7 @@ def _is_common_word(value: str, detection: Detection, lowercase: set[str], clini
     if all(w.lower() in CURRENCY_CODES for w in words):
         return True  # "fees of GBP": a currency, not a place
     if all(w.lower() in role_words() or w.lower() in HONORIFICS for w in words):
-        return True  # "Patient", "Mother", "Monsieur": a role, a relative or a form of address, the name beside it
+        return True  # "Patient", a kin word, "Monsieur": a role, a relative or a form of address, the name beside it
     if detection.entity_type == "PERSON" and _looks_like_full_name(words):
         return False  # "Will Rose" stays redacted even beside "will" and "rose"
     if detection.entity_type == "PERSON" and len(words) > 1 and words[0].lower() in HONORIFICS:

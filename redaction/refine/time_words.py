@@ -84,7 +84,7 @@ def is_military_time(text: str, start: int, end: int) -> bool:
             and not _NAME_OR_NUMBER_AFTER.match(text, end))  # "at 2035 Harbour Road": a building number
 
 
-# A year in the title of a public instrument dates no one: "the Equality Act 2010", "Data Protection Act
+# A year in the title of a public instrument dates no one: "the Data Protection Act
 # 2018", "the Act of 1998", "Council Directive 93/13" is not a date at all.
 _INSTRUMENT_BEFORE = re.compile(
     r"(?<![\w-])(?:Act|Acts|Regulations?|Rules|Order|Code|Directive|"

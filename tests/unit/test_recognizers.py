@@ -420,3 +420,22 @@ def test_a_finding_inside_a_wider_guess_of_the_same_label_is_kept():
     found_here = PresidioDetector(RedactionSettings()).detect([text])[0]
     handle = [d for d in found_here if d.detector == "HandleRecognizer"]
     assert [(text[d.start:d.end], d.entity_type) for d in handle] == [("kasia_w", "PERSON")]
+
+
+def test_no_recognizer_reads_veils_placeholders_as_data_after_the_new_cues():
+    """The egress guard reads outbound text full of placeholders: the labels, cues and shapes the
+    recognizers look for (a username label, a bare ID label, a postcode, a closing, a register's comma,
+    an @, a patronymic, a surname particle, an honorific, a messenger's speaker) must never make a
+    placeholder, or a part of one, a finding."""
+    import re
+
+    from redaction.recognizers import veil_recognizers
+
+    text = ("Username: <PERSON_1>\nSkype: <PERSON_2>\npassport <ID_NUMBER_1>, visa <ID_NUMBER_2>, ID <ID_NUMBER_3>\n"
+            "75008 <LOCATION_1>\nBest, <PERSON_3>\n<PERSON_4>, <PERSON_5> called.\n@<PERSON_6> and <PERSON_7> bin "
+            "<PERSON_8>\nP. de <PERSON_9>, Ms <PERSON_10> <PERSON_11>, Surname: <PERSON_12>\n14/02/24, 21:13 - <PERSON_13>: hi")
+    placeholders = [m.span() for m in re.finditer(r"<[A-Z_]+_\d+>", text)]
+    inside = [(r.name, text[f.start:f.end]) for r in veil_recognizers()
+              for f in r.analyze(text, r.supported_entities, None)
+              if any(start < f.end and f.start < end for start, end in placeholders)]
+    assert inside == []

@@ -191,9 +191,9 @@ def test_a_postcode_before_its_place_is_redacted_without_a_street(redact, text, 
     "Intake approx 1400 IN/800 OUT.",  # a reading before a unit that is also a place's code
 ])
 def test_numbers_before_other_words_are_no_postcode(text):
-    from redaction.recognizers.postcodes import PostcodeBeforePlaceRecognizer
+    from redaction.recognizers.postcodes import PostcodeThenPlaceRecognizer
 
-    assert PostcodeBeforePlaceRecognizer().analyze(text, ["ZIP_CODE"]) == []
+    assert PostcodeThenPlaceRecognizer().analyze(text, ["ZIP_CODE"]) == []
 
 
 def test_a_count_before_an_ordinary_word_stays_readable(redact):
