@@ -36,6 +36,7 @@ from redaction.base import Redactor
 from redaction.policies import DEFAULT_POLICY, RedactionPolicy
 from redaction.refine.common_words import common_words_shown, lowercase_words
 from redaction.source_names import SourceName
+from redaction.spans import DetectedDocument
 from redaction.vault import PseudonymVault
 from retrieval.base import Embedder, VectorStore
 from retrieval.identity import EmbedderIdentity
@@ -324,7 +325,8 @@ class IngestPipeline:
 
     def failed(self, name: str, exc: Exception, doc_id: str | None = None) -> FileResult:
         reason = self.safe_reason(exc)
-        log.warning("ingest failed for %s (%s): %s", self.safe_name(name), doc_id, reason)
+        log.warning("ingest failed for %s (%s): %s", self.safe_name(name, getattr(exc, "name_detected", None)),
+                    doc_id, reason)
         return FileResult(name, "failed", error=reason, doc_id=doc_id)
 
     def delete(self, collection: str, doc_id: str) -> int:
@@ -415,11 +417,13 @@ class IngestPipeline:
             out.append((name.rebuild(redacted[len(p.elements):]), redacted[:len(p.elements)]))
         return out
 
-    def safe_name(self, name: str) -> str:
-        """A failed file's name for logs and job records: redacted on its own, or withheld."""
+    def safe_name(self, name: str, detected: DetectedDocument | None = None) -> str:
+        """A failed file's name for logs and job records: redacted on its own, or withheld. `detected`:
+        detection already run on the name's texts (by a parsing worker, `SandboxedParser.submit_detected`)."""
         try:
             source = SourceName(display_name(name))
-            return source.rebuild(self._redactor.redact(source.texts())).text
+            redacted = self._redactor.redact_documents([(source.texts(), None)], detected=[detected])[0]
+            return source.rebuild(redacted).text
         except Exception:
             return "<file name withheld>"
 

@@ -123,6 +123,10 @@ class SandboxedParser:
         def parsed(parsing: Future) -> None:  # in the pool's thread
             try:
                 elements = untrusted(self.result(parsing).elements)
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller, with its name detected
+                self._fail_with_name_detected(exc, name_texts, out)
+                return
+            try:
                 texts = [*(e.text for e in elements), *name_texts]
                 detecting = self._schedule_detection(texts)
                 detecting.add_done_callback(lambda done: self._detected(done, elements, out))
@@ -131,6 +135,21 @@ class SandboxedParser:
 
         self.submit(data, filename).add_done_callback(parsed)
         return out
+
+    def _fail_with_name_detected(self, failure: BaseException, name_texts: list[str], out: Future) -> None:
+        """A file that failed is still logged by its name, redacted: the name is detected here too (as
+        `failure.name_detected`), so the parent never loads a detector of its own just for that."""
+        def detected(detecting: Future) -> None:
+            try:
+                failure.name_detected = detecting.result()[0]
+            except BaseException:  # noqa: BLE001 - the parent detects the name itself, or withholds it
+                pass
+            out.set_exception(failure)
+
+        try:
+            self._schedule_detection(list(name_texts)).add_done_callback(detected)
+        except BaseException:  # noqa: BLE001 - the pool is closing: the failure goes as it is
+            out.set_exception(failure)
 
     def _schedule_detection(self, texts: list[str]) -> Future:
         """On the running pool only: a pool closed meanwhile is never started again from here."""

@@ -295,6 +295,32 @@ def test_a_hanging_parse_still_fails_with_the_parsing_limit_when_the_workers_det
         assert slow.result(slow.submit_detected(b"Still here.", "ok.txt", ["ok"])).elements[0].text == "Still here."
 
 
+def test_a_file_that_fails_in_a_detecting_worker_brings_its_name_detected(detecting_sandbox, presidio_redactor):
+    """The parent logs a failed file by its redacted name without a detector of its own."""
+    name_texts = SourceName("letters/crash_Halvorsen_refund.txt").texts()
+    with pytest.raises(ParseError, match="the parser crashed") as failed:
+        detecting_sandbox.result(detecting_sandbox.submit_detected(b"anything", "crash.txt", name_texts))
+    detected = failed.value.name_detected
+    assert len(detected.found) == len(name_texts)
+    in_worker = presidio_redactor.redact_documents([(name_texts, None)], detected=[detected])
+    assert in_worker == presidio_redactor.redact_documents([(name_texts, None)])
+    assert "Halvorsen" not in " ".join(r.text for r in in_worker[0])
+
+
+def test_a_failed_file_is_logged_by_the_name_its_worker_detected(veil, caplog):
+    from redaction.spans import DetectedDocument, Detection
+
+    texts = SourceName("notes/Halvorsen.txt").texts()
+    # a detection only a worker could have made: the parent's own detector would not mark "notes"
+    planted = DetectedDocument(tuple(texts), tuple((Detection("PERSON", 0, 5, 0.9, "worker"),) if t == "notes" else ()
+                                                   for t in texts))
+    failure = ParseError("cannot parse this file: ValueError")
+    failure.name_detected = planted
+    with caplog.at_level("WARNING", logger="ingest.pipeline"):
+        veil.pipeline.failed("notes/Halvorsen.txt", failure)
+    assert "notes" not in caplog.text and "<PERSON_1>" in caplog.text
+
+
 def test_detection_past_the_deadline_fails_the_file_in_the_worker_with_the_setting_named():
     from core.settings import RedactionSettings
     from redaction.deadline import RedactionTimeout
