@@ -175,3 +175,28 @@ def test_recognizers_serve_the_configured_language():
 
     assert {r.supported_language for r in veil_recognizers("de")} == {"de"}
     assert {r.supported_language for r in veil_recognizers()} == {"en"}
+
+
+def test_the_matcher_is_not_asked_about_a_table_of_decimals_and_finds_the_same(monkeypatch):
+    """Stretches made only of a table's long decimals skip `phonenumbers` (fifteen plans, each with its
+    inner matches): the numbers found are exactly those found when every stretch is asked."""
+    import random
+
+    from redaction.recognizers import phones
+
+    rng = random.Random(7)
+    rows = ["\n".join(" ".join(f"{rng.uniform(-2, 2):.{rng.choice([5, 6, 9])}f}" for _ in range(6))
+                      for _ in range(40))]
+    rows += ["Tel. +49 30.12345678, fax 030.12345679 -0.482915736 1.203948576",
+             "(212) 555.1234 0.77120394 0.88120394", "00 44 20.79460958 0.123456 0.654321",
+             "lat 51.507351 lon -0.127758 cell 347.1234567 / 338.7654321 12.3456789012"]
+    asked = []
+    matches = phones._matches
+    monkeypatch.setattr(phones, "_matches", lambda window, region: asked.append(window) or matches(window, region))
+    with_skip = [found(PhoneNumbersRecognizer(), text) for text in rows]
+    skipped_windows = len(asked)
+    monkeypatch.setattr(phones, "_only_decimals_of_a_table", lambda text, start, end: False)
+    asked.clear()
+    assert [found(PhoneNumbersRecognizer(), text) for text in rows] == with_skip
+    assert skipped_windows < len(asked) / 4  # the table's stretches were not asked
+    assert "+49 30.12345678" in with_skip[1] and "347.1234567" in with_skip[4]
