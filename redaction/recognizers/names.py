@@ -11,6 +11,7 @@ import re
 
 from presidio_analyzer import RecognizerResult
 
+from core.vocabulary.honorifics import name_titles
 from core.vocabulary.kin import KIN_WORDS
 from core.vocabulary.names import (AMBIGUOUS_GIVEN_NAMES as _AMBIGUOUS_GIVEN, COMMON_WORD_NAMES as _COMMON_WORDS,
                                    PERSON_VERBS, SURNAME_PARTICLES, given_names, surnames, world_name_ranks)
@@ -35,6 +36,11 @@ _LABELS = (
     "directed by|written by|produced by|performed by|composed by|edited by|by"
 )
 _LABELLED = re.compile(rf"(?m)\b(?i:{_LABELS})[ \t]*:[ \t]*(?P<name>{_FULL_NAME})\b")
+# A label, then an honorific or title, then the name in whatever case a form prints it: "Patient: MS
+# ROSE HOPE", "tenant: mr okafor". Two cues: the words after them are the name, up to three, up to
+# the first that names no one. (Words bounded, one way to match each: no backtracking.)
+_LABELLED_TITLED = re.compile(rf"(?m)\b(?i:{_LABELS})[ \t]*:[ \t]*(?i:{alternation(name_titles())})\b\.?[ \t]+"
+                              rf"(?P<name>[^\W\d_][\w'’-]{{0,40}}+(?:[ \t]+[^\W\d_][\w'’-]{{0,40}}+){{0,2}}+)")
 
 class _RegexNameRecognizer(VeilRecognizer):
     def __init__(self, name: str) -> None:
@@ -90,6 +96,11 @@ class LowercaseNameRecognizer(_RegexNameRecognizer):
         return results
 
 
+# A word English writes more often than its commonest given name is the word ("Many thanks", "Man
+# overboard"), though some census lists it as a name.
+COMMONER_THAN_ANY_NAME_ZIPF = 5.5
+
+
 class SingleGivenNameRecognizer(_RegexNameRecognizer):
     """A capitalised census given name on its own ("Thanks, Brenda"), not at a sentence start."""
 
@@ -103,7 +114,8 @@ class SingleGivenNameRecognizer(_RegexNameRecognizer):
         results = []
         for match in self._WORD.finditer(text):
             word = match.group().lower()
-            if word in self._given and word not in _AMBIGUOUS_GIVEN and word not in _COMMON_WORDS:
+            if (word in self._given and word not in _AMBIGUOUS_GIVEN and word not in _COMMON_WORDS
+                    and zipf(word) < COMMONER_THAN_ANY_NAME_ZIPF):
                 results.append(self._result(match.start(), match.end(), 0.4))
         return results
 
@@ -243,7 +255,32 @@ class LabelledNameRecognizer(_RegexNameRecognizer):
         super().__init__("LabelledNameRecognizer")
 
     def analyze(self, text, entities, nlp_artifacts=None):
-        return [self._result(m.start("name"), m.end("name"), 0.7) for m in _LABELLED.finditer(text)]
+        found = [(m.start("name"), m.end("name")) for m in _LABELLED.finditer(text)]
+        found += [span for m in _LABELLED_TITLED.finditer(text) if (span := _name_words_after_title(m))]
+        return [self._result(start, end, 0.7) for start, end in dict.fromkeys(found)]
+
+
+def _name_words_after_title(match: re.Match) -> tuple[int, int] | None:
+    """The name group's words up to the first that names no one: a function word, or an English word
+    no census or name list knows ("MR SMITH RE ACCOUNT": "SMITH"; "mr okafor lives": "okafor")."""
+    end = match.start("name")
+    for word in re.finditer(r"\S+", match.group("name")):
+        if not _may_name(word.group()):
+            break
+        end = match.start("name") + word.end()
+    return (match.start("name"), end) if end > match.start("name") else None
+
+
+RARE_ZIPF = 3.0  # a word this rare in English, known to no list, may still be a surname ("Zelmanovic")
+
+
+def _may_name(word: str) -> bool:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    folded = fold(word)
+    if folded in STOP_WORDS:
+        return False
+    return folded in given_names() or folded in surnames() or is_probable_name(word) or zipf(word) < RARE_ZIPF
 
 
 _ANY_WORD = rf"[{_U}{_L}][{_U}{_L}'-]{{1,63}}"  # "okafor", "Okafor", "OKAFOR"

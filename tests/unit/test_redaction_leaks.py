@@ -401,3 +401,19 @@ def test_a_patronymic_name_is_redacted_whole_and_a_bin_is_no_name(redact):
     out = redact("Our client Abdulrahman bin Khalid Al-Otaibi signed.")
     assert not any(part in out for part in ("Abdulrahman", "Khalid", "Otaibi"))
     assert redact("Empty the Recycle bin Friday please.") == "Empty the Recycle bin Friday please."
+
+
+@pytest.mark.parametrize("text, value, kept", [
+    ("Patient: MS ROSE HOPE, DOB 03/04/1950", "ROSE HOPE", "Patient: MS"),  # a form prints names in capitals
+    ("Tenant: mr okafor lives here", "okafor", "lives here"),  # ... or in lower case
+    ("From: MR SMITH RE ACCOUNT 4471", "SMITH", "RE ACCOUNT"),  # up to the first word that names no one
+    ("Name: DR A. KHAN", "KHAN", "Name:"),
+])
+def test_a_name_after_a_label_and_a_title_is_redacted_in_any_case(redact, text, value, kept):
+    redacted = redact(text)
+    assert value not in redacted and kept in redacted
+
+
+@pytest.mark.parametrize("text", ["Many thanks to the team for the review.", "Man overboard was the first call."])
+def test_words_commoner_than_any_given_name_are_no_names(redact, text):
+    assert redact(text) == text
