@@ -36,9 +36,9 @@ _LABELS = (
     "directed by|written by|produced by|performed by|composed by|edited by|by"
 )
 _LABELLED = re.compile(rf"(?m)\b(?i:{_LABELS})[ \t]*:[ \t]*(?P<name>{_FULL_NAME})\b")
-# A label, then an honorific or title, then the name in whatever case a form prints it: "Patient: MS
-# ROSE HOPE", "tenant: mr okafor". Two cues: the words after them are the name, up to three, up to
-# the first that names no one. (Words bounded, one way to match each: no backtracking.)
+# A label, then an honorific or title, then the name in whatever case a form prints it: "Patient:
+# <title> ROSE HOPE", "tenant: <title> okafor". Two cues: the words after them are the name, up to
+# three, up to the first that names no one. (Words bounded, one way to match each: no backtracking.)
 _LABELLED_TITLED = re.compile(rf"(?m)\b(?i:{_LABELS})[ \t]*:[ \t]*(?i:{alternation(name_titles())})\b\.?[ \t]+"
                               rf"(?P<name>[^\W\d_][\w'’-]{{0,40}}+(?:[ \t]+[^\W\d_][\w'’-]{{0,40}}+){{0,2}}+)")
 
@@ -262,7 +262,7 @@ class LabelledNameRecognizer(_RegexNameRecognizer):
 
 def _name_words_after_title(match: re.Match) -> tuple[int, int] | None:
     """The name group's words up to the first that names no one: a function word, or an English word
-    no census or name list knows ("MR SMITH RE ACCOUNT": "SMITH"; "mr okafor lives": "okafor")."""
+    no census or name list knows ("SMITH RE ACCOUNT": "SMITH"; "okafor lives here": "okafor")."""
     end = match.start("name")
     for word in re.finditer(r"\S+", match.group("name")):
         if not _may_name(word.group()):
