@@ -39,6 +39,11 @@ _LABELLED = re.compile(rf"(?m)\b(?i:{_LABELS})[ \t]*:[ \t]*(?P<name>{_FULL_NAME}
 # A label, then an honorific or title, then the name in whatever case a form prints it: "Patient:
 # <title> ROSE HOPE", "tenant: <title> okafor". Two cues: the words after them are the name, up to
 # three, up to the first that names no one. (Words bounded, one way to match each: no backtracking.)
+# A label, then a full name in capitals, as forms print it: "Patient: ROSA HERNANDEZ", "Borrower:
+# KOWALSKI, MAREK" (a register's surname first). Capitals say nothing alone: the lists must know a word.
+_CAPITALS_WORD = rf"[{_U}][{_U}'’-]{{1,40}}+"
+_LABELLED_CAPITALS = re.compile(rf"(?m)\b(?i:{_LABELS})[ \t]*:[ \t]*"
+                                rf"(?P<name>{_CAPITALS_WORD}(?:,?[ \t]+{_CAPITALS_WORD}){{1,2}}+)(?![\w'’-])")
 _LABELLED_TITLED = re.compile(rf"(?m)\b(?i:{_LABELS})[ \t]*:[ \t]*(?i:{alternation(name_titles())})\b\.?[ \t]+"
                               rf"(?P<name>[^\W\d_][\w'’-]{{0,40}}+(?:[ \t]+[^\W\d_][\w'’-]{{0,40}}+){{0,2}}+)")
 
@@ -257,7 +262,17 @@ class LabelledNameRecognizer(_RegexNameRecognizer):
     def analyze(self, text, entities, nlp_artifacts=None):
         found = [(m.start("name"), m.end("name")) for m in _LABELLED.finditer(text)]
         found += [span for m in _LABELLED_TITLED.finditer(text) if (span := _name_words_after_title(m))]
+        found += [(m.start("name"), m.end("name")) for m in _LABELLED_CAPITALS.finditer(text)
+                  if _a_full_name_in_capitals(m.group("name"))]
         return [self._result(start, end, 0.7) for start, end in dict.fromkeys(found)]
+
+
+def _a_full_name_in_capitals(name: str) -> bool:
+    """Two or three words that may each name someone, one of them a given name or a probable name by
+    the lists ("ROSA HERNANDEZ", "KOWALSKI, MAREK"; not "NPO STATUS" or "ALERT ORIENTED")."""
+    words = re.findall(r"[^\s,]+", name)
+    return all(map(_may_name, words)) and any(
+        (fold(w) in given_names() and fold(w) not in _AMBIGUOUS_GIVEN) or is_probable_name(w) for w in words)
 
 
 def _name_words_after_title(match: re.Match) -> tuple[int, int] | None:
