@@ -45,7 +45,9 @@ _CAPITALS_WORD = rf"[{_U}][{_U}'’-]{{1,40}}+"
 _LABELLED_CAPITALS = re.compile(rf"(?m)\b(?i:{_LABELS})[ \t]*:[ \t]*"
                                 rf"(?P<name>{_CAPITALS_WORD}(?:,?[ \t]+{_CAPITALS_WORD}){{1,2}}+)(?![\w'’-])")
 _LABELLED_TITLED = re.compile(rf"(?m)\b(?i:{_LABELS})[ \t]*:[ \t]*(?i:{alternation(name_titles())})\b\.?[ \t]+"
-                              rf"(?P<name>[^\W\d_][\w'’-]{{0,40}}+(?:[ \t]+[^\W\d_][\w'’-]{{0,40}}+){{0,2}}+)")
+                              rf"(?P<name>[^\W\d_][\w'’-]{{0,40}}+\.?(?:[ \t]+[^\W\d_][\w'’-]{{0,40}}+\.?){{0,2}}+)")
+_NAME_GROUP_WORD = re.compile(r"[^\s,]+")
+_AN_INITIAL = re.compile(r"[^\W\d_]\.")
 
 class _RegexNameRecognizer(VeilRecognizer):
     def __init__(self, name: str) -> None:
@@ -262,40 +264,60 @@ class LabelledNameRecognizer(_RegexNameRecognizer):
     def analyze(self, text, entities, nlp_artifacts=None):
         found = [(m.start("name"), m.end("name")) for m in _LABELLED.finditer(text)]
         found += [span for m in _LABELLED_TITLED.finditer(text) if (span := _name_words_after_title(m))]
-        found += [(m.start("name"), m.end("name")) for m in _LABELLED_CAPITALS.finditer(text)
-                  if _a_full_name_in_capitals(m.group("name"))]
+        found += [span for m in _LABELLED_CAPITALS.finditer(text) if (span := _full_name_in_capitals(m))]
         return [self._result(start, end, 0.7) for start, end in dict.fromkeys(found)]
 
 
-def _a_full_name_in_capitals(name: str) -> bool:
-    """Two or three words that may each name someone, one of them a given name or a probable name by
-    the lists ("ROSA HERNANDEZ", "KOWALSKI, MAREK"; not "NPO STATUS" or "ALERT ORIENTED")."""
-    words = re.findall(r"[^\s,]+", name)
-    return all(map(_may_name, words)) and any(
-        (fold(w) in given_names() and fold(w) not in _AMBIGUOUS_GIVEN) or is_probable_name(w) for w in words)
+def _full_name_in_capitals(match: re.Match) -> tuple[int, int] | None:
+    """The leading two or three words that may each name someone, one of them a given name or a
+    probable name by the lists ("ROSA HERNANDEZ SEX: F", "KOWALSKI, MAREK"; not "NPO STATUS")."""
+    words = _leading_name_words(match)
+    if len(words) < 2 or not any(_named_by_the_lists(w.group()) for w in words):
+        return None
+    return match.start("name"), match.start("name") + words[-1].end()
 
 
 def _name_words_after_title(match: re.Match) -> tuple[int, int] | None:
     """The name group's words up to the first that names no one: a function word, or an English word
-    no census or name list knows ("SMITH RE ACCOUNT": "SMITH"; "okafor lives here": "okafor")."""
-    end = match.start("name")
-    for word in re.finditer(r"\S+", match.group("name")):
-        if not _may_name(word.group()):
+    no census or name list knows ("SMITH RE ACCOUNT": "SMITH"; "okafor lives here": "okafor"); initials
+    count ("R. HOPE")."""
+    words = _leading_name_words(match, initials=True, everyday_surnames=True)
+    if not words or all(_AN_INITIAL.fullmatch(w.group()) for w in words):
+        return None
+    return match.start("name"), match.start("name") + len(words[-1].group().rstrip(".")) + words[-1].start()
+
+
+def _leading_name_words(match: re.Match, initials: bool = False, everyday_surnames: bool = False) -> list[re.Match]:
+    """`everyday_surnames`: after a title too, any census surname ("SMITH"); after a label alone, only
+    one English writes rarely ("Station" and "Staff" are census surnames)."""
+    taken = []
+    for word in _NAME_GROUP_WORD.finditer(match.group("name")):
+        if not ((initials and _AN_INITIAL.fullmatch(word.group()))
+                or _may_name(word.group().rstrip("."), everyday_surnames)):
             break
-        end = match.start("name") + word.end()
-    return (match.start("name"), end) if end > match.start("name") else None
+        taken.append(word)
+    return taken
+
+
+def _named_by_the_lists(word: str) -> bool:
+    folded = fold(word)
+    return ((folded in given_names() and folded not in _AMBIGUOUS_GIVEN and zipf(word) < COMMONER_THAN_ANY_NAME_ZIPF)
+            or is_probable_name(word))
 
 
 RARE_ZIPF = 3.0  # a word this rare in English, known to no list, may still be a surname ("Zelmanovic")
+EVERYDAY_SURNAME_ZIPF = 4.5  # a surname English also writes this often may be the word ("Station", "Staff")
 
 
-def _may_name(word: str) -> bool:
+def _may_name(word: str, everyday_surnames: bool = False) -> bool:
     from spacy.lang.en.stop_words import STOP_WORDS
 
     folded = fold(word)
-    if folded in STOP_WORDS:
+    if not folded or folded in STOP_WORDS or zipf(word) >= COMMONER_THAN_ANY_NAME_ZIPF:
         return False
-    return folded in given_names() or folded in surnames() or is_probable_name(word) or zipf(word) < RARE_ZIPF
+    surname = folded in surnames() and (everyday_surnames or zipf(word) < EVERYDAY_SURNAME_ZIPF)
+    return (folded in given_names() or surname
+            or is_probable_name(word) or zipf(word) < RARE_ZIPF)
 
 
 _ANY_WORD = rf"[{_U}{_L}][{_U}{_L}'-]{{1,63}}"  # "okafor", "Okafor", "OKAFOR"

@@ -108,8 +108,11 @@ def _only_decimals_of_a_table(text: str, start: int, end: int) -> bool:
     words = [word.strip(",;:()[]") for word in _words_around(text, start, end).split()]
     if not all(_LONG_DECIMAL.fullmatch(word) and not _PHONE_SHAPED_DECIMAL.fullmatch(word) for word in words):
         return False
-    # the range every span's own reach contains (each span lies within start..end)
-    return len(_LONG_DECIMAL.findall(text, max(0, end - _TABLE_REACH), start + _TABLE_REACH)) >= 2
+    # whole decimals inside the range every span's own reach contains (each span lies within
+    # start..end), read past the range's end so no token cut there ("1.234567e-05") counts as one
+    reach = start + _TABLE_REACH
+    decimals = _LONG_DECIMAL.finditer(text, max(0, end - _TABLE_REACH), reach + _TABLE_REACH)
+    return sum(1 for m in decimals if m.end() <= reach) >= 2
 
 
 # A stretch that may hold a phone number: digits with the punctuation numbers are written with.

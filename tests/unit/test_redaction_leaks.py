@@ -411,6 +411,8 @@ def test_a_patronymic_name_is_redacted_whole_and_a_bin_is_no_name(redact):
     ("Patient: ROSA HERNANDEZ, age 54", "HERNANDEZ", "Patient:"),  # capitals, no title: the lists know a word
     ("Borrower: KOWALSKI, MAREK", "MAREK", "Borrower:"),  # a register's surname first
     ("Contact: PRIYA NAIR (by e-mail)", "PRIYA", "by e-mail"),
+    ("Patient: ROSA HERNANDEZ SEX: F", "HERNANDEZ", "SEX: F"),  # the name ends where the words name no one
+    ("Patient: MS R. HOPE", "HOPE", "Patient:"),  # an initial
 ])
 def test_a_name_after_a_label_and_a_title_is_redacted_in_any_case(redact, text, value, kept):
     redacted = redact(text)
@@ -423,6 +425,6 @@ def test_words_commoner_than_any_given_name_are_no_names(redact, text):
 
 
 @pytest.mark.parametrize("text", ["Patient: NPO STATUS", "Patient: ALERT AND ORIENTED", "To: ALL STAFF",
-                                  "From: HR TEAM"])
+                                  "From: HR TEAM", "Patient: MAN, AGE"])
 def test_capitals_after_a_label_that_name_no_one_stay_readable(redact, text):
     assert redact(text) == text
