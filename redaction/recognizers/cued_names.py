@@ -57,15 +57,18 @@ _GAP = re.compile(r"[ \t]+")
 
 
 def name_words(text: str, start: int, limit: int, given_names_too: bool = False,
-               surnames_too: bool = False, capitalised_census: bool = False) -> tuple[int, int] | None:
+               surnames_too: bool = False, capitalised_census: bool = False,
+               any_census: bool = False) -> tuple[int, int] | None:
     """The name that starts at `start`: up to `limit` words (initials allowed), stopping at a word
     English uses commonly that is no census name (with `capitalised_census`: that is no census name
-    written with a capital, as after an honorific in running text: "Rose Hope")."""
+    written with a capital, as after an honorific in running text: "Rose Hope"; with `any_census`, where
+    two cues stand before the words: that is no census name in any case)."""
     end, taken, cursor = start, 0, start
     while taken < limit:
         token = _NAME_TOKEN.match(text, cursor)
-        if not token or not (_may_be_name(token.group(), given_names_too, surnames_too)
-                             or (capitalised_census and _capitalised_census_name(token.group()))):
+        if not token or not (may_be_name(token.group(), given_names_too, surnames_too)
+                             or (capitalised_census and _capitalised_census_name(token.group()))
+                             or (any_census and _census_name(token.group()) and not _function_word(token.group()))):
             break
         end = token.end()
         taken += 1 if not token.group().endswith(".") else 0.5
@@ -74,15 +77,13 @@ def name_words(text: str, start: int, limit: int, given_names_too: bool = False,
     return (start, end) if taken else None
 
 
-def _may_be_name(word: str, given_names_too: bool = False, surnames_too: bool = False) -> bool:
+def may_be_name(word: str, given_names_too: bool = False, surnames_too: bool = False) -> bool:
     """Census or names-dataset evidence, or a word English hardly writes that is no verb form.
     After a relative's title any census given name counts, everyday word or not ("son bill")."""
-    from spacy.lang.en.stop_words import STOP_WORDS
-
     if re.fullmatch(_INITIAL, word):
         return True
     folded = fold(word)
-    if folded in STOP_WORDS or len(folded) < 2:
+    if _function_word(word):
         return False
     if given_names_too and folded in given_names():
         return True
@@ -93,8 +94,19 @@ def _may_be_name(word: str, given_names_too: bool = False, surnames_too: bool = 
 
 def _capitalised_census_name(word: str) -> bool:
     """"Rose", "Hope", "Joy": everyday words, but written with a capital after an honorific, a name."""
+    return word[:1].isupper() and word[1:].islower() and _census_name(word)
+
+
+def _function_word(word: str) -> bool:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
     folded = fold(word)
-    return word[:1].isupper() and word[1:].islower() and (folded in given_names() or folded in surnames())
+    return folded in STOP_WORDS or len(folded) < 2
+
+
+def _census_name(word: str) -> bool:
+    folded = fold(word)
+    return folded in given_names() or folded in surnames()
 
 
 class CuedNameRecognizer(VeilRecognizer):
@@ -146,5 +158,5 @@ def _is_handle(handle: str) -> bool:
 
 def _before_credential(word: str) -> bool:
     """A credential at the end of a line is a strong cue: a less rare word may be the surname ("Lander")."""
-    return _may_be_name(word) or (zipf(word) < CREDENTIAL_ZIPF and not fold(word).endswith(("ed", "ing", "ly"))
+    return may_be_name(word) or (zipf(word) < CREDENTIAL_ZIPF and not fold(word).endswith(("ed", "ing", "ly"))
                                   and fold(word) not in _NOT_NAMES)

@@ -19,6 +19,7 @@ from core.vocabulary.calendar_words import MONTHS
 from core.vocabulary.patterns import alternation
 from redaction.name_evidence import is_probable_name
 from redaction.recognizers.base import VeilRecognizer, result
+from redaction.recognizers.cued_names import may_be_name, name_words
 from redaction.words import LOWER as _L, UPPER as _U, fold, is_term, zipf
 
 # Repetitions are bounded: these patterns are tried at every word start, and an unbounded chain
@@ -36,18 +37,15 @@ _LABELS = (
     "directed by|written by|produced by|performed by|composed by|edited by|by"
 )
 _LABELLED = re.compile(rf"(?m)\b(?i:{_LABELS})[ \t]*:[ \t]*(?P<name>{_FULL_NAME})\b")
-# A label, then an honorific or title, then the name in whatever case a form prints it: "Patient:
-# <title> ROSE HOPE", "tenant: <title> okafor". Two cues: the words after them are the name, up to
-# three, up to the first that names no one. (Words bounded, one way to match each: no backtracking.)
-# A label, then a full name in capitals, as forms print it: "Patient: ROSA HERNANDEZ", "Borrower:
-# KOWALSKI, MAREK" (a register's surname first). Capitals say nothing alone: the lists must know a word.
+# A label, then an honorific or title: two cues, so the name after them counts in any case and
+# whatever census name its words are ("Patient: <title> <GIVEN> <SURNAME>", "tenant: <title> <surname>").
+_LABEL_AND_TITLE = re.compile(rf"(?m)\b(?i:{_LABELS})[ \t]*:[ \t]*(?i:{alternation(name_titles())})\b\.?[ \t]+")
+# A label, then a full name in capitals, as forms print it ("Patient: <GIVEN> <SURNAME>", a register's
+# "<SURNAME>, <GIVEN>"). Capitals say nothing alone: the lists must know one of the words.
 _CAPITALS_WORD = rf"[{_U}][{_U}'’-]{{1,40}}+"
 _LABELLED_CAPITALS = re.compile(rf"(?m)\b(?i:{_LABELS})[ \t]*:[ \t]*"
                                 rf"(?P<name>{_CAPITALS_WORD}(?:,?[ \t]+{_CAPITALS_WORD}){{1,2}}+)(?![\w'’-])")
-_LABELLED_TITLED = re.compile(rf"(?m)\b(?i:{_LABELS})[ \t]*:[ \t]*(?i:{alternation(name_titles())})\b\.?[ \t]+"
-                              rf"(?P<name>[^\W\d_][\w'’-]{{0,40}}+\.?(?:[ \t]+[^\W\d_][\w'’-]{{0,40}}+\.?){{0,2}}+)")
 _NAME_GROUP_WORD = re.compile(r"[^\s,]+")
-_AN_INITIAL = re.compile(r"[^\W\d_]\.")
 
 class _RegexNameRecognizer(VeilRecognizer):
     def __init__(self, name: str) -> None:
@@ -103,8 +101,8 @@ class LowercaseNameRecognizer(_RegexNameRecognizer):
         return results
 
 
-# A word English writes more often than its commonest given name is the word ("Many thanks", "Man
-# overboard"), though some census lists it as a name.
+# A word English writes more often than its commonest given name is the word, though some census
+# lists it as a name (determiners and everyday nouns at the start of a sentence).
 COMMONER_THAN_ANY_NAME_ZIPF = 5.5
 
 
@@ -263,61 +261,28 @@ class LabelledNameRecognizer(_RegexNameRecognizer):
 
     def analyze(self, text, entities, nlp_artifacts=None):
         found = [(m.start("name"), m.end("name")) for m in _LABELLED.finditer(text)]
-        found += [span for m in _LABELLED_TITLED.finditer(text) if (span := _name_words_after_title(m))]
+        found += [span for m in _LABEL_AND_TITLE.finditer(text) if (span := name_words(text, m.end(), 3, any_census=True))]
         found += [span for m in _LABELLED_CAPITALS.finditer(text) if (span := _full_name_in_capitals(m))]
         return [self._result(start, end, 0.7) for start, end in dict.fromkeys(found)]
 
 
 def _full_name_in_capitals(match: re.Match) -> tuple[int, int] | None:
-    """The leading two or three words that may each name someone, one of them a given name or a
-    probable name by the lists ("ROSA HERNANDEZ SEX: F", "KOWALSKI, MAREK"; not "NPO STATUS")."""
-    words = _leading_name_words(match)
+    """The leading two or three words that may each name someone (`cued_names.may_be_name`), one of
+    them a given name or a probable name by the lists; "<GIVEN> <SURNAME> SEX: F" ends before "SEX"."""
+    words = []
+    for word in _NAME_GROUP_WORD.finditer(match.group("name")):
+        if not may_be_name(word.group(), given_names_too=True, surnames_too=True):
+            break
+        words.append(word)
     if len(words) < 2 or not any(_named_by_the_lists(w.group()) for w in words):
         return None
     return match.start("name"), match.start("name") + words[-1].end()
-
-
-def _name_words_after_title(match: re.Match) -> tuple[int, int] | None:
-    """The name group's words up to the first that names no one: a function word, or an English word
-    no census or name list knows ("SMITH RE ACCOUNT": "SMITH"; "okafor lives here": "okafor"); initials
-    count ("R. HOPE")."""
-    words = _leading_name_words(match, initials=True, everyday_surnames=True)
-    if not words or all(_AN_INITIAL.fullmatch(w.group()) for w in words):
-        return None
-    return match.start("name"), match.start("name") + len(words[-1].group().rstrip(".")) + words[-1].start()
-
-
-def _leading_name_words(match: re.Match, initials: bool = False, everyday_surnames: bool = False) -> list[re.Match]:
-    """`everyday_surnames`: after a title too, any census surname ("SMITH"); after a label alone, only
-    one English writes rarely ("Station" and "Staff" are census surnames)."""
-    taken = []
-    for word in _NAME_GROUP_WORD.finditer(match.group("name")):
-        if not ((initials and _AN_INITIAL.fullmatch(word.group()))
-                or _may_name(word.group().rstrip("."), everyday_surnames)):
-            break
-        taken.append(word)
-    return taken
 
 
 def _named_by_the_lists(word: str) -> bool:
     folded = fold(word)
     return ((folded in given_names() and folded not in _AMBIGUOUS_GIVEN and zipf(word) < COMMONER_THAN_ANY_NAME_ZIPF)
             or is_probable_name(word))
-
-
-RARE_ZIPF = 3.0  # a word this rare in English, known to no list, may still be a surname ("Zelmanovic")
-EVERYDAY_SURNAME_ZIPF = 4.5  # a surname English also writes this often may be the word ("Station", "Staff")
-
-
-def _may_name(word: str, everyday_surnames: bool = False) -> bool:
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    folded = fold(word)
-    if not folded or folded in STOP_WORDS or zipf(word) >= COMMONER_THAN_ANY_NAME_ZIPF:
-        return False
-    surname = folded in surnames() and (everyday_surnames or zipf(word) < EVERYDAY_SURNAME_ZIPF)
-    return (folded in given_names() or surname
-            or is_probable_name(word) or zipf(word) < RARE_ZIPF)
 
 
 _ANY_WORD = rf"[{_U}{_L}][{_U}{_L}'-]{{1,63}}"  # "okafor", "Okafor", "OKAFOR"
