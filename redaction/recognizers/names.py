@@ -127,7 +127,7 @@ class SingleGivenNameRecognizer(_RegexNameRecognizer):
 
 # A paragraph that opens by addressing someone: "Marisol, thanks for the figures", "Teodor - see below",
 # or a salutation line "Marisol,". The word must be a probable name by the lexicons ("However, ..." and
-# "Note - ..." open with English words; "Paris, ..." with an ambiguous one).
+# "Note - ..." open with English words; "<place>, ..." with an ambiguous one).
 _VOCATIVE = re.compile(rf"(?m)^[ \t>*]*(?P<name>{_NAME_WORD})"
                        rf"(?=[ \t]*,[ \t]*(?:$|[^\W\d_])|[ \t]+[-\u2013\u2014]{{1,2}}[ \t]+[^\W\d_])")
 
@@ -177,14 +177,14 @@ def _signs_a_letter(word: str) -> bool:
                                       and folded not in _COMMON_WORDS)
 
 
-# "P. de Vries", "J. van der Berg", "R. di Matteo": initials, one or two lower-case surname particles,
+# "<I>. de <Surname>", "<I>. van der <Surname>": initials, one or two lower-case surname particles,
 # a capitalised word. The shape is a name's whatever the words (no term is written "X. de Word").
 _PARTICLE = alternation(SURNAME_PARTICLES)
 _INITIALLED_PARTICLE_NAME = re.compile(
     rf"(?<![\w.])(?:[{_U}]\.[ \t]?){{1,3}}(?:{_PARTICLE})(?:[ \t]+(?:{_PARTICLE}))?[ \t]+(?:{_NAME_WORD})(?![\w-])")
 
 
-# "Abdulrahman bin Khalid Al-Otaibi", "Siti binti Ahmad": a patronymic joins a given name to the father's,
+# "<Given> bin <Father> Al-<Family>", "<Given> binti <Father>": a patronymic joins a given name to the father's,
 # then perhaps a family name; one of the names must be a known or probable name ("the Recycle bin Folder").
 _PATRONYMIC_NAME = re.compile(
     rf"(?<![\w-])(?P<first>{_NAME_WORD})[ \t]+(?:bin|binti|bint|ibn)[ \t]+(?P<father>{_NAME_WORD})"
@@ -192,8 +192,8 @@ _PATRONYMIC_NAME = re.compile(
 
 
 class ParticleNameRecognizer(_RegexNameRecognizer):
-    """Initials, a surname particle and a capitalised word ("P. de Vries", "H. ten Bosch"), or a
-    patronymic ("… bin Khalid Al-Otaibi")."""
+    """Initials, a surname particle and a capitalised word ("<I>. de <Surname>", "<I>. ten <Surname>"), or a
+    patronymic ("<Given> bin <Father> Al-<Family>")."""
 
     def __init__(self) -> None:
         super().__init__("ParticleNameRecognizer")

@@ -1,5 +1,5 @@
 """Postal codes, justified by a LABEL ("ZIP: 3962", "postcode 1012 AB"; bare digits are too ambiguous),
-by the PLACE written after them as continental addresses do ("75008 Paris", "D-10115 Berlin"), or, for
+by the PLACE written after them as continental addresses do ("<5 digits> <place>", "D-<5 digits> <place>"), or, for
 UK and Irish postcodes, by their FORMAT ("CF14 6HG", "T12 X7PE") which nothing else shares."""
 
 from __future__ import annotations
@@ -43,9 +43,9 @@ class UkIrishPostcodeRecognizer(PatternRecognizer):
 
 class PostcodeThenPlaceRecognizer(VeilRecognizer):
     """Four or five digits right before a known place, the way most of the world writes a postcode
-    ("75008 Paris", "28013 Madrid", "D-10115 Berlin", "1012 AB" and its place): the place (phonenumbers'
+    ("<5 digits> <place>", "D-<5 digits> <place>", "<4 digits> <2 letters> <place>"): the place (phonenumbers'
     geocoding names, `core.vocabulary.places`) is the evidence; the place itself is left to the place
-    recognizers. Four digits that could be a year ("in 1995 Berlin") are not a postcode here, nor is a
+    recognizers. Four digits that could be a year ("in <year> <place>") are not a postcode here, nor is a
     reading before a unit that shares a place's code ("1400 IN", "2387 MB")."""
 
     _CODE_THEN_PLACE = re.compile(
