@@ -30,8 +30,10 @@ log = logging.getLogger(__name__)
 
 
 class OnnxEmbedder:
-    def __init__(self, model_dir: str | None = None) -> None:
+    def __init__(self, model_dir: str | None = None, *, intra_op_threads: int | None = None) -> None:
+        """`intra_op_threads`: the session's thread pool (default: one per core)."""
         self._model_dir = model_dir
+        self._intra_op_threads = intra_op_threads
 
     @property
     def folder(self) -> Path:
@@ -49,7 +51,7 @@ class OnnxEmbedder:
     def _session(self):
         onnxruntime = onnxruntime_module()
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = os.cpu_count() or 1
+        options.intra_op_num_threads = self._intra_op_threads or os.cpu_count() or 1
         options.log_severity_level = 3  # warnings about unused initialisers are noise in a CLI
         # Idle threads sleep instead of spinning: during an ingest the cores are wanted by parsing and
         # redaction between two texts (bulk ingest of the shared corpus: 103 s spinning, 92 s not).

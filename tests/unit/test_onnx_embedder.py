@@ -49,6 +49,14 @@ def test_a_vector_never_depends_on_what_it_was_embedded_beside(onnx):
     assert onnx.embed_documents([]).shape == (0, 384)
 
 
+def test_a_single_thread_session_gives_the_same_vectors(onnx):
+    """bench/ingest_cpu.py embeds on one thread to measure the CPU cost: it must be the same embedder."""
+    one_thread = OnnxEmbedder(intra_op_threads=1)
+    assert one_thread._session.get_session_options().intra_op_num_threads == 1
+    assert np.allclose(one_thread.embed_documents(TEXTS), onnx.embed_documents(TEXTS), atol=1e-5)
+    assert one_thread.identity == onnx.identity
+
+
 def test_its_identity_is_the_source_weights_and_the_recipe(onnx):
     identity = onnx.identity
     assert (identity.name, identity.backend, identity.dim) == (PACKAGED_MINILM, "onnx", 384)
