@@ -260,10 +260,17 @@ class LabelledNameRecognizer(_RegexNameRecognizer):
         super().__init__("LabelledNameRecognizer")
 
     def analyze(self, text, entities, nlp_artifacts=None):
-        found = [(m.start("name"), m.end("name")) for m in _LABELLED.finditer(text)]
+        found = [(m.start("name"), m.end("name")) for m in _LABELLED.finditer(text) if _may_name_someone(m.group("name"))]
         found += [span for m in _LABEL_AND_TITLE.finditer(text) if (span := name_words(text, m.end(), 3, any_census=True))]
         found += [span for m in _LABELLED_CAPITALS.finditer(text) if (span := _full_name_in_capitals(m))]
         return [self._result(start, end, 0.7) for start, end in dict.fromkeys(found)]
+
+
+def _may_name_someone(value: str) -> bool:
+    """A label's value names nobody when no word of it is on a name list and each is one English writes
+    every day: "To: <Everyday> <Everyday>" is a team, a desk or a department."""
+    return any(_is_name_like(word) or may_be_name(word, given_names_too=True, surnames_too=True)
+               or fold(word) in surnames() for word in value.split())
 
 
 def _full_name_in_capitals(match: re.Match) -> tuple[int, int] | None:

@@ -62,7 +62,10 @@ class LabelledIdentifierRecognizer(RegexRecognizer):
     position of the text, made this recognizer a quarter of all redaction time on long judgments."""
 
     ENTITY = "ID_NUMBER"
-    PATTERN = re.compile(rf"\b(?i:{_ID_LABELS})[ \t]*[:#.]?[ \t]*(?:#[ \t]*)?(?P<value>{_ID_VALUE})(?![\w-])")
+    # In prose the label is stated ("her passport number is <digits>"): then five digits or more, so
+    # "the visa was 300" or "licence was 2019" stay words and a year.
+    PATTERN = re.compile(rf"\b(?i:{_ID_LABELS})(?:[ \t]+(?i:is|was)[ \t]+(?=(?:[A-Za-z/:.-]*+\d){{5}})"
+                         rf"(?P<value_stated>{_ID_VALUE})|[ \t]*[:#.]?[ \t]*(?:#[ \t]*)?(?P<value>{_ID_VALUE}))(?![\w-])")
     SCORE = 0.7
 
     def accept(self, value: str) -> bool:

@@ -267,6 +267,16 @@ def test_unicode_names_and_bare_middle_initials():
     assert found(LabelledNameRecognizer(), "Reviewed By: Lenka Dvořáková") == ["Lenka Dvořáková"]
 
 
+def test_a_label_before_everyday_words_names_nobody():
+    """A team, a desk or a department after "To:" is no person; a census name or a rare word still is."""
+    from redaction.recognizers.names import LabelledNameRecognizer
+
+    labelled = LabelledNameRecognizer()
+    assert found(labelled, "To: Claims Team\nAttention: Accounts Payable\nFrom: Data Platform") == []
+    assert found(labelled, "To: Grace Bishop\nFrom: Will Smith\nAttn: Dorota Wereszczyńska") == [
+        "Grace Bishop", "Will Smith", "Dorota Wereszczyńska"]
+
+
 def test_locative_place_takes_a_following_postcode():
     from redaction.recognizers.places import LocativePlaceRecognizer
 
@@ -311,6 +321,17 @@ def test_labelled_identifiers_take_the_value_after_the_label():
     assert _found(rec, "Policy No. 55-XK-201 and claim number LM-AU-558120") == ["55-XK-201", "LM-AU-558120"]
     assert _found(rec, "docket no. 2:19-cv-01234") == ["2:19-cv-01234"]
     assert _found(rec, "Member ID #A1234567.") == ["A1234567"]
+
+
+def test_a_label_stated_in_prose_takes_a_long_identifier():
+    from redaction.recognizers.records import LabelledIdentifierRecognizer
+
+    rec = LabelledIdentifierRecognizer()
+    assert _found(rec, "Her passport number is 123456789 and the account number was AC-5577991.") == [
+        "123456789", "AC-5577991"]
+    # a short number or a year after a stated label is a quantity or a date, not an identifier
+    assert _found(rec, "The visa was 300 dollars and the licence was 2019 issue.") == []
+    assert _found(rec, "the visa is valid for 12 months") == []
 
 
 def test_labels_without_an_identifier_find_nothing():
