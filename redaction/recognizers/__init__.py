@@ -43,7 +43,8 @@ def veil_recognizers(language: str | None = None) -> list:
     from redaction.recognizers.organisations import CompanySuffixRecognizer, NamedGroupRecognizer, PartnershipRecognizer
     from redaction.recognizers.phones import phone_recognizers
     from redaction.recognizers.places import (AdministrativeAreaRecognizer, CareFacilityRecognizer, CountryRecognizer,
-                                              LabelledPlaceRecognizer, LocativePlaceRecognizer, TransferPlaceRecognizer)
+                                              LabelledPlaceRecognizer, LocativePlaceRecognizer, ResidencePlaceRecognizer,
+                                              TransferPlaceRecognizer)
     from redaction.recognizers.postcodes import PostcodeThenPlaceRecognizer, UkIrishPostcodeRecognizer, ZipCodeRecognizer
     from redaction.recognizers.rare import RareWordRecognizer
     from redaction.recognizers.records import record_recognizers
@@ -64,7 +65,7 @@ def veil_recognizers(language: str | None = None) -> list:
             SurnameFirstRecognizer(),
             HonorificRecognizer(), JobTitleRecognizer(), NrpRecognizer(), RaceRecognizer(), CompanySuffixRecognizer(),
             PartnershipRecognizer(), NamedGroupRecognizer(), CountryRecognizer(), LocativePlaceRecognizer(), CareFacilityRecognizer(), TransferPlaceRecognizer(),
-            AdministrativeAreaRecognizer(), LabelledPlaceRecognizer(), RareWordRecognizer()]
+            AdministrativeAreaRecognizer(), LabelledPlaceRecognizer(), ResidencePlaceRecognizer(), RareWordRecognizer()]
     for recognizer in recognizers:  # Presidio's pattern recognizers take it as an attribute too
         recognizer.supported_language = language or DEFAULT_LANGUAGE
     return recognizers

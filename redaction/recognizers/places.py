@@ -168,3 +168,30 @@ class LabelledPlaceRecognizer(RegexRecognizer):
     PATTERN = re.compile(rf"(?<![\w-]){_LABEL}[ \t]*:[ \t]*(?P<value>{_PLACE_WORD}(?:[ \t-]{_PLACE_WORD}){{0,3}}+)"
                          rf"(?=[ \t]*(?:[;,|\n]|$))", re.MULTILINE)
     SCORE = 0.6
+
+
+# Verbs that say where someone lives or comes from: "lives alone in <Place>", "resides with her son in
+# <Place>", "grew up in <Place>", "was born in <Place>". Words of moving a patient are not among them
+# (`TransferPlaceRecognizer` reads those), nor "raised", which courts write of questions.
+_RESIDENCE = r"(?:lives?|lived|living|resides?|resided|residing|resident|grew[ \t]+up|born|relocated)"
+
+
+class ResidencePlaceRecognizer(RegexRecognizer):
+    """Where a person lives or was born, after a verb of residence: "Lives alone in <Place>".
+
+    The verb is the evidence, so the place needs no lexicon and stays a place in shorthand notes,
+    where a lone capitalised word after "in" (`LocativePlaceRecognizer`) is mostly an abbreviation.
+    Up to three lower-case words may come between ("lives with her daughter in"); the place is at most
+    three capitalised words, not an abbreviation, a month or a part of a text ("in Section 8")."""
+
+    ENTITY = "LOCATION"
+    _PLACE_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’&-]{0,40}+"
+    PATTERN = re.compile(rf"\b(?i:{_RESIDENCE})(?:[ \t]+[a-z]{{1,15}}+){{0,3}}?[ \t]+(?:in|near|outside|at)[ \t]+"
+                         rf"(?:the[ \t]+)?(?P<value>{_PLACE_WORD}(?:[ \t]+{_PLACE_WORD}){{0,2}})(?![\w'’&-])")
+    SCORE = 0.6
+
+    def accept(self, value: str) -> bool:
+        first = value.split()[0]
+        if first.lower() in _NOT_PLACES or first.lower() in _MONTHS_DAYS:
+            return False
+        return not (first.isupper() and len(first) <= 4) and not is_clinical_abbreviation(first)

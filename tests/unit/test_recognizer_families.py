@@ -209,3 +209,34 @@ def _windows(text: str) -> list[str]:
     from redaction.recognizers import phones
 
     return [text[max(0, c.start() - 1):c.end() + 1] for c in phones._CANDIDATE.finditer(text)]
+
+
+def test_a_verb_of_residence_names_a_place_in_any_note():
+    from redaction.recognizers.places import ResidencePlaceRecognizer
+
+    residence = ResidencePlaceRecognizer()
+    text = ("Lives alone in Eastmere. Resides with her son near Port Velmora; grew up in the Fenwold "
+            "Valley and was born at Larkmere.")
+    assert found(residence, text) == ["Eastmere", "Port Velmora", "Fenwold Valley", "Larkmere"]
+
+
+@pytest.mark.parametrize("text", ["Lives at home with wife.", "Lives in Section 8 housing.", "Pt lives in NH.",
+                                  "Born in March 1950.", "Lives alone in an apartment.",
+                                  "Questions raised in Parliament.", "Was admitted to ICU."])
+def test_no_place_after_a_verb_of_residence(text):
+    from redaction.recognizers.places import ResidencePlaceRecognizer
+
+    assert found(ResidencePlaceRecognizer(), text) == []
+
+
+def test_a_place_of_residence_survives_a_shorthand_note():
+    """In a note dense with abbreviations a lone capitalised guess goes; a place after "lives in" stays."""
+    from core.settings import RedactionSettings
+    from redaction.presidio import PresidioDetector
+    from redaction.redactor import DocumentRedactor
+    from redaction.transform.operators import ReplacementPolicy
+
+    note = ("Pt 67 y/o F w/ hx DM2, HTN, CHF, s/p CABG, presenting w/ SOB. BP 142/88, HR 76, SpO2 94% RA. "
+            "Lives alone in Eastmere. Plan: cont lasix 40mg IV BID, f/u echo, ECG, CXR.")
+    redacted = DocumentRedactor(PresidioDetector(RedactionSettings()), ReplacementPolicy()).redact([note], scope="t")[0]
+    assert "Eastmere" not in redacted.text and "lasix 40mg IV BID" in redacted.text
