@@ -43,11 +43,15 @@ class RegexRecognizer(VeilRecognizer):
     def accept(self, value: str) -> bool:
         return True
 
+    def accept_group(self, group: str | int, value: str) -> bool:
+        """Where the alternatives of the pattern need different evidence: `group` names the one that matched."""
+        return self.accept(value)
+
     def analyze(self, text, entities, nlp_artifacts=None):
         results = []
         groups = [g for g in self.PATTERN.groupindex if g.startswith("value")] or [0]
         for match in self.PATTERN.finditer(text):
             group = next((g for g in groups if match.group(g)), groups[0])  # the alternative that matched
-            if match.group(group) and self.accept(match.group(group)):
+            if match.group(group) and self.accept_group(group, match.group(group)):
                 results.append(result(self, self.ENTITY, match.start(group), match.end(group), self.SCORE))
         return results

@@ -63,13 +63,13 @@ class LabelledIdentifierRecognizer(RegexRecognizer):
 
     ENTITY = "ID_NUMBER"
     # In prose the label is stated ("her passport number is <digits>"): then five digits or more, so
-    # "the visa was 300" or "licence was 2019" stay words and a year.
-    PATTERN = re.compile(rf"\b(?i:{_ID_LABELS})(?:[ \t]+(?i:is|was)[ \t]+(?=(?:[A-Za-z/:.-]*+\d){{5}})"
-                         rf"(?P<value_stated>{_ID_VALUE})|[ \t]*[:#.]?[ \t]*(?:#[ \t]*)?(?P<value>{_ID_VALUE}))(?![\w-])")
+    # "the visa was 300" or "licence was 2019" stay a quantity and a year.
+    PATTERN = re.compile(rf"\b(?i:{_ID_LABELS})(?:[ \t]+(?i:is|was)[ \t]+(?P<value_stated>{_ID_VALUE})"
+                         rf"|[ \t]*[:#.]?[ \t]*(?:#[ \t]*)?(?P<value>{_ID_VALUE}))(?![\w-])")
     SCORE = 0.7
 
-    def accept(self, value: str) -> bool:
-        return sum(c.isdigit() for c in value) >= 3
+    def accept_group(self, group: str | int, value: str) -> bool:
+        return sum(c.isdigit() for c in value) >= (5 if group == "value_stated" else 3)
 
 
 class ReferenceCodeRecognizer(PatternRecognizer):

@@ -307,6 +307,9 @@ def test_a_bare_label_without_an_identifier_masks_nothing(redact, text):
     ("Skype: live:.cid.ngoc.tran1987 ; WeChat ID: zhangwei_sz88", "tran1987"),
     ("Skype: live:.cid.ngoc.tran1987 ; WeChat ID: zhangwei_sz88", "zhangwei_sz88"),
     ("Username: jdoe42", "jdoe42"),
+    ("[09:14] <mkowalski> anyone seen the deck?\n[09:15] <Ji-woo Park> yes, on the drive", "mkowalski"),
+    ("[09:14] <mkowalski> anyone seen the deck?\n[09:15] <Ji-woo Park> yes, on the drive", "Ji-woo"),
+    ("21:03:44 <@opnick> topic set", "opnick"),
 ])
 def test_handles_and_labelled_usernames_are_redacted(redact, text, value):
     assert value not in redact(text)
@@ -317,6 +320,9 @@ def test_mentions_of_everyone_and_everyday_words_after_an_at_are_no_handles():
 
     text = "Thanks @here and @channel, I'm working @home today; mail jan@example.com.\nHandle: with care."
     assert HandleRecognizer().analyze(text, ["PERSON"]) == []
+    # a chat log's service messages, Veil's own markup quoted in a log, and markup without a timestamp
+    log = "[09:14] <ChanServ> welcome\n[09:15] <PERSON_1> hello\n<b>bold</b> text\nat 10:00 <i>note</i>"
+    assert HandleRecognizer().analyze(log, ["PERSON"]) == []
 
 
 @pytest.mark.parametrize("text, value", [
