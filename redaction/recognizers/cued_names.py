@@ -79,9 +79,23 @@ def name_words(text: str, start: int, limit: int, given_names_too: bool = False,
 
 def may_be_name(word: str, given_names_too: bool = False, surnames_too: bool = False) -> bool:
     """Census or names-dataset evidence, or a word English hardly writes that is no verb form.
-    After a relative's title any census given name counts, everyday word or not ("son bill")."""
+    After a relative's title any census given name counts, everyday word or not ("son bill").
+    A surname with an elided prefix or of two parts ("O'<Surname>", "<Surname>-<Surname>") is one when
+    each part is."""
     if re.fullmatch(_INITIAL, word):
         return True
+    stem = _ELIDED_PREFIX.sub("", word)
+    if stem == word and "-" not in word:
+        return _one_word_may_be_name(word, given_names_too, surnames_too)
+    parts = stem.split("-")
+    return _one_word_may_be_name(word, given_names_too, surnames_too) or (
+        all(len(p) > 1 for p in parts) and all(_one_word_may_be_name(p, given_names_too, surnames_too) for p in parts))
+
+
+_ELIDED_PREFIX = re.compile(r"^[OoDd]['’](?=[A-Z])")  # Irish "O'", Romance "D'"
+
+
+def _one_word_may_be_name(word: str, given_names_too: bool, surnames_too: bool) -> bool:
     folded = fold(word)
     if _function_word(word):
         return False

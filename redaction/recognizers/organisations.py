@@ -33,11 +33,12 @@ class PartnershipRecognizer(RegexRecognizer):
     # Words bounded (and possessive where a comma or a space must follow): tried at every word start,
     # unbounded ones scanned the rest of a long run such as "a-a-a-..." from each (quadratic time).
     PATTERN = re.compile(r"\b(?i:[a-z][\w'-]{1,63}+,[ \t]+[a-z][\w'-]{1,63}+,?[ \t]+(?:and|&)[ \t]+[a-z][\w'-]{1,63})\b"
-                         r"|\b[A-Z][a-z]+-[A-Z][a-z]+\b")
+                         r"|(?<![\w'’-])(?:[OD]['’])?[A-Z][a-z]+-[A-Z][a-z]+\b")  # never from inside "O'<Name>"
     SCORE = 0.45
 
     def accept(self, value: str) -> bool:
-        words = [w.strip(",") for w in value.replace("-", " ").split() if w.lower() not in ("and", "&")]
+        words = [w.strip(",") for w in re.sub(r"^[OD]['’]", "", value).replace("-", " ").split()
+                 if w.lower() not in ("and", "&")]
         return all(is_probable_name(w) for w in words)
 
 

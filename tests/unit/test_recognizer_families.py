@@ -240,3 +240,23 @@ def test_a_place_of_residence_survives_a_shorthand_note():
             "Lives alone in Eastmere. Plan: cont lasix 40mg IV BID, f/u echo, ECG, CXR.")
     redacted = DocumentRedactor(PresidioDetector(RedactionSettings()), ReplacementPolicy()).redact([note], scope="t")[0]
     assert "Eastmere" not in redacted.text and "lasix 40mg IV BID" in redacted.text
+
+
+def test_medicare_beneficiary_identifiers_by_their_positions():
+    from redaction.recognizers.government import MedicareBeneficiaryRecognizer
+
+    mbi = MedicareBeneficiaryRecognizer()
+    assert found(mbi, "MBI 1EG4-TE5-MK73, new card 2GH7TR9QN45") == ["1EG4-TE5-MK73", "2GH7TR9QN45"]
+    # a letter the format never uses (S, L, O, I, B, Z), dashes in one place only, digits throughout
+    assert found(mbi, "1ES4-TE5-MK73 1EG4-TE5MK73 1234-567-8901 SKU 2AB3-CD4-EF56") == []
+
+
+def test_surnames_with_an_elided_prefix_or_two_parts_after_an_honorific():
+    from redaction.recognizers.cued_names import CuedNameRecognizer
+    from redaction.recognizers.organisations import PartnershipRecognizer
+
+    cued = CuedNameRecognizer()
+    assert found(cued, "Mrs. O'Neill-Hughes and Mr D'Arcy called.") == ["O'Neill-Hughes", "D'Arcy"]
+    assert found(cued, "Mr. Know-It-All said so") == []
+    # a firm-style compound never starts inside "O'<Surname>": the whole word or nothing
+    assert found(PartnershipRecognizer(), "met O'Neill-Hughes today") == ["O'Neill-Hughes"]
