@@ -5,6 +5,8 @@ that move a patient between them ("transferred to", "tx from")."""
 from core.vocabulary.patterns import alternation
 
 FACILITY_KIND = (r"(?:hospital|hosp\.?|medical cent(?:er|re)|health cent(?:er|re)|clinic|infirmary|memorial|"
+                 r"p(?:a)?ediatrics|medical group|family (?:practice|medicine)|urgent care|health system|"
+                 r"dental (?:practice|clinic|care|surgery)|"
                  r"nursing home|rehab(?:ilitation)? cent(?:er|re)|hospice|sanatorium|care home)")
 
 # Verbs (and their clinical shorthand) that move a patient to, from or within care: "transferred to",

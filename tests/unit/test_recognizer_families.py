@@ -260,3 +260,12 @@ def test_surnames_with_an_elided_prefix_or_two_parts_after_an_honorific():
     assert found(cued, "Mr. Know-It-All said so") == []
     # a firm-style compound never starts inside "O'<Surname>": the whole word or nothing
     assert found(PartnershipRecognizer(), "met O'Neill-Hughes today") == ["O'Neill-Hughes"]
+
+
+def test_practices_and_medical_groups_are_places_of_care():
+    from redaction.recognizers.places import CareFacilityRecognizer
+
+    care = CareFacilityRecognizer()
+    text = "Front desk | Bayview Pediatrics | 2100 Webster St. Records from Oakwood Medical Group and Harbor Urgent Care."
+    assert found(care, text) == ["Bayview", "Oakwood", "Harbor"]  # the name; the kind of place stays readable
+    assert found(care, "Seen by pediatrics, then referred to urgent care.") == []
