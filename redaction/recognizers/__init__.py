@@ -21,7 +21,7 @@ GUESSING_DETECTORS = frozenset({"SpacyRecognizer", "RareWordRecognizer", "Locati
 # Recognizers whose formats are written in capitals ("LK19 XPT", "QQ 12 34 56 C", "CF14 6HG"): on text
 # analysed as a re-cased copy (redaction.casing) they also read the original.
 CAPITALISED_FORMATS = frozenset({"NationalPlateRecognizer", "LicencePlateRecognizer", "UkNationalInsuranceRecognizer",
-                                 "UkIrishPostcodeRecognizer", "ZipCodeRecognizer", "VinRecognizer", "TransferPlaceRecognizer"})
+                                 "UkIrishPostcodeRecognizer", "CanadianPostalCodeRecognizer", "ZipCodeRecognizer", "VinRecognizer", "TransferPlaceRecognizer"})
 
 
 def veil_recognizers(language: str | None = None) -> list:
@@ -45,7 +45,8 @@ def veil_recognizers(language: str | None = None) -> list:
     from redaction.recognizers.places import (AdministrativeAreaRecognizer, CareFacilityRecognizer, CountryRecognizer,
                                               LabelledPlaceRecognizer, LocativePlaceRecognizer, ResidencePlaceRecognizer,
                                               TransferPlaceRecognizer)
-    from redaction.recognizers.postcodes import PostcodeThenPlaceRecognizer, UkIrishPostcodeRecognizer, ZipCodeRecognizer
+    from redaction.recognizers.postcodes import (CanadianPostalCodeRecognizer, PlaceThenPostcodeRecognizer,
+                                                 PostcodeThenPlaceRecognizer, UkIrishPostcodeRecognizer, ZipCodeRecognizer)
     from redaction.recognizers.rare import RareWordRecognizer
     from redaction.recognizers.records import record_recognizers
     from redaction.recognizers.vehicles import vehicle_recognizers
@@ -57,7 +58,8 @@ def veil_recognizers(language: str | None = None) -> list:
 
     recognizers = [StreetAddressRecognizer(), LuhnCardRecognizer(), VeilIbanRecognizer(), *phone_recognizers(),
             DashedSsnRecognizer(), UkNationalInsuranceRecognizer(), *checksummed_national_ids(), AgeRecognizer(), VeilDateRecognizer(),
-            ZipCodeRecognizer(), UkIrishPostcodeRecognizer(), PostcodeThenPlaceRecognizer(),
+            ZipCodeRecognizer(), UkIrishPostcodeRecognizer(), CanadianPostalCodeRecognizer(), PostcodeThenPlaceRecognizer(),
+            PlaceThenPostcodeRecognizer(),
             *email_recognizers(), WebAddressRecognizer(), HandleRecognizer(), *record_recognizers(), *vehicle_recognizers(), CaseNumberRecognizer(), CustodialSentenceRecognizer(),
             GazetteerNameRecognizer(), CuedNameRecognizer(), LabelledNameRecognizer(),
             LowercaseNameRecognizer(), SingleGivenNameRecognizer(), NameCueRecognizer(), NameListRecognizer(),

@@ -26,7 +26,9 @@ from redaction.recognizers.base import VeilRecognizer, result
 _MAX_WORD = 63
 _WORD = rf"[^\W\d_][\w'’.-]{{0,{_MAX_WORD}}}+"
 _NAME_WORD = rf"[^\W\d_][\w'’-]{{0,{_MAX_WORD}}}+"
-_NUM = r"\d{1,6}[A-Za-z]?(?:/\d{1,4})?\.?"
+# "3/45"; a unit before the number or a range ("1205-88 Harbour", "10-12 High"), only before a street
+# name in title case: clinical notes write ranges everywhere ("3-5 BEAT RUNS VT. DR. …", "320-460. Left …")
+_NUM = r"\d{1,6}[A-Za-z]?(?:/\d{1,4}|-\d{1,4}(?=[ \t]+[A-Z][a-z]))?\.?"
 _GAP = r"[ \t]+"
 _TYPE_AFTER = rf"(?i:{trie_regex(STREET_TYPES_AFTER)})\b\.?"
 _TYPE_BEFORE = rf"(?i:{trie_regex(STREET_TYPES_BEFORE)})"

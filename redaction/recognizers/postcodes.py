@@ -1,6 +1,7 @@
 """Postal codes, justified by a LABEL ("ZIP: 3962", "postcode 1012 AB"; bare digits are too ambiguous),
-by the PLACE written after them as continental addresses do ("<5 digits> <place>", "D-<5 digits> <place>"), or, for
-UK and Irish postcodes, by their FORMAT ("CF14 6HG", "T12 X7PE") which nothing else shares."""
+by the PLACE written beside them as continental addresses do ("<5 digits> <place>", "D-<5 digits> <place>")
+and as Indian, Chinese or Russian ones do ("<place> <6 digits>"), or, for UK, Irish and Canadian postcodes,
+by their FORMAT ("CF14 6HG", "T12 X7PE", "M5J 2S8") which nothing else shares."""
 
 from __future__ import annotations
 
@@ -41,6 +42,17 @@ class UkIrishPostcodeRecognizer(PatternRecognizer):
         return None if any(c.isdigit() for c in pattern_text) and any(c.isalpha() for c in pattern_text) else False
 
 
+class CanadianPostalCodeRecognizer(PatternRecognizer):
+    """A Canadian postal code without a label: letter, digit, letter, digit, letter, digit ("M5J 2S8"),
+    with Canada Post's letters only (never D, F, I, O, Q or U; W and Z never first), in capitals."""
+
+    def __init__(self) -> None:
+        first, other = "[ABCEGHJ-NPRSTVXY]", "[ABCEGHJ-NPRSTV-Z]"
+        super().__init__(supported_entity="ZIP_CODE", name="CanadianPostalCodeRecognizer",
+                         patterns=[Pattern("canadian postal code", rf"(?<![\w-]){first}\d{other} ?\d{other}\d(?![\w-])", 0.5)],
+                         global_regex_flags=0)
+
+
 class PostcodeThenPlaceRecognizer(VeilRecognizer):
     """Four or five digits right before a known place, the way most of the world writes a postcode
     ("<5 digits> <place>", "D-<5 digits> <place>", "<4 digits> <2 letters> <place>"): the place (phonenumbers'
@@ -61,3 +73,21 @@ class PostcodeThenPlaceRecognizer(VeilRecognizer):
         return [result(self, "ZIP_CODE", match.start("code"), match.end("code"), self.SCORE)
                 for match in self._CODE_THEN_PLACE.finditer(text)
                 if is_place_word(match.group("place")) and not self._YEAR.fullmatch(match.group("code"))]
+
+
+class PlaceThenPostcodeRecognizer(VeilRecognizer):
+    """Five or six digits right after a known place, as Indian, Chinese or Russian addresses write the
+    postcode ("<place> <6 digits>", "<place> - <3 digits> <3 digits>"). Four digits after a place are
+    left alone: they are a year as often ("<place> <year>")."""
+
+    _PLACE_THEN_CODE = re.compile(
+        r"(?<![\w-])(?P<place>[A-ZÀ-ÖØ-Þ][\w'’-]{2,40}+)[ \t]*[,–-]?[ \t]*(?P<code>\d{5,6}|\d{3}[ \t]\d{3})"
+        r"(?![\w/:-]|[.,]\d)")
+    SCORE = 0.5
+
+    def __init__(self) -> None:
+        super().__init__(["ZIP_CODE"])
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        return [result(self, "ZIP_CODE", match.start("code"), match.end("code"), self.SCORE)
+                for match in self._PLACE_THEN_CODE.finditer(text) if is_place_word(match.group("place"))]

@@ -269,3 +269,27 @@ def test_practices_and_medical_groups_are_places_of_care():
     text = "Front desk | Bayview Pediatrics | 2100 Webster St. Records from Oakwood Medical Group and Harbor Urgent Care."
     assert found(care, text) == ["Bayview", "Oakwood", "Harbor"]  # the name; the kind of place stays readable
     assert found(care, "Seen by pediatrics, then referred to urgent care.") == []
+
+
+def test_canadian_postal_codes_by_their_letters_and_digits():
+    from redaction.recognizers.postcodes import CanadianPostalCodeRecognizer
+
+    canada = CanadianPostalCodeRecognizer()
+    assert found(canada, "Toronto, ON M5J 2S8, or K1A0B1.") == ["M5J 2S8", "K1A0B1"]
+    # letters Canada Post never uses there, lower case, and a longer token are no postal code
+    assert found(canada, "D5J 2S8, M5J 2SU, m5j 2s8, AM5J 2S8") == []
+
+
+def test_a_postcode_after_a_known_place():
+    from redaction.recognizers.postcodes import PlaceThenPostcodeRecognizer
+
+    after = PlaceThenPostcodeRecognizer()
+    assert found(after, "Bandra West, Mumbai 400050. Moscow, 125009; Mumbai - 400 050") == ["400050", "125009", "400 050"]
+    # a year, a reading, a sum or an unknown word before the digits are none
+    assert found(after, "Mumbai 2024, Leeds 12.50001, Chapter 400050, Mumbai 4000500") == []
+
+
+def test_a_unit_before_the_house_number_belongs_to_the_address():
+    from redaction.recognizers.addresses import StreetAddressRecognizer
+
+    assert set(found(StreetAddressRecognizer(), "Ship to 1205-88 Harbour Street, Toronto")) == {"1205-88 Harbour Street, Toronto"}
