@@ -181,12 +181,13 @@ class ResidencePlaceRecognizer(RegexRecognizer):
 
     The verb is the evidence, so the place needs no lexicon and stays a place in shorthand notes,
     where a lone capitalised word after "in" (`LocativePlaceRecognizer`) is mostly an abbreviation.
-    Up to three lower-case words may come between ("lives with her daughter in"); the place is at most
+    Up to three lower-case words or dates may come between ("lives with her daughter in", "born
+    <dd.mm.yyyy> in"); the place is at most
     three capitalised words, not an abbreviation, a month or a part of a text ("in Section 8")."""
 
     ENTITY = "LOCATION"
     _PLACE_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’&-]{0,40}+"
-    PATTERN = re.compile(rf"\b(?i:{_RESIDENCE})(?:[ \t]+[a-z]{{1,15}}+){{0,3}}?[ \t]+(?:in|near|outside|at)[ \t]+"
+    PATTERN = re.compile(rf"\b(?i:{_RESIDENCE})(?:[ \t]+(?:[a-z]{{1,15}}+|\d[\d./-]{{0,11}}+)){{0,3}}?[ \t]+(?:in|near|outside|at)[ \t]+"
                          rf"(?:the[ \t]+)?(?P<value>{_PLACE_WORD}(?:[ \t]+{_PLACE_WORD}){{0,2}})(?![\w'’&-])")
     SCORE = 0.6
 

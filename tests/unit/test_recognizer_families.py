@@ -293,3 +293,20 @@ def test_a_unit_before_the_house_number_belongs_to_the_address():
     from redaction.recognizers.addresses import StreetAddressRecognizer
 
     assert set(found(StreetAddressRecognizer(), "Ship to 1205-88 Harbour Street, Toronto")) == {"1205-88 Harbour Street, Toronto"}
+
+
+def test_ages_in_words_after_their_cue():
+    from redaction.recognizers.ages import AgeRecognizer
+
+    age = AgeRecognizer()
+    text = "aged ninety-four per chart; a ninety-two-year-old widow; one hundred and one years old; age of 93"
+    assert found(age, text) == ["ninety-four", "ninety-two", "one hundred and one", "93"]
+    # after "turned" only digits: English turns pages, corners and heads too
+    assert found(age, "she turned two pages, then turned ninety") == []
+    assert found(age, "in the age of enlightenment, ten years on") == []
+
+
+def test_a_date_may_stand_between_the_verb_of_residence_and_the_place():
+    from redaction.recognizers.places import ResidencePlaceRecognizer
+
+    assert found(ResidencePlaceRecognizer(), "Born 17.02.1948 in Eastmere, moved later.") == ["Eastmere"]
