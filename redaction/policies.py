@@ -57,6 +57,7 @@ from typing import get_args
 
 from core.errors import VeilError
 from core.settings import PolicyName, check_policy_terms
+from core.vocabulary.numbers import number_in_words
 from redaction.spans import Detection
 
 DENIED = "DENIED_TERM"  # the entity type of a deny-list term (its placeholder: <DENIED_TERM_1>)
@@ -81,7 +82,7 @@ def _hipaa_readable_value(entity_type: str, value: str) -> bool:
     if entity_type == "DATE_TIME":
         return bool(_BARE_YEAR.fullmatch(value))
     if entity_type == "AGE":
-        numbers = [int(n) for n in _NUMBER.findall(value)]
+        numbers = [int(n) for n in _NUMBER.findall(value)] or [n for n in [number_in_words(value)] if n is not None]
         return bool(numbers) and max(numbers) <= 89
     return False
 

@@ -5,12 +5,7 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern, PatternRecognizer
 
-
-_UNITS = "one|two|three|four|five|six|seven|eight|nine"
-_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
-_TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
-_UNDER_A_HUNDRED = rf"(?:(?:{_TENS})(?:[ -](?:{_UNITS}))?|{_TEENS}|{_UNITS})"
-_IN_WORDS = rf"(?:(?:(?:one|a)[ -])?hundred(?:[ -](?:and[ -])?{_UNDER_A_HUNDRED})?|{_UNDER_A_HUNDRED})"
+from core.vocabulary.numbers import NUMBER_IN_WORDS
 
 
 class AgeRecognizer(PatternRecognizer):
@@ -18,7 +13,7 @@ class AgeRecognizer(PatternRecognizer):
     except after "turned", which English also writes of pages and corners)."""
 
     def __init__(self) -> None:
-        number = rf"(?:1[01]\d|\d{{1,2}}|{_IN_WORDS})"
+        number = rf"(?:1[01]\d|\d{{1,2}}|{NUMBER_IN_WORDS})"
         digits = r"(?:1[01]\d|\d{1,2})"
         patterns = [
             Pattern("n years old", rf"(?i)\b{number}(?=[\s-]*(?:years?|yrs?|y)[\s-]*(?:old|of age)\b|"

@@ -94,6 +94,22 @@ def test_hipaa_safe_harbor_masks_the_18_identifiers_and_keeps_a_year_and_ages_up
     assert "aged 93" not in text and "12 March 2024" not in text and "Quennell" not in text
 
 
+def test_hipaa_safe_harbor_reads_an_age_in_words_by_its_value():
+    from redaction.recognizers.ages import AgeRecognizer
+
+    text = "Quennell, aged forty-seven; her father, aged ninety-three."
+    ages = [Detection("AGE", r.start, r.end, r.score, "AgeRecognizer") for r in AgeRecognizer().analyze(text, ["AGE"])]
+    masked = RedactionPolicy("hipaa-safe-harbor").apply(text, ages)
+    assert [text[d.start:d.end] for d in masked] == ["ninety-three"]
+
+
+def test_numbers_in_words_have_their_value():
+    from core.vocabulary.numbers import number_in_words
+
+    assert [number_in_words(t) for t in ("ninety-four", "a hundred and one", "Twelve", "seventy seven")] == [94, 101, 12, 77]
+    assert number_in_words("ninety-four pages") is None and number_in_words("many") is None
+
+
 def test_gdpr_masks_every_type_veil_detects_today():
     assert RedactionPolicy("gdpr").masked_types(list(KNOWN)) == list(KNOWN)
 
