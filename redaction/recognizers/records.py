@@ -66,7 +66,9 @@ class LabelledIdentifierRecognizer(RegexRecognizer):
     # "the visa was 300" or "licence was 2019" stay a quantity and a year.
     PATTERN = re.compile(rf"\b(?i:{_ID_LABELS})(?:[ \t]+(?i:is|was)[ \t]+(?P<value_stated>{_ID_VALUE})"
                          rf"|[ \t]*[:#.]?[ \t]*(?:#[ \t]*)?(?P<value>{_ID_VALUE}))(?![\w-])")
-    SCORE = 0.7
+    # Above a phone's shape (0.75): where both read the same digits, the label says what they are
+    # ("account number is <digits>" is an account, not a phone).
+    SCORE = 0.8
 
     def accept_group(self, group: str | int, value: str) -> bool:
         return sum(c.isdigit() for c in value) >= (5 if group == "value_stated" else 3)

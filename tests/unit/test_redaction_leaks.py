@@ -434,3 +434,10 @@ def test_words_commoner_than_any_given_name_are_no_names(redact, text):
                                   "From: HR TEAM", "Patient: MAN, AGE"])
 def test_capitals_after_a_label_that_name_no_one_stay_readable(redact, text):
     assert redact(text) == text
+
+
+def test_a_label_names_the_digits_a_phone_shape_also_reads(redact):
+    """Same digits, same width: the label says what they are (the audit report counts by label)."""
+    assert redact("My account number is 55779911 and her passport number is 123456789.") == (
+        "My account number is <ID_NUMBER_1> and her passport number is <ID_NUMBER_2>.")
+    assert redact("Call me on 07700 900123.") == "Call me on <PHONE_NUMBER_1>."
