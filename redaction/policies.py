@@ -82,8 +82,9 @@ def _hipaa_readable_value(entity_type: str, value: str) -> bool:
     if entity_type == "DATE_TIME":
         return bool(_BARE_YEAR.fullmatch(value))
     if entity_type == "AGE":
-        numbers = [int(n) for n in _NUMBER.findall(value)] or [n for n in [number_in_words(value)] if n is not None]
-        return bool(numbers) and max(numbers) <= 89
+        numbers = [int(n) for n in _NUMBER.findall(value)]
+        age = max(numbers) if numbers else number_in_words(value)
+        return age is not None and age <= 89
     return False
 
 

@@ -45,6 +45,9 @@ def role_words() -> frozenset[str]:
 # Particles that open a surname in many languages ("de Vries", "van der Berg", "ten Bosch", "di Matteo",
 # "da Silva", "von Humboldt", "bin Salman"), written in lower case between a given name or initial
 # and the rest of the surname.
+# An elided prefix written before a surname ("O'<Surname>", "D'<Surname>").
+ELIDED_SURNAME_PREFIX = r"[OD]['’]"
+
 SURNAME_PARTICLES = frozenset({
     "de", "da", "di", "do", "dos", "das", "du", "del", "della", "dei", "der", "den", "des", "la", "le", "lo",
     "van", "von", "ten", "ter", "te", "zu", "zum", "zur", "af", "av", "op", "bin", "ibn", "bint", "al", "el",

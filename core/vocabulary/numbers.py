@@ -14,12 +14,13 @@ _VALUE = ({w: i for i, w in enumerate(_UNITS, 1)} | {w: i for i, w in enumerate(
 
 _UNDER_A_HUNDRED = rf"(?:(?:{'|'.join(_TENS)})(?:[ -](?:{'|'.join(_UNITS)}))?|{'|'.join(_TEENS)}|{'|'.join(_UNITS)})"
 NUMBER_IN_WORDS = rf"(?:(?:(?:one|a)[ -])?hundred(?:[ -](?:and[ -])?{_UNDER_A_HUNDRED})?|{_UNDER_A_HUNDRED})"
+_NUMBER_IN_WORDS = re.compile(NUMBER_IN_WORDS, re.IGNORECASE)
 _WORD = re.compile(r"[a-z]+")
 
 
 def number_in_words(text: str) -> int | None:
     """The value of a number written in words ("ninety-four" → 94, "a hundred and one" → 101), or None."""
-    if not re.fullmatch(NUMBER_IN_WORDS, text.strip(), re.IGNORECASE):
+    if not _NUMBER_IN_WORDS.fullmatch(text.strip()):
         return None
     words = [w for w in _WORD.findall(text.lower()) if w not in ("a", "and")]
     if "hundred" in words:

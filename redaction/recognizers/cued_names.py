@@ -15,7 +15,7 @@ import re
 from core.vocabulary.credentials import STRONG_CREDENTIALS
 from core.vocabulary.honorifics import name_titles
 from core.vocabulary.kin import KIN_WORDS
-from core.vocabulary.names import given_names, surnames
+from core.vocabulary.names import ELIDED_SURNAME_PREFIX, given_names, surnames
 from core.vocabulary.patterns import alternation
 from redaction.name_evidence import is_probable_name
 from redaction.recognizers.base import VeilRecognizer, result
@@ -92,7 +92,7 @@ def may_be_name(word: str, given_names_too: bool = False, surnames_too: bool = F
         all(len(p) > 1 for p in parts) and all(_one_word_may_be_name(p, given_names_too, surnames_too) for p in parts))
 
 
-_ELIDED_PREFIX = re.compile(r"^[OoDd]['’](?=[A-Z])")  # Irish "O'", Romance "D'"
+_ELIDED_PREFIX = re.compile(rf"^{ELIDED_SURNAME_PREFIX}(?=[A-Z])")
 
 
 def _one_word_may_be_name(word: str, given_names_too: bool, surnames_too: bool) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from core.placeholders import LOOKALIKE
 from redaction.recognizers.base import VeilRecognizer, result
 from redaction.words import zipf
 
@@ -26,7 +27,6 @@ _ACCOUNT_LABELS = (r"(?i:user[ \t]?name|user[ \t]?id|login|handle|screen[ \t]?na
 _CHAT_SPEAKER = re.compile(r"(?m)^[ \t]*\[?\d{1,2}:\d{2}(?::\d{2})?\]?[ \t]+<[@+%~&]?"
                            r"(?P<handle>[^\W_][\w.'’-]{0,30}+(?:[ \t][^\W_][\w.'’-]{0,30}+){0,2})>")
 _CHAT_ROLES = frozenset({"system", "bot", "server", "chanserv", "nickserv", "you", "me"})
-_PLACEHOLDER_SHAPE = re.compile(r"[A-Z]+(?:_[A-Z]+)*_\d+")  # Veil's own markup, quoted in a document
 _LABELLED = re.compile(rf"(?<![\w-]){_ACCOUNT_LABELS}[ \t]*:[ \t]*(?P<handle>@?\w(?:[\w@+-]|[.:]{{1,3}}+(?=[\w@])){{1,62}}+)")
 
 
@@ -45,7 +45,7 @@ class HandleRecognizer(VeilRecognizer):
 
 def _is_a_speaker(speaker: str) -> bool:
     """The format names the speaker: any name or nick but a service's and Veil's own placeholders."""
-    return speaker.lower() not in _CHAT_ROLES and not _PLACEHOLDER_SHAPE.fullmatch(speaker)
+    return speaker.lower() not in _CHAT_ROLES and not LOOKALIKE.fullmatch(f"<{speaker}>")
 
 
 def _is_a_handle(handle: str) -> bool:

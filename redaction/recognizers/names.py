@@ -269,8 +269,8 @@ class LabelledNameRecognizer(_RegexNameRecognizer):
 def _may_name_someone(value: str) -> bool:
     """A label's value names nobody when no word of it is on a name list and each is one English writes
     every day: "To: <Everyday> <Everyday>" is a team, a desk or a department."""
-    return any(_is_name_like(word) or may_be_name(word, given_names_too=True, surnames_too=True)
-               or fold(word) in surnames() for word in value.split())
+    return any(fold(word) in surnames() or may_be_name(word, given_names_too=True, surnames_too=True)
+               for word in value.split())
 
 
 def _full_name_in_capitals(match: re.Match) -> tuple[int, int] | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from core.vocabulary.names import ELIDED_SURNAME_PREFIX
 from core.vocabulary.patterns import trie_regex
 from redaction.lexicons import COMPANY_SUFFIXES
 from redaction.name_evidence import is_probable_name
@@ -33,11 +34,11 @@ class PartnershipRecognizer(RegexRecognizer):
     # Words bounded (and possessive where a comma or a space must follow): tried at every word start,
     # unbounded ones scanned the rest of a long run such as "a-a-a-..." from each (quadratic time).
     PATTERN = re.compile(r"\b(?i:[a-z][\w'-]{1,63}+,[ \t]+[a-z][\w'-]{1,63}+,?[ \t]+(?:and|&)[ \t]+[a-z][\w'-]{1,63})\b"
-                         r"|(?<![\w'’-])(?:[OD]['’])?[A-Z][a-z]+-[A-Z][a-z]+\b")  # never from inside "O'<Name>"
+                         rf"|(?<![\w'’-])(?:{ELIDED_SURNAME_PREFIX})?[A-Z][a-z]+-[A-Z][a-z]+\b")  # never from inside "O'<Name>"
     SCORE = 0.45
 
     def accept(self, value: str) -> bool:
-        words = [w.strip(",") for w in re.sub(r"^[OD]['’]", "", value).replace("-", " ").split()
+        words = [w.strip(",") for w in re.sub(rf"^{ELIDED_SURNAME_PREFIX}", "", value).replace("-", " ").split()
                  if w.lower() not in ("and", "&")]
         return all(is_probable_name(w) for w in words)
 

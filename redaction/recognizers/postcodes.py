@@ -1,6 +1,6 @@
 """Postal codes, justified by a LABEL ("ZIP: 3962", "postcode 1012 AB"; bare digits are too ambiguous),
 by the PLACE written beside them as continental addresses do ("<5 digits> <place>", "D-<5 digits> <place>")
-and as Indian, Chinese or Russian ones do ("<place> <6 digits>"), or, for UK, Irish and Canadian postcodes,
+and as addresses that put it after the city do ("<place> <6 digits>"), or, for UK, Irish and Canadian postcodes,
 by their FORMAT ("CF14 6HG", "T12 X7PE", "M5J 2S8") which nothing else shares."""
 
 from __future__ import annotations
@@ -76,8 +76,8 @@ class PostcodeThenPlaceRecognizer(VeilRecognizer):
 
 
 class PlaceThenPostcodeRecognizer(VeilRecognizer):
-    """Five or six digits right after a known place, as Indian, Chinese or Russian addresses write the
-    postcode ("<place> <6 digits>", "<place> - <3 digits> <3 digits>"). Four digits after a place are
+    """Five or six digits right after a known place, where addresses that put the postcode after the
+    city write it ("<place> <6 digits>", "<place> - <3 digits> <3 digits>"). Four digits after a place are
     left alone: they are a year as often ("<place> <year>")."""
 
     _PLACE_THEN_CODE = re.compile(
